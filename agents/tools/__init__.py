@@ -1,0 +1,1 @@
+"""The tool catalogue: filesystem (read-only, sandboxed) and workspace records."""

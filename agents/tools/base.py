@@ -1,0 +1,109 @@
+"""What every tool is made of: an argument model, a context, a spec.
+
+A tool is an ``async def impl(ctx: ToolContext, args: <ArgsModel>) -> dict``
+registered with ``@tool(...)``. Its docstring is the description the model and
+the backend see. It raises ``ToolError`` for every failure it can name; the
+catalogue turns anything else into ``internal``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
+
+from agents.errors import ErrorType, ToolError
+
+if TYPE_CHECKING:
+    from agents.store import Store
+
+
+class ArgsModel(BaseModel):
+    """Base of every tool's arguments: snake_case fields, unknown fields refused."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, validate_default=True)
+
+
+def aliased(snake: str, camel: str, default: Any = None, **kwargs: Any) -> Any:
+    """A field that also accepts its camelCase spelling (PROTOCOL.md's alias list)."""
+    return Field(default, validation_alias=AliasChoices(snake, camel), **kwargs)
+
+
+@dataclass
+class ToolContext:
+    """Who is calling and with what: passed to every tool.
+
+    ``agent_id`` comes from a call's ``run_context``; when present, filesystem
+    tools are confined to that agent's folders, otherwise to the union of all
+    agents' folders.
+    """
+
+    store: Store
+    run_id: str | None = None
+    agent_id: str | None = None
+    call_id: str | None = None
+    _roots: tuple[str, ...] | None = field(default=None, repr=False)
+
+    async def allowed_roots(self) -> tuple[str, ...]:
+        """The folders this call may read (real paths), looked up once per call."""
+        if self._roots is None:
+            if self.agent_id:
+                row = await self.store.fetchone(
+                    "SELECT directory_paths FROM agents WHERE id = ?", (self.agent_id,)
+                )
+                if row is None:
+                    raise ToolError(
+                        ErrorType.FORBIDDEN_PATH,
+                        f"agent {self.agent_id} is not configured on this device, so it has no folders",
+                    )
+                paths = json.loads(row["directory_paths"])
+            else:
+                rows = await self.store.fetchall("SELECT directory_paths FROM agents")
+                paths = [p for r in rows for p in json.loads(r["directory_paths"])]
+            self._roots = tuple(dict.fromkeys(paths))
+        return self._roots
+
+
+ToolImpl = Callable[[ToolContext, Any], Awaitable[dict[str, Any]]]
+
+
+@dataclass(frozen=True)
+class ToolSpec:
+    name: str
+    description: str
+    args_model: type[ArgsModel]
+    impl: ToolImpl
+    read_only: bool
+    idempotent: bool
+    group: str
+
+    def parameters_schema(self) -> dict[str, Any]:
+        return self.args_model.model_json_schema()
+
+
+def tool(
+    name: str,
+    args_model: type[ArgsModel],
+    *,
+    group: str,
+    read_only: bool = False,
+    idempotent: bool = False,
+) -> Callable[[ToolImpl], ToolSpec]:
+    """Register ``impl`` as a tool; its docstring becomes the description."""
+
+    def wrap(impl: ToolImpl) -> ToolSpec:
+        doc = " ".join((impl.__doc__ or name).split())
+        return ToolSpec(
+            name=name,
+            description=doc,
+            args_model=args_model,
+            impl=impl,
+            read_only=read_only,
+            idempotent=idempotent,
+            group=group,
+        )
+
+    return wrap

@@ -1,0 +1,1 @@
+"""The device bridge: protocol, dispatcher, client, reference gateway. Never imports Qt."""

@@ -1,0 +1,1 @@
+"""The application: CLI, Qt-free wiring, and the Qt UI (desktop.ui only)."""
