@@ -144,11 +144,9 @@ CREATE TABLE tool_calls (
     result          TEXT NOT NULL CHECK (json_valid(result)),
     started_at      TEXT NOT NULL,
     finished_at     TEXT NOT NULL,
-    duration_ms     REAL NOT NULL,
-    delivered_at    TEXT
+    duration_ms     REAL NOT NULL
 );
 CREATE INDEX tool_calls_run ON tool_calls (run_id, started_at);
-CREATE INDEX tool_calls_undelivered ON tool_calls (delivered_at) WHERE delivered_at IS NULL;
 
 CREATE TABLE activity (
     id              INTEGER PRIMARY KEY AUTOINCREMENT,

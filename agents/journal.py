@@ -1,0 +1,178 @@
+"""The tool-call journal: exactly one effect per call id.
+
+``execute(...)`` is the one way a tool call runs, whoever asks (the bridge's
+dispatcher, the rules engine, the llm engine):
+
+1. look the call id up; an executed id is answered from its stored result,
+   the same id with another name or arguments is a ``conflict`` and runs nothing;
+2. run the tool through the catalogue;
+3. store the outcome under the id.
+
+For a writing tool, 1–3 happen in one store transaction, so the write and its
+journal row commit or roll back together; the caller acknowledges only after
+``execute`` returns, i.e. after the commit. Read-only tools run outside the
+transaction (file I/O must not hold the database) and their row is written
+after. Errors that a retry may cure (``timeout``, ``busy``, ``paused``,
+``internal``) are not stored, so the same id may run again; every other error
+is stored and replayed like a result.
+
+Cancelling ``execute`` is safe: an open transaction rolls back, and a write
+that already committed stays committed and replayable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from agents.errors import ErrorType, ToolError
+from agents.store import Store, Tx, utcnow
+from agents.tools.catalog import Catalog
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a call produced: ``result`` when ``ok``, else ``error``."""
+
+    call_id: str
+    name: str
+    ok: bool
+    result: dict[str, Any] | None
+    error: ToolError | None
+    duration_ms: float
+    replayed: bool = False
+
+    def payload(self) -> dict[str, Any]:
+        return self.result if self.ok else self.error.to_dict()  # type: ignore[union-attr,return-value]
+
+
+def canonical_json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def args_hash(name: str, args: Any) -> str:
+    """A hash of the call that does not depend on key order or argument aliases."""
+    return hashlib.sha256(f"{name}\x00{canonical_json(args)}".encode()).hexdigest()
+
+
+def _canonical_args(catalog: Catalog, name: str, args: Mapping[str, Any] | None) -> Any:
+    try:
+        _, model = catalog.validate(name, args)
+    except ToolError:
+        return args if args is not None else {}
+    return model.model_dump(mode="json", exclude_unset=True)
+
+
+async def _lookup(tx: Tx | Store, call_id: str) -> dict[str, Any] | None:
+    return await tx.fetchone(
+        "SELECT name, args_hash, ok, error_type, result FROM tool_calls WHERE call_id = ?", (call_id,)
+    )
+
+
+def _replay(row: dict[str, Any], call_id: str, name: str, digest: str) -> Outcome:
+    if row["name"] != name or row["args_hash"] != digest:
+        err = ToolError(
+            ErrorType.CONFLICT,
+            f"call id {call_id} was already used for {row['name']} with other arguments; nothing was run",
+        )
+        return Outcome(call_id, name, False, None, err, 0.0, replayed=True)
+    stored = json.loads(row["result"])
+    if row["ok"]:
+        return Outcome(call_id, name, True, stored, None, 0.0, replayed=True)
+    return Outcome(call_id, name, False, None, ToolError.from_dict(stored), 0.0, replayed=True)
+
+
+async def _record(
+    tx: Tx,
+    *,
+    call_id: str,
+    name: str,
+    args: Any,
+    digest: str,
+    source: str,
+    run_id: str | None,
+    agent_id: str | None,
+    outcome: Outcome,
+    started_at: str,
+) -> None:
+    await tx.execute(
+        "INSERT OR IGNORE INTO tool_calls (call_id, name, args_hash, args, source, run_id, agent_id, ok, "
+        "error_type, result, started_at, finished_at, duration_ms) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        (
+            call_id, name, digest, canonical_json(args), source, run_id, agent_id, int(outcome.ok),
+            None if outcome.ok else str(outcome.error.type),  # type: ignore[union-attr]
+            canonical_json(outcome.payload()), started_at, utcnow(), outcome.duration_ms,
+        ),
+    )
+
+
+async def execute(
+    store: Store,
+    catalog: Catalog,
+    *,
+    call_id: str,
+    name: str,
+    args: Mapping[str, Any] | None,
+    run_id: str | None = None,
+    agent_id: str | None = None,
+    source: str = "bridge",
+) -> Outcome:
+    """Run ``name(args)`` once for ``call_id``; see the module docstring."""
+    canonical = _canonical_args(catalog, name, args)
+    digest = args_hash(name, canonical)
+    started_at = utcnow()
+    began = time.perf_counter()
+    read_only = name in catalog.names and catalog.get(name).read_only
+
+    def finish(result: dict[str, Any] | None, error: ToolError | None) -> Outcome:
+        elapsed = (time.perf_counter() - began) * 1000
+        return Outcome(call_id, name, error is None, result, error, round(elapsed, 3))
+
+    record = dict(
+        call_id=call_id, name=name, args=canonical, digest=digest, source=source,
+        run_id=run_id, agent_id=agent_id, started_at=started_at,
+    )
+
+    if read_only:
+        row = await _lookup(store, call_id)
+        if row is not None:
+            return _replay(row, call_id, name, digest)
+        try:
+            outcome = finish(await catalog.invoke(name, args, run_id=run_id, agent_id=agent_id, call_id=call_id), None)
+        except ToolError as err:
+            outcome = finish(None, err)
+        if outcome.ok or not outcome.error.retryable:  # type: ignore[union-attr]
+            async with store.transaction() as tx:
+                await _record(tx, outcome=outcome, **record)
+        return outcome
+
+    async with store.transaction() as tx:
+        row = await _lookup(tx, call_id)
+        if row is not None:
+            return _replay(row, call_id, name, digest)
+        try:
+            result = await catalog.invoke(name, args, run_id=run_id, agent_id=agent_id, call_id=call_id)
+            outcome = finish(result, None)
+        except ToolError as err:
+            outcome = finish(None, err)
+        if outcome.ok or not outcome.error.retryable:  # type: ignore[union-attr]
+            await _record(tx, outcome=outcome, **record)
+    return outcome
+
+
+async def calls_for_run(store: Store, run_id: str) -> list[dict[str, Any]]:
+    """The journal rows of one run, oldest first (for the run detail view and the CLI)."""
+    rows = await store.fetchall(
+        "SELECT call_id, name, args, ok, error_type, result, started_at, finished_at, duration_ms "
+        "FROM tool_calls WHERE run_id = ? ORDER BY started_at, rowid",
+        (run_id,),
+    )
+    for row in rows:
+        row["ok"] = bool(row["ok"])
+        row["args"] = json.loads(row["args"])
+        row["result"] = json.loads(row["result"])
+    return rows

@@ -1,0 +1,232 @@
+"""One agent run: its record, its engine, its end.
+
+A run row in ``agent_runs`` goes ``running`` → ``success | partial | error |
+cancelled``; a run cut off by a crash is marked ``interrupted`` at the next
+start (``mark_interrupted``). Engines use the tools only through
+``RunContext.call``, which goes through the catalogue and the journal with the
+run's id, so a run's tool calls can be listed afterwards.
+
+Outcome rules (as the backend's runner): a fatal engine error → ``error``;
+errors with nothing processed → ``error``; errors and something processed →
+``partial``; none → ``success``. ``last_run_at`` is set to the run's start
+when it finishes, whatever the outcome, so the schedule moves on.
+
+All coroutines run on the store's loop; ``cancel()`` is safe at any time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Protocol
+
+from agents import journal
+from agents.config import AgentConfig, set_last_run
+from agents.errors import ErrorType, ToolError
+from agents.events import EventHub
+from agents.store import Store, new_id, parse_iso, utcnow
+from agents.tools.catalog import Catalog
+
+log = logging.getLogger(__name__)
+
+TRIGGERS = ("schedule", "manual", "catch_up", "backend")
+FINAL = ("success", "partial", "error", "cancelled", "interrupted")
+
+ToolCaller = Callable[[str, dict[str, Any]], Awaitable[dict[str, Any]]]
+
+
+class RunFailed(Exception):
+    """The engine could not do its job at all; the message is the run's error."""
+
+
+class RunCancelled(Exception):
+    """The run was cancelled elsewhere (e.g. by the backend)."""
+
+
+@dataclass
+class RunStats:
+    processed: int = 0
+    created: int = 0
+    updated: int = 0
+    errors: list[str] = field(default_factory=list)
+    summary: str = ""
+
+
+@dataclass
+class RunContext:
+    """What an engine gets for one run."""
+
+    run_id: str
+    agent: AgentConfig
+    trigger: str
+    call: ToolCaller
+    stats: RunStats
+    since: datetime | None
+    reference_date: date
+    progress: Callable[..., None]
+
+
+class Engine(Protocol):
+    name: str
+
+    async def run(self, ctx: RunContext) -> None:
+        """Do the run; add to ``ctx.stats``; raise ``RunFailed`` when nothing can be done."""
+
+
+class Runner:
+    """Starts runs, one at a time per agent. Keyword-only construction."""
+
+    def __init__(self, *, store: Store, catalog: Catalog, events: EventHub, engines: dict[str, Engine]):
+        self.store = store
+        self.catalog = catalog
+        self.events = events
+        self.engines = engines
+        self._running: dict[str, tuple[str, asyncio.Task[Any]]] = {}  # agent_id -> (run_id, task)
+
+    def is_running(self, agent_id: str) -> bool:
+        return agent_id in self._running
+
+    def running(self) -> dict[str, str]:
+        """agent_id → run_id of the runs in progress."""
+        return {a: r for a, (r, _) in self._running.items()}
+
+    def cancel(self, key: str | None = None) -> bool:
+        """Cancel the run of an agent (id) or a run (id); all runs when ``key`` is None."""
+        hit = False
+        for agent_id, (run_id, task) in list(self._running.items()):
+            if key is None or key in (agent_id, run_id):
+                task.cancel()
+                hit = True
+        return hit
+
+    async def mark_interrupted(self) -> int:
+        """Close runs left ``running`` by a crash; returns how many."""
+        return await self.store.execute(
+            "UPDATE agent_runs SET status = 'interrupted', finished_at = ?, "
+            "errors = json_insert(errors, '$[#]', 'the companion stopped before the run finished') "
+            "WHERE status IN ('pending', 'running')",
+            (utcnow(),),
+        )
+
+    async def run(self, agent: AgentConfig, trigger: str = "manual") -> dict[str, Any]:
+        """Run ``agent`` now and wait for the end; returns the final run row.
+
+        Raises ``ToolError(busy)`` when that agent is already running.
+        """
+        if agent.id in self._running:
+            raise ToolError(ErrorType.BUSY, f"{agent.name} is already running")
+        engine = self.engines.get(agent.engine)
+        if engine is None:
+            raise ToolError(ErrorType.INVALID_ARGS, f"engine {agent.engine!r} is not available on this device")
+        run_id = new_id()
+        task = asyncio.current_task()
+        assert task is not None
+        self._running[agent.id] = (run_id, task)
+        try:
+            return await self._run(run_id, agent, engine, trigger)
+        finally:
+            self._running.pop(agent.id, None)
+
+    async def _run(self, run_id: str, agent: AgentConfig, engine: Engine, trigger: str) -> dict[str, Any]:
+        started = utcnow()
+        await self.store.execute(
+            "INSERT INTO agent_runs (id, agent_id, agent_name, trigger, engine, status, started_at) "
+            "VALUES (?, ?, ?, ?, ?, 'running', ?)",
+            (run_id, agent.id, agent.name, trigger, agent.engine, started),
+        )
+        self.events.emit(
+            "run_did_start", run_id=run_id, agent_id=agent.id, agent_name=agent.name, trigger=trigger,
+            engine=agent.engine,
+        )
+        log.info("agents.run.started run_id=%s agent_id=%s trigger=%s engine=%s", run_id, agent.id, trigger,
+                 agent.engine)
+        stats = RunStats()
+        ctx = RunContext(
+            run_id=run_id, agent=agent, trigger=trigger, call=self._caller(run_id, agent.id, stats),
+            stats=stats, since=await self._last_success(agent.id), reference_date=date.today(),
+            progress=lambda **kw: self.events.emit("run_did_progress", run_id=run_id, agent_id=agent.id, **kw),
+        )
+        status: str
+        try:
+            await engine.run(ctx)
+        except asyncio.CancelledError:
+            status = "cancelled"
+            await asyncio.shield(self._finish(run_id, agent, started, status, stats))
+            raise
+        except RunFailed as exc:
+            stats.errors.append(str(exc))
+            status = "error"
+        except RunCancelled as exc:
+            stats.errors.append(str(exc))
+            status = "cancelled"
+        except Exception as exc:
+            log.exception("agents.run.failed run_id=%s", run_id)
+            stats.errors.append(f"Agent run failed: {type(exc).__name__}: {exc}")
+            status = "error"
+        else:
+            if stats.errors and stats.processed == 0:
+                status = "error"
+            elif stats.errors:
+                status = "partial"
+            else:
+                status = "success"
+        return await self._finish(run_id, agent, started, status, stats)
+
+    async def _finish(self, run_id: str, agent: AgentConfig, started: str, status: str, stats: RunStats
+                      ) -> dict[str, Any]:
+        await self.store.execute(
+            "UPDATE agent_runs SET status = ?, finished_at = ?, items_processed = ?, items_created = ?, "
+            "items_updated = ?, errors = ?, summary = ? WHERE id = ?",
+            (status, utcnow(), stats.processed, stats.created, stats.updated, json.dumps(stats.errors[:200]),
+             stats.summary, run_id),
+        )
+        await set_last_run(self.store, agent.id, started)
+        row = await self.store.fetchone("SELECT * FROM agent_runs WHERE id = ?", (run_id,))
+        assert row is not None
+        row["errors"] = json.loads(row["errors"])
+        await self.store.add_activity(
+            "run_finished",
+            f"{agent.name}: {status}, {stats.created} suggested, {stats.updated} updated",
+            subject_id=agent.id, run_id=run_id,
+            data={"status": status, "created": stats.created, "updated": stats.updated},
+        )
+        self.events.emit(
+            "run_did_finish", run_id=run_id, agent_id=agent.id, agent_name=agent.name, status=status,
+            processed=stats.processed, created=stats.created, updated=stats.updated, errors=stats.errors[:5],
+        )
+        log.info("agents.run.finished run_id=%s status=%s processed=%d created=%d updated=%d errors=%d",
+                 run_id, status, stats.processed, stats.created, stats.updated, len(stats.errors))
+        return row
+
+    async def link_remote_run(self, run_id: str, remote_run_id: str) -> dict[str, int]:
+        """Tie a local run to the backend's run id; count the records its calls created and updated."""
+        await self.store.execute("UPDATE agent_runs SET remote_run_id = ? WHERE id = ?", (remote_run_id, run_id))
+        row = await self.store.fetchone(
+            "SELECT SUM(name LIKE 'create_%' OR name = 'insert') AS created, SUM(name LIKE 'update_%') AS updated "
+            "FROM tool_calls WHERE run_id = ? AND ok = 1",
+            (remote_run_id,),
+        )
+        return {"created": int(row["created"] or 0), "updated": int(row["updated"] or 0)} if row else {}
+
+    async def _last_success(self, agent_id: str) -> datetime | None:
+        """Files older than the last successful run's start are skipped by triage."""
+        value = await self.store.scalar(
+            "SELECT MAX(started_at) FROM agent_runs WHERE agent_id = ? AND status = 'success'", (agent_id,)
+        )
+        return parse_iso(value)
+
+    def _caller(self, run_id: str, agent_id: str, stats: RunStats) -> ToolCaller:
+        async def call(name: str, args: dict[str, Any]) -> dict[str, Any]:
+            outcome = await journal.execute(
+                self.store, self.catalog, call_id=f"local-{new_id()}", name=name, args=args,
+                run_id=run_id, agent_id=agent_id, source="local",
+            )
+            if not outcome.ok:
+                raise outcome.error  # type: ignore[misc]
+            return outcome.result  # type: ignore[return-value]
+
+        return call

@@ -1,0 +1,149 @@
+"""The tool catalogue: names → tools, the manifest, and ``invoke``.
+
+``invoke(name, args, ...)`` validates the arguments against the tool's
+pydantic model and runs it. It returns the tool's JSON result or raises
+``ToolError``; any other exception a tool lets out becomes ``internal`` here,
+the one place where that conversion happens. Writing tools run inside a store
+transaction, which nests into the caller's (the journal's) when there is one.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from typing import Any
+
+from langchain_core.tools import StructuredTool
+from pydantic import ValidationError
+
+from agents.errors import ErrorType, ToolError
+from agents.events import EventHub
+from agents.store import Store
+from agents.tools import filesystem, generic, notes, projects, tasks, timelines
+from agents.tools.base import ToolContext, ToolSpec
+from agents.tools.errors import validation_message
+
+log = logging.getLogger(__name__)
+
+ALL_TOOLS: tuple[ToolSpec, ...] = (
+    *filesystem.TOOLS,
+    *projects.TOOLS,
+    *tasks.TOOLS,
+    *notes.TOOLS,
+    *timelines.TOOLS,
+    *generic.TOOLS,
+)
+
+GROUP_FOR_DATA_TYPE = {"tasks": "tasks", "notes": "notes", "timelines": "timelines", "projects": "projects"}
+
+Invoker = Callable[[str, dict[str, Any]], Awaitable[Any]]
+
+
+class Catalog:
+    """All tools of this device, bound to one store."""
+
+    def __init__(self, *, store: Store, events: EventHub | None = None, specs: Iterable[ToolSpec] = ALL_TOOLS):
+        self.store = store
+        self.events = events
+        self._specs: dict[str, ToolSpec] = {}
+        for spec in specs:
+            if spec.name in self._specs:
+                raise ValueError(f"duplicate tool name {spec.name}")
+            self._specs[spec.name] = spec
+        self._manifest = [
+            {
+                "name": s.name,
+                "description": s.description,
+                "parameters": s.parameters_schema(),
+                "annotations": {"read_only": s.read_only, "idempotent": s.idempotent},
+            }
+            for s in self._specs.values()
+        ]
+
+    @property
+    def names(self) -> list[str]:
+        return list(self._specs)
+
+    def get(self, name: str) -> ToolSpec:
+        try:
+            return self._specs[name]
+        except (KeyError, TypeError):
+            raise ToolError(ErrorType.UNKNOWN_TOOL, f"no tool named {name!r}") from None
+
+    def manifest(self) -> list[dict[str, Any]]:
+        """Name, description, JSON Schema and annotations of every tool (for ``device_hello``)."""
+        return self._manifest
+
+    def validate(self, name: str, args: Mapping[str, Any] | None) -> tuple[ToolSpec, Any]:
+        """The tool and its parsed arguments, or ``unknown_tool`` / ``invalid_args``."""
+        spec = self.get(name)
+        if args is None:
+            args = {}
+        if not isinstance(args, Mapping):
+            raise ToolError(ErrorType.INVALID_ARGS, f"{name}: arguments must be a JSON object")
+        try:
+            return spec, spec.args_model.model_validate(dict(args))
+        except ValidationError as exc:
+            raise ToolError(ErrorType.INVALID_ARGS, validation_message(name, exc)) from None
+
+    async def invoke(
+        self,
+        name: str,
+        args: Mapping[str, Any] | None,
+        *,
+        run_id: str | None = None,
+        agent_id: str | None = None,
+        call_id: str | None = None,
+    ) -> dict[str, Any]:
+        """Run one tool. Returns its JSON result; raises ``ToolError`` only (or CancelledError)."""
+        spec, model = self.validate(name, args)
+        ctx = ToolContext(store=self.store, run_id=run_id, agent_id=agent_id, call_id=call_id)
+        try:
+            if spec.read_only:
+                result = await spec.impl(ctx, model)
+            else:
+                async with self.store.transaction():
+                    result = await spec.impl(ctx, model)
+        except ToolError:
+            raise
+        except sqlite3.IntegrityError as exc:
+            raise ToolError(ErrorType.CONFLICT, f"{name}: the write conflicts with current data ({exc})") from None
+        except (ValidationError, ValueError, TypeError) as exc:
+            if isinstance(exc, ValidationError):
+                raise ToolError(ErrorType.INVALID_ARGS, validation_message(name, exc)) from None
+            log.exception("tools.invoke.failed tool=%s call_id=%s run_id=%s", name, call_id, run_id)
+            raise ToolError(ErrorType.INTERNAL, f"{name} failed: {type(exc).__name__}: {exc}") from None
+        except Exception as exc:
+            log.exception("tools.invoke.failed tool=%s call_id=%s run_id=%s", name, call_id, run_id)
+            raise ToolError(ErrorType.INTERNAL, f"{name} failed: {type(exc).__name__}: {exc}") from None
+        if not spec.read_only and self.events is not None:
+            self.events.emit("record_did_change", tool=name, group=spec.group, id=result.get("id"), run_id=run_id)
+        return result
+
+    def tools_for(self, groups: Iterable[str]) -> list[ToolSpec]:
+        wanted = set(groups)
+        return [s for s in self._specs.values() if s.group in wanted]
+
+    def langchain_tools(self, specs: Iterable[ToolSpec], invoker: Invoker) -> list[StructuredTool]:
+        """The given tools as langchain-core tools whose calls go through ``invoker(name, args)``.
+
+        The llm engine binds these to the chat model; ``invoker`` routes each
+        call through the journal so local runs record their tool calls too.
+        """
+        out = []
+        for spec in specs:
+
+            async def _call(_name: str = spec.name, **kwargs: Any) -> Any:
+                return await invoker(_name, kwargs)
+
+            out.append(
+                StructuredTool.from_function(
+                    coroutine=_call,
+                    name=spec.name,
+                    description=spec.description,
+                    args_schema=spec.args_model,
+                    infer_schema=False,
+                )
+            )
+        return out

@@ -1,0 +1,213 @@
+"""Shared machinery of the workspace record tools (projects, tasks, notes, timelines).
+
+Each kind is described once by a ``RecordKind``; the per-kind modules declare
+argument models and thin tool functions on top of ``create``/``update``/
+``get``/``search``. Reads skip soft-deleted and rejected rows but include
+suggestions still waiting for review, so "update first" finds them.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel
+
+from agents.errors import ErrorType, ToolError
+from agents.store import iso, new_id, utcnow
+from agents.tools.base import ToolContext
+
+_BOOL_COLUMNS = frozenset({"is_ai_suggested", "is_approved", "is_completed"})
+_JSON_COLUMNS = frozenset({"assignees"})
+_HIDDEN_COLUMNS = ("deleted_at", "rejected_at")
+
+
+@dataclass(frozen=True)
+class RecordKind:
+    table: str
+    singular: str
+    title_column: str
+    text_column: str
+    columns: tuple[str, ...]
+
+    @property
+    def plural(self) -> str:
+        return self.table
+
+
+PROJECTS = RecordKind(
+    "projects", "project", "name", "description",
+    ("name", "description", "status", "is_ai_suggested", "is_approved", "source_path"),
+)
+TASKS = RecordKind(
+    "tasks", "task", "title", "description",
+    ("title", "description", "project_id", "state", "assignees", "due_date",
+     "is_ai_suggested", "is_approved", "source_path"),
+)
+NOTES = RecordKind(
+    "notes", "note", "title", "content",
+    ("title", "content", "project_id", "is_ai_suggested", "is_approved", "source_path"),
+)
+TIMELINES = RecordKind(
+    "timelines", "timeline", "title", "description",
+    ("title", "description", "project_id", "start_date", "due_date", "is_completed",
+     "is_ai_suggested", "is_approved", "source_path"),
+)
+KINDS = {k.table: k for k in (PROJECTS, TASKS, NOTES, TIMELINES)}
+
+
+def to_record(row: dict[str, Any]) -> dict[str, Any]:
+    """A database row as the JSON record the tools return."""
+    out: dict[str, Any] = {}
+    for key, value in row.items():
+        if key in _HIDDEN_COLUMNS:
+            continue
+        if key in _BOOL_COLUMNS:
+            value = bool(value)
+        elif key in _JSON_COLUMNS:
+            value = json.loads(value)
+        out[key] = value
+    return out
+
+
+def _to_column(key: str, value: Any) -> Any:
+    if key in _BOOL_COLUMNS:
+        return int(bool(value))
+    if key in _JSON_COLUMNS:
+        return json.dumps(list(value), ensure_ascii=False)
+    if isinstance(value, datetime):
+        return iso(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+async def _require_project(ctx: ToolContext, project_id: str | None) -> None:
+    if project_id is None:
+        return
+    found = await ctx.store.scalar(
+        "SELECT 1 FROM projects WHERE id = ? AND deleted_at IS NULL AND rejected_at IS NULL",
+        (project_id,),
+    )
+    if not found:
+        raise ToolError(ErrorType.NOT_FOUND, f"project {project_id} does not exist")
+
+
+async def _refuse_rejected(ctx: ToolContext, kind: RecordKind, values: dict[str, Any]) -> None:
+    """A suggestion the user rejected is not suggested again, whichever engine asks."""
+    title = values.get(kind.title_column)
+    source = values.get("source_path")
+    rejected = await ctx.store.fetchone(
+        f"SELECT id FROM {kind.table} WHERE rejected_at IS NOT NULL AND {kind.title_column} = ? COLLATE NOCASE "
+        "AND (source_path IS NULL OR ? IS NULL OR source_path = ?) LIMIT 1",
+        (title, source, source),
+    )
+    if rejected:
+        raise ToolError(
+            ErrorType.CONFLICT,
+            f"the user rejected the {kind.singular} suggestion {title!r} before; do not suggest it again",
+            details={"rejected_id": rejected["id"]},
+        )
+
+
+def _values(kind: RecordKind, args: BaseModel, *, only_set: bool) -> dict[str, Any]:
+    data = args.model_dump(exclude_unset=only_set)
+    return {k: v for k, v in data.items() if k in kind.columns}
+
+
+async def create(ctx: ToolContext, kind: RecordKind, args: BaseModel) -> dict[str, Any]:
+    """Insert a record; a suggestion is unapproved unless the caller says otherwise."""
+    values = _values(kind, args, only_set=False)
+    if values.get("is_approved") is None:
+        values["is_approved"] = not values.get("is_ai_suggested", False)
+    await _require_project(ctx, values.get("project_id"))
+    if values.get("is_ai_suggested"):
+        await _refuse_rejected(ctx, kind, values)
+    now = utcnow()
+    record_id = new_id()
+    columns = ["id", *values.keys(), "run_id", "created_at", "updated_at"]
+    params = [record_id, *(_to_column(k, v) for k, v in values.items()), ctx.run_id, now, now]
+    async with ctx.store.transaction() as tx:
+        await tx.execute(
+            f"INSERT INTO {kind.table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+            params,
+        )
+        row = await tx.fetchone(f"SELECT * FROM {kind.table} WHERE id = ?", (record_id,))
+    assert row is not None
+    return to_record(row)
+
+
+async def get(ctx: ToolContext, kind: RecordKind, record_id: str) -> dict[str, Any]:
+    row = await ctx.store.fetchone(
+        f"SELECT * FROM {kind.table} WHERE id = ? AND deleted_at IS NULL AND rejected_at IS NULL",
+        (record_id,),
+    )
+    if row is None:
+        raise ToolError(ErrorType.NOT_FOUND, f"{kind.singular} {record_id} does not exist")
+    return to_record(row)
+
+
+async def update(ctx: ToolContext, kind: RecordKind, record_id: str, args: BaseModel) -> dict[str, Any]:
+    """Change the fields the caller set; untouched fields stay as they are."""
+    values = _values(kind, args, only_set=True)
+    if not values:
+        raise ToolError(ErrorType.INVALID_ARGS, f"update_{kind.singular}: no fields to change were given")
+    for key in (kind.title_column,):
+        if key in values and values[key] is None:
+            raise ToolError(ErrorType.INVALID_ARGS, f"update_{kind.singular}: {key} cannot be null")
+    await _require_project(ctx, values.get("project_id"))
+    assignments = ", ".join(f"{k} = ?" for k in values)
+    params = [*(_to_column(k, v) for k, v in values.items()), utcnow(), record_id]
+    async with ctx.store.transaction() as tx:
+        changed = await tx.execute(
+            f"UPDATE {kind.table} SET {assignments}, updated_at = ? "
+            "WHERE id = ? AND deleted_at IS NULL AND rejected_at IS NULL",
+            params,
+        )
+        if not changed:
+            raise ToolError(ErrorType.NOT_FOUND, f"{kind.singular} {record_id} does not exist")
+        row = await tx.fetchone(f"SELECT * FROM {kind.table} WHERE id = ?", (record_id,))
+    assert row is not None
+    return to_record(row)
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+async def search(
+    ctx: ToolContext,
+    kind: RecordKind,
+    *,
+    query: str | None = None,
+    project_id: str | None = None,
+    limit: int | None = None,
+    extra: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """``{"<plural>": [...], "total": n}``, newest change first; ``total`` ignores ``limit``."""
+    where = ["deleted_at IS NULL", "rejected_at IS NULL"]
+    params: list[Any] = []
+    if query:
+        where.append(
+            f"({kind.title_column} LIKE ? ESCAPE '\\' OR {kind.text_column} LIKE ? ESCAPE '\\')"
+        )
+        params += [_like(query), _like(query)]
+    if project_id is not None:
+        where.append("project_id = ?")
+        params.append(project_id)
+    for column, value in (extra or {}).items():
+        where.append(f"{column} = ?")
+        params.append(_to_column(column, value))
+    clause = " AND ".join(where)
+    async with ctx.store.transaction() as tx:
+        total = await tx.scalar(f"SELECT COUNT(*) FROM {kind.table} WHERE {clause}", params)
+        sql = f"SELECT * FROM {kind.table} WHERE {clause} ORDER BY updated_at DESC, id"
+        if limit is not None:
+            sql += " LIMIT ?"
+            rows = await tx.fetchall(sql, [*params, limit])
+        else:
+            rows = await tx.fetchall(sql, params)
+    return {kind.plural: [to_record(r) for r in rows], "total": total}

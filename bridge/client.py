@@ -1,0 +1,438 @@
+"""DeviceClient: the device's connection to the backend (PROTOCOL.md).
+
+The connect loop dials one attempt at a time (``websockets.asyncio.client.connect``)
+and sorts failures itself:
+
+- HTTP 401/403 on the upgrade → fatal: state ``unauthorized``, dialling stops
+  until ``reconnect()`` (after the user signs in again);
+- anything else (refused, reset, 5xx, timeouts, closes) → transient: redial
+  after a full-jitter delay, ``uniform(0, min(60, 1 * 2**n))`` seconds; ``n``
+  goes back to 0 once a connection has stayed up for 30 s.
+
+(websockets' own ``async for ws in connect(...)`` resets its backoff as soon
+as a handshake succeeds and redials at once after a connection that opened
+and closed, which would let a flapping server cause a dial storm; hence our
+own loop.)
+
+On every connect ``device_hello`` is the first frame, then results finished
+while disconnected (the outbox) are sent again. Incoming ``tool_call`` frames
+go to the ``Dispatcher``; nothing that arrives can end the loop.
+
+All methods run on the asyncio loop that runs ``run()``; ``stop()`` drains
+in-flight calls for a moment, then closes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import ipaddress
+import logging
+import random
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+from urllib.parse import urlsplit
+
+from pydantic import SecretStr
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus, InvalidURI
+
+from agents.errors import ConfigError, ErrorType, ToolError
+from agents.events import EventHub
+from bridge import protocol
+from bridge.dispatcher import Call, Dispatcher
+
+log = logging.getLogger(__name__)
+
+RUN_REQUEST_TIMEOUT = 30.0
+OUTBOX_LIMIT = 10_000
+
+
+class State(StrEnum):
+    DISABLED = "disabled"          # no backend URL or no token: nothing to dial
+    CONNECTING = "connecting"
+    CONNECTED = "connected"
+    OFFLINE = "offline"            # between attempts
+    UNAUTHORIZED = "unauthorized"  # the token was rejected: sign in again
+    STOPPED = "stopped"
+
+
+def validate_backend_url(url: str) -> str:
+    """``wss://`` for any host; ``ws://`` only for loopback. Raises ``ConfigError('backend_url', ...)``."""
+    url = (url or "").strip()
+    parts = urlsplit(url)
+    if parts.scheme not in ("ws", "wss") or not parts.hostname:
+        raise ConfigError("backend_url", f"{url!r} is not a ws:// or wss:// URL with a host")
+    if parts.scheme == "ws" and not _is_loopback(parts.hostname):
+        raise ConfigError(
+            "backend_url",
+            f"{parts.hostname} is not a loopback host, so the connection must use wss:// (TLS), not ws://",
+        )
+    if parts.username or parts.password or parts.query:
+        raise ConfigError("backend_url", "the URL must not carry credentials or a query string")
+    return url
+
+
+def _is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+class Backoff:
+    """Full-jitter exponential backoff, ``base`` to ``cap`` seconds."""
+
+    def __init__(self, *, base: float = 1.0, cap: float = 60.0, rng: random.Random | None = None):
+        self.base, self.cap = base, cap
+        self.attempt = 0
+        self._rng = rng or random.Random()
+
+    def next_delay(self) -> float:
+        ceiling = min(self.cap, self.base * (2 ** self.attempt))
+        self.attempt = min(self.attempt + 1, 30)
+        return self._rng.uniform(0, ceiling)
+
+    def reset(self) -> None:
+        self.attempt = 0
+
+
+@dataclass
+class RemoteRun:
+    """A run the device asked the backend for."""
+
+    request_id: str
+    started: asyncio.Future[dict[str, Any]]
+    completed: asyncio.Future[dict[str, Any]] = field(default_factory=lambda: _future())
+    run_id: str | None = None
+
+
+class DeviceClient:
+    """Dial the backend, say hello, serve tool calls, ask for runs."""
+
+    def __init__(
+        self,
+        *,
+        url: str | None,
+        token: Callable[[], SecretStr | None],
+        dispatcher_factory: Callable[[Callable[[dict[str, Any]], Awaitable[None]]], Dispatcher],
+        hello: Callable[[], Awaitable[dict[str, Any]]],
+        events: EventHub | None = None,
+        ping_interval: float = 20.0,
+        ping_timeout: float = 20.0,
+        stable_after: float = 30.0,
+        backoff: Backoff | None = None,
+        open_timeout: float = 10.0,
+    ):
+        self.url = validate_backend_url(url) if url else None
+        self._token = token
+        self._hello = hello
+        self.events = events
+        self.ping_interval = ping_interval
+        self.ping_timeout = ping_timeout
+        self.stable_after = stable_after
+        self.backoff = backoff or Backoff()
+        self.open_timeout = open_timeout
+        self.dispatcher = dispatcher_factory(self.send_result)
+        self.state = State.OFFLINE
+        self.last_error: str | None = None
+        self.dials = 0
+        self.connected_at: float | None = None
+        self._ws: ClientConnection | None = None
+        self._outbox: collections.deque[dict[str, Any]] = collections.deque(maxlen=OUTBOX_LIMIT)
+        self._runs: dict[str, RemoteRun] = {}       # request_id -> run
+        self._runs_by_id: dict[str, RemoteRun] = {}  # backend run_id -> run
+        self._stopping = asyncio.Event()
+        self._redial = asyncio.Event()
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    # ── state ──────────────────────────────────────────────────────────────
+    def _set_state(self, state: State, detail: str | None = None) -> None:
+        if state is self.state and detail == self.last_error:
+            return
+        self.state = state
+        if detail is not None or state is State.CONNECTED:
+            self.last_error = detail
+        log.info("bridge.connection.%s detail=%s", state.value, detail or "")
+        if self.events is not None:
+            self.events.emit("connection_did_change", state=state.value, detail=detail)
+
+    @property
+    def connected(self) -> bool:
+        return self._ws is not None
+
+    # ── the connect loop ──────────────────────────────────────────────────
+    async def run(self) -> None:
+        """Dial until ``stop()``. Never raises for network or protocol trouble."""
+        self.dispatcher.start()
+        try:
+            while not self._stopping.is_set():
+                if not self.url:
+                    self._set_state(State.DISABLED, "no backend URL is configured")
+                    await self._wait_for_redial(None)
+                    continue
+                token = self._safe_token()
+                if token is None:
+                    self._set_state(State.DISABLED, self.last_error or "not signed in: no device token")
+                    await self._wait_for_redial(None)
+                    continue
+                fatal = await self._attempt(token)
+                if self._stopping.is_set():
+                    break
+                if fatal:
+                    await self._wait_for_redial(None)
+                    continue
+                delay = self.backoff.next_delay()
+                log.info("bridge.connection.retry_in seconds=%.2f attempt=%d", delay, self.backoff.attempt)
+                await self._wait_for_redial(delay)
+        finally:
+            self._set_state(State.STOPPED)
+
+    def _safe_token(self) -> SecretStr | None:
+        try:
+            return self._token()
+        except Exception as exc:
+            self.last_error = str(exc)
+            return None
+
+    async def _wait_for_redial(self, delay: float | None) -> None:
+        self._redial.clear()
+        waiters = [asyncio.ensure_future(self._stopping.wait()), asyncio.ensure_future(self._redial.wait())]
+        try:
+            await asyncio.wait(waiters, timeout=delay, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for w in waiters:
+                w.cancel()
+
+    def reconnect(self, *, url: str | None = None) -> None:
+        """Dial again now (after sign-in or a URL change); resets the backoff."""
+        if url is not None:
+            self.url = validate_backend_url(url) if url else None
+        self.backoff.reset()
+        self._redial.set()
+        if self._ws is not None:
+            self._spawn(self._ws.close(1000, "reconnecting"))
+
+    async def _attempt(self, token: SecretStr) -> bool:
+        """One dial and, if it opens, one session. True when the failure is fatal."""
+        assert self.url is not None
+        self.dials += 1
+        self._set_state(State.CONNECTING, self.last_error)
+        headers = {"Authorization": f"Bearer {token.get_secret_value()}"}
+        try:
+            async with connect(
+                self.url,
+                additional_headers=headers,
+                subprotocols=[protocol.SUBPROTOCOL],
+                ping_interval=self.ping_interval,
+                ping_timeout=self.ping_timeout,
+                max_size=16 * 1024 * 1024,
+                open_timeout=self.open_timeout,
+                close_timeout=2,
+                user_agent_header=f"adiuva-companion/{_version()}",
+            ) as ws:
+                opened = time.monotonic()
+                try:
+                    await self._session(ws)
+                finally:
+                    self._ws = None
+                    self.connected_at = None
+                    if time.monotonic() - opened >= self.stable_after:
+                        self.backoff.reset()
+                reason = _close_reason(ws)
+                self._set_state(State.OFFLINE, f"disconnected: {reason}")
+                return False
+        except InvalidStatus as exc:
+            status = exc.response.status_code
+            if status in (401, 403):
+                self._set_state(
+                    State.UNAUTHORIZED,
+                    f"the backend rejected the device token (HTTP {status}); sign in again",
+                )
+                return True
+            self._set_state(State.OFFLINE, f"the backend answered HTTP {status}")
+        except InvalidURI as exc:
+            self._set_state(State.DISABLED, f"invalid backend URL: {exc}")
+            return True
+        except (OSError, TimeoutError, InvalidHandshake, ConnectionClosed) as exc:
+            self._set_state(State.OFFLINE, f"cannot reach the backend: {_describe(exc)}")
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # never let the loop die
+            log.exception("bridge.connection.unexpected_error")
+            self._set_state(State.OFFLINE, f"connection failed: {_describe(exc)}")
+        return False
+
+    async def _session(self, ws: ClientConnection) -> None:
+        hello = await self._hello()
+        hello.setdefault("type", "device_hello")
+        hello.setdefault("protocol", protocol.PROTOCOL_VERSION)
+        await ws.send(protocol.encode_dict(hello))
+        self._ws = ws
+        self.connected_at = time.monotonic()
+        self._set_state(State.CONNECTED)
+        await self._flush_outbox(ws)
+        async for message in ws:
+            try:
+                await self._on_message(message)
+            except Exception:  # pragma: no cover - _on_message already guards; belt and braces
+                log.exception("bridge.frame.handler_failed")
+
+    async def _flush_outbox(self, ws: ClientConnection) -> None:
+        while self._outbox and self._ws is ws:
+            frame = self._outbox[0]
+            await ws.send(protocol.encode_dict(frame))
+            self._outbox.popleft()
+
+    # ── sending ───────────────────────────────────────────────────────────
+    async def send_result(self, frame: dict[str, Any]) -> None:
+        """Send a frame now, or keep it for after the next hello when offline."""
+        ws = self._ws
+        if ws is None:
+            self._outbox.append(frame)
+            return
+        try:
+            await ws.send(protocol.encode_dict(frame))
+        except ConnectionClosed:
+            self._outbox.append(frame)
+
+    async def _send_now(self, frame: dict[str, Any]) -> bool:
+        ws = self._ws
+        if ws is None:
+            return False
+        try:
+            await ws.send(protocol.encode_dict(frame))
+            return True
+        except ConnectionClosed:
+            return False
+
+    # ── receiving ─────────────────────────────────────────────────────────
+    async def _on_message(self, message: str | bytes) -> None:
+        try:
+            frame = protocol.parse(message)
+        except protocol.ProtocolError as exc:
+            log.warning("bridge.frame.invalid call_id=%s error=%s", exc.call_id, exc.message)
+            if exc.call_id is not None:
+                await self.send_result({
+                    "type": "tool_result", "id": exc.call_id, "ok": False,
+                    "error": ToolError(exc.error_type, exc.message).to_dict(),
+                })
+            else:
+                await self._send_now(protocol.encode_error(exc))
+            return
+        if isinstance(frame, protocol.ToolCall):
+            ctx = frame.run_context
+            self.dispatcher.submit(Call(
+                id=frame.id, name=frame.name, args=frame.args,
+                run_id=ctx.run_id if ctx else None, agent_id=ctx.agent_id if ctx else None,
+            ))
+        elif isinstance(frame, protocol.ToolCancel):
+            self.dispatcher.cancel(frame.id)
+        elif isinstance(frame, protocol.HelloAck):
+            log.info("bridge.hello.acknowledged server_time=%s", frame.server_time)
+        elif isinstance(frame, protocol.RunStarted):
+            run = self._runs.get(frame.request_id)
+            if run is not None and not run.started.done():
+                ctx = frame.run_context.model_dump(exclude_none=True)
+                run.run_id = ctx.get("run_id")
+                if run.run_id:
+                    self._runs_by_id[run.run_id] = run
+                run.started.set_result(ctx)
+        elif isinstance(frame, protocol.RunRejected):
+            run = self._runs.pop(frame.request_id, None)
+            if run is not None and not run.started.done():
+                err = frame.error
+                run.started.set_exception(ToolError(
+                    _error_type(err.type if err else None),
+                    (err.message if err else "") or "the backend rejected the run",
+                ))
+        elif isinstance(frame, protocol.RunComplete):
+            run_id = frame.run_context.run_id if frame.run_context else None
+            run = self._runs_by_id.pop(run_id, None) if run_id else None
+            if run is not None:
+                self._runs.pop(run.request_id, None)
+                if not run.completed.done():
+                    run.completed.set_result(frame.model_dump())
+            else:
+                log.info("bridge.run_complete.unknown run_id=%s", run_id)
+        elif isinstance(frame, protocol.UnknownFrame):
+            log.info("bridge.frame.ignored type=%s", frame.type)
+        else:
+            log.info("bridge.frame.unexpected type=%s", getattr(frame, "type", "?"))
+
+    # ── runs the device asks for (the backend engine) ────────────────────
+    async def request_run(self, agent: dict[str, Any], trigger: str) -> RemoteRun:
+        """Send ``run_request``; returns once the request is on the wire.
+
+        Await ``run.started`` (with a timeout) for ``run_started`` or a
+        ``ToolError`` from ``run_rejected``; then ``run.completed``.
+        """
+        if self._ws is None:
+            raise ToolError(ErrorType.BUSY, "the companion is not connected to the backend")
+        loop = asyncio.get_running_loop()
+        run = RemoteRun(request_id=str(uuid.uuid4()), started=loop.create_future())
+        self._runs[run.request_id] = run
+        frame = {"type": "run_request", "request_id": run.request_id, "trigger": trigger, "agent": agent}
+        if not await self._send_now(frame):
+            self._runs.pop(run.request_id, None)
+            raise ToolError(ErrorType.BUSY, "the connection dropped while asking for the run")
+        return run
+
+    async def cancel_run(self, run: RemoteRun) -> None:
+        if run.run_id:
+            await self._send_now({"type": "run_cancel", "run_id": run.run_id})
+        self._runs.pop(run.request_id, None)
+        if run.run_id:
+            self._runs_by_id.pop(run.run_id, None)
+
+    # ── shutdown ──────────────────────────────────────────────────────────
+    async def stop(self, drain_timeout: float = 5.0) -> None:
+        """Let in-flight calls finish (up to ``drain_timeout``), then close."""
+        await self.dispatcher.drain(drain_timeout)
+        self._stopping.set()
+        ws = self._ws
+        if ws is not None:
+            await ws.close(1001, "device shutting down")
+        await self.dispatcher.stop()
+        for task in list(self._tasks):
+            task.cancel()
+
+    def _spawn(self, coro: Awaitable[Any]) -> None:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+
+def _future() -> asyncio.Future[Any]:
+    return asyncio.get_running_loop().create_future()
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc) or type(exc).__name__
+    return text if len(text) < 200 else text[:200] + "…"
+
+
+def _close_reason(ws: ClientConnection) -> str:
+    rcvd = ws.close_rcvd
+    if rcvd is not None:
+        return f"code {rcvd.code}" + (f" ({rcvd.reason})" if rcvd.reason else "")
+    return "connection lost"
+
+
+def _error_type(value: str | None) -> ErrorType:
+    try:
+        return ErrorType(value or "internal")
+    except ValueError:
+        return ErrorType.INTERNAL
+
+
+def _version() -> str:
+    from agents import __version__
+
+    return __version__

@@ -1,0 +1,116 @@
+"""The device token and the device id.
+
+The token lives in the OS keyring (service ``adiuva-companion``); the
+``ADIUVA_DEVICE_TOKEN`` environment variable overrides it for headless use and
+CI. It is handled as a ``pydantic.SecretStr`` so it never shows up in a repr,
+a log line or an exception; it is never written to the database or a file.
+
+The device id is a UUID generated once per installation and kept in the data
+dir as ``device_id`` (mode 0600).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import uuid
+from pathlib import Path
+
+import keyring
+import keyring.errors
+from pydantic import SecretStr
+
+log = logging.getLogger(__name__)
+
+SERVICE = "adiuva-companion"
+ACCOUNT = "device-token"
+TOKEN_ENV = "ADIUVA_DEVICE_TOKEN"
+
+HEADLESS_HINT = (
+    f"No OS keyring is available on this machine. For headless use, set {TOKEN_ENV} "
+    "in the environment of the companion instead of signing in."
+)
+
+
+class CredentialsUnavailable(RuntimeError):
+    """No keyring backend works here; the message says how to run headless."""
+
+
+def _keyring_call(action: str, fn, *args):
+    try:
+        return fn(*args)
+    except keyring.errors.NoKeyringError as exc:
+        raise CredentialsUnavailable(HEADLESS_HINT) from exc
+    except keyring.errors.KeyringError as exc:
+        raise CredentialsUnavailable(f"The OS keyring refused to {action} the token ({type(exc).__name__}). "
+                                     + HEADLESS_HINT) from exc
+    except RuntimeError as exc:  # some backends raise plain RuntimeError when locked / no D-Bus
+        raise CredentialsUnavailable(f"The OS keyring failed ({type(exc).__name__}). " + HEADLESS_HINT) from exc
+
+
+def token_source() -> str:
+    """``"environment"`` when the env var is set, else ``"keyring"``."""
+    return "environment" if os.environ.get(TOKEN_ENV) else "keyring"
+
+
+def get_token() -> SecretStr | None:
+    """The device token, or None when the user has not signed in."""
+    env = os.environ.get(TOKEN_ENV)
+    if env:
+        return SecretStr(env.strip())
+    value = _keyring_call("read", keyring.get_password, SERVICE, ACCOUNT)
+    return SecretStr(value) if value else None
+
+
+def set_token(token: str | SecretStr) -> None:
+    """Store the token in the OS keyring (sign in)."""
+    value = token.get_secret_value() if isinstance(token, SecretStr) else token
+    value = value.strip()
+    if not value:
+        raise ValueError("the token is empty")
+    _keyring_call("store", keyring.set_password, SERVICE, ACCOUNT, value)
+    log.info("credentials.token.stored backend=%s", keyring_backend_name())
+
+
+def delete_token() -> bool:
+    """Remove the token from the keyring (sign out); False when there was none."""
+    try:
+        _keyring_call("delete", keyring.delete_password, SERVICE, ACCOUNT)
+    except CredentialsUnavailable as exc:
+        if isinstance(exc.__cause__, keyring.errors.PasswordDeleteError):
+            return False
+        raise
+    return True
+
+
+def keyring_backend_name() -> str:
+    backend = keyring.get_keyring()
+    return f"{type(backend).__module__}.{type(backend).__name__}"
+
+
+def keyring_available() -> bool:
+    from keyring.backends import fail
+
+    return not isinstance(keyring.get_keyring(), fail.Keyring)
+
+
+def device_id(data_dir: Path) -> str:
+    """This installation's stable id, created on first use with mode 0600."""
+    path = data_dir / "device_id"
+    try:
+        text = path.read_text(encoding="utf-8").strip()
+        if text:
+            return str(uuid.UUID(text))
+    except FileNotFoundError:
+        pass
+    except ValueError:
+        log.warning("credentials.device_id.invalid path=%s; generating a new one", path)
+        path.unlink(missing_ok=True)
+    new = str(uuid.uuid4())
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process won the race; use theirs
+        return device_id(data_dir)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(new + "\n")
+    return new

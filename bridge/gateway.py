@@ -1,0 +1,338 @@
+"""The reference backend side of the bridge: what a server needs to talk to devices.
+
+Modelled on the backend's device manager: the token is checked on the
+upgrade (HTTP 401 otherwise), devices are kept per user, ``call()`` sends a
+``tool_call`` and waits on a pending future (30 s, then ``tool_cancel``),
+``run_request`` frames go to a run handler that answers ``run_started`` /
+``run_rejected`` and ends with ``run_complete``.
+
+Pending calls belong to the user, not to one socket: a result the device
+re-sends after reconnecting still resolves the call that is waiting for it,
+and a result nobody waits for is ignored.
+
+``adiuva-companion gateway`` runs one for local development with the
+scripted two-phase run handler of ``bridge.scripted``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import logging
+import uuid
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from typing import Any
+
+from websockets.asyncio.server import Server, ServerConnection, serve
+from websockets.exceptions import ConnectionClosed
+from websockets.http11 import Request, Response
+
+from agents.errors import ErrorType, ToolError
+from bridge import protocol
+
+log = logging.getLogger(__name__)
+
+CALL_TIMEOUT = 30.0
+DEVICE_PATH = "/ws/device"
+
+
+class DeviceCallError(ToolError):
+    """The device answered a call with an error (its type is PROTOCOL.md's)."""
+
+
+@dataclass
+class RunOutcome:
+    status: str = "success"
+    summary: str = ""
+    errors: list[str] = field(default_factory=list)
+    items_processed: int = 0
+
+
+RunHandler = Callable[["DeviceGateway", str, protocol.RunRequest, dict[str, Any]], Awaitable[RunOutcome]]
+
+
+@dataclass
+class DeviceConnection:
+    user_id: str
+    ws: ServerConnection
+    hello: protocol.DeviceHello | None = None
+    hello_event: asyncio.Event = field(default_factory=asyncio.Event)
+
+    @property
+    def device_id(self) -> str | None:
+        return self.hello.device_id if self.hello else None
+
+
+class DeviceGateway:
+    """Serve devices on a websocket; call their tools. Runs on one asyncio loop."""
+
+    def __init__(
+        self,
+        *,
+        tokens: Mapping[str, str],
+        call_timeout: float = CALL_TIMEOUT,
+        run_handler: RunHandler | None = None,
+        send_hello_ack: bool = True,
+    ):
+        self._tokens = dict(tokens)  # token -> user id
+        self.call_timeout = call_timeout
+        self.run_handler = run_handler
+        self.send_hello_ack = send_hello_ack
+        self._server: Server | None = None
+        self._conns: dict[str, DeviceConnection] = {}
+        self._pending: dict[tuple[str, str], asyncio.Future[protocol.ToolResult]] = {}
+        self._runs: dict[str, asyncio.Task[None]] = {}  # run_id -> task
+        self._run_agents: dict[str, str] = {}  # agent_id -> run_id
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self.host = "127.0.0.1"
+        self.port = 0
+        # figures for tests and tools
+        self.dials = 0
+        self.rejected_dials = 0
+        self.hellos: list[protocol.DeviceHello] = []
+        self.received: list[Any] = []
+        self.online_changed = asyncio.Condition()
+
+    # ── lifecycle ──────────────────────────────────────────────────────────
+    async def start(self, host: str = "127.0.0.1", port: int = 0) -> None:
+        self._server = await serve(
+            self._handler,
+            host,
+            port,
+            subprotocols=[protocol.SUBPROTOCOL],
+            process_request=self._check_token,
+            max_size=16 * 1024 * 1024,
+            ping_interval=20,
+            ping_timeout=20,
+        )
+        sock = next(iter(self._server.sockets))
+        self.host, self.port = sock.getsockname()[:2]
+
+    @property
+    def url(self) -> str:
+        return f"ws://{self.host}:{self.port}{DEVICE_PATH}"
+
+    async def stop(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._server is not None:
+            self._server.close()
+            await self._server.wait_closed()
+            self._server = None
+        for fut in self._pending.values():
+            if not fut.done():
+                fut.cancel()
+        self._pending.clear()
+        self._conns.clear()
+
+    async def __aenter__(self) -> DeviceGateway:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+    def _spawn(self, coro: Awaitable[Any]) -> asyncio.Task[Any]:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    # ── upgrade ────────────────────────────────────────────────────────────
+    def _check_token(self, connection: ServerConnection, request: Request) -> Response | None:
+        self.dials += 1
+        header = request.headers.get("Authorization", "")
+        scheme, _, token = header.partition(" ")
+        user = None
+        if scheme.lower() == "bearer" and token:
+            for known, user_id in self._tokens.items():
+                if hmac.compare_digest(known.encode(), token.encode()):
+                    user = user_id
+        if user is None:
+            self.rejected_dials += 1
+            log.info("gateway.upgrade.rejected reason=token")
+            return connection.respond(HTTPStatus.UNAUTHORIZED, "invalid or missing device token\n")
+        if request.path.split("?")[0] != DEVICE_PATH:
+            return connection.respond(HTTPStatus.NOT_FOUND, "not found\n")
+        connection.adiuva_user = user  # type: ignore[attr-defined]
+        return None
+
+    # ── connection ─────────────────────────────────────────────────────────
+    async def _handler(self, ws: ServerConnection) -> None:
+        user_id: str = ws.adiuva_user  # type: ignore[attr-defined]
+        conn = DeviceConnection(user_id=user_id, ws=ws)
+        previous = self._conns.get(user_id)
+        self._conns[user_id] = conn
+        if previous is not None and previous.ws is not ws:
+            self._spawn(previous.ws.close(4000, "replaced by a newer connection"))
+        try:
+            async for message in ws:
+                await self._on_message(conn, message)
+        except ConnectionClosed:
+            pass
+        finally:
+            if self._conns.get(user_id) is conn:
+                del self._conns[user_id]
+            async with self.online_changed:
+                self.online_changed.notify_all()
+
+    async def _on_message(self, conn: DeviceConnection, message: str | bytes) -> None:
+        try:
+            frame = protocol.parse(message)
+        except protocol.ProtocolError as exc:
+            log.warning("gateway.frame.invalid user=%s error=%s", conn.user_id, exc.message)
+            return
+        self.received.append(frame)
+        if isinstance(frame, protocol.DeviceHello):
+            conn.hello = frame
+            self.hellos.append(frame)
+            conn.hello_event.set()
+            if self.send_hello_ack:
+                await self._send(conn, protocol.HelloAck(server_time=_now()))
+            async with self.online_changed:
+                self.online_changed.notify_all()
+        elif isinstance(frame, protocol.ToolResult):
+            fut = self._pending.pop((conn.user_id, frame.id), None)
+            if fut is not None and not fut.done():
+                fut.set_result(frame)
+        elif isinstance(frame, protocol.RunRequest):
+            await self._on_run_request(conn, frame)
+        elif isinstance(frame, protocol.RunCancel):
+            task = self._runs.get(frame.run_id)
+            if task is not None:
+                task.cancel()
+        else:
+            log.info("gateway.frame.ignored type=%s", getattr(frame, "type", "?"))
+
+    async def _send(self, conn: DeviceConnection, frame: Any) -> None:
+        text = frame if isinstance(frame, str) else protocol.encode(frame)
+        await conn.ws.send(text)
+
+    # ── what a backend uses ───────────────────────────────────────────────
+    def is_online(self, user_id: str = "local", device_id: str | None = None) -> bool:
+        conn = self._conns.get(user_id)
+        if conn is None or conn.hello is None:
+            return False
+        return device_id is None or conn.device_id == device_id
+
+    async def wait_online(self, user_id: str = "local", timeout: float = 10.0) -> DeviceConnection:
+        async with asyncio.timeout(timeout):
+            async with self.online_changed:
+                await self.online_changed.wait_for(lambda: self.is_online(user_id))
+        return self._conns[user_id]
+
+    async def wait_offline(self, user_id: str = "local", timeout: float = 10.0) -> None:
+        async with asyncio.timeout(timeout):
+            async with self.online_changed:
+                await self.online_changed.wait_for(lambda: user_id not in self._conns)
+
+    def connection(self, user_id: str = "local") -> DeviceConnection | None:
+        return self._conns.get(user_id)
+
+    def create_pending_call(self, user_id: str, call_id: str) -> asyncio.Future[protocol.ToolResult]:
+        fut: asyncio.Future[protocol.ToolResult] = asyncio.get_running_loop().create_future()
+        self._pending[(user_id, call_id)] = fut
+        return fut
+
+    async def send_frame(self, user_id: str, frame: Any) -> None:
+        conn = self._conns.get(user_id)
+        if conn is None:
+            raise ConnectionError(f"no device connected for user {user_id}")
+        await self._send(conn, frame)
+
+    async def call(
+        self,
+        name: str,
+        args: dict[str, Any] | None = None,
+        *,
+        run_context: dict[str, Any] | None = None,
+        user_id: str = "local",
+        call_id: str | None = None,
+        timeout: float | None = None,
+    ) -> dict[str, Any]:
+        """Call a tool on the user's device; the result, or ``DeviceCallError``.
+
+        After ``timeout`` (30 s) the device gets ``tool_cancel`` and this
+        raises ``TimeoutError``.
+        """
+        call_id = call_id or f"call-{uuid.uuid4()}"
+        fut = self.create_pending_call(user_id, call_id)
+        frame: dict[str, Any] = {"type": "tool_call", "id": call_id, "name": name, "args": args or {}}
+        if run_context:
+            frame["run_context"] = run_context
+        try:
+            await self.send_frame(user_id, protocol.encode_dict(frame))
+            async with asyncio.timeout(timeout or self.call_timeout):
+                result = await fut
+        except TimeoutError:
+            self._pending.pop((user_id, call_id), None)
+            try:
+                await self.send_frame(user_id, protocol.encode_dict({"type": "tool_cancel", "id": call_id}))
+            except (ConnectionError, ConnectionClosed):
+                pass
+            raise
+        except BaseException:
+            self._pending.pop((user_id, call_id), None)
+            raise
+        if result.ok:
+            return result.result or {}
+        err = result.error
+        raise DeviceCallError(
+            err.type if err and err.type in ErrorType._value2member_map_ else ErrorType.INTERNAL,
+            err.message if err else "the device reported an error",
+        )
+
+    # ── runs the device asks for ──────────────────────────────────────────
+    async def _on_run_request(self, conn: DeviceConnection, frame: protocol.RunRequest) -> None:
+        agent = frame.agent
+        if self.run_handler is None:
+            await self._send(conn, protocol.encode_dict({
+                "type": "run_rejected", "request_id": frame.request_id,
+                "error": {"type": "internal", "message": "this backend does not run agents"},
+            }))
+            return
+        if agent.id in self._run_agents:
+            await self._send(conn, protocol.encode_dict({
+                "type": "run_rejected", "request_id": frame.request_id,
+                "error": {"type": "busy", "message": f"agent {agent.name} is already running"},
+            }))
+            return
+        run_id = str(uuid.uuid4())
+        run_context = {"run_id": run_id, "agent_id": agent.id, "agent_name": agent.name}
+        await self._send(conn, protocol.encode_dict(
+            {"type": "run_started", "request_id": frame.request_id, "run_context": run_context}
+        ))
+        self._run_agents[agent.id] = run_id
+        task = self._spawn(self._drive_run(conn.user_id, frame, run_context))
+        self._runs[run_id] = task
+
+    async def _drive_run(self, user_id: str, frame: protocol.RunRequest, run_context: dict[str, Any]) -> None:
+        assert self.run_handler is not None
+        try:
+            outcome = await self.run_handler(self, user_id, frame, run_context)
+        except asyncio.CancelledError:
+            outcome = RunOutcome(status="cancelled", summary="the run was cancelled")
+        except Exception as exc:
+            log.exception("gateway.run.failed run_id=%s", run_context["run_id"])
+            outcome = RunOutcome(status="error", errors=[f"Agent run failed: {exc}"])
+        finally:
+            self._runs.pop(run_context["run_id"], None)
+            self._run_agents.pop(run_context["agent_id"], None)
+        try:
+            await self.send_frame(user_id, protocol.encode_dict({
+                "type": "run_complete", "run_context": run_context, "status": outcome.status,
+                "summary": outcome.summary, "errors": outcome.errors,
+                "items_processed": outcome.items_processed,
+            }))
+        except (ConnectionError, ConnectionClosed):
+            log.warning("gateway.run_complete.undelivered run_id=%s", run_context["run_id"])
+
+
+def _now() -> str:
+    from agents.store import utcnow
+
+    return utcnow().replace(".000Z", "Z")
+

@@ -1,0 +1,186 @@
+"""``adiuva-companion agent …`` and ``runs``: agents and runs from the terminal."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from agents import config
+from agents.errors import ConfigError, ToolError
+from agents.store import DB_FILENAME, Store
+from desktop import control
+from desktop.cli import EXIT_ERROR, EXIT_OK, EXIT_USAGE, print_json
+
+
+async def _open(directory: Path) -> Store:
+    return await Store.open(directory / DB_FILENAME)
+
+
+def _fields(args: argparse.Namespace) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if args.folders:
+        out["directory_paths"] = args.folders
+    if args.extensions:
+        out["file_extensions"] = [e for item in args.extensions for e in item.split(",")]
+    if args.types:
+        out["data_types"] = [t.strip() for t in args.types.split(",") if t.strip()]
+    if args.cron is not None:
+        out["schedule_cron"] = args.cron or None
+    if args.engine:
+        out["engine"] = args.engine
+    if args.prompt is not None:
+        out["prompt_template"] = args.prompt
+    if args.enabled is not None:
+        out["enabled"] = args.enabled
+    return out
+
+
+def _agent_json(agent: config.AgentConfig) -> dict[str, Any]:
+    return {**agent.summary(), "enabled": agent.enabled, "engine": agent.engine}
+
+
+async def dispatch(args: argparse.Namespace, directory: Path) -> int:
+    action = args.agent_command
+    if action == "run":
+        return await run_agent(args, directory)
+    store = await _open(directory)
+    try:
+        if action == "list":
+            agents = await config.list_agents(store)
+            if args.json:
+                print_json([_agent_json(a) for a in agents])
+            elif not agents:
+                print("No agents yet. Add one: adiuva-companion agent add NAME --folder DIR")
+            else:
+                for a in agents:
+                    when = a.schedule_cron or "manual"
+                    state = "" if a.enabled else " (disabled)"
+                    print(f"{a.name}{state}: {a.engine}, {when}, {', '.join(a.directory_paths)}")
+            return EXIT_OK
+        if action == "add":
+            data = {"name": args.name, **_fields(args)}
+            agent = await config.save_agent(store, config.AgentConfig.parse(data))
+            _say(args, _agent_json(agent), f"Added agent {agent.name}.")
+            return EXIT_OK
+        agent = await config.get_agent(store, args.name)
+        if agent is None:
+            print(f"error: no agent named {args.name!r}", file=sys.stderr)
+            return EXIT_ERROR
+        if action == "edit":
+            data = {**agent.model_dump(exclude={"last_run_at"}), **_fields(args)}
+            if args.rename:
+                data["name"] = args.rename
+            updated = await config.save_agent(store, config.AgentConfig.parse(data))
+            _say(args, _agent_json(updated), f"Updated agent {updated.name}.")
+            return EXIT_OK
+        if action == "remove":
+            await config.delete_agent(store, agent.id)
+            _say(args, {"removed": agent.id}, f"Removed agent {agent.name}.")
+            return EXIT_OK
+    except ConfigError as exc:
+        print(f"error: {exc.field}: {exc.message}", file=sys.stderr)
+        return EXIT_USAGE
+    finally:
+        await store.close()
+    return EXIT_USAGE
+
+
+def _say(args: argparse.Namespace, data: Any, text: str) -> None:
+    if getattr(args, "json", False):
+        print_json(data)
+    else:
+        print(text)
+
+
+async def run_agent(args: argparse.Namespace, directory: Path) -> int:
+    """Ask the running companion to start the run; else run it here with progress lines."""
+    answer = await control.request(directory, {"cmd": "run", "agent": args.name})
+    if answer is not None:
+        if answer.get("ok"):
+            _say(args, answer, f"Started {answer.get('agent')} in the running companion.")
+            return EXIT_OK
+        print(f"error: {answer.get('error', {}).get('message', 'the companion refused')}", file=sys.stderr)
+        return EXIT_ERROR
+    from desktop.companion import Companion
+
+    companion = Companion(data_dir=directory, scheduler=False, control=False)
+    await companion.start()
+    quiet = args.json
+
+    def progress(name: str, data: dict[str, Any]) -> None:
+        if quiet:
+            return
+        if name == "run_did_progress" and data.get("file"):
+            print(f"  [{data.get('processed', 0) + 1}/{data.get('total', '?')}] {data['file']}", flush=True)
+        elif name == "run_did_start":
+            print(f"Running {data['agent_name']} ({data['engine']})…", flush=True)
+
+    companion.events.subscribe(progress)
+    try:
+        agent = await config.get_agent(companion.store, args.name)
+        if agent is not None and agent.engine == "backend" and companion.client is not None:
+            await _wait_connected(companion)
+        row = await companion.run_agent(args.name)
+    except ToolError as err:
+        print(f"error: {err.message}", file=sys.stderr)
+        return EXIT_ERROR
+    finally:
+        await companion.stop()
+    if quiet:
+        print_json(row)
+    else:
+        print(f"{row['status']}: {row['items_processed']} files, {row['items_created']} new suggestions, "
+              f"{row['items_updated']} updated")
+        for error in row["errors"]:
+            print(f"  error: {error}")
+    return EXIT_OK if row["status"] in ("success", "partial") else EXIT_ERROR
+
+
+async def _wait_connected(companion: Any, timeout: float = 15.0) -> None:
+    """Give the bridge a moment to connect before a backend run (it says why if it cannot)."""
+    import asyncio
+
+    connected = asyncio.Event()
+    if companion.client.connected:
+        return
+    unsubscribe = companion.events.subscribe(
+        lambda name, data: connected.set() if name == "connection_did_change" and data["state"] == "connected" else None
+    )
+    try:
+        await asyncio.wait_for(connected.wait(), timeout)
+    except TimeoutError:
+        pass
+    finally:
+        unsubscribe()
+
+
+async def runs(args: argparse.Namespace, directory: Path) -> int:
+    store = await _open(directory)
+    try:
+        params: list[Any] = []
+        where = ""
+        if args.agent:
+            agent = await config.get_agent(store, args.agent)
+            if agent is None:
+                print(f"error: no agent named {args.agent!r}", file=sys.stderr)
+                return EXIT_ERROR
+            where, params = "WHERE agent_id = ?", [agent.id]
+        rows = await store.fetchall(
+            f"SELECT * FROM agent_runs {where} ORDER BY started_at DESC LIMIT ?", [*params, max(1, args.limit)]
+        )
+    finally:
+        await store.close()
+    for row in rows:
+        row["errors"] = json.loads(row["errors"])
+    if args.json:
+        print_json(rows)
+        return EXIT_OK
+    if not rows:
+        print("No runs yet.")
+    for r in rows:
+        print(f"{r['started_at']}  {r['agent_name']:<20} {r['trigger']:<9} {r['status']:<11} "
+              f"processed={r['items_processed']} created={r['items_created']} updated={r['items_updated']}")
+    return EXIT_OK

@@ -1,0 +1,288 @@
+"""``adiuva-companion``: the entry point.
+
+Without a command it starts the GUI, or the headless service with
+``--headless`` or when no display is available (it says so). Commands:
+``login``, ``logout``, ``gateway``, ``agent add|list|edit|remove|run``,
+``runs``. No Qt is imported on any path but the GUI's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import signal
+import sys
+from pathlib import Path
+from typing import Any
+
+from agents import __version__
+
+log = logging.getLogger("desktop.cli")
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+
+
+# ── logging ────────────────────────────────────────────────────────────────
+class RedactToken(logging.Filter):
+    """Last line of defence: a device token never reaches a log line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        token = os.environ.get("ADIUVA_DEVICE_TOKEN")
+        if token:
+            message = record.getMessage()
+            if token in message:
+                record.msg, record.args = message.replace(token, "***"), None
+        return True
+
+
+def setup_logging(data_dir: Path | None, verbose: bool, *, stderr: bool = True) -> None:
+    root = logging.getLogger()
+    root.setLevel(logging.DEBUG if verbose else logging.INFO)
+    fmt = logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s")
+    handlers: list[logging.Handler] = []
+    if stderr:
+        handlers.append(logging.StreamHandler(sys.stderr))
+    if data_dir is not None:
+        from logging.handlers import RotatingFileHandler
+
+        (data_dir / "logs").mkdir(exist_ok=True, mode=0o700)
+        handlers.append(RotatingFileHandler(data_dir / "logs" / "companion.log", maxBytes=2_000_000, backupCount=3,
+                                            encoding="utf-8"))
+    for handler in handlers:
+        handler.setFormatter(fmt)
+        handler.addFilter(RedactToken())
+        root.addHandler(handler)
+    # websockets logs request headers (the Authorization header) at DEBUG.
+    logging.getLogger("websockets").setLevel(logging.WARNING)
+    logging.getLogger("aiosqlite").setLevel(logging.WARNING)
+
+
+# ── argument parsing ──────────────────────────────────────────────────────
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", help="where the workspace lives (default: ADIUVA_DATA_DIR or the user data dir)")
+    common.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+
+    parser = argparse.ArgumentParser(
+        prog="adiuva-companion", parents=[common],
+        description="Adiuva Companion: local agents, a scheduler and the device bridge for Adiuva.",
+    )
+    parser.add_argument("--version", action="version", version=f"adiuva-companion {__version__}")
+    parser.add_argument("--headless", action="store_true", help="run the service without a window")
+    parser.add_argument("--backend-url", help="backend websocket URL (kept in settings; ADIUVA_BACKEND_URL overrides)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    login = sub.add_parser("login", parents=[common], help="store the device token (read from stdin) in the keyring")
+    login.add_argument("--backend-url", help="the backend to use from now on")
+    sub.add_parser("logout", parents=[common], help="remove the device token from the keyring")
+
+    gw = sub.add_parser("gateway", parents=[common], help="run the reference backend gateway for development")
+    gw.add_argument("--host", default="127.0.0.1")
+    gw.add_argument("--port", type=int, default=8765)
+    gw.add_argument("--token", help="the token devices must present (default: a new random one)")
+
+    agent = sub.add_parser("agent", parents=[common], help="manage local agents")
+    asub = agent.add_subparsers(dest="agent_command", metavar="ACTION", required=True)
+    for name, helptext in (("add", "add an agent"), ("edit", "change an agent")):
+        p = asub.add_parser(name, parents=[common], help=helptext)
+        p.add_argument("name")
+        if name == "edit":
+            p.add_argument("--rename", help="new name")
+        p.add_argument("--folder", action="append", dest="folders", help="a folder to read (repeatable)")
+        p.add_argument("--ext", action="append", dest="extensions", help="a file extension such as .md (repeatable)")
+        p.add_argument("--types", help="comma-separated data types: tasks,notes,timelines,projects")
+        p.add_argument("--cron", help="schedule as a 5-field cron expression ('' for manual only)")
+        p.add_argument("--engine", choices=["rules", "llm", "backend"])
+        p.add_argument("--prompt", help="extra instructions for the llm/backend engines")
+        p.add_argument("--enable", dest="enabled", action="store_true", default=None)
+        p.add_argument("--disable", dest="enabled", action="store_false")
+        p.add_argument("--json", action="store_true")
+    p = asub.add_parser("list", parents=[common], help="list agents")
+    p.add_argument("--json", action="store_true")
+    p = asub.add_parser("remove", parents=[common], help="remove an agent")
+    p.add_argument("name")
+    p.add_argument("--json", action="store_true")
+    p = asub.add_parser("run", parents=[common], help="run an agent now")
+    p.add_argument("name")
+    p.add_argument("--json", action="store_true")
+
+    runs = sub.add_parser("runs", parents=[common], help="recent runs")
+    runs.add_argument("--agent", help="only this agent's runs")
+    runs.add_argument("--limit", type=int, default=20)
+    runs.add_argument("--json", action="store_true")
+
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from agents.paths import data_dir
+
+    try:
+        directory = data_dir(args.data_dir)
+    except OSError as exc:
+        print(f"error: cannot use the data dir: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    command = args.command
+    try:
+        if command is None:
+            return _start_app(args, directory)
+        setup_logging(None, args.verbose)
+        if command == "login":
+            return _login(args, directory)
+        if command == "logout":
+            return _logout()
+        if command == "gateway":
+            from desktop.gateway_cli import serve_gateway
+
+            return asyncio.run(serve_gateway(args.host, args.port, args.token))
+        if command == "agent":
+            from desktop import agent_cli
+
+            return asyncio.run(agent_cli.dispatch(args, directory))
+        if command == "runs":
+            from desktop import agent_cli
+
+            return asyncio.run(agent_cli.runs(args, directory))
+    except KeyboardInterrupt:
+        return 130
+    print(f"unknown command {command}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+# ── the app ────────────────────────────────────────────────────────────────
+def _has_display() -> bool:
+    if sys.platform in ("win32", "darwin"):
+        return True
+    if os.environ.get("QT_QPA_PLATFORM", "").startswith(("offscreen", "minimal", "vnc")):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def _start_app(args: argparse.Namespace, directory: Path) -> int:
+    if not args.headless:
+        if not _has_display():
+            print("No display found (DISPLAY/WAYLAND_DISPLAY unset): starting the headless service instead.\n"
+                  "Run with a desktop session for the window, or pass --headless to skip this message.",
+                  file=sys.stderr)
+        else:
+            try:
+                from desktop.ui.app import run_gui
+            except ImportError as exc:
+                print(f"The window cannot start here ({exc}); starting the headless service instead.",
+                      file=sys.stderr)
+            else:
+                setup_logging(directory, args.verbose, stderr=args.verbose)
+                return run_gui(data_dir=directory, backend_url=args.backend_url)
+    setup_logging(directory, args.verbose)
+    return asyncio.run(_headless(directory, args.backend_url))
+
+
+async def _headless(directory: Path, backend_url: str | None) -> int:
+    from agents.errors import AdiuvaError
+    from desktop.companion import Companion
+
+    companion = Companion(data_dir=directory, backend_url=backend_url)
+    try:
+        await companion.start()
+    except (AdiuvaError, RuntimeError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        try:
+            loop.add_signal_handler(sig, stop.set)
+        except (NotImplementedError, RuntimeError):  # pragma: no cover - Windows
+            signal.signal(sig, lambda *_: loop.call_soon_threadsafe(stop.set))
+    await _print_first_steps(companion)
+    await stop.wait()
+    print("Stopping…", file=sys.stderr)
+    await companion.stop()
+    return EXIT_OK
+
+
+async def _print_first_steps(companion: Any) -> None:
+    from agents import config
+
+    agents = await config.list_agents(companion.store)
+    lines = [f"Adiuva Companion {__version__} running headless. Data: {companion.data_dir}"]
+    if not agents:
+        lines.append("No agents yet. Add one, e.g.:\n"
+                     "  adiuva-companion agent add \"Client work\" --folder ~/Clients --cron \"0 9 * * 1-5\"\n"
+                     "then run it now with: adiuva-companion agent run \"Client work\"")
+    else:
+        lines.append(f"{len(agents)} agent(s): " + ", ".join(a.name for a in agents))
+    if not await companion.backend_url():
+        lines.append("Not connected to a backend (offline mode). To connect:\n"
+                     "  adiuva-companion login --backend-url wss://api.example.com/ws/device  (token on stdin)")
+    lines.append("Stop with Ctrl-C or SIGTERM.")
+    print("\n".join(lines), file=sys.stderr, flush=True)
+
+
+# ── login / logout ────────────────────────────────────────────────────────
+def _login(args: argparse.Namespace, directory: Path) -> int:
+    from bridge import credentials
+    from bridge.client import validate_backend_url
+
+    url = args.backend_url
+    if url:
+        from agents.errors import ConfigError
+
+        try:
+            url = validate_backend_url(url)
+        except ConfigError as exc:
+            print(f"error: {exc.message}", file=sys.stderr)
+            return EXIT_USAGE
+    if sys.stdin.isatty():
+        import getpass
+
+        token = getpass.getpass("Device token: ")
+    else:
+        token = sys.stdin.readline()
+    token = token.strip()
+    if not token:
+        print("error: no token given on stdin", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        credentials.set_token(token)
+    except credentials.CredentialsUnavailable as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    if url:
+        asyncio.run(_save_setting(directory, "backend_url", url))
+    print("Signed in: the token is in the OS keyring." + (f" Backend: {url}" if url else ""))
+    return EXIT_OK
+
+
+def _logout() -> int:
+    from bridge import credentials
+
+    try:
+        removed = credentials.delete_token()
+    except credentials.CredentialsUnavailable as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    print("Signed out." if removed else "There was no token to remove.")
+    return EXIT_OK
+
+
+async def _save_setting(directory: Path, key: str, value: Any) -> None:
+    from agents.store import DB_FILENAME, Store
+
+    store = await Store.open(directory / DB_FILENAME)
+    try:
+        await store.set_setting(key, value)
+    finally:
+        await store.close()
+
+
+def print_json(value: Any) -> None:
+    print(json.dumps(value, indent=2, ensure_ascii=False, default=str))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,268 @@
+"""Companion: the Qt-free application core.
+
+It owns the store, the catalogue, the runner with its engines, the scheduler,
+the bridge client and the local control socket, starts them in order and
+stops them in reverse (scheduler, then the bridge drains, then the store
+closes). The GUI and ``--headless`` both run exactly this; the GUI adds
+windows that listen to ``companion.events``.
+
+Everything runs on one asyncio loop (qasync's in the GUI).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import platform
+import socket
+from pathlib import Path
+from typing import Any
+
+from agents import __version__, config
+from agents.config import AgentConfig
+from agents.errors import ConfigError, ErrorType, ToolError
+from agents.events import EventHub
+from agents.paths import data_dir as resolve_data_dir
+from agents.remote import BackendEngine
+from agents.rules import RulesEngine
+from agents.runner import Runner
+from agents.scheduler import AgentSchedule, Scheduler
+from agents.store import DB_FILENAME, Store
+from agents.tools.catalog import Catalog
+from bridge import credentials
+from bridge.client import DeviceClient, State, validate_backend_url
+from bridge.dispatcher import Dispatcher
+
+log = logging.getLogger(__name__)
+
+BACKEND_URL_ENV = "ADIUVA_BACKEND_URL"
+
+
+class Companion:
+    """Keyword-only construction; ``await start()`` on the loop, ``await stop()`` to end."""
+
+    def __init__(
+        self,
+        *,
+        data_dir: str | os.PathLike[str] | None = None,
+        backend_url: str | None = None,
+        token_provider: Any = None,
+        scheduler: bool = True,
+        control: bool = True,
+        max_concurrency: int = 8,
+        deadline: float = 25.0,
+        extra_engines: dict[str, Any] | None = None,
+    ):
+        self.data_dir: Path = resolve_data_dir(data_dir)
+        self._backend_url_arg = backend_url
+        self._token_provider = token_provider or credentials.get_token
+        self._want_scheduler = scheduler
+        self._want_control = control
+        self.max_concurrency = max_concurrency
+        self.deadline = deadline
+        self._extra_engines = extra_engines or {}
+        self.events = EventHub()
+        self.store: Store
+        self.catalog: Catalog
+        self.runner: Runner
+        self.scheduler: Scheduler | None = None
+        self.client: DeviceClient | None = None
+        self.control: Any = None
+        self.device_id = ""
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._stopped = asyncio.Event()
+        self.started = False
+
+    # ── lifecycle ──────────────────────────────────────────────────────────
+    async def start(self) -> None:
+        self.store = await Store.open(self.data_dir / DB_FILENAME)
+        self.device_id = credentials.device_id(self.data_dir)
+        self.catalog = Catalog(store=self.store, events=self.events)
+        engines: dict[str, Any] = {
+            "rules": RulesEngine(),
+            "backend": BackendEngine(requester=lambda: self.client, link_remote_run=self._link_remote),
+        }
+        try:
+            from agents.llm import LlmEngine
+
+            engines["llm"] = LlmEngine(store=self.store)
+        except ImportError:  # pragma: no cover - the llm engine ships with the app
+            pass
+        engines.update(self._extra_engines)
+        self.runner = Runner(store=self.store, catalog=self.catalog, events=self.events, engines=engines)
+        interrupted = await self.runner.mark_interrupted()
+        if interrupted:
+            log.warning("companion.runs.interrupted count=%d", interrupted)
+        if self._backend_url_arg:
+            await self.set_backend_url(self._backend_url_arg, reconnect=False)
+        self.client = DeviceClient(
+            url=await self.backend_url(),
+            token=self._token_provider,
+            dispatcher_factory=self._make_dispatcher,
+            hello=self.hello,
+            events=self.events,
+        )
+        self.client.dispatcher.set_paused(bool(await self.store.get_setting("bridge_paused", False)))
+        self._spawn(self.client.run(), "bridge-client")
+        if self._want_scheduler:
+            self.scheduler = Scheduler(
+                list_agents=self._schedules, start_run=self._scheduled_run, is_running=self.runner.is_running,
+                on_event=self._on_scheduler_event,
+            )
+            if await self.store.get_setting("schedule_paused", False):
+                self.scheduler.pause() if hasattr(self.scheduler, "pause") else None
+            self._spawn(self.scheduler.run(), "scheduler")
+        if self._want_control:
+            from desktop.control import ControlServer
+
+            self.control = ControlServer(self)
+            await self.control.start()
+        self.events.subscribe(self._on_event)
+        self.started = True
+        log.info("companion.started data_dir=%s device_id=%s", self.data_dir, self.device_id)
+
+    async def stop(self) -> None:
+        """Stop the scheduler, cancel runs, drain the bridge, close the store."""
+        if not self.started:
+            return
+        self.started = False
+        if self.control is not None:
+            await self.control.stop()
+        if self.scheduler is not None:
+            self.scheduler.stop()
+        self.runner.cancel()
+        if self.client is not None:
+            await self.client.stop(drain_timeout=5.0)
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self.store.close()
+        self._stopped.set()
+        log.info("companion.stopped")
+
+    async def wait_stopped(self) -> None:
+        await self._stopped.wait()
+
+    def _spawn(self, coro: Any, name: str) -> asyncio.Task[Any]:
+        task = asyncio.get_running_loop().create_task(coro, name=name)
+        self._tasks.add(task)
+        task.add_done_callback(self._task_done)
+        return task
+
+    def _task_done(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("companion.task.failed name=%s", task.get_name(), exc_info=task.exception())
+
+    # ── settings ───────────────────────────────────────────────────────────
+    async def backend_url(self) -> str | None:
+        env = os.environ.get(BACKEND_URL_ENV)
+        if env:
+            return validate_backend_url(env)
+        value = await self.store.get_setting("backend_url")
+        return value or None
+
+    async def set_backend_url(self, url: str | None, *, reconnect: bool = True) -> None:
+        url = validate_backend_url(url) if url else None
+        if url:
+            await self.store.set_setting("backend_url", url)
+        else:
+            await self.store.delete_setting("backend_url")
+        if reconnect and self.client is not None:
+            self.client.reconnect(url=url or "")
+
+    async def device_name(self) -> str:
+        return await self.store.get_setting("device_name") or socket.gethostname()
+
+    async def set_bridge_paused(self, paused: bool) -> None:
+        await self.store.set_setting("bridge_paused", paused)
+        if self.client is not None:
+            self.client.dispatcher.set_paused(paused)
+
+    def connection_state(self) -> tuple[str, str | None]:
+        if self.client is None:
+            return State.OFFLINE.value, None
+        return self.client.state.value, self.client.last_error
+
+    # ── the bridge ─────────────────────────────────────────────────────────
+    def _make_dispatcher(self, send: Any) -> Dispatcher:
+        return Dispatcher(
+            store=self.store, catalog=self.catalog, send=send, events=self.events,
+            max_concurrency=self.max_concurrency, deadline=self.deadline,
+        )
+
+    async def hello(self) -> dict[str, Any]:
+        agents = await config.list_agents(self.store)
+        roots = list(dict.fromkeys(p for a in agents for p in a.directory_paths))
+        return {
+            "type": "device_hello",
+            "protocol": 1,
+            "device_id": self.device_id,
+            "device_name": await self.device_name(),
+            "app_version": __version__,
+            "platform": platform.system().lower(),
+            "tools": self.catalog.manifest(),
+            "roots": roots,
+            "max_concurrency": self.max_concurrency,
+            "agents": [a.summary() for a in agents],
+        }
+
+    async def _link_remote(self, run_id: str, remote_run_id: str) -> dict[str, int]:
+        return await self.runner.link_remote_run(run_id, remote_run_id)
+
+    # ── agents and runs ────────────────────────────────────────────────────
+    async def _schedules(self) -> list[AgentSchedule]:
+        return [
+            AgentSchedule(id=a.id, name=a.name, schedule_cron=a.schedule_cron, enabled=a.enabled,
+                          last_run_at=a.last_run_at)
+            for a in await config.list_agents(self.store)
+        ]
+
+    async def _scheduled_run(self, agent_id: str, trigger: str) -> Any:
+        agent = await config.get_agent(self.store, agent_id)
+        if agent is None:
+            return None
+        try:
+            return await self.runner.run(agent, trigger)
+        except ToolError as err:
+            log.info("companion.run.skipped agent_id=%s reason=%s", agent_id, err.message)
+            return None
+
+    def _on_scheduler_event(self, name: str, data: dict[str, Any]) -> None:
+        log.info("scheduler.%s %s", name, " ".join(f"{k}={v}" for k, v in data.items()))
+
+    async def run_agent(self, key: str, trigger: str = "manual") -> dict[str, Any]:
+        """Run an agent (by id or name) now and wait for the end."""
+        agent = await config.get_agent(self.store, key)
+        if agent is None:
+            raise ToolError(ErrorType.NOT_FOUND, f"no agent named {key!r}")
+        return await self.runner.run(agent, trigger)
+
+    def start_run(self, key: str, trigger: str = "manual") -> asyncio.Task[Any]:
+        """Start a run in the background; the task's result is the final run row."""
+        return self._spawn(self.run_agent(key, trigger), f"run-{key}")
+
+    async def save_agent(self, data: dict[str, Any]) -> AgentConfig:
+        agent = await config.save_agent(self.store, AgentConfig.parse(data))
+        self._agents_changed(agent.id)
+        return agent
+
+    async def remove_agent(self, agent_id: str) -> bool:
+        removed = await config.delete_agent(self.store, agent_id)
+        if removed:
+            self._agents_changed(agent_id)
+        return removed
+
+    def _agents_changed(self, agent_id: str) -> None:
+        self.events.emit("agent_did_change", agent_id=agent_id)
+
+    def _on_event(self, name: str, payload: dict[str, Any]) -> None:
+        if name == "agent_did_change":
+            if self.scheduler is not None:
+                self.scheduler.notify_changed()
+            if self.client is not None and self.client.connected:
+                self.client.reconnect()  # a fresh device_hello carries the new roots and agents
+
+
+__all__ = ["Companion", "ConfigError"]

@@ -1,0 +1,147 @@
+"""The local control socket: how a second ``adiuva-companion`` talks to the running one.
+
+``agent run NAME`` asks the running companion (headless or GUI) to start a
+run; a second GUI launch asks it to show its window. One JSON object per
+line each way. On POSIX it is a Unix socket ``control.sock`` in the data dir
+(mode 0600, so only this user can talk to it); on Windows a loopback TCP port
+written to ``control.port`` with a random key that each request must carry.
+
+Requests: ``{"cmd": "ping"}``, ``{"cmd": "run", "agent": NAME, "trigger": "manual"}``,
+``{"cmd": "show"}``. Answers: ``{"ok": true, ...}`` or ``{"ok": false, "error": {...}}``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import os
+import secrets
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from agents import config
+from agents.errors import ErrorType, ToolError
+
+if TYPE_CHECKING:
+    from desktop.companion import Companion
+
+log = logging.getLogger(__name__)
+
+SOCKET_NAME = "control.sock"
+PORT_FILE = "control.port"
+_WINDOWS = sys.platform == "win32"
+
+
+class ControlServer:
+    """Serves control requests on the companion's loop."""
+
+    def __init__(self, companion: Companion):
+        self.companion = companion
+        self.on_show: Callable[[], None] | None = None
+        self._server: asyncio.AbstractServer | None = None
+        self._key = secrets.token_hex(16)
+
+    async def start(self) -> None:
+        data_dir = self.companion.data_dir
+        if _WINDOWS:  # pragma: no cover - exercised on Windows only
+            self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
+            port = self._server.sockets[0].getsockname()[1]
+            (data_dir / PORT_FILE).write_text(json.dumps({"port": port, "key": self._key}))
+            return
+        path = data_dir / SOCKET_NAME
+        if path.exists():
+            if await _alive(path):
+                raise RuntimeError(f"another companion is already running on {data_dir}")
+            path.unlink()
+        old = os.umask(0o177)
+        try:
+            self._server = await asyncio.start_unix_server(self._serve, path=str(path))
+        finally:
+            os.umask(old)
+
+    async def stop(self) -> None:
+        if self._server is not None:
+            self._server.close()
+            with contextlib.suppress(Exception):
+                await self._server.wait_closed()
+            self._server = None
+        for name in (SOCKET_NAME, PORT_FILE):
+            with contextlib.suppress(FileNotFoundError):
+                (self.companion.data_dir / name).unlink()
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            line = await asyncio.wait_for(reader.readline(), 10)
+            try:
+                request = json.loads(line)
+                if not isinstance(request, dict):
+                    raise ValueError("not an object")
+                if _WINDOWS and request.get("key") != self._key:  # pragma: no cover
+                    raise PermissionError("bad key")
+                answer = await self._handle(request)
+            except ToolError as err:
+                answer = {"ok": False, "error": err.to_dict()}
+            except (ValueError, PermissionError) as exc:
+                answer = {"ok": False, "error": {"type": "invalid_frame", "message": str(exc)}}
+            writer.write((json.dumps(answer) + "\n").encode())
+            await writer.drain()
+        except Exception:
+            log.exception("control.request.failed")
+        finally:
+            writer.close()
+            with contextlib.suppress(Exception):
+                await writer.wait_closed()
+
+    async def _handle(self, request: dict[str, Any]) -> dict[str, Any]:
+        cmd = request.get("cmd")
+        if cmd == "ping":
+            return {"ok": True, "pid": os.getpid()}
+        if cmd == "show":
+            if self.on_show is not None:
+                self.on_show()
+            return {"ok": True, "shown": self.on_show is not None}
+        if cmd == "run":
+            key = str(request.get("agent") or "")
+            agent = await config.get_agent(self.companion.store, key)
+            if agent is None:
+                raise ToolError(ErrorType.NOT_FOUND, f"no agent named {key!r}")
+            if self.companion.runner.is_running(agent.id):
+                raise ToolError(ErrorType.BUSY, f"{agent.name} is already running")
+            self.companion.start_run(agent.id, str(request.get("trigger") or "manual"))
+            return {"ok": True, "agent_id": agent.id, "agent": agent.name, "started": True}
+        raise ToolError(ErrorType.INVALID_ARGS, f"unknown command {cmd!r}")
+
+
+async def _alive(path: Path) -> bool:
+    try:
+        _reader, writer = await asyncio.wait_for(asyncio.open_unix_connection(str(path)), 2)
+    except (OSError, TimeoutError):
+        return False
+    writer.close()
+    return True
+
+
+async def request(data_dir: Path, payload: dict[str, Any], timeout: float = 10.0) -> dict[str, Any] | None:
+    """Send one request to the running companion; None when none is running."""
+    try:
+        if _WINDOWS:  # pragma: no cover
+            info = json.loads((data_dir / PORT_FILE).read_text())
+            reader, writer = await asyncio.wait_for(asyncio.open_connection("127.0.0.1", info["port"]), timeout)
+            payload = {**payload, "key": info["key"]}
+        else:
+            reader, writer = await asyncio.wait_for(
+                asyncio.open_unix_connection(str(data_dir / SOCKET_NAME)), timeout
+            )
+    except (OSError, TimeoutError, ValueError, KeyError):
+        return None
+    try:
+        writer.write((json.dumps(payload) + "\n").encode())
+        await writer.drain()
+        line = await asyncio.wait_for(reader.readline(), timeout)
+        return json.loads(line) if line else None
+    finally:
+        writer.close()
