@@ -14,6 +14,8 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from agents.scheduler import SCHEDULER_EVENTS
+
 log = logging.getLogger(__name__)
 
 EVENTS: dict[str, str] = {
@@ -26,7 +28,7 @@ EVENTS: dict[str, str] = {
     "run_did_finish": "A run ended (run_id, agent_id, status, processed, created, updated, errors).",
     "connection_did_change": "The bridge connection state changed (state, detail).",
     "bridge_did_pause": "The user paused or resumed the bridge (paused).",
-    "scheduler_did_change": "The schedule changed or was paused (paused, next_run_at).",
+    **SCHEDULER_EVENTS,
 }
 
 Listener = Callable[[str, dict[str, Any]], None]
@@ -48,11 +50,11 @@ class EventHub:
 
         return unsubscribe
 
-    def emit(self, name: str, **payload: Any) -> None:
-        if name not in EVENTS:
-            raise ValueError(f"unknown event {name!r}; add it to agents.events.EVENTS")
+    def emit(self, event: str, /, **payload: Any) -> None:
+        if event not in EVENTS:
+            raise ValueError(f"unknown event {event!r}; add it to agents.events.EVENTS")
         for listener in list(self._listeners):
             try:
-                listener(name, payload)
+                listener(event, payload)
             except Exception:
-                log.exception("events.listener.failed event=%s", name)
+                log.exception("events.listener.failed event=%s", event)

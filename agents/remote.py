@@ -28,6 +28,8 @@ class RemoteRunHandle(Protocol):
 
 
 class RunRequester(Protocol):
+    async def wait_connected(self, timeout: float) -> bool: ...
+
     async def request_run(self, agent: dict[str, Any], trigger: str) -> Any: ...
 
     async def cancel_run(self, run: Any) -> None: ...
@@ -54,6 +56,11 @@ class BackendEngine:
         if requester is None:
             raise RunFailed("the backend engine needs a backend connection; set a backend URL and sign in")
         trigger = ctx.trigger if ctx.trigger in ("schedule", "manual", "catch_up") else "manual"
+        if not await requester.wait_connected(self.request_timeout):
+            raise RunFailed(
+                f"the companion could not reach the backend within {self.request_timeout:g} s; "
+                "check the connection settings"
+            )
         try:
             handle = await requester.request_run(ctx.agent.summary(), trigger)
         except ToolError as err:

@@ -145,6 +145,7 @@ class DeviceClient:
         self.dials = 0
         self.connected_at: float | None = None
         self._ws: ClientConnection | None = None
+        self._online = asyncio.Event()
         self._outbox: collections.deque[dict[str, Any]] = collections.deque(maxlen=OUTBOX_LIMIT)
         self._runs: dict[str, RemoteRun] = {}       # request_id -> run
         self._runs_by_id: dict[str, RemoteRun] = {}  # backend run_id -> run
@@ -242,6 +243,7 @@ class DeviceClient:
                     await self._session(ws)
                 finally:
                     self._ws = None
+                    self._online.clear()
                     self.connected_at = None
                     if time.monotonic() - opened >= self.stable_after:
                         self.backoff.reset()
@@ -275,6 +277,7 @@ class DeviceClient:
         hello.setdefault("protocol", protocol.PROTOCOL_VERSION)
         await ws.send(protocol.encode_dict(hello))
         self._ws = ws
+        self._online.set()
         self.connected_at = time.monotonic()
         self._set_state(State.CONNECTED)
         await self._flush_outbox(ws)
@@ -302,12 +305,12 @@ class DeviceClient:
         except ConnectionClosed:
             self._outbox.append(frame)
 
-    async def _send_now(self, frame: dict[str, Any]) -> bool:
+    async def _send_now(self, frame: dict[str, Any] | str) -> bool:
         ws = self._ws
         if ws is None:
             return False
         try:
-            await ws.send(protocol.encode_dict(frame))
+            await ws.send(frame if isinstance(frame, str) else protocol.encode_dict(frame))
             return True
         except ConnectionClosed:
             return False
@@ -366,6 +369,14 @@ class DeviceClient:
         else:
             log.info("bridge.frame.unexpected type=%s", getattr(frame, "type", "?"))
 
+    async def wait_connected(self, timeout: float) -> bool:
+        """Wait until the device is connected and has said hello; False after ``timeout``."""
+        try:
+            await asyncio.wait_for(self._online.wait(), timeout)
+            return True
+        except TimeoutError:
+            return False
+
     # ── runs the device asks for (the backend engine) ────────────────────
     async def request_run(self, agent: dict[str, Any], trigger: str) -> RemoteRun:
         """Send ``run_request``; returns once the request is on the wire.
@@ -419,10 +430,10 @@ def _describe(exc: BaseException) -> str:
 
 
 def _close_reason(ws: ClientConnection) -> str:
-    rcvd = ws.close_rcvd
-    if rcvd is not None:
-        return f"code {rcvd.code}" + (f" ({rcvd.reason})" if rcvd.reason else "")
-    return "connection lost"
+    code = ws.close_code
+    if code is None or code == 1006:
+        return "connection lost"
+    return f"code {code}" + (f" ({ws.close_reason})" if ws.close_reason else "")
 
 
 def _error_type(value: str | None) -> ErrorType:

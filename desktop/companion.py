@@ -105,14 +105,8 @@ class Companion:
         )
         self.client.dispatcher.set_paused(bool(await self.store.get_setting("bridge_paused", False)))
         self._spawn(self.client.run(), "bridge-client")
-        if self._want_scheduler:
-            self.scheduler = Scheduler(
-                list_agents=self._schedules, start_run=self._scheduled_run, is_running=self.runner.is_running,
-                on_event=self._on_scheduler_event,
-            )
-            if await self.store.get_setting("schedule_paused", False):
-                self.scheduler.pause() if hasattr(self.scheduler, "pause") else None
-            self._spawn(self.scheduler.run(), "scheduler")
+        if self._want_scheduler and not await self.store.get_setting("schedule_paused", False):
+            self._start_scheduler()
         if self._want_control:
             from desktop.control import ControlServer
 
@@ -175,6 +169,27 @@ class Companion:
     async def device_name(self) -> str:
         return await self.store.get_setting("device_name") or socket.gethostname()
 
+    def _start_scheduler(self) -> None:
+        self.scheduler = Scheduler(
+            list_agents=self._schedules, start_run=self._scheduled_run, is_running=self.runner.is_running,
+            on_event=self._on_scheduler_event,
+        )
+        self._spawn(self.scheduler.run(), "scheduler")
+
+    @property
+    def schedule_paused(self) -> bool:
+        return self._want_scheduler and self.scheduler is None
+
+    async def set_schedule_paused(self, paused: bool) -> None:
+        """Stop or restart the scheduler; remembered across restarts."""
+        await self.store.set_setting("schedule_paused", paused)
+        if paused and self.scheduler is not None:
+            self.scheduler.stop()
+            self.scheduler = None
+            self.events.emit("scheduler_did_change", paused=True, next_run_at=None, agent_id=None)
+        elif not paused and self.scheduler is None and self._want_scheduler and self.started:
+            self._start_scheduler()
+
     async def set_bridge_paused(self, paused: bool) -> None:
         await self.store.set_setting("bridge_paused", paused)
         if self.client is not None:
@@ -214,9 +229,7 @@ class Companion:
     # ── agents and runs ────────────────────────────────────────────────────
     async def _schedules(self) -> list[AgentSchedule]:
         return [
-            AgentSchedule(id=a.id, name=a.name, schedule_cron=a.schedule_cron, enabled=a.enabled,
-                          last_run_at=a.last_run_at)
-            for a in await config.list_agents(self.store)
+            AgentSchedule.of(a) for a in await config.list_agents(self.store)
         ]
 
     async def _scheduled_run(self, agent_id: str, trigger: str) -> Any:
@@ -230,7 +243,7 @@ class Companion:
             return None
 
     def _on_scheduler_event(self, name: str, data: dict[str, Any]) -> None:
-        log.info("scheduler.%s %s", name, " ".join(f"{k}={v}" for k, v in data.items()))
+        self.events.emit(name, **data)
 
     async def run_agent(self, key: str, trigger: str = "manual") -> dict[str, Any]:
         """Run an agent (by id or name) now and wait for the end."""

@@ -1,0 +1,660 @@
+"""When agent runs are due: cron in the local time zone, catch-up, no overlap.
+
+Two layers, like the rest of ``agents``:
+
+* **Pure functions** (no I/O): ``validate_cron``, ``next_fire_after``,
+  ``due_at``, ``missed_count``, ``describe_problem``. They take the time zone
+  and "now" as arguments, so tests pin both.
+* **``Scheduler``**: an asyncio loop that asks for the agents through a
+  callback, sleeps until the earliest due time (never longer than
+  ``max_sleep``), and starts due runs through another callback. It imports
+  neither Qt, the store nor the bridge; ``desktop.companion`` wires it.
+
+Schedules
+---------
+Five fields, ``minute hour day-of-month month day-of-week``, as croniter reads
+them (``L`` for the last day of the month, ``1W``, ``sun#1``, ``mon-fri``, and
+the aliases ``@hourly @daily @midnight @weekly @monthly @yearly @annually``).
+When both day fields are restricted either may match (classic cron).
+Rejected, with a ``ConfigError("schedule_cron", ...)``: empty text; six or
+seven fields (croniter reads a sixth field as *seconds at the end*, Quartz
+puts seconds first: the two disagree and an agent run a second is never
+wanted, so neither form is accepted); ``H`` hashes; ``@reboot``; values out
+of range; and schedules that never match a date (``0 0 30 2 *``).
+
+Time zones and daylight saving
+------------------------------
+A schedule names wall-clock times in the local zone. Fire times are computed
+by iterating croniter over *naive* wall times and mapping each to UTC with
+``zoneinfo`` (croniter's own tz-aware iteration was checked and is not used:
+it fires a daily ``30 2 * * *`` twice on a fall-back day and, inconsistently,
+moves a daily 02:30 to 03:00 on spring-forward day while dropping an hourly
+``30 * * * *``). The rules, after cronie (Vixie cron):
+
+* **Fixed-hour schedules** (the hour field names hours: ``30 2 * * *``,
+  ``0 9 * * 1-5``): a wall time that does not exist (02:30 on
+  spring-forward day) fires **once, at the jump** (03:00 new time); several
+  such times in one gap coalesce into that one run. A wall time that occurs
+  twice (fall-back) fires **once, at its first occurrence**.
+* **Clock-following schedules** (the hour field is ``*`` or ``*/n``:
+  ``0 * * * *``, ``*/15 * * * *``, ``@hourly``): they follow the wall clock,
+  so a skipped hour is skipped and a repeated hour runs again. Either way an
+  hourly job stays one real hour apart across both changes.
+
+cronie also counts a ``*`` *minute* field as clock-following (``* 2 * * *``
+would be skipped on spring-forward day); here only the hour field decides,
+so such a job runs once at the jump. Offsets are assumed to change by at
+most three hours at a time, true of every daylight-saving rule in tzdata.
+
+Due, missed, catch-up
+---------------------
+An enabled agent with a valid cron that never ran is due at once (like the
+backend's ``_is_overdue``); otherwise it is due at the first fire time after
+its ``last_run_at``. Fire times missed while the computer slept or the app
+was closed coalesce into **one** run: its trigger is ``"catch_up"`` when two
+or more fire times lie in ``(last_run_at, now]``, else ``"schedule"``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, tzinfo
+from functools import lru_cache
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from croniter import CroniterError, croniter
+
+from agents.errors import ConfigError
+
+log = logging.getLogger(__name__)
+
+FIELD = "schedule_cron"
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# The largest change of UTC offset assumed at one transition (see module docstring).
+_MARGIN = timedelta(hours=3)
+_JUMP_TOLERANCE = 2.0  # seconds of wall vs monotonic drift that count as a clock jump
+_ALIASES = ("@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly")
+_FIELDS = (
+    ("minute", "0-59"),
+    ("hour", "0-23"),
+    ("day-of-month", "1-31 or L"),
+    ("month", "1-12 or jan-dec"),
+    ("day-of-week", "0-7 or sun-sat"),
+)
+
+# Events passed to ``on_event(name, payload)``; the lead merges them into
+# ``agents.events.EVENTS``.
+SCHEDULER_EVENTS: dict[str, str] = {
+    "scheduler_did_start_run": "The scheduler started a run (agent_id, trigger, due_at, missed).",
+    "scheduler_did_skip": "A due run was not started (agent_id, reason: already_running).",
+    "scheduler_did_detect_clock_jump": "Wall time moved unlike monotonic time (jump_seconds, wall_seconds, "
+    "monotonic_seconds): suspend/resume or a clock change.",
+    "scheduler_did_report_invalid_cron": "An agent's schedule cannot be used; it never fires "
+    "(agent_id, name, schedule_cron, message). Once per agent and expression.",
+    "scheduler_did_fail": "A callback raised; the loop goes on (stage, error, agent_id?, retry_in?).",
+    "scheduler_did_change": "The next due time changed or the loop stopped (paused, next_run_at, agent_id).",
+}
+
+
+# ── Pure functions ────────────────────────────────────────────────────────
+
+
+@dataclass(frozen=True)
+class AgentSchedule:
+    """What the scheduler needs to know about one agent."""
+
+    id: str
+    name: str
+    schedule_cron: str | None
+    enabled: bool
+    last_run_at: datetime | None
+    created_at: datetime | None = None
+
+    @classmethod
+    def of(cls, agent: Any) -> AgentSchedule:
+        """From any object with these attributes (e.g. ``AgentConfig``); ``created_at`` is optional."""
+        return cls(
+            id=agent.id,
+            name=agent.name,
+            schedule_cron=agent.schedule_cron,
+            enabled=bool(agent.enabled),
+            last_run_at=getattr(agent, "last_run_at", None),
+            created_at=getattr(agent, "created_at", None),
+        )
+
+
+def validate_cron(expr: str) -> str:
+    """The expression with its whitespace normalised, or ``ConfigError("schedule_cron", ...)``."""
+    return _parse(expr)[0]
+
+
+def next_fire_after(expr: str, after: datetime, tz: tzinfo) -> datetime:
+    """The first fire time strictly after ``after``, as aware UTC.
+
+    ``expr`` is read in the wall time of ``tz``; daylight-saving changes follow
+    the rules in the module docstring. A naive ``after`` is taken as UTC.
+    Raises ``ConfigError`` for an invalid expression.
+    """
+    normalised, follows_clock = _parse(expr)
+    after = _utc(after)
+    stable_start = _offset_stable(tz, after - _MARGIN, after + _MARGIN)
+    start = _wall(after if stable_start else after - _MARGIN, tz)
+    it = croniter(normalised, start)
+    best: datetime | None = None
+    while True:
+        wall = it.get_next(datetime)
+        if best is not None and wall > _wall(best, tz) + _MARGIN:
+            return best
+        for moment in _instants(wall, tz, follows_clock):
+            if moment > after and (best is None or moment < best):
+                best = moment
+        if best is not None and _offset_stable(tz, best - _MARGIN, best + _MARGIN):
+            # No transition near the result: no later wall time maps before it.
+            return best
+
+
+def due_at(agent: AgentSchedule, tz: tzinfo) -> datetime | None:
+    """When the agent is next due (aware UTC), or ``None`` if it never fires on its own.
+
+    ``None`` when disabled, manual-only (no cron) or the cron is invalid. An
+    agent that never ran is due at once: ``created_at``, else the epoch.
+    """
+    if not agent.enabled or not agent.schedule_cron:
+        return None
+    try:
+        _parse(agent.schedule_cron)
+    except ConfigError:
+        return None
+    if agent.last_run_at is None:
+        return _utc(agent.created_at) if agent.created_at else EPOCH
+    return next_fire_after(agent.schedule_cron, agent.last_run_at, tz)
+
+
+def missed_count(agent: AgentSchedule, tz: tzinfo, now: datetime, limit: int = 2) -> int:
+    """How many fire times lie in ``(last_run_at, now]``, at most ``limit``.
+
+    An agent that never ran counts 1 (its first run is a plain "schedule"
+    run); one that never fires on its own counts 0.
+    """
+    when = due_at(agent, tz)
+    now = _utc(now)
+    if when is None or when > now:
+        return 0
+    if agent.last_run_at is None:
+        return min(1, limit)
+    count = 0
+    assert agent.schedule_cron is not None
+    while when <= now and count < limit:
+        count += 1
+        when = next_fire_after(agent.schedule_cron, when, tz)
+    return count
+
+
+def describe_problem(agent: AgentSchedule) -> str | None:
+    """A sentence for the UI when the agent's schedule cannot be used, else ``None``."""
+    if not agent.schedule_cron:
+        return None
+    try:
+        _parse(agent.schedule_cron)
+    except ConfigError as exc:
+        return f"The schedule {agent.schedule_cron!r} is not valid, so this agent never runs on its own: " + (
+            exc.message
+        )
+    return None
+
+
+def local_timezone() -> tzinfo:
+    """The system's zone as a ``ZoneInfo`` when it can be found, else today's fixed offset.
+
+    Tries ``$TZ`` (a zone name or a tzfile path), the ``/etc/localtime`` link
+    or file, then ``/etc/timezone``. A zone whose current offset disagrees
+    with the C library's is not trusted. On Windows this falls back to the
+    fixed offset (DST-correct until the next change; the loop re-reads it).
+    """
+    fixed = datetime.now().astimezone().tzinfo or UTC
+    system_offset = datetime.now(fixed).utcoffset()
+    for zone in _zone_candidates():
+        if datetime.now(zone).utcoffset() == system_offset:
+            return zone
+    return fixed
+
+
+def _zone_candidates():
+    env = os.environ.get("TZ", "").strip().lstrip(":")
+    if env:
+        if os.path.isabs(env):
+            zone = _zone_from_file(env)
+        else:
+            zone = _zone_from_key(env)
+        if zone is not None:
+            yield zone
+    link = "/etc/localtime"
+    if os.path.exists(link):
+        real = os.path.realpath(link)
+        if "zoneinfo/" in real:
+            key = real.rsplit("zoneinfo/", 1)[1]
+            for prefix in ("posix/", "right/"):
+                key = key.removeprefix(prefix)
+            zone = _zone_from_key(key)
+            if zone is not None:
+                yield zone
+        zone = _zone_from_file(link)
+        if zone is not None:
+            yield zone
+    with contextlib.suppress(OSError):
+        with open("/etc/timezone", encoding="utf-8") as fh:
+            zone = _zone_from_key(fh.read().strip())
+        if zone is not None:
+            yield zone
+
+
+def _zone_from_key(key: str) -> tzinfo | None:
+    try:
+        return ZoneInfo(key)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return None
+
+
+def _zone_from_file(path: str) -> tzinfo | None:
+    try:
+        with open(path, "rb") as fh:
+            return ZoneInfo.from_file(fh, key=None)
+    except (OSError, ValueError):
+        return None
+
+
+def _parse(expr: str) -> tuple[str, bool]:
+    """``(normalised, follows_clock)`` or ``ConfigError``."""
+    if not isinstance(expr, str):
+        raise ConfigError(FIELD, "the schedule must be text like '0 9 * * 1-5'")
+    return _parse_text(expr)
+
+
+@lru_cache(maxsize=256)
+def _parse_text(expr: str) -> tuple[str, bool]:
+    # cached: the loop asks for every agent on every wake
+    fields = expr.split()
+    if not fields:
+        raise ConfigError(FIELD, "the schedule is empty; use five fields like '0 9 * * 1-5' (09:00 on weekdays)")
+    if len(fields) == 1 and fields[0].startswith("@"):
+        alias = fields[0].lower()
+        if alias not in _ALIASES:
+            raise ConfigError(FIELD, f"{fields[0]!r} is not supported; use one of {', '.join(_ALIASES)}")
+        normalised = alias
+    elif len(fields) != 5:
+        extra = " (seconds and years are not supported)" if len(fields) in (6, 7) else ""
+        raise ConfigError(
+            FIELD,
+            f"a schedule has five fields, minute hour day-of-month month day-of-week; got {len(fields)}{extra}",
+        )
+    else:
+        normalised = " ".join(fields)
+    try:
+        ok = croniter.is_valid(normalised)
+        parsed = croniter(normalised, datetime(2000, 1, 1)) if ok else None
+    except (CroniterError, ValueError, TypeError, KeyError):
+        ok, parsed = False, None
+    if parsed is None:
+        raise ConfigError(FIELD, _field_problem(fields) or f"{normalised!r} is not a valid schedule")
+    try:
+        parsed.get_next(datetime)
+    except (CroniterError, ValueError, OverflowError):
+        raise ConfigError(FIELD, f"{normalised!r} never matches a date") from None
+    follows_clock = str(parsed.expressions[1]).startswith("*")
+    return normalised, follows_clock
+
+
+def _field_problem(fields: list[str]) -> str | None:
+    """Name the first field croniter rejects on its own, for a clearer message."""
+    if len(fields) != 5:
+        return None
+    for index, (label, allowed) in enumerate(_FIELDS):
+        probe = ["*"] * 5
+        probe[index] = fields[index]
+        try:
+            valid = croniter.is_valid(" ".join(probe))
+        except Exception:
+            valid = False
+        if not valid:
+            return f"the {label} field {fields[index]!r} is not valid (allowed: {allowed}, lists, ranges, */n)"
+    return None
+
+
+def _utc(moment: datetime) -> datetime:
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def _wall(moment: datetime, tz: tzinfo) -> datetime:
+    """The naive local wall time of an aware instant."""
+    return moment.astimezone(tz).replace(tzinfo=None, fold=0)
+
+
+def _offset_stable(tz: tzinfo, start: datetime, end: datetime) -> bool:
+    return start.astimezone(tz).utcoffset() == end.astimezone(tz).utcoffset()
+
+
+def _instants(wall: datetime, tz: tzinfo, follows_clock: bool) -> list[datetime]:
+    """The UTC instants at which the naive wall time ``wall`` fires."""
+    first = wall.replace(tzinfo=tz, fold=0).astimezone(UTC)
+    second = wall.replace(tzinfo=tz, fold=1).astimezone(UTC)
+    if first == second:
+        return [first]
+    if _wall(first, tz) == wall:  # exists twice (fall-back)
+        early, late = sorted((first, second))
+        return [early, late] if follows_clock else [early]
+    # does not exist (spring-forward): fixed-hour jobs fire once at the jump
+    return [] if follows_clock else [_transition(tz, min(first, second), max(first, second))]
+
+
+def _transition(tz: tzinfo, low: datetime, high: datetime) -> datetime:
+    """The first instant in ``(low, high]`` with ``high``'s offset (the jump), to the second."""
+    target = high.astimezone(tz).utcoffset()
+    lo, hi = 0, int((high - low).total_seconds())
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if (low + timedelta(seconds=mid)).astimezone(tz).utcoffset() == target:
+            hi = mid
+        else:
+            lo = mid
+    return low + timedelta(seconds=hi)
+
+
+# ── The loop ──────────────────────────────────────────────────────────────
+
+
+class Clock(Protocol):
+    """Time as the scheduler sees it; tests pass a fake."""
+
+    def now(self) -> datetime:
+        """Wall time, aware UTC."""
+        ...
+
+    def monotonic(self) -> float:
+        """Seconds from an arbitrary start; never jumps (and on Linux stops during suspend)."""
+        ...
+
+    async def sleep(self, seconds: float, wake: asyncio.Event) -> None:
+        """Sleep ``seconds``, returning early once ``wake`` is set."""
+        ...
+
+
+class SystemClock:
+    """The real clock: ``datetime.now(UTC)``, ``time.monotonic()``, the event loop's timer."""
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+    def monotonic(self) -> float:
+        return time.monotonic()
+
+    async def sleep(self, seconds: float, wake: asyncio.Event) -> None:
+        if wake.is_set():
+            return
+        if seconds <= 0:
+            await asyncio.sleep(0)
+            return
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(wake.wait(), timeout=seconds)
+
+
+class Scheduler:
+    """Starts agent runs when their schedules say so.
+
+    Everything runs on the asyncio loop that runs ``run()``: the callbacks
+    ``list_agents``, ``start_run``, ``is_running`` and ``on_event`` are called
+    (and awaited) there, one at a time. ``notify_changed()`` and ``stop()``
+    must be called on that loop's thread too.
+
+    ``start_run(agent_id, trigger)`` is awaited until that run ends, so runs
+    start one after another in due order. The scheduler never cancels a run:
+    ``stop()`` or cancelling ``run()`` only stops scheduling (both are safe);
+    a run already started is left to the runner that owns it.
+
+    A run the scheduler started, or skipped because the agent was already
+    running, counts as that agent's last run for planning even if the runner
+    failed to record it, so a failing agent waits for its next fire time
+    instead of being restarted at once. A ``last_run_at`` in the future (the
+    clock was set back) counts as the moment it was first seen, so the
+    schedule carries on from there and a small NTP step adds no extra run.
+
+    ``max_sleep`` (at least 0.05 s) bounds every sleep, so a wall-clock jump
+    (suspend/resume, a clock change) is noticed within that time.
+    """
+
+    def __init__(
+        self,
+        *,
+        list_agents: Callable[[], Awaitable[list[AgentSchedule]]],
+        start_run: Callable[[str, str], Awaitable[Any]],
+        is_running: Callable[[str], bool],
+        clock: Clock | None = None,
+        tz: tzinfo | None = None,
+        max_sleep: float = 60.0,
+        on_event: Callable[[str, dict[str, Any]], None] | None = None,
+    ) -> None:
+        self._list_agents = list_agents
+        self._start_run = start_run
+        self._is_running = is_running
+        self._clock: Clock = clock or SystemClock()
+        self._fixed_tz = tz
+        self._max_sleep = max(0.05, float(max_sleep))
+        self._on_event = on_event
+        self._wake = asyncio.Event()
+        self._stop = asyncio.Event()
+        self._running = False
+        self._handled: dict[str, datetime] = {}
+        self._pinned: dict[str, tuple[datetime, datetime]] = {}
+        self._reported: dict[str, str] = {}
+        self._next: tuple[str | None, datetime | None] | None = None
+        self._detached: set[asyncio.Future[Any]] = set()
+        self._backoff = 0.0
+
+    @property
+    def tz(self) -> tzinfo:
+        """The zone schedules are read in (re-read from the system each cycle unless given)."""
+        return self._fixed_tz or local_timezone()
+
+    @property
+    def next_run_at(self) -> datetime | None:
+        """The earliest due time seen at the last planning, aware UTC."""
+        return self._next[1] if self._next else None
+
+    def notify_changed(self) -> None:
+        """Agents or schedules changed: re-plan now. Call on the loop's thread."""
+        self._wake.set()
+
+    def stop(self) -> None:
+        """End ``run()`` promptly (also if it has not started yet). Call on the loop's thread."""
+        self._stop.set()
+        self._wake.set()
+
+    async def run(self) -> None:
+        """Plan and start runs until ``stop()``. Cancelling it is safe; it never raises otherwise."""
+        if self._running:
+            raise RuntimeError("Scheduler.run() is already running")
+        self._running = True
+        log.info("scheduler.loop.started tz=%s max_sleep=%.0f", self.tz, self._max_sleep)
+        try:
+            mark = (self._clock.now(), self._clock.monotonic())
+            while not self._stop.is_set():
+                mark = self._check_jump(mark)
+                self._wake.clear()
+                try:
+                    await self._cycle()
+                except Exception as exc:  # a bug or a callback's surprise must not end scheduling
+                    log.exception("scheduler.cycle.failed")
+                    self._emit("scheduler_did_fail", stage="cycle", error=repr(exc), retry_in=1.0)
+                    await self._clock.sleep(1.0, self._wake)
+        finally:
+            self._running = False
+            self._stop.clear()
+            self._next = None
+            self._emit("scheduler_did_change", paused=True, next_run_at=None, agent_id=None)
+            log.info("scheduler.loop.stopped")
+
+    # one planning cycle: fetch, start what is due, or sleep until the next due time
+    async def _cycle(self) -> None:
+        try:
+            agents = list(await self._list_agents())
+        except Exception as exc:
+            self._backoff = min(max(1.0, self._backoff * 2), max(1.0, min(30.0, self._max_sleep)))
+            log.exception("scheduler.list_agents.failed retry_in=%.0f", self._backoff)
+            self._emit("scheduler_did_fail", stage="list_agents", error=repr(exc), retry_in=self._backoff)
+            await self._clock.sleep(self._backoff, self._wake)
+            return
+        self._backoff = 0.0
+        tz = self.tz
+        now = self._clock.now()
+        self._report_invalid(agents)
+        plan: list[tuple[datetime, AgentSchedule]] = []
+        for agent in agents:
+            effective = self._effective(agent, now)
+            try:
+                when = due_at(effective, tz)
+            except Exception:
+                log.exception("scheduler.plan.failed agent_id=%s", agent.id)
+                continue
+            if when is not None:
+                plan.append((when, effective))
+        plan.sort(key=lambda item: (item[0], item[1].name, item[1].id))
+        due = [(when, agent) for when, agent in plan if when <= now]
+        if due:
+            for when, agent in due:
+                if self._stop.is_set():
+                    return
+                await self._start(agent, when, tz)
+            return  # re-plan with fresh agents and a fresh clock
+        upcoming = plan[0] if plan else None
+        self._announce(upcoming)
+        delay = self._max_sleep
+        if upcoming is not None:
+            delay = min(delay, max(0.0, (upcoming[0] - now).total_seconds()))
+        await self._clock.sleep(delay, self._wake)
+
+    async def _start(self, agent: AgentSchedule, when: datetime, tz: tzinfo) -> None:
+        now = self._clock.now()
+        self._handled[agent.id] = now
+        try:
+            busy = bool(self._is_running(agent.id))
+        except Exception as exc:
+            log.exception("scheduler.is_running.failed agent_id=%s", agent.id)
+            self._emit("scheduler_did_fail", stage="is_running", agent_id=agent.id, error=repr(exc))
+            return
+        if busy:
+            log.info("scheduler.run.skipped agent_id=%s reason=already_running due_at=%s", agent.id,
+                     when.isoformat())
+            self._emit("scheduler_did_skip", agent_id=agent.id, reason="already_running",
+                       due_at=when.isoformat())
+            return
+        missed = missed_count(agent, tz, now)
+        trigger = "catch_up" if missed >= 2 else "schedule"
+        log.info("scheduler.run.started agent_id=%s trigger=%s due_at=%s", agent.id, trigger, when.isoformat())
+        self._emit("scheduler_did_start_run", agent_id=agent.id, trigger=trigger, due_at=when.isoformat(),
+                   missed=missed)
+        try:
+            task = asyncio.ensure_future(self._start_run(agent.id, trigger))
+        except Exception as exc:
+            self._run_failed(agent.id, exc)
+            return
+        stopping = asyncio.ensure_future(self._stop.wait())
+        try:
+            await asyncio.wait({task, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stopping.cancel()
+            if not task.done():
+                # stop() or cancellation: the run goes on without us.
+                self._detached.add(task)
+                task.add_done_callback(self._detached_done)
+        if not task.done():
+            log.info("scheduler.run.detached agent_id=%s", agent.id)
+            return
+        if task.cancelled():
+            log.info("scheduler.run.cancelled agent_id=%s", agent.id)
+        elif task.exception() is not None:
+            self._run_failed(agent.id, task.exception())
+
+    def _run_failed(self, agent_id: str, exc: BaseException | None) -> None:
+        log.error("scheduler.run.failed agent_id=%s error=%r", agent_id, exc, exc_info=exc)
+        self._emit("scheduler_did_fail", stage="start_run", agent_id=agent_id, error=repr(exc))
+
+    def _detached_done(self, task: asyncio.Future[Any]) -> None:
+        self._detached.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("scheduler.run.failed_after_stop error=%r", task.exception())
+
+    def _effective(self, agent: AgentSchedule, now: datetime) -> AgentSchedule:
+        """The agent with the ``last_run_at`` used for planning (see the class docstring)."""
+        last = _utc(agent.last_run_at) if agent.last_run_at else None
+        if last is not None and last > now:
+            # In the future: the clock was set back. Count it as the moment we first saw it,
+            # so the schedule carries on from there (and a small NTP step causes no extra run).
+            pinned = self._pinned.get(agent.id)
+            if pinned is None or pinned[0] != last:
+                pinned = self._pinned[agent.id] = (last, now)
+            last = pinned[1]
+        else:
+            self._pinned.pop(agent.id, None)
+        handled = self._handled.get(agent.id)
+        if handled is not None and handled > now:
+            handled = self._handled[agent.id] = now
+        if handled is not None and (last is None or handled > last):
+            last = handled
+        if last == agent.last_run_at:
+            return agent
+        return AgentSchedule(agent.id, agent.name, agent.schedule_cron, agent.enabled, last, agent.created_at)
+
+    def _check_jump(self, mark: tuple[datetime, float]) -> tuple[datetime, float]:
+        wall, mono = self._clock.now(), self._clock.monotonic()
+        wall_s = (wall - mark[0]).total_seconds()
+        mono_s = mono - mark[1]
+        jump = wall_s - mono_s
+        if abs(jump) > _JUMP_TOLERANCE:
+            log.info("scheduler.clock.jumped jump_s=%.1f wall_s=%.1f monotonic_s=%.1f", jump, wall_s, mono_s)
+            self._emit("scheduler_did_detect_clock_jump", jump_seconds=jump, wall_seconds=wall_s,
+                       monotonic_seconds=mono_s)
+        return wall, mono
+
+    def _report_invalid(self, agents: list[AgentSchedule]) -> None:
+        seen: set[str] = set()
+        for agent in agents:
+            seen.add(agent.id)
+            problem = describe_problem(agent)
+            if problem is None:
+                self._reported.pop(agent.id, None)
+                continue
+            if self._reported.get(agent.id) == agent.schedule_cron:
+                continue
+            self._reported[agent.id] = agent.schedule_cron or ""
+            log.warning("scheduler.cron.invalid agent_id=%s cron=%r", agent.id, agent.schedule_cron)
+            self._emit("scheduler_did_report_invalid_cron", agent_id=agent.id, name=agent.name,
+                       schedule_cron=agent.schedule_cron, message=problem)
+        for gone in set(self._reported) - seen:
+            del self._reported[gone]
+        for table in (self._handled, self._pinned):
+            for gone in set(table) - seen:
+                del table[gone]
+
+    def _announce(self, upcoming: tuple[datetime, AgentSchedule] | None) -> None:
+        current = (upcoming[1].id, upcoming[0]) if upcoming else (None, None)
+        if current == self._next:
+            return
+        self._next = current
+        self._emit("scheduler_did_change", paused=False,
+                   next_run_at=current[1].isoformat() if current[1] else None, agent_id=current[0])
+
+    def _emit(self, event: str, /, **payload: Any) -> None:
+        if self._on_event is None:
+            return
+        try:
+            self._on_event(event, payload)
+        except Exception:
+            log.exception("scheduler.on_event.failed event=%s", event)
