@@ -25,6 +25,7 @@ from agents.errors import ConfigError, ErrorType, ToolError
 from agents.events import EventHub
 from agents.paths import data_dir as resolve_data_dir
 from agents.remote import BackendEngine
+from agents.review import Review
 from agents.rules import RulesEngine
 from agents.runner import Runner
 from agents.scheduler import AgentSchedule, Scheduler
@@ -66,6 +67,7 @@ class Companion:
         self.store: Store
         self.catalog: Catalog
         self.runner: Runner
+        self.review: Review
         self.scheduler: Scheduler | None = None
         self.client: DeviceClient | None = None
         self.control: Any = None
@@ -79,6 +81,7 @@ class Companion:
         self.store = await Store.open(self.data_dir / DB_FILENAME)
         self.device_id = credentials.device_id(self.data_dir)
         self.catalog = Catalog(store=self.store, events=self.events)
+        self.review = Review(store=self.store, events=self.events)
         engines: dict[str, Any] = {
             "rules": RulesEngine(),
             "backend": BackendEngine(requester=lambda: self.client, link_remote_run=self._link_remote),
