@@ -121,11 +121,12 @@ async def triage(call: ToolCaller, *, agent: dict[str, Any], since: datetime | N
     projects = (await call("list_all_projects", {}))["projects"]
     by_name = {extract.normalise_title(p["name"]): p["id"] for p in projects}
     groups: dict[str, Group] = {}
+    unreadable: list[str] = []
     for root in agent["directory_paths"]:
         try:
             listing = await call("list_directory", {"path": root, "recursive": True, "max_entries": MAX_LISTING})
         except ToolError as err:
-            stats.errors.append(f"{root}: {err.message}")
+            unreadable.append(f"{root}: {err.message}")
             continue
         if listing.get("truncated"):
             stats.errors.append(f"{root}: more than {MAX_LISTING} entries; the rest was not looked at")
@@ -144,8 +145,9 @@ async def triage(call: ToolCaller, *, agent: dict[str, Any], since: datetime | N
             parts = [p for p in _SPLIT.split(entry["path"]) if p][len(root_parts):]
             group = _group_for(parts, root, by_name, data_types, groups)
             group.files.append(entry)
-    if not groups and stats.errors and len(stats.errors) >= len(agent["directory_paths"]):
-        raise RunFailed("Triage found no readable folder: " + "; ".join(stats.errors))
+    if unreadable and len(unreadable) == len(agent["directory_paths"]):
+        raise RunFailed("Triage found no readable folder: " + "; ".join(unreadable))
+    stats.errors.extend(unreadable)
     ordered = sorted(groups.values(), key=lambda g: (g.key == STANDALONE, g.project_name or "", g.key))
     for g in ordered:
         g.files.sort(key=lambda e: e["path"])

@@ -38,9 +38,10 @@ class RedactToken(logging.Filter):
         return True
 
 
-def setup_logging(data_dir: Path | None, verbose: bool, *, stderr: bool = True) -> None:
+def setup_logging(data_dir: Path | None, verbose: bool, *, stderr: bool = True, quiet: bool = False) -> None:
+    """Log to stderr (and the data dir's log file for the service); ``quiet`` = warnings only."""
     root = logging.getLogger()
-    root.setLevel(logging.DEBUG if verbose else logging.INFO)
+    root.setLevel(logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO)
     fmt = logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s")
     handlers: list[logging.Handler] = []
     if stderr:
@@ -130,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if command is None:
             return _start_app(args, directory)
-        setup_logging(None, args.verbose)
+        setup_logging(None, args.verbose, quiet=command != "gateway")
         if command == "login":
             return _login(args, directory)
         if command == "logout":
