@@ -113,7 +113,7 @@ def test_headless_service_takes_agent_run_and_stops_cleanly(data_dir, clients):
         _wait_for(finished)
     finally:
         service.send_signal(signal.SIGTERM)
-        out, err = service.communicate(timeout=20)
+        _out, err = service.communicate(timeout=20)
     assert service.returncode == 0, err
     assert "Traceback" not in err and not (data_dir / "control.sock").exists()
 
