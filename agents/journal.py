@@ -86,8 +86,27 @@ def _replay(row: dict[str, Any], call_id: str, name: str, digest: str) -> Outcom
     return Outcome(call_id, name, False, None, ToolError.from_dict(stored), 0.0, replayed=True)
 
 
+LOCAL_RESULT_LIMIT = 4096
+
+
+def _stored_payload(outcome: Outcome, source: str, read_only: bool) -> Any:
+    """What the journal keeps of a result.
+
+    Bridge calls keep the whole result: the backend may replay the id.
+    Local engine calls use fresh ids that are never replayed, so a large
+    read-only result (a file's content) is summarised instead of copied into
+    the database on every run.
+    """
+    payload = outcome.payload()
+    if source != "bridge" and read_only and outcome.ok:
+        text = canonical_json(payload)
+        if len(text) > LOCAL_RESULT_LIMIT:
+            return {"elided": True, "bytes": len(text.encode()), "keys": sorted(payload)[:20]}
+    return payload
+
+
 async def _record(
-    tx: Tx,
+    tx: Tx | Store,
     *,
     call_id: str,
     name: str,
@@ -98,6 +117,7 @@ async def _record(
     agent_id: str | None,
     outcome: Outcome,
     started_at: str,
+    read_only: bool = False,
 ) -> None:
     await tx.execute(
         "INSERT OR IGNORE INTO tool_calls (call_id, name, args_hash, args, source, run_id, agent_id, ok, "
@@ -105,7 +125,7 @@ async def _record(
         (
             call_id, name, digest, canonical_json(args), source, run_id, agent_id, int(outcome.ok),
             None if outcome.ok else str(outcome.error.type),  # type: ignore[union-attr]
-            canonical_json(outcome.payload()), started_at, utcnow(), outcome.duration_ms,
+            canonical_json(_stored_payload(outcome, source, read_only)), started_at, utcnow(), outcome.duration_ms,
         ),
     )
 
@@ -146,8 +166,7 @@ async def execute(
         except ToolError as err:
             outcome = finish(None, err)
         if outcome.ok or not outcome.error.retryable:  # type: ignore[union-attr]
-            async with store.transaction() as tx:
-                await _record(tx, outcome=outcome, **record)
+            await _record(store, outcome=outcome, read_only=True, **record)  # one autocommit insert
         return outcome
 
     async with store.transaction() as tx:

@@ -92,29 +92,23 @@ class Tx:
         self.open = True
 
     async def execute(self, sql: str, params: Params = ()) -> int:
-        """Run one statement; returns the number of rows it changed."""
+        """Run one statement; returns the number of rows it changed (one trip to the database thread)."""
         cursor = await self._conn.execute(sql, params)
-        try:
-            return cursor.rowcount
-        finally:
-            await cursor.close()
+        return cursor.rowcount  # the sqlite3 cursor is finished after a DML statement; no close trip needed
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
         await self._conn.executemany(sql, rows)
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
-        async with self._conn.execute(sql, params) as cursor:
-            return [dict(row) for row in await cursor.fetchall()]
+        return [dict(row) for row in await self._conn.execute_fetchall(sql, params)]
 
     async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
-        async with self._conn.execute(sql, params) as cursor:
-            row = await cursor.fetchone()
-        return dict(row) if row is not None else None
+        rows = await self._conn.execute_fetchall(sql, params)
+        return dict(rows[0]) if rows else None
 
     async def scalar(self, sql: str, params: Params = ()) -> Any:
-        async with self._conn.execute(sql, params) as cursor:
-            row = await cursor.fetchone()
-        return None if row is None else row[0]
+        rows = await self._conn.execute_fetchall(sql, params)
+        return rows[0][0] if rows else None
 
 
 _current: contextvars.ContextVar[tuple[Store, Tx] | None] = contextvars.ContextVar(
@@ -185,14 +179,12 @@ class Store:
         Inside a transaction this task already holds, it nests as a SAVEPOINT.
         Cancelling the block rolls back; the lock is always released.
         """
-        outer = _current.get()
-        if outer is not None and outer[0] is self and outer[1].open:
+        if self._joined() is not None:
             async with self._savepoint() as tx:
                 yield tx
             return
-        if self._closed:
-            raise StoreError("the workspace store is closed")
         async with self._lock:
+            self._check_open()
             tx = Tx(self._conn)
             token = _current.set((self, tx))
             await self._conn.execute("BEGIN IMMEDIATE")
@@ -233,22 +225,50 @@ class Store:
         else:
             await self._conn.execute(f"RELEASE {name}")
 
-    # ── one-shot helpers (each in its own transaction unless one is open) ──
+    # ── one-shot statements ────────────────────────────────────────────────
+    # Inside a transaction this task holds, they join it; otherwise each is a
+    # single autocommit statement (atomic on its own) under the lock.
+    def _joined(self) -> Tx | None:
+        current = _current.get()
+        if current is not None and current[0] is self and current[1].open:
+            return current[1]
+        return None
+
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
-        async with self.transaction() as tx:
+        tx = self._joined()
+        if tx is not None:
             return await tx.fetchall(sql, params)
+        async with self._lock:
+            self._check_open()
+            return await Tx(self._conn).fetchall(sql, params)
 
     async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
-        async with self.transaction() as tx:
+        tx = self._joined()
+        if tx is not None:
             return await tx.fetchone(sql, params)
+        async with self._lock:
+            self._check_open()
+            return await Tx(self._conn).fetchone(sql, params)
 
     async def scalar(self, sql: str, params: Params = ()) -> Any:
-        async with self.transaction() as tx:
+        tx = self._joined()
+        if tx is not None:
             return await tx.scalar(sql, params)
+        async with self._lock:
+            self._check_open()
+            return await Tx(self._conn).scalar(sql, params)
 
     async def execute(self, sql: str, params: Params = ()) -> int:
-        async with self.transaction() as tx:
+        tx = self._joined()
+        if tx is not None:
             return await tx.execute(sql, params)
+        async with self._lock:
+            self._check_open()
+            return await Tx(self._conn).execute(sql, params)
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise StoreError("the workspace store is closed")
 
     # ── settings and activity ──────────────────────────────────────────────
     async def get_setting(self, key: str, default: Any = None) -> Any:

@@ -129,12 +129,11 @@ async def create(ctx: ToolContext, kind: RecordKind, args: BaseModel) -> dict[st
     record_id = new_id()
     columns = ["id", *values.keys(), "run_id", "created_at", "updated_at"]
     params = [record_id, *(_to_column(k, v) for k, v in values.items()), ctx.run_id, now, now]
-    async with ctx.store.transaction() as tx:
-        await tx.execute(
-            f"INSERT INTO {kind.table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-            params,
-        )
-        row = await tx.fetchone(f"SELECT * FROM {kind.table} WHERE id = ?", (record_id,))
+    # The catalogue runs every writing tool inside a transaction; these statements join it.
+    await ctx.store.execute(
+        f"INSERT INTO {kind.table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", params
+    )
+    row = await ctx.store.fetchone(f"SELECT * FROM {kind.table} WHERE id = ?", (record_id,))
     assert row is not None
     return to_record(row)
 
@@ -160,15 +159,14 @@ async def update(ctx: ToolContext, kind: RecordKind, record_id: str, args: BaseM
     await _require_project(ctx, values.get("project_id"))
     assignments = ", ".join(f"{k} = ?" for k in values)
     params = [*(_to_column(k, v) for k, v in values.items()), utcnow(), record_id]
-    async with ctx.store.transaction() as tx:
-        changed = await tx.execute(
-            f"UPDATE {kind.table} SET {assignments}, updated_at = ? "
-            "WHERE id = ? AND deleted_at IS NULL AND rejected_at IS NULL",
-            params,
-        )
-        if not changed:
-            raise ToolError(ErrorType.NOT_FOUND, f"{kind.singular} {record_id} does not exist")
-        row = await tx.fetchone(f"SELECT * FROM {kind.table} WHERE id = ?", (record_id,))
+    changed = await ctx.store.execute(
+        f"UPDATE {kind.table} SET {assignments}, updated_at = ? "
+        "WHERE id = ? AND deleted_at IS NULL AND rejected_at IS NULL",
+        params,
+    )
+    if not changed:
+        raise ToolError(ErrorType.NOT_FOUND, f"{kind.singular} {record_id} does not exist")
+    row = await ctx.store.fetchone(f"SELECT * FROM {kind.table} WHERE id = ?", (record_id,))
     assert row is not None
     return to_record(row)
 
