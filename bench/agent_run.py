@@ -21,12 +21,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from agents.config import AgentConfig, save_agent  # noqa: E402
-from agents.events import EventHub  # noqa: E402
-from agents.rules import RulesEngine  # noqa: E402
-from agents.runner import Runner  # noqa: E402
-from agents.store import Store  # noqa: E402
-from agents.tools.catalog import Catalog  # noqa: E402
+from agents.config import AgentConfig, save_agent
+from agents.events import EventHub
+from agents.rules import RulesEngine
+from agents.runner import Runner
+from agents.store import Store
+from agents.tools.catalog import Catalog
 
 WORDS = ("brief client invoice draft review logo palette copy layout meeting budget scope print web "
          "photo launch shop booking timeline feedback revision deadline contract quote").split()
