@@ -3,7 +3,7 @@
 Without a command it starts the GUI, or the headless service with
 ``--headless`` or when no display is available (it says so). Commands:
 ``login``, ``logout``, ``gateway``, ``agent add|list|edit|remove|run``,
-``runs``. No Qt is imported on any path but the GUI's.
+``runs``, ``doctor``. No Qt is imported on any path but the GUI's.
 """
 
 from __future__ import annotations
@@ -115,6 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
     runs.add_argument("--limit", type=int, default=20)
     runs.add_argument("--json", action="store_true")
 
+    sub.add_parser("doctor", parents=[common], help="check the installation and say how to fix problems")
     return parser
 
 
@@ -148,6 +149,10 @@ def main(argv: list[str] | None = None) -> int:
             from desktop import agent_cli
 
             return asyncio.run(agent_cli.runs(args, directory))
+        if command == "doctor":
+            from desktop.doctor import doctor
+
+            return asyncio.run(doctor(directory))
     except KeyboardInterrupt:
         return 130
     print(f"unknown command {command}", file=sys.stderr)

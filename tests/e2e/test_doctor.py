@@ -1,0 +1,44 @@
+"""adiuva-companion doctor against a real gateway."""
+
+from __future__ import annotations
+
+import pytest
+
+from agents.store import DB_FILENAME, Store
+from bridge.gateway import DeviceGateway
+from desktop.doctor import doctor
+
+TOKEN = "doctor-token-51c2"
+
+
+@pytest.fixture
+async def gateway():
+    gw = DeviceGateway(tokens={TOKEN: "local"})
+    await gw.start()
+    yield gw
+    await gw.stop()
+
+
+async def _with_backend(tmp_path, url: str) -> None:
+    store = await Store.open(tmp_path / DB_FILENAME)
+    await store.set_setting("backend_url", url)
+    await store.close()
+
+
+async def test_healthy_install_exits_zero(tmp_path, gateway, monkeypatch, capsys):
+    """Reachable backend, accepted token, readable store: every line ok, exit 0."""
+    await _with_backend(tmp_path, gateway.url)
+    monkeypatch.setenv("ADIUVA_DEVICE_TOKEN", TOKEN)
+    assert await doctor(tmp_path) == 0
+    out = capsys.readouterr().out
+    assert "integrity_check: ok" in out and "reachable, token accepted" in out and "FAIL" not in out
+    assert TOKEN not in out
+
+
+async def test_rejected_token_fails_with_the_fix(tmp_path, gateway, monkeypatch, capsys):
+    """A rejected token makes doctor exit 1 and say to sign in again."""
+    await _with_backend(tmp_path, gateway.url)
+    monkeypatch.setenv("ADIUVA_DEVICE_TOKEN", "wrong")
+    assert await doctor(tmp_path) == 1
+    out = capsys.readouterr().out
+    assert "token was rejected (HTTP 401)" in out and "sign in again" in out
