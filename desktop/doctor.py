@@ -84,13 +84,17 @@ async def doctor(data_dir: Path, *, timeout: float = 5.0) -> int:
             report.line(OK, "agents: none yet")
         for agent in agents:
             for folder in agent.directory_paths:
-                if os.path.isdir(folder) and os.access(folder, os.R_OK | os.X_OK):
+                if await asyncio.to_thread(_readable_dir, folder):
                     report.line(OK, f"agent {agent.name}: {folder} is readable")
                 else:
                     report.line(FAIL, f"agent {agent.name}: {folder} is missing or unreadable",
                                 f"adiuva-companion agent edit {agent.name!r} --folder NEW_FOLDER")
         await store.close()
     return 1 if report.failed else 0
+
+
+def _readable_dir(folder: str) -> bool:
+    return os.path.isdir(folder) and os.access(folder, os.R_OK | os.X_OK)
 
 
 async def _check_backend(report: Report, url: str, token: str, timeout: float) -> None:

@@ -53,7 +53,7 @@ async def main() -> int:
             print(added.stderr, file=sys.stderr)
             return 1
         env = {**os.environ, "ADIUVA_DEVICE_TOKEN": token}
-        companion = subprocess.Popen(
+        companion = subprocess.Popen(  # noqa: ASYNC220 - starting a process is quick; we never wait on it here
             [sys.executable, "-m", "desktop.cli", "--headless", "--backend-url", gateway.url,
              "--data-dir", str(data_dir)],
             cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
