@@ -28,22 +28,43 @@ Dates: ``2026-12-04``, ``Dec 4``, ``December 4th``, ``4 Dec``, ``4 Dec 2026``,
 is the first occurrence of that month and day on or after
 ``reference_date - 60 days``. Impossible dates (Feb 30) are ignored.
 
-Scanning is linear: one search for trigger strings over the whole text, then
-the full patterns only on the lines it hits; fenced code and YAML front
-matter are skipped.
+Speed: the whole text is searched only with literal-prefixed patterns over a
+folded byte copy (digits -> ``0``, letters lower-cased, one byte per
+character), so the regex engine's fast prefix scan does nearly all the work;
+the full patterns then run on the few lines those passes hit, each line
+capped at ``MAX_LINE`` characters, with bounded quantifiers throughout (no
+catastrophic backtracking). Fenced code and YAML front matter are skipped.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
+
+__all__ = [
+    "MAX_SUMMARY",
+    "MAX_TITLE",
+    "ExtractedMilestone",
+    "ExtractedNote",
+    "ExtractedTask",
+    "FileExtraction",
+    "extract_text",
+    "humanise_stem",
+    "normalise_title",
+    "project_name_for_folder",
+]
 
 MAX_TITLE = 200
 MAX_SUMMARY = 500
 MAX_SHORT_LINE_TITLE = 80
+MAX_LINE = 2_000  # characters of one line looked at for a task or milestone
+MAX_NOTE_LINES = 200  # a note's summary paragraph must start within this many lines
+MAX_PARAGRAPH = 4_000  # characters of the summary paragraph cleaned before truncation
 YEAR_WINDOW_DAYS = 60
 ELLIPSIS = "…"
 
@@ -88,29 +109,69 @@ _MON = (
 )
 _YEAR = r"(?:19|20)\d\d"
 _WEEKDAY = (
-    r"(?:mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:r(?:s(?:day)?)?)?|fri(?:day)?"
-    r"|sat(?:urday)?|sun(?:day)?)\b\.?,?[ \t]+"
+    r"mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:r(?:s(?:day)?)?)?|fri(?:day)?"
+    r"|sat(?:urday)?|sun(?:day)?"
 )
-_DATE_BODY = (
-    rf"(?<![\w./])(?P<iy>{_YEAR})-(?P<im>\d\d)-(?P<id>\d\d)(?!\d)"
-    rf"|(?<!\w)(?P<mm>{_MON})\.?[ \t]+(?P<md>\d{{1,2}})(?:st|nd|rd|th)?(?!\w|:\d)"
-    rf"(?:,?[ \t]+(?P<my>{_YEAR})(?!\d))?"
-    rf"|(?<![\w.])(?P<dd>\d{{1,2}})(?:st|nd|rd|th)?[ \t]+(?:of[ \t]+)?(?P<dm>{_MON})\b\.?"
-    rf"(?:,?[ \t]+(?P<dy>{_YEAR})(?!\d))?"
-)
-# A date with what belongs to it in a title: "(due Fri, Dec 4)", "by 2026-12-04", "Dec 4".
-_DATE_PHRASE = re.compile(
-    rf"(?P<open>[(\[][ \t]*)?"
-    rf"(?P<kw>\b(?:due|by|before|until|till|deadline|on)\b[ \t]*:?[ \t]*)?"
-    rf"(?:{_WEEKDAY})?(?:{_DATE_BODY})"
-    rf"(?(open)[ \t]*[)\]])",
+# Dates are found from their digits: each run of digits is tried as an ISO year, as the day
+# after a month name (looked for just before it) or as a day before a month name.
+_DIGIT_RUN = re.compile(r"\d+")
+_ISO_AT = re.compile(rf"(?P<iy>{_YEAR})-(?P<im>\d\d)-(?P<id>\d\d)(?!\d)")
+_MONTH_BEFORE = re.compile(rf"{_MON}\.?[ \t]{{1,2}}\Z", re.IGNORECASE)
+_MONTH_FIRST_AT = re.compile(
+    rf"(?P<mm>{_MON})\.?[ \t]{{1,2}}(?P<md>\d{{1,2}})(?:st|nd|rd|th)?(?!\w|:\d)"
+    rf"(?:,?[ \t]{{1,2}}(?P<my>{_YEAR})(?!\d))?",
     re.IGNORECASE,
 )
+_DAY_FIRST_AT = re.compile(
+    rf"(?P<dd>\d{{1,2}})(?:st|nd|rd|th)?[ \t]{{1,2}}(?:of[ \t]{{1,2}})?(?P<dm>{_MON})\b\.?"
+    rf"(?:,?[ \t]{{1,2}}(?P<dy>{_YEAR})(?!\d))?",
+    re.IGNORECASE,
+)
+_MONTH_WINDOW = 12  # len("september. ") + 1
+# What may belong to a date in front of it: "(", then "due"/"by"/"on"/..., then a weekday, as in
+# "(due Fri, Dec 4)". Matched backwards: anchored on the reversed text just before the date.
+_LEAD_REVERSED = re.compile(
+    r"(?:[ \t]+,?\.?(?P<wd>(?:yad)?nom|(?:(?:yad)?s)?eut|(?:yadsen)?dew|(?:(?:(?:yad)?s)?r)?uht|(?:yad)?irf"
+    r"|(?:yadru)?tas|(?:yad)?nus)(?!\w))?"
+    r"(?:[ \t]*:?[ \t]*(?<!\w)(?P<kw>eud|yb|erofeb|litnu|llit|enildaed|no)(?!\w))?"
+    r"(?:[ \t]*(?P<open>[(\[]))?",
+    re.IGNORECASE,
+)
+_LEAD_WINDOW = 40
+_CLOSE = re.compile(r"[ \t]*[)\]]")
 
-# Cheap whole-text search for lines worth a closer look. Never crosses a line end.
-_TRIGGER = re.compile(
-    r"\[[ xX]\]|TODO|(?i:\bto[ -]?do\b)|(?i:action[ \t]+items?)|\d\d-\d\d"
-    rf"|(?i:\b{_MON}\.?[ \t]+\d|\d[ \t]+(?:of[ \t]+)?{_MON}\b)"
+
+class _Phrase(NamedTuple):
+    """A date and its surroundings in a title: ``start``/``end`` span all of it."""
+
+    start: int
+    end: int
+    kw: str  # "due", "by", ... lower-cased, or ""
+    opened: bool  # the phrase is in brackets: "(due Dec 4)"
+    day: date
+
+
+_HAS_DIGIT = re.compile(r"\d")
+
+# Candidate passes over the folded bytes (digits -> "0", A-Z -> a-z, tab -> space): plain
+# substrings found with bytes.find, and patterns that start with a literal, so the engine's
+# prefix scan skips everything else at C speed. Together they find every line that may hold a
+# checkbox, a TODO / action-item marker or a date; a false hit only costs a closer look.
+_FOLD = bytes.maketrans(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ\t", b"0000000000abcdefghijklmnopqrstuvwxyz ")
+_MONTH_ENDS = b"jan|ary|feb|mar|rch|apr|ril|may|jun|une|jul|uly|aug|ust|sep|ept|ber|oct|nov|dec"
+_MONTH_ABBRS = b"jan|feb|mar|apr|jun|jul|aug|sep|ept|oct|nov|dec"
+_MONTH_STARTS = b"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+_CANDIDATE_NEEDLES = (b"action item", b"0000-00-00")
+_CANDIDATE_PASSES = tuple(
+    re.compile(p)
+    for p in (
+        rb"\[[ x]\]",
+        rb"do(?:(?<=todo)|(?<=to[ -]do))",
+        b" 0(?:(?<=(?:" + _MONTH_ENDS + b") 0)|(?<=(?:" + _MONTH_ABBRS + b")\\. 0)"
+        b"|(?<=(?:" + _MONTH_ENDS + b")  0))",
+        b"0  ?(?:of  ?)?" + _MONTH_STARTS,
+        b"0(?:st|nd|rd|th)  ?(?:of  ?)?" + _MONTH_STARTS,
+    )
 )
 
 
@@ -135,34 +196,87 @@ def _resolve(month: int, day: int, year: int | None, floor: date) -> date | None
     return None
 
 
+def _glued(s: str, i: int, start: int, extra: str = "") -> bool:
+    """Whether the character before ``s[i]`` joins it to a word (so no date starts at ``i``)."""
+    if i <= start:
+        return False
+    ch = s[i - 1]
+    return ch.isalnum() or ch == "_" or ch in extra
+
+
+def _dates(s: str, start: int) -> list[tuple[re.Match[str], date | None]]:
+    """Each date-shaped match in ``s[start:]`` in order, with its date (None if impossible)."""
+    found: list[tuple[re.Match[str], date | None]] = []
+    covered = start
+    for run in _DIGIT_RUN.finditer(s, start):
+        p, width = run.start(), run.end() - run.start()
+        if p < covered or width > 4:
+            continue
+        m: re.Match[str] | None = None
+        if width == 4:
+            m = _ISO_AT.match(s, p)
+            if m is not None and not _glued(s, p, start, "./"):
+                y, mo, d = int(m.group("iy")), int(m.group("im")), int(m.group("id"))
+                found.append((m, _resolve(mo, d, y, date.min)))
+                covered = m.end()
+            continue
+        if width > 2:
+            continue
+        before = _MONTH_BEFORE.search(s, max(start, p - _MONTH_WINDOW), p)
+        if before is not None and not _glued(s, before.start(), start):
+            m = _MONTH_FIRST_AT.match(s, before.start())
+            if m is not None:
+                found.append((m, None))
+                covered = m.end()
+                continue
+        if not _glued(s, p, start, "."):
+            m = _DAY_FIRST_AT.match(s, p)
+            if m is not None:
+                found.append((m, None))
+                covered = m.end()
+    return found
+
+
 def _date_of(m: re.Match[str], floor: date) -> date | None:
-    if m.group("iy"):
-        return _resolve(int(m.group("im")), int(m.group("id")), int(m.group("iy")), floor)
-    if m.group("mm"):
-        month, day, year = m.group("mm"), m.group("md"), m.group("my")
-    else:
-        month, day, year = m.group("dm"), m.group("dd"), m.group("dy")
+    g = m.groupdict()
+    month, day, year = (g["mm"], g["md"], g["my"]) if "mm" in g else (g["dm"], g["dd"], g["dy"])
     return _resolve(_MONTHS[month[:3].lower()], int(day), int(year) if year else None, floor)
 
 
-def _dated_phrases(s: str, floor: date, start: int = 0) -> list[tuple[re.Match[str], date]]:
-    found = []
-    for m in _DATE_PHRASE.finditer(s, start):
-        d = _date_of(m, floor)
-        if d is not None:
-            found.append((m, d))
+def _dated_phrases(s: str, floor: date, start: int = 0) -> list[_Phrase]:
+    """Every valid date in ``s[start:]`` with its leading "(", keyword or weekday, in order."""
+    found: list[_Phrase] = []
+    for m, iso_day in _dates(s, start):
+        day = iso_day if m.re is _ISO_AT else _date_of(m, floor)
+        if day is None:
+            continue
+        ds, de = m.span()
+        begin, kw, opened = ds, "", False
+        window_start = max(start, ds - _LEAD_WINDOW)
+        # Reversed, plus the character before the window so word boundaries there are real.
+        behind = s[window_start:ds][::-1] + (s[window_start - 1] if window_start > 0 else "")
+        lead = _LEAD_REVERSED.match(behind)
+        if lead is not None and lead.end() > 0:
+            kw = lead.group("kw")[::-1].lower() if lead.group("kw") else ""
+            close = _CLOSE.match(s, de) if lead.group("open") else None
+            if close is not None:
+                begin, de, opened = ds - lead.end(), close.end(), True
+            elif kw:
+                begin = ds - lead.end("kw")
+            elif lead.group("wd"):
+                begin = ds - lead.end("wd")
+        found.append(_Phrase(begin, de, kw, opened, day))
     return found
 
 
 # --- titles and inline markdown -----------------------------------------------------------------
 
-_LINK = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")
-_WIKILINK = re.compile(r"\[\[([^\]|\n]*)(?:\|([^\]\n]*))?\]\]")
+_LINK = re.compile(r"!?\[([^\[\]\n]{0,300})\]\([^()\n]{0,500}\)")
+_WIKILINK = re.compile(r"\[\[([^\[\]|\n]{1,200})(?:\|([^\[\]\n]{0,200}))?\]\]")
 _CODE = re.compile(r"`([^`\n]+)`")
-_STRONG = re.compile(r"(\*\*|__|~~)(?=\S)(.+?)(?<=\S)\1")
+_STRONG = re.compile(r"(\*\*|__|~~)(?=\S)([^\n]{1,300}?)(?<=\S)\1")
 _EM_STAR = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]+?)(?<=\S)\*(?![\w*])")
 _EM_UNDER = re.compile(r"(?<![\w_])_(?=[^\s_])([^_\n]+?)(?<=\S)_(?![\w_])")
-_SPACES = re.compile(r"\s+")
 _EMPTY_BRACKETS = re.compile(r"\(\s*\)|\[\s*\]")
 
 _SEPARATORS = " \t-–—:|@,;/"
@@ -181,7 +295,7 @@ def _clean_inline(s: str) -> str:
         s = _STRONG.sub(r"\2", s)
         s = _EM_STAR.sub(r"\1", s)
         s = _EM_UNDER.sub(r"\1", s)
-    return _SPACES.sub(" ", s).strip()
+    return " ".join(s.split())
 
 
 def _truncate(s: str, limit: int) -> str:
@@ -196,8 +310,9 @@ def _truncate(s: str, limit: int) -> str:
 
 
 def _finish_title(s: str) -> str:
-    s = _EMPTY_BRACKETS.sub("", s)
-    s = _SPACES.sub(" ", s).strip(_SEPARATORS).rstrip(_TRAILING)
+    if "(" in s or "[" in s:
+        s = _EMPTY_BRACKETS.sub("", s)
+    s = " ".join(s.split()).strip(_SEPARATORS).rstrip(_TRAILING)
     first = s.split(" ", 1)[0]
     if first.isalpha() and first.islower():
         s = s[0].upper() + s[1:]
@@ -219,22 +334,40 @@ def _join_around(pre: str, post: str) -> str:
     return pre_core or post_core
 
 
+class _PunctuationMap(dict):
+    """``str.translate`` table: punctuation (and ``` `^~| ```) -> space, apostrophes dropped.
+
+    Filled lazily per code point; a race between threads only computes an entry twice.
+    """
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        value = " " if unicodedata.category(ch)[0] == "P" or ch in "`^~|" else ch
+        self[code] = value
+        return value
+
+
+_PUNCTUATION = _PunctuationMap({ord("'"): None, ord("’"): None})
+_WORD = re.compile(r"[^\W_]")
+
+
 def normalise_title(s: str) -> str:
     """A title's matching key: casefolded, punctuation dropped, whitespace collapsed.
 
     ``"Send the *revised* quote!"`` and ``"send the revised quote"`` give the same key;
-    used to match existing records and rejected suggestions.
+    used to match existing records and rejected suggestions. Apostrophes vanish
+    ("don't" -> "dont"); other punctuation separates words ("e-mail" -> "e mail").
     """
-    s = unicodedata.normalize("NFKC", s).casefold().replace("'", "").replace("’", "")
-    chars = [" " if unicodedata.category(ch)[0] == "P" or ch in "`^~|" else ch for ch in s]
-    return " ".join("".join(chars).split())
+    if s.isascii():
+        return " ".join(s.lower().translate(_PUNCTUATION).split())
+    return " ".join(unicodedata.normalize("NFKC", s).casefold().translate(_PUNCTUATION).split())
 
 
 # --- lines ----------------------------------------------------------------------------------------
 
 _BULLET = re.compile(r"(?:[-*+•]|\d{1,3}[.)])[ \t]+(?P<rest>.*)")
 _CHECKBOX = re.compile(r"(?:[-*+•]|\d{1,3}[.)])[ \t]+\[(?P<mark>[ xX])\][ \t]+(?P<rest>\S.*)")
-_HEADING = re.compile(r"(?P<hashes>#{1,6})[ \t]+(?P<text>.*?)(?:[ \t]+#+)?[ \t]*$")
+_HEADING = re.compile(r"#{1,6}[ \t]+(?P<text>.*)")
 _LIST_PREFIX = r"(?:(?:[-*+•]|\d{1,3}[.)])[ \t]+)?(?:(?:#{1,6}|//|--|;)[ \t]*)?"
 _TODO = re.compile(
     _LIST_PREFIX + r"(?:TODO\b|(?i:to[ -]?do)(?=[ \t]*(?:[:\-–—]|$)))[ \t]*(?:[:\-–—][ \t]*)?(?P<rest>.*)"
@@ -250,43 +383,58 @@ _EVENT_LABEL = re.compile(
     re.IGNORECASE,
 )
 _RULE_LINE = re.compile(r"[-=*_ \t]{3,}")
-_FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})", re.MULTILINE)
-_H1 = re.compile(r"^[ \t]{0,3}#[ \t]+(\S[^\n]*)$", re.MULTILINE)
+_FRONT_MATTER_END = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
+_UNDERLINE = re.compile(r"[ \t]*(?:=+|-+)[ \t]*")
+
+
+def _heading_text(stripped: str) -> str | None:
+    """The text of an ATX heading line (closing ``#``s dropped), or None if it is not one."""
+    if not stripped.startswith("#"):
+        return None
+    h = _HEADING.fullmatch(stripped)
+    if h is None:
+        return None
+    text = h.group("text").rstrip()
+    bare = text.rstrip("#")
+    if bare != text and (not bare or bare[-1] in " \t"):
+        text = bare.rstrip()
+    return text
 
 
 def _task(body: str, completed: bool, line: int, floor: date) -> ExtractedTask | None:
-    """A task from the text after its marker: title cleaned, a due-date phrase moved out."""
+    """A task from the text after its marker: title cleaned, a due-date phrase moved out.
+
+    The due date is the last phrase with a keyword or brackets ("by Dec 4", "(Dec 4)"),
+    else a date ending the title, else one opening it before a separator ("Dec 4: x").
+    """
     cleaned = _clean_inline(body)
-    due: date | None = None
-    phrases = _dated_phrases(cleaned, floor)
-    chosen = None
+    phrases = _dated_phrases(cleaned, floor) if _HAS_DIGIT.search(cleaned) else []
+    chosen: _Phrase | None = None
     if phrases:
-        keyed = [p for p in phrases if p[0].group("kw") or p[0].group("open")]
-        last, first = phrases[-1], phrases[0]
+        keyed = [p for p in phrases if p.kw or p.opened]
+        first, last = phrases[0], phrases[-1]
         if keyed:
             chosen = keyed[-1]
-        elif not cleaned[last[0].end():].strip(_TRAILING):
+        elif not cleaned[last.end :].strip(_TRAILING):
             chosen = last
-        elif not cleaned[: first[0].start()].strip() and cleaned[first[0].end():].lstrip()[:1] in _DASHY:
+        elif not cleaned[: first.start].strip() and cleaned[first.end :].lstrip()[:1] in _DASHY:
             chosen = first
     title = cleaned
     if chosen is not None:
-        m, due = chosen
-        rest = _join_around(cleaned[: m.start()], cleaned[m.end():])
-        if normalise_title(rest):
+        rest = _join_around(cleaned[: chosen.start], cleaned[chosen.end :])
+        if _WORD.search(rest):
             title = rest
     title = _finish_title(title)
-    if not normalise_title(title):
+    if not _WORD.search(title):
         return None
-    return ExtractedTask(title, completed, due.isoformat() if due else None, line)
+    return ExtractedTask(title, completed, chosen.day.isoformat() if chosen else None, line)
 
 
 def _line_body(stripped: str) -> tuple[str, str]:
     """(kind, text) of a stripped line: kind is heading, bullet, quote or plain."""
-    if stripped.startswith("#"):
-        h = _HEADING.fullmatch(stripped)
-        if h:
-            return "heading", h.group("text")
+    heading = _heading_text(stripped)
+    if heading is not None:
+        return "heading", heading
     b = _BULLET.fullmatch(stripped)
     if b:
         return "bullet", b.group("rest")
@@ -295,74 +443,119 @@ def _line_body(stripped: str) -> tuple[str, str]:
     return "plain", stripped
 
 
-def _milestone(stripped: str, line: int, floor: date) -> ExtractedMilestone | None:
-    """A milestone from a non-task line, or None if the line is not a labelled or structured date."""
+_LEADING_WORDS = frozenset(
+    [*_MONTHS, "sept", "mon", "tue", "wed", "thu", "fri", "sat", "sun", "due", "by", "before", "until", "till", "on"]
+)
+
+
+def _may_open_or_close_with_date(s: str) -> bool:
+    """A cheap test whether a date could open ``s`` or close it, before any date is parsed."""
+    first = s[:1]
+    if first.isdigit() or first in "([":
+        return True
+    word = s[:10].split(None, 1)[0].lower().rstrip(".,:")
+    if word[:3] in _LEADING_WORDS or word in _LEADING_WORDS:
+        return True
+    tail = s.rstrip(" \t.;,!")
+    if not tail:
+        return False
+    last = tail[-1:]
+    if last.isdigit() or last in ")]":
+        return True
+    word = tail[-12:].rsplit(None, 1)[-1].lower()
+    return word[:3] in _MONTHS or (word[-2:] in ("st", "nd", "rd", "th") and word[:-2].isdigit())
+
+
+def _milestone(stripped: str, line: int, floor: date, *, underlined: bool = False) -> ExtractedMilestone | None:
+    """A milestone from a non-task line, or None if the line is not a labelled or structured date.
+
+    ``underlined``: the next line is ``===`` or ``---``, which makes this one a (setext) heading.
+    """
     kind, body = _line_body(stripped)
+    if underlined:
+        kind = "heading"
     body = _clean_inline(body)
     if not body:
         return None
     meta = _META_LABEL.match(body)
     event = None if meta else _EVENT_LABEL.match(body)
     labelled = meta is not None or event is not None
+    if not labelled and (kind == "heading" or not _may_open_or_close_with_date(body)):
+        return None
     rest = body[meta.end():] if meta else body
     # A date phrase's keyword must not swallow the label itself ("Deadline Dec 4").
     phrases = _dated_phrases(rest, floor, event.end() if event else 0)
     if not phrases:
         return None
     if labelled:
-        m, when = phrases[0]
-    elif kind == "heading":
-        return None
+        chosen = phrases[0]
     else:
         first, last = phrases[0], phrases[-1]
-        fm, lm = first[0], last[0]
-        after_first = rest[fm.end():].lstrip()
-        before_last = rest[: lm.start()].rstrip()
-        if not rest[: fm.start()].strip() and (not after_first or after_first[0] in _DASHY):
-            m, when = first
-        elif not rest[lm.end():].strip(" \t.;,!") and (
-            lm.group("open")
-            or (lm.group("kw") or "").strip().lower().rstrip(":") in ("due", "deadline")
-            or before_last[-1:] in _DASHY
+        after_first = rest[first.end :].lstrip()
+        before_last = rest[: last.start].rstrip()
+        if not rest[: first.start].strip() and (not after_first or after_first[0] in _DASHY):
+            chosen = first
+        elif not rest[last.end :].strip(" \t.;,!") and (
+            last.opened or last.kw in ("due", "deadline") or before_last[-1:] in _DASHY
         ):
-            m, when = last
+            chosen = last
         else:
             return None
-    title = _finish_title(_join_around(rest[: m.start()], rest[m.end():]))
-    if not normalise_title(title):
+    title = _finish_title(_join_around(rest[: chosen.start], rest[chosen.end :]))
+    if not _WORD.search(title):
         if not labelled:
             return None
         title = _finish_title(meta.group("label") if meta else event.group(0))
-    return ExtractedMilestone(title, when.isoformat(), line)
+    return ExtractedMilestone(title, chosen.day.isoformat(), line)
 
 
 # --- the whole text -------------------------------------------------------------------------------
 
 
 class _Regions:
-    """Offsets to skip: YAML front matter and fenced code blocks."""
+    """Offsets to skip (YAML front matter, fenced code) and the folded copy of the text."""
 
     def __init__(self, text: str) -> None:
+        # One byte per character (latin-1 with "?" for the rest), so byte and str offsets agree.
+        self.folded = text.encode("latin-1", "replace").translate(_FOLD)
         self.starts: list[int] = []
         self.ends: list[int] = []
         self.body_start = 0
         if text.startswith("---\n"):
-            close = re.search(r"^(?:---|\.\.\.)[ \t]*$", text[4:4096], re.MULTILINE)
+            close = _FRONT_MATTER_END.search(text, 4, 4096)
             if close:
-                self.body_start = 4 + close.end()
-        if "```" not in text and "~~~" not in text:
-            return
-        opening: re.Match[str] | None = None
-        for m in _FENCE.finditer(text):
+                self.body_start = min(len(text), close.end() + 1)
+        fences = sorted(self._fence_lines(text, "```") + self._fence_lines(text, "~~~"))
+        opening: tuple[int, str] | None = None
+        for offset, marker, bare in fences:
             if opening is None:
-                opening = m
-            elif m.group(1)[0] == opening.group(1)[0] and len(m.group(1)) >= len(opening.group(1)):
-                self.starts.append(opening.start())
-                self.ends.append(text.find("\n", m.end()) % (len(text) + 1))
+                opening = (offset, marker)
+            elif bare and marker[0] == opening[1][0] and len(marker) >= len(opening[1]):
+                end = text.find("\n", offset)
+                self.starts.append(opening[0])
+                self.ends.append(len(text) if end == -1 else end)
                 opening = None
         if opening is not None:
-            self.starts.append(opening.start())
+            self.starts.append(opening[0])
             self.ends.append(len(text))
+
+    @staticmethod
+    def _fence_lines(text: str, marker: str) -> list[tuple[int, str, bool]]:
+        """(line start, fence run, nothing after it) of each line starting with a ``marker`` fence."""
+        found = []
+        pos = text.find(marker)
+        while pos != -1:
+            start = text.rfind("\n", 0, pos) + 1
+            run_end = pos
+            while run_end < len(text) and text[run_end] == marker[0]:
+                run_end += 1
+            nl = text.find("\n", run_end)
+            if pos - start <= 3 and not text[start:pos].strip(" "):
+                found.append((start, text[pos:run_end], not text[run_end : len(text) if nl == -1 else nl].strip()))
+            if nl == -1:
+                break
+            pos = text.find(marker, nl + 1)
+        return found
 
     def skip_to(self, offset: int) -> int | None:
         """The end of the skipped region holding ``offset``, or None if it is not skipped."""
@@ -371,6 +564,42 @@ class _Regions:
         i = bisect_right(self.starts, offset) - 1
         if i >= 0 and offset <= self.ends[i]:
             return self.ends[i]
+        return None
+
+    def candidate_lines(self) -> list[int]:
+        """Start offsets, in order, of the lines any candidate pass hits."""
+        folded = self.folded
+        starts: set[int] = set()
+        for needle in _CANDIDATE_NEEDLES:
+            pos = folded.find(needle, self.body_start)
+            while pos != -1:
+                starts.add(folded.rfind(b"\n", 0, pos) + 1)
+                end = folded.find(b"\n", pos)
+                if end == -1:
+                    break
+                pos = folded.find(needle, end + 1)
+        for rx in _CANDIDATE_PASSES:
+            pos = self.body_start
+            while (m := rx.search(folded, pos)) is not None:
+                starts.add(folded.rfind(b"\n", 0, m.start()) + 1)
+                end = folded.find(b"\n", m.end())
+                if end == -1:
+                    break
+                pos = end + 1
+        return sorted(starts)
+
+    def first_h1(self, text: str) -> str | None:
+        """The text of the first level-1 ATX heading outside skipped regions."""
+        folded = self.folded
+        pos = folded.find(b"# ", self.body_start)
+        while pos != -1:
+            start = folded.rfind(b"\n", 0, pos) + 1
+            if pos - start <= 3 and not folded[start:pos].strip(b" ") and self.skip_to(start) is None:
+                end = text.find("\n", pos)
+                heading = _heading_text(text[pos : len(text) if end == -1 else end][:MAX_LINE].strip())
+                if heading:
+                    return heading
+            pos = folded.find(b"# ", pos + 2)
         return None
 
 
@@ -385,27 +614,27 @@ class _Scan:
 
     def run(self) -> None:
         text = self.text
-        pos = self.regions.body_start
-        counted_to, line_no = 0, 1
-        while True:
-            m = _TRIGGER.search(text, pos)
-            if m is None:
-                return
-            start = text.rfind("\n", 0, m.start()) + 1
-            skip = self.regions.skip_to(start)
-            if skip is not None:
-                pos = max(skip, start + 1)
+        counted_to, line_no, resume = 0, 1, 0
+        for start in self.regions.candidate_lines():
+            if start < resume or self.regions.skip_to(start) is not None:
                 continue
-            end = text.find("\n", m.end())
+            end = text.find("\n", start)
             if end == -1:
                 end = len(text)
             line_no += text.count("\n", counted_to, start)
             counted_to = start
-            resume = self._line(text[start:end].strip(), line_no, end)
-            pos = end + 1 if resume is None else resume
+            resume = self._line(text[start:end][:MAX_LINE].strip(), line_no, end) or resume
+
+    def _underlined(self, end: int) -> bool:
+        """Whether the line after the one ending at ``end`` is a setext underline."""
+        if end >= len(self.text):
+            return False
+        after = self.text.find("\n", end + 1)
+        line = self.text[end + 1 : len(self.text) if after == -1 else after]
+        return _UNDERLINE.fullmatch(line[:MAX_LINE]) is not None
 
     def _line(self, s: str, line_no: int, end: int) -> int | None:
-        """Handle one hit line; returns where to resume if it opened an action-item block."""
+        """Handle one candidate line; returns where to resume if it opened an action-item block."""
         floor = self.floor
         cb = _CHECKBOX.fullmatch(s)
         if cb:
@@ -426,7 +655,7 @@ class _Scan:
         if _ACTION_HEADER.fullmatch(flat):
             self.used.add(line_no)
             return self._block(line_no, end)
-        ms = _milestone(s, line_no, floor)
+        ms = _milestone(s, line_no, floor, underlined=self._underlined(end))
         if ms is not None:
             self.milestones.append(ms)
             self.used.add(line_no)
@@ -441,7 +670,7 @@ class _Scan:
             if end == -1:
                 end = len(text)
             line_no += 1
-            raw = text[pos:end]
+            raw = text[pos:end][:MAX_LINE]
             s = raw.strip()
             if s and self.regions.skip_to(pos) is None:
                 cb = _CHECKBOX.fullmatch(s)
@@ -495,9 +724,9 @@ def _dedupe_milestones(items: list[ExtractedMilestone]) -> tuple[ExtractedMilest
 _STEM_DASH = re.compile(r"(?<!\d)-|-(?!\d)")
 
 
-def humanise_stem(filename: str) -> str:
+def humanise_stem(filename: str | os.PathLike[str]) -> str:
     """``"Acme/meeting-notes_2026-11-18.md"`` -> ``"Meeting notes 2026-11-18"``."""
-    name = filename.replace("\\", "/").rsplit("/", 1)[-1].lstrip(".")
+    name = os.fspath(filename).replace("\\", "/").rsplit("/", 1)[-1].lstrip(".")
     stem = name.rsplit(".", 1)[0] if "." in name else name
     words = " ".join(_STEM_DASH.sub(" ", stem.replace("_", " ")).split())
     return (words[:1].upper() + words[1:]) if words else "Untitled"
@@ -527,21 +756,21 @@ def _is_structure(s: str) -> bool:
 
 
 def _note(text: str, filename: str, regions: _Regions, used: set[int]) -> ExtractedNote | None:
-    title: str | None = None
+    """The file's note, or None without a prose paragraph in its first ``MAX_NOTE_LINES`` lines."""
+    h1 = regions.first_h1(text)
+    title = _finish_title(_clean_inline(h1)) if h1 else None
     title_line = 0
-    for h in _H1.finditer(text, regions.body_start):
-        if regions.skip_to(h.start()) is None:
-            title = _finish_title(_clean_inline(_HEADING.fullmatch(h.group(0).strip()).group("text")))
-            break
-
-    paragraph: list[str] = []
     first_checked = title is not None
+    paragraph: list[str] = []
+    size = 0
     lines = _lines_from(text, regions.body_start)
     pending = next(lines, None)
+    last_line = pending[0] + MAX_NOTE_LINES if pending else 0
     while pending is not None:
         line_no, offset, raw = pending
+        if not paragraph and line_no > last_line:
+            break
         pending = next(lines, None)
-        s = raw.strip()
         skip = regions.skip_to(offset)
         if skip is not None and skip > offset:
             if paragraph:
@@ -550,34 +779,45 @@ def _note(text: str, filename: str, regions: _Regions, used: set[int]) -> Extrac
                 pending = next(lines, None)
             first_checked = True
             continue
+        s = raw[:MAX_LINE].strip()
+        if s.startswith(">"):
+            s = s.lstrip("> \t")  # a block quote reads as what it quotes
         if not s:
             if paragraph:
                 break
             continue
-        underlined = pending is not None and re.fullmatch(r"[ \t]*(?:=+|-+)[ \t]*", pending[2]) is not None
-        heading = s.startswith("#") and _HEADING.fullmatch(s) is not None
+        heading = _heading_text(s)
+        underlined = pending is not None and _UNDERLINE.fullmatch(pending[2][:MAX_LINE]) is not None
         if not first_checked:
             first_checked = True
             if line_no not in used and not _is_structure(s):
-                candidate = _clean_inline(_HEADING.fullmatch(s).group("text") if heading else s)
-                candidate = candidate.strip()
+                candidate = _clean_inline(s if heading is None else heading)
                 if candidate and len(candidate) < MAX_SHORT_LINE_TITLE:
                     title, title_line = _finish_title(candidate), line_no
-        prose = not (heading or underlined or line_no in used or line_no == title_line or _is_structure(s))
-        if prose:
-            paragraph.append(s.lstrip("> \t") if s.startswith(">") else s)
+        if heading is None and not underlined and line_no not in used and line_no != title_line and (
+            not _is_structure(s)
+        ):
+            paragraph.append(s)
+            size += len(s) + 1
+            if size > MAX_PARAGRAPH:
+                break
         elif paragraph:
             break
     if not paragraph:
         return None
-    summary = _truncate(_clean_inline(" ".join(paragraph)), MAX_SUMMARY)
+    joined = " ".join(paragraph)
+    cleaned = _clean_inline(joined[:MAX_PARAGRAPH])
+    if len(joined) <= MAX_PARAGRAPH or len(cleaned) > MAX_SUMMARY:
+        summary = _truncate(cleaned, MAX_SUMMARY)
+    else:  # cut before cleaning and still short: say so
+        summary = cleaned[: MAX_SUMMARY - 1].rstrip(_TRAILING) + ELLIPSIS
     return ExtractedNote(title or humanise_stem(filename), summary)
 
 
 # --- public entry points --------------------------------------------------------------------------
 
 
-def extract_text(text: str, *, filename: str, reference_date: date) -> FileExtraction:
+def extract_text(text: str, *, filename: str | os.PathLike[str], reference_date: date) -> FileExtraction:
     """Tasks, milestones and a note found in one file's text.
 
     ``filename`` (a name or a relative path) only supplies the fallback note title;
@@ -605,6 +845,8 @@ _GENERIC_FOLDERS = frozenset(
         "invoices", "receipts", "taxes", "done", "completed", "old projects", "past projects",
     }
 )
+_FOLDER_WORD_BREAK = re.compile(r"[\s_.\-]+")
+_FOLDER_SEPARATORS = re.compile(r"[_\-]+")
 _DATE_FOLDER = re.compile(
     r"\d{4}(?: ?(?:\d{1,2}|q[1-4]|h[12])){0,2}|q[1-4] ?\d{4}|\d{4} \d{4}|\d{1,2} \d{4}", re.IGNORECASE
 )
@@ -622,8 +864,7 @@ def project_name_for_folder(name: str) -> str | None:
     raw = " ".join(name.split())
     if not raw or raw[0] in "._~$" or not any(ch.isalnum() for ch in raw):
         return None
-    words = re.split(r"[\s_.\-]+", raw.casefold())
-    words = [w for w in words if w]
+    words = [w for w in _FOLDER_WORD_BREAK.split(raw.casefold()) if w]
     key = " ".join(words)
     if key in _GENERIC_FOLDERS or _DATE_FOLDER.fullmatch(key):
         return None
@@ -633,7 +874,7 @@ def project_name_for_folder(name: str) -> str | None:
             _DATE_FOLDER.fullmatch(head) and tail in _GENERIC_FOLDERS
         ):
             return None
-    display = raw if " " in raw else " ".join(p for p in re.split(r"[_\-]+", raw) if p)
+    display = raw if " " in raw else " ".join(p for p in _FOLDER_SEPARATORS.split(raw) if p)
     if not any(ch.isupper() for ch in display):
         display = " ".join(w[:1].upper() + w[1:] for w in display.split(" "))
     return display
