@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 ARGS   ?=
 
-.PHONY: run test lint bench demo clean
+.PHONY: run test lint bench demo dist clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ lint: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+
+dist: $(STAMP)
+	$(BIN)/pyinstaller --noconfirm --log-level WARN build.spec
+	@du -sh dist/adiuva-companion
 
 demo: $(STAMP)
 	$(BIN)/python scripts/demo.py

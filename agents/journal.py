@@ -59,12 +59,13 @@ def args_hash(name: str, args: Any) -> str:
     return hashlib.sha256(f"{name}\x00{canonical_json(args)}".encode()).hexdigest()
 
 
-def _canonical_args(catalog: Catalog, name: str, args: Mapping[str, Any] | None) -> Any:
+def _canonical_args(catalog: Catalog, name: str, args: Mapping[str, Any] | None) -> tuple[Any, Any]:
+    """(canonical args for the hash, (spec, model) or None when they do not validate)."""
     try:
-        _, model = catalog.validate(name, args)
+        validated = catalog.validate(name, args)
     except ToolError:
-        return args if args is not None else {}
-    return model.model_dump(mode="json", exclude_unset=True)
+        return (args if args is not None else {}), None
+    return validated[1].model_dump(mode="json", exclude_unset=True), validated
 
 
 async def _lookup(tx: Tx | Store, call_id: str) -> dict[str, Any] | None:
@@ -142,7 +143,7 @@ async def execute(
     source: str = "bridge",
 ) -> Outcome:
     """Run ``name(args)`` once for ``call_id``; see the module docstring."""
-    canonical = _canonical_args(catalog, name, args)
+    canonical, validated = _canonical_args(catalog, name, args)
     digest = args_hash(name, canonical)
     started_at = utcnow()
     began = time.perf_counter()
@@ -162,23 +163,34 @@ async def execute(
         if row is not None:
             return _replay(row, call_id, name, digest)
         try:
-            outcome = finish(await catalog.invoke(name, args, run_id=run_id, agent_id=agent_id, call_id=call_id), None)
+            outcome = finish(await catalog.invoke(name, args, run_id=run_id, agent_id=agent_id, call_id=call_id,
+                                                  validated=validated), None)
         except ToolError as err:
             outcome = finish(None, err)
         if outcome.ok or not outcome.error.retryable:  # type: ignore[union-attr]
             await _record(store, outcome=outcome, read_only=True, **record)  # one autocommit insert
         return outcome
 
-    async with store.transaction() as tx:
-        row = await _lookup(tx, call_id)
-        if row is not None:
-            return _replay(row, call_id, name, digest)
-        try:
-            result = await catalog.invoke(name, args, run_id=run_id, agent_id=agent_id, call_id=call_id)
+    # The write and its journal row share one transaction. A tool that fails
+    # rolls the whole transaction back (no savepoint on the happy path); its
+    # error is then journaled on its own.
+    try:
+        async with store.transaction() as tx:
+            row = await _lookup(tx, call_id)
+            if row is not None:
+                return _replay(row, call_id, name, digest)
+            result = await catalog.invoke(name, args, run_id=run_id, agent_id=agent_id, call_id=call_id,
+                                          validated=validated, atomic=False)
             outcome = finish(result, None)
-        except ToolError as err:
-            outcome = finish(None, err)
-        if outcome.ok or not outcome.error.retryable:  # type: ignore[union-attr]
+            await _record(tx, outcome=outcome, **record)
+        return outcome
+    except ToolError as err:
+        outcome = finish(None, err)
+    if not outcome.error.retryable:  # type: ignore[union-attr]
+        async with store.transaction() as tx:
+            row = await _lookup(tx, call_id)
+            if row is not None:  # another call with this id got in between: answer as it did
+                return _replay(row, call_id, name, digest)
             await _record(tx, outcome=outcome, **record)
     return outcome
 

@@ -95,12 +95,20 @@ class Catalog:
         run_id: str | None = None,
         agent_id: str | None = None,
         call_id: str | None = None,
+        validated: tuple[ToolSpec, Any] | None = None,
+        atomic: bool = True,
     ) -> dict[str, Any]:
-        """Run one tool. Returns its JSON result; raises ``ToolError`` only (or CancelledError)."""
-        spec, model = self.validate(name, args)
+        """Run one tool. Returns its JSON result; raises ``ToolError`` only (or CancelledError).
+
+        ``validated`` skips a second validation when the caller has the parsed
+        arguments. ``atomic=False`` is for a caller that already holds a
+        transaction and rolls it back whole when the tool fails (the journal):
+        then no savepoint is needed around the tool.
+        """
+        spec, model = validated or self.validate(name, args)
         ctx = ToolContext(store=self.store, run_id=run_id, agent_id=agent_id, call_id=call_id)
         try:
-            if spec.read_only:
+            if spec.read_only or not atomic:
                 result = await spec.impl(ctx, model)
             else:
                 async with self.store.transaction():

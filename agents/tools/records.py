@@ -130,10 +130,10 @@ async def create(ctx: ToolContext, kind: RecordKind, args: BaseModel) -> dict[st
     columns = ["id", *values.keys(), "run_id", "created_at", "updated_at"]
     params = [record_id, *(_to_column(k, v) for k, v in values.items()), ctx.run_id, now, now]
     # The catalogue runs every writing tool inside a transaction; these statements join it.
-    await ctx.store.execute(
-        f"INSERT INTO {kind.table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", params
+    row = await ctx.store.fetchone(
+        f"INSERT INTO {kind.table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))}) RETURNING *",
+        params,
     )
-    row = await ctx.store.fetchone(f"SELECT * FROM {kind.table} WHERE id = ?", (record_id,))
     assert row is not None
     return to_record(row)
 
@@ -159,15 +159,13 @@ async def update(ctx: ToolContext, kind: RecordKind, record_id: str, args: BaseM
     await _require_project(ctx, values.get("project_id"))
     assignments = ", ".join(f"{k} = ?" for k in values)
     params = [*(_to_column(k, v) for k, v in values.items()), utcnow(), record_id]
-    changed = await ctx.store.execute(
+    row = await ctx.store.fetchone(
         f"UPDATE {kind.table} SET {assignments}, updated_at = ? "
-        "WHERE id = ? AND deleted_at IS NULL AND rejected_at IS NULL",
+        "WHERE id = ? AND deleted_at IS NULL AND rejected_at IS NULL RETURNING *",
         params,
     )
-    if not changed:
+    if row is None:
         raise ToolError(ErrorType.NOT_FOUND, f"{kind.singular} {record_id} does not exist")
-    row = await ctx.store.fetchone(f"SELECT * FROM {kind.table} WHERE id = ?", (record_id,))
-    assert row is not None
     return to_record(row)
 
 
