@@ -5,6 +5,9 @@ and sorts failures itself:
 
 - HTTP 401/403 on the upgrade → fatal: state ``unauthorized``, dialling stops
   until ``reconnect()`` (after the user signs in again);
+- a close with a 4xxx code → the backend does not want this device now
+  (e.g. replaced by a newer connection): state ``closed_by_server``, no redial
+  until ``reconnect()``;
 - anything else (refused, reset, 5xx, timeouts, closes) → transient: redial
   after a full-jitter delay, ``uniform(0, min(60, 1 * 2**n))`` seconds; ``n``
   goes back to 0 once a connection has stayed up for 30 s.
@@ -58,6 +61,7 @@ class State(StrEnum):
     CONNECTED = "connected"
     OFFLINE = "offline"            # between attempts
     UNAUTHORIZED = "unauthorized"  # the token was rejected: sign in again
+    CLOSED_BY_SERVER = "closed_by_server"  # a 4xxx close: the backend does not want this device now
     STOPPED = "stopped"
 
 
@@ -248,6 +252,13 @@ class DeviceClient:
                     if time.monotonic() - opened >= self.stable_after:
                         self.backoff.reset()
                 reason = _close_reason(ws)
+                if ws.close_code is not None and 4000 <= ws.close_code <= 4999:
+                    # PROTOCOL.md: only closes *without* a 4xxx code are redialled.
+                    self._set_state(
+                        State.CLOSED_BY_SERVER,
+                        f"the backend ended the connection ({reason}); not reconnecting until asked",
+                    )
+                    return True
                 self._set_state(State.OFFLINE, f"disconnected: {reason}")
                 return False
         except InvalidStatus as exc:
@@ -280,12 +291,15 @@ class DeviceClient:
         self._online.set()
         self.connected_at = time.monotonic()
         self._set_state(State.CONNECTED)
-        await self._flush_outbox(ws)
-        async for message in ws:
-            try:
-                await self._on_message(message)
-            except Exception:  # pragma: no cover - _on_message already guards; belt and braces
-                log.exception("bridge.frame.handler_failed")
+        try:
+            await self._flush_outbox(ws)
+            async for message in ws:
+                try:
+                    await self._on_message(message)
+                except Exception:  # pragma: no cover - _on_message already guards; belt and braces
+                    log.exception("bridge.frame.handler_failed")
+        except ConnectionClosed:
+            pass  # closed with an error code: the caller reads ws.close_code
 
     async def _flush_outbox(self, ws: ClientConnection) -> None:
         while self._outbox and self._ws is ws:

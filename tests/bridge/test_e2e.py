@@ -293,3 +293,16 @@ async def test_backend_run_request_nobody_answers_ends_as_error(tmp_path):
 
 async def _ignore(*_args) -> None:
     return None
+
+
+async def test_close_with_a_4xxx_code_stops_redialling(device, gateway):
+    """A 4xxx close means the backend does not want the device: it does not redial until asked."""
+    dials = gateway.dials
+    await gateway.connection().ws.close(4001, "device revoked")
+    await gateway.wait_offline()
+    await asyncio.sleep(1.5)
+    assert gateway.dials == dials and device.client.state == State.CLOSED_BY_SERVER
+    assert "4001" in device.client.last_error
+    device.client.reconnect()
+    await gateway.wait_online(timeout=5)
+    assert device.client.state == State.CONNECTED
