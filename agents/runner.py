@@ -80,7 +80,16 @@ class Engine(Protocol):
 class Runner:
     """Starts runs, one at a time per agent. Keyword-only construction."""
 
-    def __init__(self, *, store: Store, catalog: Catalog, events: EventHub, engines: dict[str, Engine]):
+    def __init__(
+        self,
+        *,
+        store: Store,
+        catalog: Catalog,
+        events: EventHub,
+        engines: dict[str, Engine],
+        today: Callable[[], date] = date.today,
+    ):
+        self.today = today  # the date relative dates in files are read against ("Dec 4")
         self.store = store
         self.catalog = catalog
         self.events = events
@@ -147,7 +156,7 @@ class Runner:
         stats = RunStats()
         ctx = RunContext(
             run_id=run_id, agent=agent, trigger=trigger, call=self._caller(run_id, agent.id, stats),
-            stats=stats, since=await self._last_success(agent.id), reference_date=date.today(),
+            stats=stats, since=await self._last_success(agent.id), reference_date=self.today(),
             progress=lambda **kw: self.events.emit("run_did_progress", run_id=run_id, agent_id=agent.id, **kw),
         )
         status: str
