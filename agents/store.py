@@ -173,8 +173,8 @@ class Store:
 
     # ── transactions ───────────────────────────────────────────────────────
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[Tx]:
-        """``BEGIN IMMEDIATE`` … ``COMMIT``; ROLLBACK if the block raises.
+    async def transaction(self, *, write: bool = True) -> AsyncIterator[Tx]:
+        """``BEGIN IMMEDIATE`` (or plain ``BEGIN`` for ``write=False``) … ``COMMIT``; ROLLBACK if the block raises.
 
         Inside a transaction this task already holds, it nests as a SAVEPOINT.
         Cancelling the block rolls back; the lock is always released.
@@ -187,7 +187,7 @@ class Store:
             self._check_open()
             tx = Tx(self._conn)
             token = _current.set((self, tx))
-            await self._conn.execute("BEGIN IMMEDIATE")
+            await self._conn.execute("BEGIN IMMEDIATE" if write else "BEGIN DEFERRED")
             try:
                 yield tx
             except BaseException:

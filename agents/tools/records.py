@@ -198,7 +198,7 @@ async def search(
         where.append(f"{column} = ?")
         params.append(_to_column(column, value))
     clause = " AND ".join(where)
-    async with ctx.store.transaction() as tx:
+    async with ctx.store.transaction(write=False) as tx:  # count and rows from one snapshot
         total = await tx.scalar(f"SELECT COUNT(*) FROM {kind.table} WHERE {clause}", params)
         sql = f"SELECT * FROM {kind.table} WHERE {clause} ORDER BY updated_at DESC, id"
         if limit is not None:
