@@ -24,13 +24,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from agents.errors import ErrorType, ToolError
-from agents.store import Store, Tx, utcnow
+from agents.store import Store, SyncDb, Tx, utcnow
 from agents.tools.catalog import Catalog
 
 
@@ -69,9 +70,7 @@ def _canonical_args(catalog: Catalog, name: str, args: Mapping[str, Any] | None)
 
 
 async def _lookup(tx: Tx | Store, call_id: str) -> dict[str, Any] | None:
-    return await tx.fetchone(
-        "SELECT name, args_hash, ok, error_type, result FROM tool_calls WHERE call_id = ?", (call_id,)
-    )
+    return await tx.fetchone(_LOOKUP, (call_id,))
 
 
 def _replay(row: dict[str, Any], call_id: str, name: str, digest: str) -> Outcome:
@@ -106,8 +105,7 @@ def _stored_payload(outcome: Outcome, source: str, read_only: bool) -> Any:
     return payload
 
 
-async def _record(
-    tx: Tx | Store,
+def _record_params(
     *,
     call_id: str,
     name: str,
@@ -119,16 +117,23 @@ async def _record(
     outcome: Outcome,
     started_at: str,
     read_only: bool = False,
-) -> None:
-    await tx.execute(
-        "INSERT OR IGNORE INTO tool_calls (call_id, name, args_hash, args, source, run_id, agent_id, ok, "
-        "error_type, result, started_at, finished_at, duration_ms) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        (
-            call_id, name, digest, canonical_json(args), source, run_id, agent_id, int(outcome.ok),
-            None if outcome.ok else str(outcome.error.type),  # type: ignore[union-attr]
-            canonical_json(_stored_payload(outcome, source, read_only)), started_at, utcnow(), outcome.duration_ms,
-        ),
+) -> tuple[Any, ...]:
+    return (
+        call_id, name, digest, canonical_json(args), source, run_id, agent_id, int(outcome.ok),
+        None if outcome.ok else str(outcome.error.type),  # type: ignore[union-attr]
+        canonical_json(_stored_payload(outcome, source, read_only)), started_at, utcnow(), outcome.duration_ms,
     )
+
+
+_INSERT = (
+    "INSERT OR IGNORE INTO tool_calls (call_id, name, args_hash, args, source, run_id, agent_id, ok, "
+    "error_type, result, started_at, finished_at, duration_ms) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
+)
+_LOOKUP = "SELECT name, args_hash, ok, error_type, result FROM tool_calls WHERE call_id = ?"
+
+
+async def _record(tx: Tx | Store, **kwargs: Any) -> None:
+    await tx.execute(_INSERT, _record_params(**kwargs))
 
 
 async def execute(
@@ -157,6 +162,11 @@ async def execute(
         call_id=call_id, name=name, args=canonical, digest=digest, source=source,
         run_id=run_id, agent_id=agent_id, started_at=started_at,
     )
+
+    spec = validated[0] if validated else None
+    if spec is not None and spec.sync_impl is not None:
+        return await _execute_in_one_trip(store, catalog, spec, validated[1], record, finish,
+                                          started=began, read_only=read_only)
 
     if read_only:
         row = await _lookup(store, call_id)
@@ -193,6 +203,54 @@ async def execute(
                 return _replay(row, call_id, name, digest)
             await _record(tx, outcome=outcome, **record)
     return outcome
+
+
+async def _execute_in_one_trip(
+    store: Store, catalog: Catalog, spec: Any, model: Any, record: dict[str, Any], finish: Any,
+    *, started: float, read_only: bool,
+) -> Outcome:
+    """Lookup, tool, journal row and commit as one function on the database thread.
+
+    A tool error rolls the transaction back (nothing of the tool stays); the
+    error is then journaled in a second trip unless a retry may cure it.
+    """
+    from agents.tools.base import ToolContext
+
+    call_id, name, digest = record["call_id"], record["name"], record["digest"]
+    ctx = ToolContext(store=store, run_id=record["run_id"], agent_id=record["agent_id"], call_id=call_id)
+
+    def work(conn: sqlite3.Connection) -> tuple[str, Any]:
+        db = SyncDb(conn)
+        row = db.fetchone(_LOOKUP, (call_id,))
+        if row is not None:
+            return "replay", row
+        result = spec.sync_impl(db, ctx, model)
+        outcome = finish(result, None)
+        db.execute(_INSERT, _record_params(outcome=outcome, read_only=read_only, **record))
+        return "done", outcome
+
+    try:
+        kind, value = await store.run(work, begin="IMMEDIATE")
+    except Exception as exc:
+        error = catalog.as_tool_error(name, exc, call_id=call_id, run_id=record["run_id"])
+        outcome = finish(None, error)
+        if error.retryable:
+            return outcome
+
+        def record_error(conn: sqlite3.Connection) -> tuple[str, Any]:
+            db = SyncDb(conn)
+            row = db.fetchone(_LOOKUP, (call_id,))
+            if row is not None:  # another call with this id got in between: answer as it did
+                return "replay", row
+            db.execute(_INSERT, _record_params(outcome=outcome, read_only=read_only, **record))
+            return "done", outcome
+
+        kind, value = await store.run(record_error, begin="IMMEDIATE")
+    if kind == "replay":
+        return _replay(value, call_id, name, digest)
+    if value.ok:
+        catalog.announce(spec, value.result, record["run_id"])
+    return value
 
 
 async def calls_for_run(store: Store, run_id: str) -> list[dict[str, Any]]:

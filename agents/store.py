@@ -22,12 +22,12 @@ import json
 import re
 import sqlite3
 import uuid
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
 
@@ -38,6 +38,7 @@ DB_FILENAME = "workspace.sqlite3"
 _MIGRATION_RE = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 
 Row = dict[str, Any]
+T = TypeVar("T")
 Params = Sequence[Any] | dict[str, Any]
 
 
@@ -82,6 +83,28 @@ def known_migrations(directory: Path | None = None) -> list[Migration]:
     if len(set(versions)) != len(versions):
         raise StoreError(f"duplicate migration numbers in {directory}")
     return found
+
+
+class SyncDb:
+    """Synchronous statements on the store's connection, for code running on the database thread
+    (``Store.run``): the same helpers as ``Tx`` without the trips."""
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+
+    def execute(self, sql: str, params: Params = ()) -> int:
+        return self.conn.execute(sql, params).rowcount
+
+    def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
+        return [dict(row) for row in self.conn.execute(sql, params).fetchall()]
+
+    def fetchone(self, sql: str, params: Params = ()) -> Row | None:
+        row = self.conn.execute(sql, params).fetchone()
+        return dict(row) if row is not None else None
+
+    def scalar(self, sql: str, params: Params = ()) -> Any:
+        row = self.conn.execute(sql, params).fetchone()
+        return None if row is None else row[0]
 
 
 class Tx:
@@ -265,6 +288,33 @@ class Store:
         async with self._lock:
             self._check_open()
             return await Tx(self._conn).execute(sql, params)
+
+    async def run(self, fn: Callable[[sqlite3.Connection], T], *, begin: str | None = None) -> T:
+        """Run ``fn(connection)`` on the database thread: one trip for many statements.
+
+        ``begin`` ("IMMEDIATE" or "DEFERRED") wraps it in its own transaction,
+        committed on return and rolled back if ``fn`` raises; inside a
+        transaction this task already holds, ``fn`` simply joins it. ``fn``
+        must not block on anything but SQLite. If the awaiting task is
+        cancelled, ``fn`` still runs to its end (and commits): callers treat a
+        cancelled write as "may have committed", which the journal makes safe.
+        """
+        if self._joined() is not None:
+            return await self._conn._execute(fn, self._conn._conn)
+
+        def in_transaction(conn: sqlite3.Connection) -> T:
+            conn.execute(f"BEGIN {begin}")
+            try:
+                result = fn(conn)
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+            return result
+
+        async with self._lock:
+            self._check_open()
+            return await self._conn._execute(in_transaction if begin else fn, self._conn._conn)
 
     def _check_open(self) -> None:
         if self._closed:

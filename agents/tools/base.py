@@ -18,7 +18,7 @@ from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 from agents.errors import ErrorType, ToolError
 
 if TYPE_CHECKING:
-    from agents.store import Store
+    from agents.store import Store, SyncDb
 
 
 class ArgsModel(BaseModel):
@@ -68,10 +68,14 @@ class ToolContext:
 
 
 ToolImpl = Callable[[ToolContext, Any], Awaitable[dict[str, Any]]]
+SyncToolImpl = Callable[["SyncDb", ToolContext, Any], dict[str, Any]]
 
 
 @dataclass(frozen=True)
 class ToolSpec:
+    """A tool. ``impl`` is always there; database-only tools also have ``sync_impl``,
+    which the journal runs together with its own row in one trip to the database thread."""
+
     name: str
     description: str
     args_model: type[ArgsModel]
@@ -79,6 +83,7 @@ class ToolSpec:
     read_only: bool
     idempotent: bool
     group: str
+    sync_impl: SyncToolImpl | None = None
 
     def parameters_schema(self) -> dict[str, Any]:
         return self.args_model.model_json_schema()
@@ -91,11 +96,26 @@ def tool(
     group: str,
     read_only: bool = False,
     idempotent: bool = False,
-) -> Callable[[ToolImpl], ToolSpec]:
-    """Register ``impl`` as a tool; its docstring becomes the description."""
+    sync: bool = False,
+) -> Callable[[Any], ToolSpec]:
+    """Register a tool; its docstring becomes the description.
 
-    def wrap(impl: ToolImpl) -> ToolSpec:
-        doc = " ".join((impl.__doc__ or name).split())
+    ``sync=True`` marks a database-only tool written as ``def impl(db: SyncDb,
+    ctx, args)``: it runs on the database thread, and the async ``impl`` is
+    made from it.
+    """
+
+    def wrap(fn: Any) -> ToolSpec:
+        doc = " ".join((fn.__doc__ or name).split())
+        sync_impl = fn if sync else None
+        impl: ToolImpl = fn
+        if sync_impl is not None:
+
+            async def impl(ctx: ToolContext, args: Any, _fn: SyncToolImpl = fn) -> dict[str, Any]:
+                from agents.store import SyncDb
+
+                return await ctx.store.run(lambda conn: _fn(SyncDb(conn), ctx, args), begin="DEFERRED")
+
         return ToolSpec(
             name=name,
             description=doc,
@@ -104,6 +124,7 @@ def tool(
             read_only=read_only,
             idempotent=idempotent,
             group=group,
+            sync_impl=sync_impl,
         )
 
     return wrap

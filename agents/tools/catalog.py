@@ -12,9 +12,8 @@ from __future__ import annotations
 import logging
 import sqlite3
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from langchain_core.tools import StructuredTool
 from pydantic import ValidationError
 
 from agents.errors import ErrorType, ToolError
@@ -23,6 +22,9 @@ from agents.store import Store
 from agents.tools import filesystem, generic, notes, projects, tasks, timelines
 from agents.tools.base import ToolContext, ToolSpec
 from agents.tools.errors import validation_message
+
+if TYPE_CHECKING:  # langchain-core (with langsmith) costs ~1 s and ~40 MB to import: only the llm engine needs it
+    from langchain_core.tools import StructuredTool
 
 log = logging.getLogger(__name__)
 
@@ -113,21 +115,27 @@ class Catalog:
             else:
                 async with self.store.transaction():
                     result = await spec.impl(ctx, model)
-        except ToolError:
-            raise
-        except sqlite3.IntegrityError as exc:
-            raise ToolError(ErrorType.CONFLICT, f"{name}: the write conflicts with current data ({exc})") from None
-        except (ValidationError, ValueError, TypeError) as exc:
-            if isinstance(exc, ValidationError):
-                raise ToolError(ErrorType.INVALID_ARGS, validation_message(name, exc)) from None
-            log.exception("tools.invoke.failed tool=%s call_id=%s run_id=%s", name, call_id, run_id)
-            raise ToolError(ErrorType.INTERNAL, f"{name} failed: {type(exc).__name__}: {exc}") from None
         except Exception as exc:
-            log.exception("tools.invoke.failed tool=%s call_id=%s run_id=%s", name, call_id, run_id)
-            raise ToolError(ErrorType.INTERNAL, f"{name} failed: {type(exc).__name__}: {exc}") from None
-        if not spec.read_only and self.events is not None:
-            self.events.emit("record_did_change", tool=name, group=spec.group, id=result.get("id"), run_id=run_id)
+            raise self.as_tool_error(name, exc, call_id=call_id, run_id=run_id) from None
+        self.announce(spec, result, run_id)
         return result
+
+    def as_tool_error(self, name: str, exc: Exception, *, call_id: str | None, run_id: str | None) -> ToolError:
+        """The one place where an exception a tool let out becomes a typed error."""
+        if isinstance(exc, ToolError):
+            return exc
+        if isinstance(exc, sqlite3.IntegrityError):
+            return ToolError(ErrorType.CONFLICT, f"{name}: the write conflicts with current data ({exc})")
+        if isinstance(exc, ValidationError):
+            return ToolError(ErrorType.INVALID_ARGS, validation_message(name, exc))
+        log.error("tools.invoke.failed tool=%s call_id=%s run_id=%s", name, call_id, run_id, exc_info=exc)
+        return ToolError(ErrorType.INTERNAL, f"{name} failed: {type(exc).__name__}: {exc}")
+
+    def announce(self, spec: ToolSpec, result: dict[str, Any], run_id: str | None) -> None:
+        """Tell the UI a write happened (after it is in the database)."""
+        if not spec.read_only and self.events is not None:
+            self.events.emit("record_did_change", tool=spec.name, group=spec.group, id=result.get("id"),
+                             run_id=run_id)
 
     def tools_for(self, groups: Iterable[str]) -> list[ToolSpec]:
         wanted = set(groups)
@@ -139,6 +147,8 @@ class Catalog:
         The llm engine binds these to the chat model; ``invoker`` routes each
         call through the journal so local runs record their tool calls too.
         """
+        from langchain_core.tools import StructuredTool
+
         out = []
         for spec in specs:
 

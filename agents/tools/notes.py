@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from agents.store import SyncDb
 from agents.tools import records
 from agents.tools.base import ArgsModel, ToolContext, aliased, tool
 from agents.tools.fields import ListArgs, RecordId, Suggestion, SuggestionUpdate, Text, Title, project_ref
@@ -30,28 +31,28 @@ class UpdateNoteArgs(SuggestionUpdate):
     project_id: RecordId | None = project_ref()
 
 
-@tool("list_notes", ListNotesArgs, group="notes", read_only=True, idempotent=True)
-async def list_notes(ctx: ToolContext, args: ListNotesArgs) -> dict[str, Any]:
+@tool("list_notes", ListNotesArgs, group="notes", read_only=True, idempotent=True, sync=True)
+def list_notes(db: SyncDb, ctx: ToolContext, args: ListNotesArgs) -> dict[str, Any]:
     """Find notes by project or text; use before creating one."""
-    return await records.search(ctx, records.NOTES, query=args.query, project_id=args.project_id, limit=args.limit)
+    return records.search(db, records.NOTES, query=args.query, project_id=args.project_id, limit=args.limit)
 
 
-@tool("get_note", GetNoteArgs, group="notes", read_only=True, idempotent=True)
-async def get_note(ctx: ToolContext, args: GetNoteArgs) -> dict[str, Any]:
+@tool("get_note", GetNoteArgs, group="notes", read_only=True, idempotent=True, sync=True)
+def get_note(db: SyncDb, ctx: ToolContext, args: GetNoteArgs) -> dict[str, Any]:
     """One note with its full content."""
-    return await records.get(ctx, records.NOTES, args.note_id)
+    return records.get(db, records.NOTES, args.note_id)
 
 
-@tool("create_note", CreateNoteArgs, group="notes")
-async def create_note(ctx: ToolContext, args: CreateNoteArgs) -> dict[str, Any]:
+@tool("create_note", CreateNoteArgs, group="notes", sync=True)
+def create_note(db: SyncDb, ctx: ToolContext, args: CreateNoteArgs) -> dict[str, Any]:
     """Create a note. AI-found notes: is_ai_suggested=true, is_approved=false, with source_path."""
-    return await records.create(ctx, records.NOTES, args)
+    return records.create(db, ctx, records.NOTES, args)
 
 
-@tool("update_note", UpdateNoteArgs, group="notes", idempotent=True)
-async def update_note(ctx: ToolContext, args: UpdateNoteArgs) -> dict[str, Any]:
+@tool("update_note", UpdateNoteArgs, group="notes", idempotent=True, sync=True)
+def update_note(db: SyncDb, ctx: ToolContext, args: UpdateNoteArgs) -> dict[str, Any]:
     """Change a note; to merge, read it with get_note and send the merged content."""
-    return await records.update(ctx, records.NOTES, args.note_id, args)
+    return records.update(db, records.NOTES, args.note_id, args)
 
 
 TOOLS = [list_notes, get_note, create_note, update_note]

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from pydantic import StringConstraints
 
 from agents.errors import ErrorType, ToolError
+from agents.store import SyncDb
 from agents.tools import records
 from agents.tools.base import ArgsModel, ToolContext, aliased, tool
 from agents.tools.fields import Limit, RecordId, Suggestion, SuggestionUpdate, Text, Title
@@ -40,28 +41,28 @@ class UpdateProjectArgs(SuggestionUpdate):
     status: Status | None = None
 
 
-@tool("list_projects", ListProjectsArgs, group="projects", read_only=True, idempotent=True)
-async def list_projects(ctx: ToolContext, args: ListProjectsArgs) -> dict[str, Any]:
+@tool("list_projects", ListProjectsArgs, group="projects", read_only=True, idempotent=True, sync=True)
+def list_projects(db: SyncDb, ctx: ToolContext, args: ListProjectsArgs) -> dict[str, Any]:
     """Search the user's projects by name or description; newest first."""
-    return await records.search(ctx, records.PROJECTS, query=args.query, limit=args.limit)
+    return records.search(db, records.PROJECTS, query=args.query, limit=args.limit)
 
 
-@tool("list_all_projects", ListAllProjectsArgs, group="projects", read_only=True, idempotent=True)
-async def list_all_projects(ctx: ToolContext, args: ListAllProjectsArgs) -> dict[str, Any]:
+@tool("list_all_projects", ListAllProjectsArgs, group="projects", read_only=True, idempotent=True, sync=True)
+def list_all_projects(db: SyncDb, ctx: ToolContext, args: ListAllProjectsArgs) -> dict[str, Any]:
     """Every project in the user's workspace (including suggestions awaiting review)."""
-    return await records.search(ctx, records.PROJECTS)
+    return records.search(db, records.PROJECTS)
 
 
-@tool("get_project", GetProjectArgs, group="projects", read_only=True, idempotent=True)
-async def get_project(ctx: ToolContext, args: GetProjectArgs) -> dict[str, Any]:
+@tool("get_project", GetProjectArgs, group="projects", read_only=True, idempotent=True, sync=True)
+def get_project(db: SyncDb, ctx: ToolContext, args: GetProjectArgs) -> dict[str, Any]:
     """One project by id."""
-    return await records.get(ctx, records.PROJECTS, args.project_id)
+    return records.get(db, records.PROJECTS, args.project_id)
 
 
-@tool("create_project", CreateProjectArgs, group="projects")
-async def create_project(ctx: ToolContext, args: CreateProjectArgs) -> dict[str, Any]:
+@tool("create_project", CreateProjectArgs, group="projects", sync=True)
+def create_project(db: SyncDb, ctx: ToolContext, args: CreateProjectArgs) -> dict[str, Any]:
     """Create a project. Only when no existing project matches: a name already in use is a conflict."""
-    taken = await ctx.store.fetchone(
+    taken = db.fetchone(
         "SELECT id FROM projects WHERE name = ? COLLATE NOCASE AND deleted_at IS NULL AND rejected_at IS NULL",
         (args.name,),
     )
@@ -71,13 +72,13 @@ async def create_project(ctx: ToolContext, args: CreateProjectArgs) -> dict[str,
             f"a project named {args.name!r} already exists ({taken['id']}); update it instead",
             details={"existing_id": taken["id"]},
         )
-    return await records.create(ctx, records.PROJECTS, args)
+    return records.create(db, ctx, records.PROJECTS, args)
 
 
-@tool("update_project", UpdateProjectArgs, group="projects", idempotent=True)
-async def update_project(ctx: ToolContext, args: UpdateProjectArgs) -> dict[str, Any]:
+@tool("update_project", UpdateProjectArgs, group="projects", idempotent=True, sync=True)
+def update_project(db: SyncDb, ctx: ToolContext, args: UpdateProjectArgs) -> dict[str, Any]:
     """Change a project's name, description, status or review flags."""
-    return await records.update(ctx, records.PROJECTS, args.project_id, args)
+    return records.update(db, records.PROJECTS, args.project_id, args)
 
 
 TOOLS = [list_projects, list_all_projects, get_project, create_project, update_project]

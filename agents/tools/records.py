@@ -1,5 +1,8 @@
 """Shared machinery of the workspace record tools (projects, tasks, notes, timelines).
 
+These are synchronous functions on a ``SyncDb``: the record tools run on the
+database thread (``Store.run``), so a journaled call is one trip there.
+
 Each kind is described once by a ``RecordKind``; the per-kind modules declare
 argument models and thin tool functions on top of ``create``/``update``/
 ``get``/``search``. Reads skip soft-deleted and rejected rows but include
@@ -16,7 +19,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from agents.errors import ErrorType, ToolError
-from agents.store import iso, new_id, utcnow
+from agents.store import SyncDb, iso, new_id, utcnow
 from agents.tools.base import ToolContext
 
 _BOOL_COLUMNS = frozenset({"is_ai_suggested", "is_approved", "is_completed"})
@@ -84,10 +87,10 @@ def _to_column(key: str, value: Any) -> Any:
     return value
 
 
-async def _require_project(ctx: ToolContext, project_id: str | None) -> None:
+def require_project(db: SyncDb, project_id: str | None) -> None:
     if project_id is None:
         return
-    found = await ctx.store.scalar(
+    found = db.scalar(
         "SELECT 1 FROM projects WHERE id = ? AND deleted_at IS NULL AND rejected_at IS NULL",
         (project_id,),
     )
@@ -95,11 +98,11 @@ async def _require_project(ctx: ToolContext, project_id: str | None) -> None:
         raise ToolError(ErrorType.NOT_FOUND, f"project {project_id} does not exist")
 
 
-async def _refuse_rejected(ctx: ToolContext, kind: RecordKind, values: dict[str, Any]) -> None:
+def _refuse_rejected(db: SyncDb, kind: RecordKind, values: dict[str, Any]) -> None:
     """A suggestion the user rejected is not suggested again, whichever engine asks."""
     title = values.get(kind.title_column)
     source = values.get("source_path")
-    rejected = await ctx.store.fetchone(
+    rejected = db.fetchone(
         f"SELECT id FROM {kind.table} WHERE rejected_at IS NOT NULL AND {kind.title_column} = ? COLLATE NOCASE "
         "AND (source_path IS NULL OR ? IS NULL OR source_path = ?) LIMIT 1",
         (title, source, source),
@@ -117,20 +120,19 @@ def _values(kind: RecordKind, args: BaseModel, *, only_set: bool) -> dict[str, A
     return {k: v for k, v in data.items() if k in kind.columns}
 
 
-async def create(ctx: ToolContext, kind: RecordKind, args: BaseModel) -> dict[str, Any]:
+def create(db: SyncDb, ctx: ToolContext, kind: RecordKind, args: BaseModel) -> dict[str, Any]:
     """Insert a record; a suggestion is unapproved unless the caller says otherwise."""
     values = _values(kind, args, only_set=False)
     if values.get("is_approved") is None:
         values["is_approved"] = not values.get("is_ai_suggested", False)
-    await _require_project(ctx, values.get("project_id"))
+    require_project(db, values.get("project_id"))
     if values.get("is_ai_suggested"):
-        await _refuse_rejected(ctx, kind, values)
+        _refuse_rejected(db, kind, values)
     now = utcnow()
     record_id = new_id()
     columns = ["id", *values.keys(), "run_id", "created_at", "updated_at"]
     params = [record_id, *(_to_column(k, v) for k, v in values.items()), ctx.run_id, now, now]
-    # The catalogue runs every writing tool inside a transaction; these statements join it.
-    row = await ctx.store.fetchone(
+    row = db.fetchone(
         f"INSERT INTO {kind.table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))}) RETURNING *",
         params,
     )
@@ -138,8 +140,8 @@ async def create(ctx: ToolContext, kind: RecordKind, args: BaseModel) -> dict[st
     return to_record(row)
 
 
-async def get(ctx: ToolContext, kind: RecordKind, record_id: str) -> dict[str, Any]:
-    row = await ctx.store.fetchone(
+def get(db: SyncDb, kind: RecordKind, record_id: str) -> dict[str, Any]:
+    row = db.fetchone(
         f"SELECT * FROM {kind.table} WHERE id = ? AND deleted_at IS NULL AND rejected_at IS NULL",
         (record_id,),
     )
@@ -148,7 +150,7 @@ async def get(ctx: ToolContext, kind: RecordKind, record_id: str) -> dict[str, A
     return to_record(row)
 
 
-async def update(ctx: ToolContext, kind: RecordKind, record_id: str, args: BaseModel) -> dict[str, Any]:
+def update(db: SyncDb, kind: RecordKind, record_id: str, args: BaseModel) -> dict[str, Any]:
     """Change the fields the caller set; untouched fields stay as they are."""
     values = _values(kind, args, only_set=True)
     if not values:
@@ -156,10 +158,10 @@ async def update(ctx: ToolContext, kind: RecordKind, record_id: str, args: BaseM
     for key in (kind.title_column,):
         if key in values and values[key] is None:
             raise ToolError(ErrorType.INVALID_ARGS, f"update_{kind.singular}: {key} cannot be null")
-    await _require_project(ctx, values.get("project_id"))
+    require_project(db, values.get("project_id"))
     assignments = ", ".join(f"{k} = ?" for k in values)
     params = [*(_to_column(k, v) for k, v in values.items()), utcnow(), record_id]
-    row = await ctx.store.fetchone(
+    row = db.fetchone(
         f"UPDATE {kind.table} SET {assignments}, updated_at = ? "
         "WHERE id = ? AND deleted_at IS NULL AND rejected_at IS NULL RETURNING *",
         params,
@@ -174,8 +176,8 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
-async def search(
-    ctx: ToolContext,
+def search(
+    db: SyncDb,
     kind: RecordKind,
     *,
     query: str | None = None,
@@ -198,12 +200,11 @@ async def search(
         where.append(f"{column} = ?")
         params.append(_to_column(column, value))
     clause = " AND ".join(where)
-    async with ctx.store.transaction(write=False) as tx:  # count and rows from one snapshot
-        total = await tx.scalar(f"SELECT COUNT(*) FROM {kind.table} WHERE {clause}", params)
-        sql = f"SELECT * FROM {kind.table} WHERE {clause} ORDER BY updated_at DESC, id"
-        if limit is not None:
-            sql += " LIMIT ?"
-            rows = await tx.fetchall(sql, [*params, limit])
-        else:
-            rows = await tx.fetchall(sql, params)
+    total = db.scalar(f"SELECT COUNT(*) FROM {kind.table} WHERE {clause}", params)
+    sql = f"SELECT * FROM {kind.table} WHERE {clause} ORDER BY updated_at DESC, id"
+    if limit is not None:
+        sql += " LIMIT ?"
+        rows = db.fetchall(sql, [*params, limit])
+    else:
+        rows = db.fetchall(sql, params)
     return {kind.plural: [to_record(r) for r in rows], "total": total}

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, StringConstraints
 
-from agents.store import new_id, utcnow
+from agents.store import SyncDb, new_id, utcnow
 from agents.tools import records
 from agents.tools.base import ArgsModel, ToolContext, aliased, tool
 from agents.tools.fields import (
@@ -58,43 +58,42 @@ class AddTaskCommentArgs(ArgsModel):
     author: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)] = "Adiuva"
 
 
-@tool("list_tasks", ListTasksArgs, group="tasks", read_only=True, idempotent=True)
-async def list_tasks(ctx: ToolContext, args: ListTasksArgs) -> dict[str, Any]:
+@tool("list_tasks", ListTasksArgs, group="tasks", read_only=True, idempotent=True, sync=True)
+def list_tasks(db: SyncDb, ctx: ToolContext, args: ListTasksArgs) -> dict[str, Any]:
     """Find tasks by project, text or state (ToDo, In Progress, Completed); use before creating one."""
     extra = {"state": args.state} if args.state else None
-    return await records.search(
-        ctx, records.TASKS, query=args.query, project_id=args.project_id, limit=args.limit, extra=extra
+    return records.search(
+        db, records.TASKS, query=args.query, project_id=args.project_id, limit=args.limit, extra=extra
     )
 
 
-@tool("create_task", CreateTaskArgs, group="tasks")
-async def create_task(ctx: ToolContext, args: CreateTaskArgs) -> dict[str, Any]:
+@tool("create_task", CreateTaskArgs, group="tasks", sync=True)
+def create_task(db: SyncDb, ctx: ToolContext, args: CreateTaskArgs) -> dict[str, Any]:
     """Create a task. AI-found tasks: is_ai_suggested=true, is_approved=false, with source_path."""
-    return await records.create(ctx, records.TASKS, args)
+    return records.create(db, ctx, records.TASKS, args)
 
 
-@tool("update_task", UpdateTaskArgs, group="tasks", idempotent=True)
-async def update_task(ctx: ToolContext, args: UpdateTaskArgs) -> dict[str, Any]:
+@tool("update_task", UpdateTaskArgs, group="tasks", idempotent=True, sync=True)
+def update_task(db: SyncDb, ctx: ToolContext, args: UpdateTaskArgs) -> dict[str, Any]:
     """Change a task's fields (state, assignees, due date, ...); fields not given stay as they are."""
-    return await records.update(ctx, records.TASKS, args.task_id, args)
+    return records.update(db, records.TASKS, args.task_id, args)
 
 
-@tool("add_task_comment", AddTaskCommentArgs, group="tasks")
-async def add_task_comment(ctx: ToolContext, args: AddTaskCommentArgs) -> dict[str, Any]:
+@tool("add_task_comment", AddTaskCommentArgs, group="tasks", sync=True)
+def add_task_comment(db: SyncDb, ctx: ToolContext, args: AddTaskCommentArgs) -> dict[str, Any]:
     """Add a comment to an existing task (author defaults to "Adiuva")."""
-    await records.get(ctx, records.TASKS, args.task_id)
+    records.get(db, records.TASKS, args.task_id)
     now = utcnow()
     comment = {
         "id": new_id(), "task_id": args.task_id, "body": args.body, "author": args.author,
         "run_id": ctx.run_id, "created_at": now, "updated_at": now,
     }
-    async with ctx.store.transaction() as tx:
-        await tx.execute(
-            "INSERT INTO task_comments (id, task_id, body, author, run_id, created_at, updated_at) "
-            "VALUES (:id, :task_id, :body, :author, :run_id, :created_at, :updated_at)",
-            comment,
-        )
-        await tx.execute("UPDATE tasks SET updated_at = ? WHERE id = ?", (now, args.task_id))
+    db.execute(
+        "INSERT INTO task_comments (id, task_id, body, author, run_id, created_at, updated_at) "
+        "VALUES (:id, :task_id, :body, :author, :run_id, :created_at, :updated_at)",
+        comment,
+    )
+    db.execute("UPDATE tasks SET updated_at = ? WHERE id = ?", (now, args.task_id))
     return comment
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from agents.store import SyncDb
 from agents.tools import records
 from agents.tools.base import ToolContext, aliased, tool
 from agents.tools.fields import DateValue, ListArgs, RecordId, Suggestion, SuggestionUpdate, Text, Title, project_ref
@@ -36,24 +37,24 @@ class UpdateTimelineArgs(SuggestionUpdate):
     is_completed: bool | None = aliased("is_completed", "isCompleted", None)
 
 
-@tool("list_timelines", ListTimelinesArgs, group="timelines", read_only=True, idempotent=True)
-async def list_timelines(ctx: ToolContext, args: ListTimelinesArgs) -> dict[str, Any]:
+@tool("list_timelines", ListTimelinesArgs, group="timelines", read_only=True, idempotent=True, sync=True)
+def list_timelines(db: SyncDb, ctx: ToolContext, args: ListTimelinesArgs) -> dict[str, Any]:
     """Find timeline entries (milestones, deadlines) by project or text; use before creating one."""
-    return await records.search(
-        ctx, records.TIMELINES, query=args.query, project_id=args.project_id, limit=args.limit
+    return records.search(
+        db, records.TIMELINES, query=args.query, project_id=args.project_id, limit=args.limit
     )
 
 
-@tool("create_timeline", CreateTimelineArgs, group="timelines")
-async def create_timeline(ctx: ToolContext, args: CreateTimelineArgs) -> dict[str, Any]:
+@tool("create_timeline", CreateTimelineArgs, group="timelines", sync=True)
+def create_timeline(db: SyncDb, ctx: ToolContext, args: CreateTimelineArgs) -> dict[str, Any]:
     """Create a milestone or deadline. AI-found ones: is_ai_suggested=true, is_approved=false."""
-    return await records.create(ctx, records.TIMELINES, args)
+    return records.create(db, ctx, records.TIMELINES, args)
 
 
-@tool("update_timeline", UpdateTimelineArgs, group="timelines", idempotent=True)
-async def update_timeline(ctx: ToolContext, args: UpdateTimelineArgs) -> dict[str, Any]:
+@tool("update_timeline", UpdateTimelineArgs, group="timelines", idempotent=True, sync=True)
+def update_timeline(db: SyncDb, ctx: ToolContext, args: UpdateTimelineArgs) -> dict[str, Any]:
     """Change a timeline entry or mark it complete (is_completed=true)."""
-    return await records.update(ctx, records.TIMELINES, args.timeline_id, args)
+    return records.update(db, records.TIMELINES, args.timeline_id, args)
 
 
 TOOLS = [list_timelines, create_timeline, update_timeline]

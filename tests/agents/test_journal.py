@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from agents import journal
 from agents.errors import ErrorType
 
@@ -51,14 +49,14 @@ async def test_deterministic_errors_are_stored_and_replayed(store, catalog):
 
 
 async def test_write_and_journal_row_roll_back_together(store, catalog, monkeypatch):
-    """If the journal row cannot be written, the tool's write is rolled back too."""
+    """If the journal row cannot be written, the tool's write is rolled back too and the call gets internal."""
 
-    async def broken_record(tx, **kw):
+    def broken_record(**kw):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(journal, "_record", broken_record)
-    with pytest.raises(RuntimeError):
-        await run(store, catalog, "c1", "create_task", {"title": "Lost"})
+    monkeypatch.setattr(journal, "_record_params", broken_record)
+    out = await run(store, catalog, "c1", "create_task", {"title": "Lost"})
+    assert out.error.type == ErrorType.INTERNAL and out.error.retryable and "disk full" in out.error.message
     monkeypatch.undo()
     assert await store.scalar("SELECT COUNT(*) FROM tasks") == 0
     assert await store.scalar("SELECT COUNT(*) FROM tool_calls") == 0
