@@ -134,7 +134,10 @@ class Tx:
         return rows[0][0] if rows else None
 
 
-_current: contextvars.ContextVar[tuple[Store, Tx] | None] = contextvars.ContextVar(
+# (store, open transaction, the task that owns it). Tasks copy context variables
+# when they are created, so the owner is checked too: a task spawned while a
+# transaction is open (e.g. by an event listener) must not join it.
+_current: contextvars.ContextVar[tuple[Store, Tx, asyncio.Task[Any] | None] | None] = contextvars.ContextVar(
     "adiuva_store_tx", default=None
 )
 
@@ -209,7 +212,7 @@ class Store:
         async with self._lock:
             self._check_open()
             tx = Tx(self._conn)
-            token = _current.set((self, tx))
+            token = _current.set((self, tx, asyncio.current_task()))
             await self._conn.execute("BEGIN IMMEDIATE" if write else "BEGIN DEFERRED")
             try:
                 yield tx
@@ -253,7 +256,8 @@ class Store:
     # single autocommit statement (atomic on its own) under the lock.
     def _joined(self) -> Tx | None:
         current = _current.get()
-        if current is not None and current[0] is self and current[1].open:
+        if (current is not None and current[0] is self and current[1].open
+                and current[2] is asyncio.current_task()):
             return current[1]
         return None
 

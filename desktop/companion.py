@@ -86,12 +86,7 @@ class Companion:
             "rules": RulesEngine(),
             "backend": BackendEngine(requester=lambda: self.client, link_remote_run=self._link_remote),
         }
-        try:
-            from agents.llm import LlmEngine
-
-            engines["llm"] = LlmEngine(store=self.store)
-        except ImportError:  # pragma: no cover - the llm engine ships with the app
-            pass
+        engines["llm"] = _LazyLlmEngine(self.store)
         engines.update(self._extra_engines)
         self.runner = Runner(store=self.store, catalog=self.catalog, events=self.events, engines=engines)
         interrupted = await self.runner.mark_interrupted()
@@ -279,6 +274,31 @@ class Companion:
                 self.scheduler.notify_changed()
             if self.client is not None and self.client.connected:
                 self.client.reconnect()  # a fresh device_hello carries the new roots and agents
+
+
+class _LazyLlmEngine:
+    """The ``llm`` engine, imported on its first run: langchain-core costs ~1 s and ~40 MB at start-up.
+
+    The import runs in a worker thread so the loop (the GUI) does not stall.
+    """
+
+    name = "llm"
+
+    def __init__(self, store: Store):
+        self._store = store
+        self._engine: Any = None
+
+    async def run(self, ctx: Any) -> None:
+        if self._engine is None:
+            engine_class = await asyncio.to_thread(_import_llm_engine)
+            self._engine = engine_class(store=self._store)
+        await self._engine.run(ctx)
+
+
+def _import_llm_engine() -> Any:
+    from agents.llm import LlmEngine  # a plain import statement, so PyInstaller bundles it
+
+    return LlmEngine
 
 
 __all__ = ["Companion", "ConfigError"]

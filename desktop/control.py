@@ -23,7 +23,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from agents import config
 from agents.errors import ErrorType, ToolError
 
 if TYPE_CHECKING:
@@ -105,6 +104,8 @@ class ControlServer:
                 self.on_show()
             return {"ok": True, "shown": self.on_show is not None}
         if cmd == "run":
+            from agents import config  # here, not at the top: the GUI's single-instance check stays light
+
             key = str(request.get("agent") or "")
             agent = await config.get_agent(self.companion.store, key)
             if agent is None:

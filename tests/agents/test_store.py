@@ -143,3 +143,22 @@ async def test_concurrent_transactions_do_not_interleave(store: Store):
     results = await asyncio.gather(*(write(i) for i in range(60)), return_exceptions=True)
     assert sum(isinstance(r, KeyError) for r in results) == 20
     assert await store.scalar("SELECT COUNT(*) FROM settings") == 40
+
+
+async def test_a_task_spawned_inside_a_transaction_does_not_join_it(store: Store):
+    """A task created while another holds a transaction waits for it instead of writing into it."""
+    order: list[str] = []
+
+    async def spawned():
+        await store.execute("INSERT INTO settings VALUES ('spawned', '1', 'now')")
+        order.append("spawned")
+
+    async with store.transaction() as tx:
+        task = asyncio.create_task(spawned())
+        await asyncio.sleep(0.05)
+        await tx.execute("INSERT INTO settings VALUES ('owner', '1', 'now')")
+        order.append("owner")
+    await task
+    assert order == ["owner", "spawned"]
+    keys = {r["key"] for r in await store.fetchall("SELECT key FROM settings")}
+    assert keys == {"owner", "spawned"}

@@ -1,0 +1,261 @@
+"""What the tray, the status bar and the tab badges show, kept current from core events.
+
+``AppStatus`` loads once (``await status.load()``) and then follows
+``CoreSignals``: the connection state, the runs in progress with their
+progress, the last run's result, the review count, the next scheduled run,
+and whether the schedule or the bridge is paused. It emits ``changed`` after
+every update and ``run_finished(payload)`` when a run ends. All slots run on
+the GUI thread; reloads go through ``operations.Refresher``.
+
+``tray_state()`` sorts that into the five tray states, in priority order:
+``running`` > ``attention`` (suggestions wait for review, or the last run
+failed) > ``paused`` (schedule or bridge) > ``connected`` > ``offline``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Signal
+
+from agents import config, review
+from agents.store import parse_iso
+from desktop.ui import operations
+from desktop.ui.signals import CoreSignals
+
+if TYPE_CHECKING:
+    from desktop.companion import Companion
+
+TRAY_STATES = ("offline", "connected", "running", "attention", "paused")
+FAILED = ("error", "partial", "interrupted")
+
+CONNECTION_TEXT = {
+    "disabled": "Offline",
+    "connecting": "Connecting…",
+    "connected": "Connected",
+    "offline": "Offline",
+    "unauthorized": "Sign-in needed",
+    "stopped": "Stopped",
+}
+
+
+@dataclass
+class RunProgress:
+    run_id: str
+    agent_id: str
+    agent_name: str
+    trigger: str = "manual"
+    phase: str = "starting"
+    file: str = ""
+    processed: int = 0
+    total: int = 0
+    started: datetime = field(default_factory=lambda: datetime.now().astimezone())
+
+
+@dataclass
+class AgentInfo:
+    id: str
+    name: str
+    enabled: bool
+    schedule_cron: str | None
+    engine: str
+
+
+class AppStatus(QObject):
+    """The app-wide state behind the tray icon, tooltips, status bar and badges (GUI thread)."""
+
+    changed = Signal()
+    run_finished = Signal(object)
+    agents_changed = Signal()
+
+    def __init__(self, companion: Companion, signals: CoreSignals, parent: QObject | None = None):
+        super().__init__(parent)
+        self.companion = companion
+        self.connection_state = "offline"
+        self.connection_detail: str | None = None
+        self.running: dict[str, RunProgress] = {}
+        self.last_result: dict[str, Any] | None = None
+        self.pending = 0
+        self.next_run_at: datetime | None = None
+        self.next_agent_id: str | None = None
+        self.schedule_paused = False
+        self.bridge_paused = False
+        self.agents: list[AgentInfo] = []
+        self.loaded = False
+        self._pending_refresher = operations.Refresher(
+            lambda: review.pending_count(companion.store), self._set_pending, parent=self
+        )
+        self._agents_refresher = operations.Refresher(
+            lambda: config.list_agents(companion.store), self._set_agents, parent=self
+        )
+        signals.event.connect(self._on_event)
+
+    # ── loading ────────────────────────────────────────────────────────────
+    async def load(self) -> None:
+        """Read the initial state from the companion (on the loop)."""
+        c = self.companion
+        self.connection_state, self.connection_detail = c.connection_state()
+        self.pending = await review.pending_count(c.store)
+        self.schedule_paused = bool(await c.store.get_setting("schedule_paused", False))
+        self.bridge_paused = bool(await c.store.get_setting("bridge_paused", False))
+        last = await c.store.fetchone(
+            "SELECT * FROM agent_runs WHERE status != 'running' ORDER BY started_at DESC LIMIT 1"
+        )
+        if last is not None:
+            self.last_result = {
+                "run_id": last["id"], "agent_id": last["agent_id"], "agent_name": last["agent_name"],
+                "status": last["status"], "processed": last["items_processed"], "created": last["items_created"],
+                "updated": last["items_updated"], "finished_at": last["finished_at"],
+            }
+        if c.scheduler is not None and c.scheduler.next_run_at is not None:
+            self.next_run_at = c.scheduler.next_run_at
+        self._set_agents(await config.list_agents(c.store), emit=False)
+        for agent_id, run_id in c.runner.running().items():
+            self.running[run_id] = RunProgress(run_id, agent_id, self.agent_name(agent_id))
+        self.loaded = True
+        self.changed.emit()
+
+    def _set_pending(self, count: int) -> None:
+        if count != self.pending:
+            self.pending = count
+            self.changed.emit()
+
+    def _set_agents(self, agents: list[Any], *, emit: bool = True) -> None:
+        self.agents = [AgentInfo(a.id, a.name, a.enabled, a.schedule_cron, a.engine) for a in agents]
+        if emit:
+            self.agents_changed.emit()
+            self.changed.emit()
+
+    # ── events (GUI thread) ────────────────────────────────────────────────
+    def _on_event(self, name: str, p: dict[str, Any]) -> None:
+        if name == "connection_did_change":
+            self.connection_state, self.connection_detail = p.get("state", "offline"), p.get("detail")
+        elif name == "run_did_start":
+            self.running[p["run_id"]] = RunProgress(
+                p["run_id"], p.get("agent_id", ""), p.get("agent_name") or self.agent_name(p.get("agent_id")),
+                trigger=p.get("trigger", "manual"),
+            )
+        elif name == "run_did_progress":
+            run = self.running.get(p.get("run_id", ""))
+            if run is None:
+                return
+            run.phase = str(p.get("phase") or run.phase)
+            run.file = str(p.get("file") or "")
+            run.processed = int(p.get("processed") or run.processed)
+            run.total = int(p.get("total") or run.total)
+        elif name == "run_did_finish":
+            run = self.running.pop(p.get("run_id", ""), None)
+            name = p.get("agent_name") or (run.agent_name if run else self.agent_name(p.get("agent_id")))
+            self.last_result = {**p, "agent_name": name, "finished_at": datetime.now().astimezone().isoformat()}
+            self.run_finished.emit(self.last_result)
+            self._pending_refresher.request()
+        elif name == "review_did_change":
+            self.pending = int(p.get("pending", self.pending))
+        elif name == "record_did_change":
+            self._pending_refresher.request()
+            return
+        elif name == "scheduler_did_change":
+            self.next_run_at = parse_iso(p.get("next_run_at")) if p.get("next_run_at") else None
+            self.next_agent_id = p.get("agent_id")
+        elif name == "bridge_did_pause":
+            self.bridge_paused = bool(p.get("paused"))
+        elif name == "agent_did_change":
+            self._agents_refresher.request()
+            return
+        else:
+            return
+        self.changed.emit()
+
+    # ── set by the UI's own operations ─────────────────────────────────────
+    def set_schedule_paused(self, paused: bool) -> None:
+        self.schedule_paused = paused
+        if paused:
+            self.next_run_at = None
+        self.changed.emit()
+
+    def set_bridge_paused(self, paused: bool) -> None:
+        self.bridge_paused = paused
+        self.changed.emit()
+
+    # ── derived ────────────────────────────────────────────────────────────
+    def agent_name(self, agent_id: str | None) -> str:
+        for agent in self.agents:
+            if agent.id == agent_id:
+                return agent.name
+        return "an agent"
+
+    def running_agent_ids(self) -> set[str]:
+        return {r.agent_id for r in self.running.values()}
+
+    @property
+    def last_failed(self) -> bool:
+        return bool(self.last_result and self.last_result.get("status") in FAILED)
+
+    def tray_state(self) -> str:
+        if self.running:
+            return "running"
+        if self.pending > 0 or self.last_failed:
+            return "attention"
+        if self.schedule_paused or self.bridge_paused:
+            return "paused"
+        if self.connection_state == "connected":
+            return "connected"
+        return "offline"
+
+    def connection_text(self) -> str:
+        text = CONNECTION_TEXT.get(self.connection_state, self.connection_state.title())
+        if self.connection_state == "disabled" and self.connection_detail:
+            if "URL" in self.connection_detail:
+                return "Offline (no backend set)"
+            return "Offline (not signed in)"
+        return text
+
+    def next_run_text(self) -> str:
+        if self.schedule_paused:
+            return "Schedule paused"
+        if self.next_run_at is None:
+            return "No run scheduled"
+        name = self.agent_name(self.next_agent_id) if self.next_agent_id else ""
+        return f"Next run {format_when(self.next_run_at)}" + (f" ({name})" if name and name != "an agent" else "")
+
+    def running_text(self) -> str:
+        if not self.running:
+            return ""
+        run = next(iter(self.running.values()))
+        step = f" {run.processed}/{run.total}" if run.total else ""
+        more = f" (+{len(self.running) - 1} more)" if len(self.running) > 1 else ""
+        return f"Running {run.agent_name}{step}{more}"
+
+    def last_result_text(self) -> str:
+        r = self.last_result
+        if not r:
+            return "No runs yet"
+        status = r.get("status", "")
+        name = r.get("agent_name") or "Last run"
+        if status in ("success", "partial"):
+            text = (f"{name}: {r.get('processed', 0)} files, {r.get('created', 0)} suggested, "
+                    f"{r.get('updated', 0)} updated")
+            return text + (" (with errors)" if status == "partial" else "")
+        return f"{name}: {status}"
+
+
+def format_when(moment: datetime | None) -> str:
+    """A local time for people: ``today 09:00``, ``tomorrow 09:00``, ``Mon 24 Nov 09:00``."""
+    if moment is None:
+        return "—"
+    local = moment.astimezone()
+    today = datetime.now().astimezone().date()
+    day = local.date()
+    clock = local.strftime("%H:%M")
+    delta = (day - today).days
+    if delta == 0:
+        return f"today {clock}"
+    if delta == 1:
+        return f"tomorrow {clock}"
+    if delta == -1:
+        return f"yesterday {clock}"
+    if abs(delta) < 180:
+        return local.strftime("%a %d %b ") + clock
+    return local.strftime("%d %b %Y ") + clock

@@ -1,0 +1,1 @@
+"""One module per main-window view; each takes the companion and the signal hub."""

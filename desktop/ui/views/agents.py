@@ -1,0 +1,502 @@
+"""Agents: the list of local agents and an editor for one.
+
+The editor validates the schedule live (``agents.scheduler.validate_cron``):
+an error under the field, else a description (cron-descriptor) and the next
+three run times in local time. Save goes through ``Companion.save_agent``;
+a ``ConfigError(field, message)`` is shown under the named field and nothing
+is stored. Run now saves pending edits first; Stop cancels the agent's run.
+All slots run on the GUI thread; store work goes through ``operations``.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from agents import config
+from agents.config import DATA_TYPES, DEFAULT_EXTENSIONS, AgentConfig
+from agents.errors import ConfigError
+from agents.scheduler import local_timezone, next_fire_after, validate_cron
+from agents.store import parse_iso
+from desktop.ui import operations
+from desktop.ui.signals import CoreSignals
+from desktop.ui.status import AppStatus, format_when
+from desktop.ui.widgets import ErrorLabel, HintLabel, TitleLabel, TwoLineDelegate, status_html
+
+if TYPE_CHECKING:
+    from desktop.companion import Companion
+
+ENGINE_LABELS = {
+    "rules": "Rules (offline, no model)",
+    "llm": "Your chat model (llm)",
+    "backend": "Adiuva cloud (backend)",
+}
+CRON_ALIASES = {
+    "@yearly": "0 0 1 1 *", "@annually": "0 0 1 1 *", "@monthly": "0 0 1 * *", "@weekly": "0 0 * * 0",
+    "@daily": "0 0 * * *", "@midnight": "0 0 * * *", "@hourly": "0 * * * *",
+}
+FIELDS = ("name", "directory_paths", "file_extensions", "data_types", "engine", "prompt_template", "schedule_cron")
+
+
+def describe_cron(expr: str) -> str:
+    """A sentence for a valid expression ("At 09:00, Monday through Friday")."""
+    from cron_descriptor import ExpressionDescriptor, Options
+
+    options = Options()
+    options.use_24hour_time_format = True
+    expr = CRON_ALIASES.get(expr.strip().lower(), expr)
+    try:
+        return ExpressionDescriptor(expr, options).get_description()
+    except Exception:
+        return ""
+
+
+def next_runs(expr: str, count: int = 3, *, after: datetime | None = None) -> list[datetime]:
+    """The next ``count`` fire times of a valid expression, aware, in local time."""
+    tz = local_timezone()
+    moment = after or datetime.now(UTC)
+    out: list[datetime] = []
+    for _ in range(count):
+        moment = next_fire_after(expr, moment, tz)
+        out.append(moment.astimezone(tz))
+    return out
+
+
+class CronField(QWidget):
+    """A cron line edit with live validation, a description and the next three runs."""
+
+    validity_changed = Signal(bool)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.edit = QLineEdit()
+        self.edit.setPlaceholderText("e.g. 0 9 * * 1-5 — leave empty to run only when you ask")
+        self.error = ErrorLabel()
+        self.description = QLabel()
+        self.description.setWordWrap(True)
+        self.next_label = HintLabel()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(3)
+        for w in (self.edit, self.error, self.description, self.next_label):
+            layout.addWidget(w)
+        self.valid = True
+        self.edit.textChanged.connect(self._validate)
+        self._validate(self.edit.text())
+
+    def text(self) -> str:
+        return self.edit.text().strip()
+
+    def setText(self, text: str) -> None:
+        self.edit.setText(text)
+
+    def _validate(self, text: str) -> None:
+        text = text.strip()
+        valid = True
+        if not text:
+            self.error.show_error(None)
+            self.description.setText("Manual only: it runs when you click Run now.")
+            self.next_label.setText("")
+        else:
+            try:
+                normalised = validate_cron(text)
+            except ConfigError as exc:
+                valid = False
+                self.error.show_error(exc.message)
+                self.description.setText("")
+                self.next_label.setText("")
+            else:
+                self.error.show_error(None)
+                self.description.setText(describe_cron(normalised))
+                try:
+                    times = next_runs(normalised)
+                except Exception:  # a schedule too sparse to compute quickly
+                    times = []
+                self.next_label.setText(
+                    "Next runs: " + " · ".join(format_when(t) for t in times) if times else ""
+                )
+        if valid != self.valid:
+            self.valid = valid
+            self.validity_changed.emit(valid)
+
+
+class AgentEditor(QWidget):
+    """The form for one agent (new or existing); ``data()`` is what Save sends."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.agent_id: str | None = None
+        self.errors: dict[str, ErrorLabel] = {f: ErrorLabel() for f in (*FIELDS, "agent")}
+
+        self.title = TitleLabel("New agent")
+        self.name_edit = QLineEdit()
+        self.name_edit.setPlaceholderText("e.g. Client work")
+
+        self.folders = QListWidget()
+        self.folders.setMinimumHeight(72)
+        self.folders.setMaximumHeight(92)
+        self.add_folder_button = QPushButton("Add folder…")
+        self.remove_folder_button = QPushButton("Remove")
+        self.add_folder_button.clicked.connect(self._add_folder)
+        self.remove_folder_button.clicked.connect(self._remove_folder)
+        folder_buttons = QVBoxLayout()
+        folder_buttons.addWidget(self.add_folder_button)
+        folder_buttons.addWidget(self.remove_folder_button)
+        folder_buttons.addStretch(1)
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(self.folders, 1)
+        folder_row.addLayout(folder_buttons)
+
+        self.extensions_edit = QLineEdit(", ".join(DEFAULT_EXTENSIONS))
+        self.extensions_edit.setPlaceholderText(".md, .txt")
+
+        self.type_boxes: dict[str, QCheckBox] = {}
+        types_row = QHBoxLayout()
+        for data_type in DATA_TYPES:
+            box = QCheckBox(data_type.capitalize())
+            box.setChecked(True)
+            self.type_boxes[data_type] = box
+            types_row.addWidget(box)
+        types_row.addStretch(1)
+
+        self.engine_combo = QComboBox()
+        for key, label in ENGINE_LABELS.items():
+            self.engine_combo.addItem(label, key)
+
+        self.prompt_edit = QPlainTextEdit()
+        self.prompt_edit.setPlaceholderText("Extra instructions for the llm and backend engines (optional)")
+        self.prompt_edit.setFixedHeight(64)
+
+        self.cron = CronField()
+        self.enabled_box = QCheckBox("Enabled: run on its schedule")
+        self.enabled_box.setChecked(True)
+
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setVerticalSpacing(6)
+        form.setHorizontalSpacing(14)
+        form.addRow("Name", _with_error(self.name_edit, self.errors["name"]))
+        form.addRow("Folders", _with_error(folder_row, self.errors["directory_paths"]))
+        form.addRow("File types", _with_error(self.extensions_edit, self.errors["file_extensions"]))
+        form.addRow("Looks for", _with_error(types_row, self.errors["data_types"]))
+        form.addRow("Engine", _with_error(self.engine_combo, self.errors["engine"]))
+        form.addRow("Instructions", _with_error(self.prompt_edit, self.errors["prompt_template"]))
+        form.addRow("Schedule", _with_error(self.cron, self.errors["schedule_cron"]))
+        form.addRow("", self.enabled_box)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(18, 14, 18, 10)
+        layout.addWidget(self.title)
+        layout.addSpacing(6)
+        layout.addLayout(form)
+        layout.addWidget(self.errors["agent"])
+        layout.addStretch(1)
+
+        self.cron.edit.textChanged.connect(lambda _t: self.errors["schedule_cron"].show_error(None))
+
+    # the folder picker is a method so tests can replace QFileDialog
+    def _add_folder(self) -> None:
+        start = self.folders.item(self.folders.count() - 1).text() if self.folders.count() else os.path.expanduser("~")
+        path = QFileDialog.getExistingDirectory(self, "Choose a folder for this agent to read", start)
+        if path and not self.folders.findItems(path, Qt.MatchFlag.MatchExactly):
+            self.folders.addItem(path)
+            self.errors["directory_paths"].show_error(None)
+
+    def _remove_folder(self) -> None:
+        for item in self.folders.selectedItems() or ([self.folders.item(self.folders.count() - 1)]
+                                                      if self.folders.count() else []):
+            self.folders.takeItem(self.folders.row(item))
+
+    def set_agent(self, agent: AgentConfig | None) -> None:
+        self.clear_errors()
+        self.agent_id = agent.id if agent else None
+        self.title.setText(agent.name if agent else "New agent")
+        self.name_edit.setText(agent.name if agent else "")
+        self.folders.clear()
+        for path in agent.directory_paths if agent else []:
+            self.folders.addItem(path)
+        self.extensions_edit.setText(", ".join(agent.file_extensions if agent else DEFAULT_EXTENSIONS))
+        for data_type, box in self.type_boxes.items():
+            box.setChecked(data_type in (agent.data_types if agent else DATA_TYPES))
+        self.engine_combo.setCurrentIndex(max(0, self.engine_combo.findData(agent.engine if agent else "rules")))
+        self.prompt_edit.setPlainText(agent.prompt_template if agent else "")
+        self.cron.setText((agent.schedule_cron or "") if agent else "")
+        self.enabled_box.setChecked(agent.enabled if agent else True)
+
+    def data(self) -> dict[str, Any]:
+        extensions = [e.strip() for e in self.extensions_edit.text().replace(";", ",").split(",") if e.strip()]
+        data: dict[str, Any] = {
+            "name": self.name_edit.text(),
+            "directory_paths": [self.folders.item(i).text() for i in range(self.folders.count())],
+            "file_extensions": extensions,
+            "data_types": [t for t, box in self.type_boxes.items() if box.isChecked()],
+            "engine": self.engine_combo.currentData(),
+            "prompt_template": self.prompt_edit.toPlainText(),
+            "schedule_cron": self.cron.text() or None,
+            "enabled": self.enabled_box.isChecked(),
+        }
+        if self.agent_id:
+            data["id"] = self.agent_id
+        return data
+
+    def clear_errors(self) -> None:
+        for label in self.errors.values():
+            label.show_error(None)
+
+    def show_config_error(self, exc: ConfigError) -> None:
+        label = self.errors.get(exc.field) or self.errors["agent"]
+        label.show_error(exc.message if exc.field in self.errors else f"{exc.field}: {exc.message}")
+
+
+def _with_error(field: QWidget | QHBoxLayout, error: ErrorLabel) -> QWidget:
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(2)
+    if isinstance(field, QWidget):
+        layout.addWidget(field)
+    else:
+        layout.addLayout(field)
+    layout.addWidget(error)
+    return box
+
+
+class AgentsView(QWidget):
+    """List + editor; updates from ``agent_did_change`` and the run events."""
+
+    def __init__(self, *, companion: Companion, signals: CoreSignals, status: AppStatus,
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.companion = companion
+        self.status = status
+        self.agents: list[AgentConfig] = []
+        self.last_runs: dict[str, dict[str, Any]] = {}
+        self._note = ""
+        self._select_after_load: str | None = None
+
+        self.list = QListWidget()
+        self.list.setMinimumWidth(210)
+        self.list.setItemDelegate(TwoLineDelegate(self.list))
+        self.list.currentItemChanged.connect(self._selected)
+        self.new_button = QPushButton("New agent")
+        self.remove_button = QPushButton("Remove")
+        self.new_button.clicked.connect(self.new_agent)
+        self.remove_button.clicked.connect(self._remove)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(10, 10, 4, 10)
+        left_layout.addWidget(self.list, 1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.new_button)
+        buttons.addWidget(self.remove_button)
+        left_layout.addLayout(buttons)
+
+        self.editor = AgentEditor()
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(self.editor)
+
+        self.run_state = HintLabel()
+        self.run_button = QPushButton("Run now")
+        self.stop_button = QPushButton("Stop")
+        self.save_button = QPushButton("Save")
+        self.save_button.setDefault(True)
+        self.run_button.clicked.connect(self.run_now)
+        self.stop_button.clicked.connect(self.stop)
+        self.save_button.clicked.connect(lambda: self.save())
+        actions = QHBoxLayout()
+        actions.setContentsMargins(18, 4, 18, 12)
+        actions.addWidget(self.run_state, 1)
+        for b in (self.run_button, self.stop_button, self.save_button):
+            actions.addWidget(b)
+
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(scroll, 1)
+        right_layout.addLayout(actions)
+
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([240, 760])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(splitter)
+
+        self._refresher = operations.Refresher(lambda: load_agents(companion), self._loaded, parent=self)
+        signals.agent_did_change.connect(lambda _p: self._refresher.request())
+        signals.run_did_finish.connect(lambda _p: self._refresher.request())  # last run times
+        status.changed.connect(self._update_run_state)
+        self._refresher.request()
+        self._update_run_state()
+
+    # ── list ───────────────────────────────────────────────────────────────
+    def _loaded(self, result: tuple[list[AgentConfig], dict[str, dict[str, Any]]]) -> None:
+        agents, self.last_runs = result
+        current = self._select_after_load or self.editor.agent_id
+        self._select_after_load = None
+        self.agents = agents
+        self.list.blockSignals(True)
+        self.list.clear()
+        for agent in agents:
+            item = QListWidgetItem(self._item_text(agent, self.last_runs.get(agent.id)))
+            item.setToolTip(item.text().replace("\n", " — "))
+            item.setData(Qt.ItemDataRole.UserRole, agent.id)
+            self.list.addItem(item)
+        self.list.blockSignals(False)
+        row = next((i for i, a in enumerate(agents) if a.id == current), None)
+        if row is not None:
+            self.list.setCurrentRow(row)
+            if current != self.editor.agent_id:
+                self.editor.set_agent(agents[row])
+        elif self.editor.agent_id is not None:  # the one being edited was removed
+            self.editor.set_agent(agents[0] if agents else None)
+            if agents:
+                self.list.setCurrentRow(0)
+        elif agents and not self.editor.name_edit.text():
+            self.list.setCurrentRow(0)
+        self._update_run_state()
+
+    @staticmethod
+    def _item_text(agent: AgentConfig, last: dict[str, Any] | None) -> str:
+        when = describe_cron(agent.schedule_cron) if agent.schedule_cron else "Manual only"
+        if not agent.enabled:
+            when = "Disabled"
+        if last is not None and last["status"] in ("error", "partial", "interrupted"):
+            when += f" · last run: {last['status']}"
+        return f"{agent.name}\n{when}"
+
+    def _selected(self, item: QListWidgetItem | None, _previous: QListWidgetItem | None = None) -> None:
+        if item is None:
+            return
+        agent_id = item.data(Qt.ItemDataRole.UserRole)
+        agent = next((a for a in self.agents if a.id == agent_id), None)
+        if agent is not None:
+            self._note = ""
+            self.editor.set_agent(agent)
+            self._update_run_state()
+
+    def new_agent(self) -> None:
+        self._note = ""
+        self.list.clearSelection()
+        self.list.setCurrentRow(-1)
+        self.editor.set_agent(None)
+        self.editor.name_edit.setFocus()
+        self._update_run_state()
+
+    def _remove(self) -> None:
+        agent_id = self.editor.agent_id
+        if agent_id is None:
+            self.editor.set_agent(None)
+            return
+        operations.run(self.companion.remove_agent(agent_id), parent=self, what="The agent was not removed")
+
+    # ── save / run / stop ──────────────────────────────────────────────────
+    def save(self, then: Any = None) -> None:
+        """Validate and store the form; field errors appear under their fields."""
+        self.editor.clear_errors()
+        data = self.editor.data()
+
+        def saved(agent: AgentConfig) -> None:
+            self.editor.agent_id = agent.id
+            self.editor.title.setText(agent.name)
+            self._select_after_load = agent.id
+            self._note = "Saved."
+            self._refresher.request()
+            self._update_run_state()
+            if then is not None:
+                then(agent)
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, ConfigError):
+                self.editor.show_config_error(exc)
+            else:
+                operations.show_failure(self, "The agent was not saved", exc)
+
+        operations.run(self.companion.save_agent(data), saved, failed, parent=self)
+
+    def _dirty(self) -> bool:
+        agent = next((a for a in self.agents if a.id == self.editor.agent_id), None)
+        if agent is None:
+            return True
+        try:
+            edited = AgentConfig.parse(self.editor.data())
+        except ConfigError:
+            return True
+        keys = ("name", "directory_paths", "file_extensions", "data_types", "engine", "prompt_template",
+                "schedule_cron", "enabled")
+        return any(getattr(edited, k) != getattr(agent, k) for k in keys)
+
+    def run_now(self) -> None:
+        """Run the agent in the editor now (saving unsaved edits first)."""
+        if self._dirty():
+            self.save(then=lambda agent: self._start(agent.id))
+        elif self.editor.agent_id:
+            self._start(self.editor.agent_id)
+
+    def _start(self, agent_id: str) -> None:
+        if self.companion.runner.is_running(agent_id):
+            return
+        self._note = ""
+        task = self.companion.start_run(agent_id)
+        operations.watch(task, parent=self, what="The run could not start")
+
+    def stop(self) -> None:
+        if self.editor.agent_id:
+            self.companion.runner.cancel(self.editor.agent_id)
+
+    def _update_run_state(self) -> None:
+        agent_id = self.editor.agent_id
+        running = next((r for r in self.status.running.values() if r.agent_id == agent_id), None)
+        self.stop_button.setEnabled(running is not None)
+        self.run_button.setEnabled(running is None)
+        self.remove_button.setEnabled(agent_id is not None)
+        last = self.last_runs.get(agent_id or "")
+        if running is not None:
+            step = f" — {running.processed}/{running.total} files" if running.total else ""
+            self.run_state.setText(f"Running{step}…")
+        elif self._note:
+            self.run_state.setText(self._note)
+        elif last is not None:
+            when = format_when(parse_iso(last["started_at"]))
+            self.run_state.setText(
+                f"Last run {when}: {status_html(last['status'])} — {last['items_processed']} files, "
+                f"{last['items_created']} suggested, {last['items_updated']} updated"
+            )
+        elif agent_id:
+            self.run_state.setText("Not run yet.")
+        else:
+            self.run_state.setText("")
+
+
+async def load_agents(companion: Companion) -> tuple[list[AgentConfig], dict[str, dict[str, Any]]]:
+    """The agents, and each one's latest finished run (by agent id)."""
+    agents = await config.list_agents(companion.store)
+    rows = await companion.store.fetchall(
+        "SELECT r.* FROM agent_runs r JOIN (SELECT agent_id, MAX(started_at) AS latest FROM agent_runs "
+        "WHERE status != 'running' GROUP BY agent_id) x ON r.agent_id = x.agent_id AND r.started_at = x.latest"
+    )
+    return agents, {r["agent_id"]: r for r in rows}

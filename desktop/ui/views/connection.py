@@ -1,0 +1,445 @@
+"""Connection & settings: backend URL, device name, sign in/out, test, pauses, the llm model, autostart.
+
+The state line follows ``connection_did_change`` through ``AppStatus`` (no polling). The token goes
+to the OS keyring through ``bridge.credentials``; without a keyring the error
+is shown as it is (it names ``ADIUVA_DEVICE_TOKEN`` for headless use). The llm
+engine's settings are ``llm_base_url`` and ``llm_model`` in the workspace
+settings and its API key in the keyring (service ``adiuva-companion``,
+account ``llm-api-key``). Keyring calls run in a worker thread. GUI thread only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from agents.errors import ConfigError
+from bridge import credentials
+from bridge.client import State, validate_backend_url
+from desktop.ui import autostart, operations
+from desktop.ui.signals import CoreSignals
+from desktop.ui.status import CONNECTION_TEXT, AppStatus
+from desktop.ui.widgets import CONNECTION_COLORS, ErrorLabel, HintLabel
+
+if TYPE_CHECKING:
+    from desktop.companion import Companion
+
+LLM_KEY_SERVICE = "adiuva-companion"
+LLM_KEY_ACCOUNT = "llm-api-key"
+
+
+async def test_connection(companion: Companion, timeout: float = 10.0) -> tuple[bool, str]:
+    """Dial the backend again now and report how that dial went (connected, refused, no answer).
+
+    The outcome is the first state after a fresh ``connecting``; the close of
+    the session being replaced does not count. When the client does not dial
+    at all (no URL, not signed in) its reason is returned at once.
+    """
+    url = await companion.backend_url()
+    client = companion.client
+    if not url or client is None:
+        return False, "No backend URL is set."
+    loop = asyncio.get_running_loop()
+    outcome: asyncio.Future[tuple[str, str | None]] = loop.create_future()
+    dialled = False
+
+    def listen(name: str, payload: dict[str, Any]) -> None:
+        nonlocal dialled
+        if name != "connection_did_change" or outcome.done():
+            return
+        state = payload.get("state", "")
+        if state == State.CONNECTING.value:
+            dialled = True
+        elif dialled or state in (State.DISABLED.value, State.UNAUTHORIZED.value):
+            outcome.set_result((state, payload.get("detail")))
+
+    unsubscribe = companion.events.subscribe(listen)
+    try:
+        client.reconnect()
+        end = loop.time() + timeout
+        while not outcome.done():
+            remaining = end - loop.time()
+            if remaining <= 0:
+                return False, f"No answer from {url} within {timeout:.0f} s."
+            await asyncio.wait({outcome}, timeout=min(0.5, remaining))
+            if not outcome.done() and not dialled and client.state is State.DISABLED:
+                return False, client.last_error or "Not signed in."
+        state, detail = outcome.result()
+    finally:
+        unsubscribe()
+    if state == State.CONNECTED.value:
+        return True, f"Connected to {url}."
+    return False, detail or CONNECTION_TEXT.get(state, state)
+
+
+def _keyring_get(service: str, account: str) -> str | None:
+    import keyring
+
+    return keyring.get_password(service, account)
+
+
+def _keyring_set(service: str, account: str, value: str) -> None:
+    import keyring
+
+    keyring.set_password(service, account, value)
+
+
+class ConnectionView(QWidget):
+    """Settings for the bridge, the account, the llm engine and login start."""
+
+    def __init__(self, *, companion: Companion, signals: CoreSignals, status: AppStatus,
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.companion = companion
+        self.status = status
+        self._key_checked = False
+
+        # ── connection ───────────────────────────────────────────────────
+        self.state_dot = QLabel("●")
+        self.state_label = QLabel()
+        self.state_label.setStyleSheet("font-weight: 600;")
+        self.detail_label = HintLabel()
+        state_row = QHBoxLayout()
+        state_row.addWidget(self.state_dot)
+        state_row.addWidget(self.state_label)
+        state_row.addStretch(1)
+        self.url_edit = QLineEdit()
+        self.url_edit.setPlaceholderText("wss://api.example.com/ws/device")
+        self.url_error = ErrorLabel()
+        self.name_edit = QLineEdit()
+        self.save_button = QPushButton("Save")
+        self.test_button = QPushButton("Test connection")
+        self.test_result = HintLabel()
+        self.save_button.clicked.connect(self.save_connection)
+        self.test_button.clicked.connect(self.test)
+        self.url_edit.textChanged.connect(self._validate_url)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.test_result, 1)
+        buttons.addWidget(self.test_button)
+        buttons.addWidget(self.save_button)
+        conn_form = QFormLayout()
+        conn_form.addRow("State", _stack(state_row, self.detail_label))
+        conn_form.addRow("Backend URL", _stack(self.url_edit, self.url_error))
+        conn_form.addRow("Device name", self.name_edit)
+        conn_box = QGroupBox("Connection")
+        conn_layout = QVBoxLayout(conn_box)
+        conn_layout.addLayout(conn_form)
+        conn_layout.addLayout(buttons)
+
+        # ── account ──────────────────────────────────────────────────────
+        self.token_edit = QLineEdit()
+        self.token_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.token_edit.setPlaceholderText("Paste the device token from your Adiuva account")
+        self.sign_in_button = QPushButton("Sign in")
+        self.sign_out_button = QPushButton("Sign out")
+        self.sign_in_button.clicked.connect(self.sign_in)
+        self.sign_out_button.clicked.connect(self.sign_out)
+        self.account_result = QLabel()
+        self.account_result.setWordWrap(True)
+        self.account_result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.account_result.hide()
+        token_row = QHBoxLayout()
+        token_row.addWidget(self.token_edit, 1)
+        token_row.addWidget(self.sign_in_button)
+        token_row.addWidget(self.sign_out_button)
+        account_box = QGroupBox("Account")
+        account_layout = QVBoxLayout(account_box)
+        account_layout.addWidget(HintLabel("The token is kept in the OS keyring, never in a file or the database."))
+        account_layout.addLayout(token_row)
+        account_layout.addWidget(self.account_result)
+        if credentials.token_source() == "environment":
+            self.token_edit.setEnabled(False)
+            self.sign_in_button.setEnabled(False)
+            self.sign_out_button.setEnabled(False)
+            self._account_message(f"The token comes from {credentials.TOKEN_ENV} in the environment.")
+
+        # ── pauses ───────────────────────────────────────────────────────
+        self.pause_bridge_box = QCheckBox("Pause the bridge: the backend's tool calls wait until you resume")
+        self.pause_schedule_box = QCheckBox("Pause the schedule: agents run only when you click Run now")
+        self.pause_bridge_box.toggled.connect(self._pause_bridge)
+        self.pause_schedule_box.toggled.connect(self._pause_schedule)
+        pause_box = QGroupBox("Pauses")
+        pause_layout = QVBoxLayout(pause_box)
+        pause_layout.addWidget(self.pause_bridge_box)
+        pause_layout.addWidget(self.pause_schedule_box)
+
+        # ── llm model ────────────────────────────────────────────────────
+        self.llm_url_edit = QLineEdit()
+        self.llm_url_edit.setPlaceholderText("https://api.openai.com/v1 or http://localhost:11434/v1")
+        self.llm_model_edit = QLineEdit()
+        self.llm_model_edit.setPlaceholderText("e.g. gpt-4o-mini, llama3.1")
+        self.llm_key_edit = QLineEdit()
+        self.llm_key_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.llm_key_edit.setPlaceholderText("API key (kept in the OS keyring)")
+        self.llm_save_button = QPushButton("Save model settings")
+        self.llm_save_button.clicked.connect(self.save_llm)
+        self.llm_result = QLabel()
+        self.llm_result.setWordWrap(True)
+        llm_form = QFormLayout()
+        llm_form.addRow("Endpoint", self.llm_url_edit)
+        llm_form.addRow("Model", self.llm_model_edit)
+        llm_form.addRow("API key", self.llm_key_edit)
+        llm_buttons = QHBoxLayout()
+        llm_buttons.addWidget(self.llm_result, 1)
+        llm_buttons.addWidget(self.llm_save_button)
+        llm_box = QGroupBox("Model for the llm engine")
+        llm_layout = QVBoxLayout(llm_box)
+        llm_layout.addLayout(llm_form)
+        llm_layout.addLayout(llm_buttons)
+
+        # ── start at login ───────────────────────────────────────────────
+        self.autostart_box = QCheckBox("Start Adiuva Companion when I log in")
+        if autostart.supported():
+            self.autostart_box.setChecked(autostart.enabled())
+            self.autostart_box.setToolTip(str(autostart.entry_path()))
+        else:
+            self.autostart_box.setEnabled(False)
+            self.autostart_box.setToolTip("Not available on this system yet: use your system's login items.")
+        self.autostart_box.toggled.connect(self._autostart)
+
+        column = QWidget()
+        column.setMaximumWidth(820)
+        layout = QVBoxLayout(column)
+        layout.setContentsMargins(18, 14, 18, 14)
+        layout.setSpacing(12)
+        for w in (conn_box, account_box, pause_box, llm_box, self.autostart_box):
+            layout.addWidget(w)
+        layout.addStretch(1)
+        inner = QWidget()
+        centred = QHBoxLayout(inner)
+        centred.setContentsMargins(0, 0, 0, 0)
+        centred.addStretch(1)
+        centred.addWidget(column, 100)
+        centred.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(inner)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+
+        status.changed.connect(self._show_state)
+        status.changed.connect(self._sync_pauses)
+        self._show_state()
+        self._sync_pauses()
+        operations.run(self._load(), self._loaded, parent=self, what="The settings could not be read")
+
+    # ── loading ────────────────────────────────────────────────────────────
+    async def _load(self) -> dict[str, Any]:
+        store = self.companion.store
+        return {
+            "url": await self.companion.backend_url() or "",
+            "name": await self.companion.device_name(),
+            "llm_base_url": await store.get_setting("llm_base_url", "") or "",
+            "llm_model": await store.get_setting("llm_model", "") or "",
+        }
+
+    def _loaded(self, values: dict[str, Any]) -> None:
+        self.url_edit.setText(values["url"])
+        self.name_edit.setText(values["name"])
+        self.llm_url_edit.setText(values["llm_base_url"])
+        self.llm_model_edit.setText(values["llm_model"])
+
+    def showEvent(self, event: Any) -> None:
+        """The keyring is read when the tab is first shown, not at start-up (it may ask to be unlocked)."""
+        super().showEvent(event)
+        if not self._key_checked:
+            self._key_checked = True
+
+            async def key_stored() -> bool:
+                return bool(await asyncio.to_thread(_keyring_get, LLM_KEY_SERVICE, LLM_KEY_ACCOUNT))
+
+            def shown(stored: bool) -> None:
+                if stored:
+                    self.llm_key_edit.setPlaceholderText("A key is stored in the OS keyring; type to replace it")
+
+            operations.run(key_stored(), shown, lambda _exc: None, parent=self)
+
+    # ── state ──────────────────────────────────────────────────────────────
+    def _show_state(self) -> None:
+        state, detail = self.status.connection_state, self.status.connection_detail
+        self.state_label.setText(self.status.connection_text())
+        self.state_dot.setStyleSheet(f"color: {CONNECTION_COLORS.get(state, '#9ca3af')}; font-size: 14pt;")
+        self.detail_label.setText(detail or "")
+        self.detail_label.setVisible(bool(detail) and state != State.CONNECTED.value)
+
+    def _sync_pauses(self) -> None:
+        for box, value in ((self.pause_bridge_box, self.status.bridge_paused),
+                           (self.pause_schedule_box, self.status.schedule_paused)):
+            if box.isChecked() != value:
+                box.blockSignals(True)
+                box.setChecked(value)
+                box.blockSignals(False)
+
+    # ── connection ─────────────────────────────────────────────────────────
+    def _validate_url(self, text: str) -> bool:
+        if not text.strip():
+            self.url_error.show_error(None)
+            return True
+        try:
+            validate_backend_url(text)
+        except ConfigError as exc:
+            self.url_error.show_error(exc.message)
+            return False
+        self.url_error.show_error(None)
+        return True
+
+    def save_connection(self) -> None:
+        """Store the URL and device name; the bridge dials again with them."""
+        if not self._validate_url(self.url_edit.text()):
+            return
+        url = self.url_edit.text().strip() or None
+        name = self.name_edit.text().strip()
+
+        async def save() -> None:
+            store = self.companion.store
+            if name:
+                await store.set_setting("device_name", name)
+            else:
+                await store.delete_setting("device_name")
+            await self.companion.set_backend_url(url, reconnect=False)
+            if self.companion.client is not None:
+                self.companion.client.reconnect(url=url or "")
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, ConfigError):
+                self.url_error.show_error(exc.message)
+            else:
+                operations.show_failure(self, "The connection settings were not saved", exc)
+
+        self.test_result.setText("")
+        operations.run(save(), lambda _r: self.test_result.setText("Saved."), failed, parent=self)
+
+    def test(self) -> None:
+        self.test_button.setEnabled(False)
+        self.test_result.setText("Testing…")
+
+        def done(result: tuple[bool, str]) -> None:
+            ok, text = result
+            self.test_button.setEnabled(True)
+            self.test_result.setText(("✓ " if ok else "✗ ") + text)
+            self.test_result.setStyleSheet(f"color: {'#15803d' if ok else '#c62828'};")
+
+        def failed(exc: BaseException) -> None:
+            done((False, operations.describe(exc)))
+
+        operations.run(test_connection(self.companion), done, failed, parent=self)
+
+    # ── account ────────────────────────────────────────────────────────────
+    def sign_in(self) -> None:
+        token = self.token_edit.text().strip()
+        if not token:
+            self._account_message("Paste the device token first.", error=True)
+            return
+
+        def done(_r: Any) -> None:
+            self.token_edit.clear()
+            self._account_message("Signed in: the token is in the OS keyring.")
+            if self.companion.client is not None:
+                self.companion.client.reconnect()
+
+        operations.run(asyncio.to_thread(credentials.set_token, token), done, self._account_failed, parent=self)
+
+    def sign_out(self) -> None:
+        def done(removed: bool) -> None:
+            self._account_message("Signed out." if removed else "There was no token to remove.")
+            if self.companion.client is not None:
+                self.companion.client.reconnect()
+
+        operations.run(asyncio.to_thread(credentials.delete_token), done, self._account_failed, parent=self)
+
+    def _account_failed(self, exc: BaseException) -> None:
+        # CredentialsUnavailable says what to do on a machine without a keyring; show it as it is.
+        self._account_message(str(exc) if isinstance(exc, credentials.CredentialsUnavailable)
+                              else operations.describe(exc), error=True)
+
+    def _account_message(self, text: str, *, error: bool = False) -> None:
+        self.account_result.setText(text)
+        self.account_result.setVisible(bool(text))
+        self.account_result.setStyleSheet(f"color: {'#c62828' if error else '#15803d'};")
+
+    # ── pauses ─────────────────────────────────────────────────────────────
+    def _pause_bridge(self, paused: bool) -> None:
+        operations.run(self.companion.set_bridge_paused(paused), lambda _r: self.status.set_bridge_paused(paused),
+                       parent=self, what="The bridge could not be paused")
+
+    def _pause_schedule(self, paused: bool) -> None:
+        operations.run(self.companion.set_schedule_paused(paused),
+                       lambda _r: self.status.set_schedule_paused(paused),
+                       parent=self, what="The schedule could not be paused")
+
+    # ── llm ────────────────────────────────────────────────────────────────
+    def save_llm(self) -> None:
+        base_url = self.llm_url_edit.text().strip()
+        model = self.llm_model_edit.text().strip()
+        key = self.llm_key_edit.text().strip()
+        if base_url and not base_url.startswith(("http://", "https://")):
+            self.llm_result.setText("The endpoint must start with http:// or https://")
+            self.llm_result.setStyleSheet("color: #c62828;")
+            return
+
+        async def save() -> bool:
+            store = self.companion.store
+            for name, value in (("llm_base_url", base_url), ("llm_model", model)):
+                if value:
+                    await store.set_setting(name, value)
+                else:
+                    await store.delete_setting(name)
+            if key:
+                await asyncio.to_thread(_keyring_set, LLM_KEY_SERVICE, LLM_KEY_ACCOUNT, key)
+            return bool(key)
+
+        def done(stored_key: bool) -> None:
+            self.llm_key_edit.clear()
+            if stored_key:
+                self.llm_key_edit.setPlaceholderText("A key is stored in the OS keyring; type to replace it")
+            self.llm_result.setText("Saved.")
+            self.llm_result.setStyleSheet("color: #15803d;")
+
+        def failed(exc: BaseException) -> None:
+            text = operations.describe(exc)
+            if "keyring" in type(exc).__module__ or "Keyring" in type(exc).__name__:
+                text = ("The OS keyring is not available, so the API key was not stored. "
+                        "Set ADIUVA_LLM_API_KEY in the companion's environment instead.")
+            self.llm_result.setText(text)
+            self.llm_result.setStyleSheet("color: #c62828;")
+
+        operations.run(save(), done, failed, parent=self)
+
+    # ── autostart ──────────────────────────────────────────────────────────
+    def _autostart(self, on: bool) -> None:
+        try:
+            autostart.set_enabled(on)
+        except OSError as exc:
+            self.autostart_box.blockSignals(True)
+            self.autostart_box.setChecked(not on)
+            self.autostart_box.blockSignals(False)
+            operations.show_failure(self, "Start at login could not be changed", exc)
+
+
+def _stack(top: QWidget | QHBoxLayout, bottom: QWidget) -> QWidget:
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(2)
+    if isinstance(top, QWidget):
+        layout.addWidget(top)
+    else:
+        layout.addLayout(top)
+    layout.addWidget(bottom)
+    return box

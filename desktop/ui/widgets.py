@@ -1,0 +1,125 @@
+"""Small widgets and helpers the views share (labels, icons, opening files)."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt, QUrl
+from PySide6.QtGui import QColor, QDesktopServices, QFont, QFontMetrics, QIcon, QPainter, QPalette
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QLabel,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
+
+from agents.resources import resource_path
+
+ERROR_COLOR = "#c62828"
+MUTED_COLOR = "#6b7280"
+
+CONNECTION_COLORS = {"connected": "#16a34a", "connecting": "#d97706", "unauthorized": "#c62828"}
+
+STATUS_COLORS = {
+    "success": "#15803d",
+    "partial": "#b45309",
+    "error": "#c62828",
+    "interrupted": "#c62828",
+    "cancelled": "#6b7280",
+    "running": "#1d4ed8",
+    "pending": "#1d4ed8",
+}
+
+
+@cache
+def icon(name: str) -> QIcon:
+    """An icon from ``resources/icons`` (``app``, ``tray-running``, ...)."""
+    return QIcon(str(resource_path("icons", f"{name}.svg")))
+
+
+class ErrorLabel(QLabel):
+    """A red message under a field; hidden while empty."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setStyleSheet(f"color: {ERROR_COLOR};")
+        self.hide()
+
+    def show_error(self, text: str | None) -> None:
+        self.setText(text or "")
+        self.setVisible(bool(text))
+
+
+class HintLabel(QLabel):
+    """A muted, wrapping explanation."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None):
+        super().__init__(text, parent)
+        self.setWordWrap(True)
+        self.setStyleSheet(f"color: {MUTED_COLOR};")
+
+
+class TitleLabel(QLabel):
+    def __init__(self, text: str = "", parent: QWidget | None = None, *, size: int = 15):
+        super().__init__(text, parent)
+        self.setStyleSheet(f"font-size: {size}pt; font-weight: 600;")
+
+
+def separator() -> QFrame:
+    line = QFrame()
+    line.setFrameShape(QFrame.Shape.HLine)
+    line.setFrameShadow(QFrame.Shadow.Sunken)
+    return line
+
+
+def open_path(path: str | Path) -> bool:
+    """Open a file or folder with the desktop's default application."""
+    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+
+def status_html(status: str) -> str:
+    color = STATUS_COLORS.get(status, MUTED_COLOR)
+    return f'<span style="color:{color}; font-weight:600">{status}</span>'
+
+
+class TwoLineDelegate(QStyledItemDelegate):
+    """Items whose text is ``title\\nsubtitle``: the title in bold, the subtitle muted below it."""
+
+    PADDING = 7
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
+        size = super().sizeHint(option, index)
+        height = option.fontMetrics.height() * 2 + self.PADDING * 2 + 2
+        return QSize(min(size.width(), 160), height)  # elided to the view's width; no horizontal scrolling
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        # opt.text has its newline turned into U+2028; read the model's text instead
+        title, _, subtitle = str(index.data(Qt.ItemDataRole.DisplayRole) or "").partition("\n")
+        opt.text = ""
+        style = opt.widget.style() if opt.widget is not None else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+        rect = opt.rect.adjusted(self.PADDING + 2, self.PADDING, -self.PADDING, -self.PADDING)
+        line = opt.fontMetrics.height()
+        painter.save()
+        bold = QFont(opt.font)
+        bold.setBold(True)
+        painter.setFont(bold)
+        painter.setPen(opt.palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text))
+        metrics = QFontMetrics(bold)
+        top = rect.top()
+        painter.drawText(rect.left(), top + metrics.ascent(),
+                         metrics.elidedText(title, Qt.TextElideMode.ElideRight, rect.width()))
+        painter.setFont(opt.font)
+        painter.setPen(opt.palette.color(QPalette.ColorRole.HighlightedText) if selected else QColor(MUTED_COLOR))
+        painter.drawText(rect.left(), top + line + 2 + opt.fontMetrics.ascent(),
+                         opt.fontMetrics.elidedText(subtitle, Qt.TextElideMode.ElideRight, rect.width()))
+        painter.restore()
