@@ -32,7 +32,7 @@ def bundle(tmp_path_factory) -> Path:
     )
     assert done.returncode == 0, done.stderr[-3000:]
     app = out / "dist" / "adiuva-companion" / "adiuva-companion"
-    size = sum(f.stat().st_size for f in app.parent.rglob("*") if f.is_file())
+    size = sum(f.lstat().st_size for f in app.parent.rglob("*") if f.is_file() and not f.is_symlink())
     print(f"\nbundle size: {size / 1e6:.0f} MB ({app.parent})")
     return app
 
