@@ -81,10 +81,30 @@ def display_problem() -> str | None:
         if os.path.exists(path):
             return None
     if display and _x11_reachable(display):
-        return None
+        return _xcb_plugin_problem()
     if not display and not wayland:
         return "no display is set (DISPLAY and WAYLAND_DISPLAY are empty)"
     return f"the display cannot be reached (DISPLAY={display or ''!s}, WAYLAND_DISPLAY={wayland or ''!s})"
+
+
+def _xcb_plugin_problem() -> str | None:
+    """Qt aborts (it does not raise) when its xcb platform plugin cannot load, e.g. because
+    libxcb-icccm4 or libxcb-keysyms1 are missing. Load the plugin library first to find out
+    and name the missing library instead."""
+    import ctypes
+
+    import PySide6
+
+    plugin = os.path.join(os.path.dirname(PySide6.__file__), "Qt", "plugins", "platforms", "libqxcb.so")
+    if not os.path.exists(plugin):  # a distribution build lays Qt out elsewhere; let Qt decide
+        return None
+    try:
+        ctypes.CDLL(plugin)
+    except OSError as exc:
+        missing = str(exc).split(":")[0]
+        return (f"Qt's X11 plugin cannot load ({missing} is missing; on Debian/Ubuntu: "
+                "apt install libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxkbcommon-x11-0)")
+    return None
 
 
 def _x11_reachable(display: str) -> bool:
