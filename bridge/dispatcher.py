@@ -90,7 +90,8 @@ class Dispatcher:
         self.deadline = deadline
         self.max_backlog = max_backlog
         self._send = send
-        self._queue: collections.deque[Call] = collections.deque()
+        # call id -> call, in arrival order: O(1) append, pop from the front and cancel by id
+        self._queue: collections.OrderedDict[str, Call] = collections.OrderedDict()
         self._known: dict[str, Call] = {}
         self._wakeup = asyncio.Event()
         self._workers: set[asyncio.Task[None]] = set()
@@ -156,7 +157,7 @@ class Dispatcher:
             return
         call.deadline_at = asyncio.get_running_loop().time() + self.deadline
         self._known[call.id] = call
-        self._queue.append(call)
+        self._queue[call.id] = call
         self._idle.clear()
         self._wakeup.set()
 
@@ -168,10 +169,7 @@ class Dispatcher:
         if call.task is not None:
             call.task.cancel()
         else:
-            try:
-                self._queue.remove(call)
-            except ValueError:
-                pass
+            self._queue.pop(call_id, None)
         log.info("bridge.tool_call.cancelled call_id=%s run_id=%s", call_id, call.run_id)
         self._check_idle()
         return True
@@ -193,7 +191,7 @@ class Dispatcher:
             while not self._queue:
                 self._wakeup.clear()
                 await self._wakeup.wait()
-            call = self._queue.popleft()
+            _, call = self._queue.popitem(last=False)
             if self._known.get(call.id) is not call:
                 continue  # cancelled while queued
             if self.paused:
