@@ -55,6 +55,12 @@ class RunStats:
     errors: list[str] = field(default_factory=list)
     summary: str = ""
 
+    def status(self) -> str:
+        """The backend's rule: errors and nothing processed → error; errors → partial; else success."""
+        if self.errors and self.processed == 0:
+            return "error"
+        return "partial" if self.errors else "success"
+
 
 @dataclass
 class RunContext:
@@ -177,12 +183,7 @@ class Runner:
             stats.errors.append(f"Agent run failed: {type(exc).__name__}: {exc}")
             status = "error"
         else:
-            if stats.errors and stats.processed == 0:
-                status = "error"
-            elif stats.errors:
-                status = "partial"
-            else:
-                status = "success"
+            status = stats.status()
         return await self._finish(run_id, agent, started, status, stats)
 
     async def _finish(self, run_id: str, agent: AgentConfig, started: str, status: str, stats: RunStats

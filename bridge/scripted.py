@@ -34,10 +34,6 @@ async def scripted_run(
     await run_rules(
         call, agent=agent, since=parse_iso(agent.get("last_run_at")), reference_date=date.today(), stats=stats,
     )
-    if stats.errors and stats.processed == 0:
-        status = "error"
-    elif stats.errors:
-        status = "partial"
-    else:
-        status = "success"
-    return RunOutcome(status=status, summary=stats.summary, errors=stats.errors, items_processed=stats.processed)
+    return RunOutcome(
+        status=stats.status(), summary=stats.summary, errors=stats.errors, items_processed=stats.processed
+    )

@@ -6,7 +6,9 @@ import json
 import os
 from pathlib import Path
 
+import keyring
 import pytest
+from keyring.backend import KeyringBackend
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -57,3 +59,56 @@ async def add_agent(store: Store, name: str, folders: list[Path | str], **fields
         ),
     )
     return agent_id
+
+
+class MemoryKeyring(KeyringBackend):
+    """A keyring that keeps secrets in memory (the OS keyring is outside the product)."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.secrets: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.secrets.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.secrets[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        from keyring.errors import PasswordDeleteError
+
+        if self.secrets.pop((service, username), None) is None:
+            raise PasswordDeleteError("no such password")
+
+
+@pytest.fixture
+def memory_keyring(monkeypatch):
+    """An in-memory keyring for the test; the token env vars are cleared so the keyring is used."""
+    previous = keyring.get_keyring()
+    ring = MemoryKeyring()
+    keyring.set_keyring(ring)
+    monkeypatch.delenv("ADIUVA_DEVICE_TOKEN", raising=False)
+    monkeypatch.delenv("ADIUVA_LLM_API_KEY", raising=False)
+    try:
+        yield ring
+    finally:
+        keyring.set_keyring(previous)
+
+
+GATEWAY_TOKEN = "tok-3f9a1c-test-device-token-7d2e"
+
+
+@pytest.fixture
+async def gateway():
+    """The reference gateway on 127.0.0.1, port 0, with the scripted backend run; token GATEWAY_TOKEN."""
+    from bridge.gateway import DeviceGateway
+    from bridge.scripted import scripted_run
+
+    gw = DeviceGateway(tokens={GATEWAY_TOKEN: "local"}, run_handler=scripted_run)
+    await gw.start()
+    try:
+        yield gw
+    finally:
+        await gw.stop()

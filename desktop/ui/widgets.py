@@ -10,10 +10,12 @@ from PySide6.QtGui import QColor, QDesktopServices, QFont, QFontMetrics, QIcon, 
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
+    QHBoxLayout,
     QLabel,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -68,6 +70,20 @@ class TitleLabel(QLabel):
     def __init__(self, text: str = "", parent: QWidget | None = None, *, size: int = 15):
         super().__init__(text, parent)
         self.setStyleSheet(f"font-size: {size}pt; font-weight: 600;")
+
+
+def stacked(top: QWidget | QHBoxLayout, bottom: QWidget) -> QWidget:
+    """``top`` (a widget or a row layout) with ``bottom`` (e.g. its error label) right under it."""
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(2)
+    if isinstance(top, QWidget):
+        layout.addWidget(top)
+    else:
+        layout.addLayout(top)
+    layout.addWidget(bottom)
+    return box
 
 
 def separator() -> QFrame:

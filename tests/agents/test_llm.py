@@ -11,9 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-import keyring
 import pytest
-from keyring.backend import KeyringBackend
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage, ToolMessage
 from langchain_core.utils.function_calling import convert_to_openai_tool
@@ -199,36 +197,7 @@ def test_triage_map_parsing_follows_the_backend():
 # ── make_chat_model ──────────────────────────────────────────────────────────
 
 
-class FakeKeyring(KeyringBackend):
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self, values: dict[tuple[str, str], str]):
-        super().__init__()
-        self.values = values
-
-    def get_password(self, service, username):
-        return self.values.get((service, username))
-
-    def set_password(self, service, username, password):
-        self.values[(service, username)] = password
-
-    def delete_password(self, service, username):
-        self.values.pop((service, username), None)
-
-
-@pytest.fixture
-def fake_keyring(monkeypatch):
-    monkeypatch.delenv(API_KEY_ENV, raising=False)
-    previous = keyring.get_keyring()
-    ring = FakeKeyring({})
-    keyring.set_keyring(ring)
-    try:
-        yield ring
-    finally:
-        keyring.set_keyring(previous)
-
-
-def test_make_chat_model_names_the_missing_setting(fake_keyring):
+def test_make_chat_model_names_the_missing_setting(memory_keyring):
     """No model, an unknown provider or a bad temperature each fail naming the setting to fix."""
     with pytest.raises(RunFailed, match="llm_model"):
         make_chat_model({})
@@ -238,11 +207,11 @@ def test_make_chat_model_names_the_missing_setting(fake_keyring):
         make_chat_model({"llm_model": "m", "llm_temperature": "warm"})
 
 
-def test_make_chat_model_takes_the_key_from_the_keyring_or_says_where_to_put_it(fake_keyring, monkeypatch):
+def test_make_chat_model_takes_the_key_from_the_keyring_or_says_where_to_put_it(memory_keyring, monkeypatch):
     """Without a key the error names the keyring entry and the env var; the env var wins over the keyring."""
     with pytest.raises(RunFailed, match=f"llm-api-key.*{API_KEY_ENV}"):
         make_chat_model({"llm_model": "m"})
-    fake_keyring.set_password("adiuva-companion", "llm-api-key", "from-keyring")
+    memory_keyring.set_password("adiuva-companion", "llm-api-key", "from-keyring")
     model = make_chat_model({"llm_model": "m", "llm_base_url": "http://127.0.0.1:9/v1", "llm_temperature": "0.2"})
     assert model.openai_api_key.get_secret_value() == "from-keyring"
     assert (model.model_name, model.openai_api_base, model.temperature) == ("m", "http://127.0.0.1:9/v1", 0.2)
@@ -251,7 +220,7 @@ def test_make_chat_model_takes_the_key_from_the_keyring_or_says_where_to_put_it(
 
 
 async def test_a_run_without_a_configured_model_is_an_error_naming_the_setting(store, catalog, hub, folder,
-                                                                                fake_keyring):
+                                                                                memory_keyring):
     """An llm run with no settings ends as error telling the user to set llm_model."""
     row = await runner_with(store, catalog, hub).run(await make_agent(store, folder), "manual")
     assert row["status"] == "error" and "llm_model" in row["errors"][0]

@@ -15,20 +15,8 @@ from agents.tools.catalog import ALL_TOOLS, Catalog
 from bridge.client import Backoff, DeviceClient
 from bridge.dispatcher import Dispatcher
 from bridge.gateway import DeviceGateway
-from bridge.scripted import scripted_run
 from desktop.companion import Companion
-
-TOKEN = "tok-3f9a1c-test-device-token-7d2e"
-
-
-@pytest.fixture
-async def gateway():
-    gw = DeviceGateway(tokens={TOKEN: "local"}, run_handler=scripted_run)
-    await gw.start()
-    try:
-        yield gw
-    finally:
-        await gw.stop()
+from tests.conftest import GATEWAY_TOKEN as TOKEN
 
 
 @pytest.fixture

@@ -13,48 +13,16 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import keyring
 import pytest
-from keyring.backend import KeyringBackend
 
 from desktop.companion import Companion
 
 
-class MemoryKeyring(KeyringBackend):
-    """A keyring that forgets everything at the end of the test."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.secrets: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.secrets.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.secrets[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        from keyring.errors import PasswordDeleteError
-
-        if self.secrets.pop((service, username), None) is None:
-            raise PasswordDeleteError("no such password")
-
-
 @pytest.fixture(autouse=True)
-def memory_keyring(monkeypatch, tmp_path: Path):
-    """No test touches the user's keyring or autostart folder."""
-    previous = keyring.get_keyring()
-    ring = MemoryKeyring()
-    keyring.set_keyring(ring)
-    monkeypatch.delenv("ADIUVA_DEVICE_TOKEN", raising=False)
+def _isolated_desktop(memory_keyring, monkeypatch, tmp_path: Path):
+    """No desktop test touches the user's keyring, backend setting or autostart folder."""
     monkeypatch.delenv("ADIUVA_BACKEND_URL", raising=False)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    try:
-        yield ring
-    finally:
-        keyring.set_keyring(previous)
 
 
 async def until(predicate: Callable[[], object], timeout: float = 10.0, what: str = "condition") -> None:

@@ -9,26 +9,13 @@ from pydantic import SecretStr
 from PySide6.QtCore import Qt
 
 from bridge import credentials
-from bridge.gateway import DeviceGateway
-from bridge.scripted import scripted_run
 from desktop.companion import Companion
 from desktop.ui import autostart
 from desktop.ui.signals import CoreSignals
 from desktop.ui.status import AppStatus
 from desktop.ui.views.connection import LLM_KEY_ACCOUNT, LLM_KEY_SERVICE, ConnectionView
+from tests.conftest import GATEWAY_TOKEN as TOKEN
 from tests.desktop.conftest import settle, until
-
-TOKEN = "tok-desktop-ui-test-7d2e"
-
-
-@pytest.fixture
-async def gateway():
-    gw = DeviceGateway(tokens={TOKEN: "local"}, run_handler=scripted_run)
-    await gw.start()
-    try:
-        yield gw
-    finally:
-        await gw.stop()
 
 
 @pytest.fixture

@@ -6,45 +6,10 @@ import io
 import json
 
 import keyring
-import pytest
-from keyring.backend import KeyringBackend
 from keyring.backends import fail
 
 from bridge import credentials
 from desktop.cli import main
-
-
-class MemoryKeyring(KeyringBackend):
-    """A keyring that keeps secrets in memory (the OS keyring is outside the product)."""
-
-    priority = 1
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.secrets: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service, username):
-        return self.secrets.get((service, username))
-
-    def set_password(self, service, username, password):
-        self.secrets[(service, username)] = password
-
-    def delete_password(self, service, username):
-        from keyring.errors import PasswordDeleteError
-
-        if (service, username) not in self.secrets:
-            raise PasswordDeleteError("not found")
-        del self.secrets[(service, username)]
-
-
-@pytest.fixture
-def memory_keyring(monkeypatch):
-    previous = keyring.get_keyring()
-    ring = MemoryKeyring()
-    keyring.set_keyring(ring)
-    monkeypatch.delenv(credentials.TOKEN_ENV, raising=False)
-    yield ring
-    keyring.set_keyring(previous)
 
 
 def test_login_stores_the_token_in_the_keyring_and_the_url_in_settings(memory_keyring, monkeypatch, capsys, tmp_path):

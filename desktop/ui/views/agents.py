@@ -41,7 +41,7 @@ from agents.store import parse_iso
 from desktop.ui import operations
 from desktop.ui.signals import CoreSignals
 from desktop.ui.status import AppStatus, format_when
-from desktop.ui.widgets import ErrorLabel, HintLabel, TitleLabel, TwoLineDelegate, status_html
+from desktop.ui.widgets import ErrorLabel, HintLabel, TitleLabel, TwoLineDelegate, stacked, status_html
 
 if TYPE_CHECKING:
     from desktop.companion import Companion
@@ -195,13 +195,13 @@ class AgentEditor(QWidget):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.setVerticalSpacing(6)
         form.setHorizontalSpacing(14)
-        form.addRow("Name", _with_error(self.name_edit, self.errors["name"]))
-        form.addRow("Folders", _with_error(folder_row, self.errors["directory_paths"]))
-        form.addRow("File types", _with_error(self.extensions_edit, self.errors["file_extensions"]))
-        form.addRow("Looks for", _with_error(types_row, self.errors["data_types"]))
-        form.addRow("Engine", _with_error(self.engine_combo, self.errors["engine"]))
-        form.addRow("Instructions", _with_error(self.prompt_edit, self.errors["prompt_template"]))
-        form.addRow("Schedule", _with_error(self.cron, self.errors["schedule_cron"]))
+        form.addRow("Name", stacked(self.name_edit, self.errors["name"]))
+        form.addRow("Folders", stacked(folder_row, self.errors["directory_paths"]))
+        form.addRow("File types", stacked(self.extensions_edit, self.errors["file_extensions"]))
+        form.addRow("Looks for", stacked(types_row, self.errors["data_types"]))
+        form.addRow("Engine", stacked(self.engine_combo, self.errors["engine"]))
+        form.addRow("Instructions", stacked(self.prompt_edit, self.errors["prompt_template"]))
+        form.addRow("Schedule", stacked(self.cron, self.errors["schedule_cron"]))
         form.addRow("", self.enabled_box)
 
         layout = QVBoxLayout(self)
@@ -266,19 +266,6 @@ class AgentEditor(QWidget):
     def show_config_error(self, exc: ConfigError) -> None:
         label = self.errors.get(exc.field) or self.errors["agent"]
         label.show_error(exc.message if exc.field in self.errors else f"{exc.field}: {exc.message}")
-
-
-def _with_error(field: QWidget | QHBoxLayout, error: ErrorLabel) -> QWidget:
-    box = QWidget()
-    layout = QVBoxLayout(box)
-    layout.setContentsMargins(0, 0, 0, 0)
-    layout.setSpacing(2)
-    if isinstance(field, QWidget):
-        layout.addWidget(field)
-    else:
-        layout.addLayout(field)
-    layout.addWidget(error)
-    return box
 
 
 class AgentsView(QWidget):

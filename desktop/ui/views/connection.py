@@ -33,7 +33,7 @@ from bridge.client import State, validate_backend_url
 from desktop.ui import autostart, operations
 from desktop.ui.signals import CoreSignals
 from desktop.ui.status import CONNECTION_TEXT, AppStatus
-from desktop.ui.widgets import CONNECTION_COLORS, ErrorLabel, HintLabel
+from desktop.ui.widgets import CONNECTION_COLORS, ErrorLabel, HintLabel, stacked
 
 if TYPE_CHECKING:
     from desktop.companion import Companion
@@ -132,8 +132,8 @@ class ConnectionView(QWidget):
         buttons.addWidget(self.test_button)
         buttons.addWidget(self.save_button)
         conn_form = QFormLayout()
-        conn_form.addRow("State", _stack(state_row, self.detail_label))
-        conn_form.addRow("Backend URL", _stack(self.url_edit, self.url_error))
+        conn_form.addRow("State", stacked(state_row, self.detail_label))
+        conn_form.addRow("Backend URL", stacked(self.url_edit, self.url_error))
         conn_form.addRow("Device name", self.name_edit)
         conn_box = QGroupBox("Connection")
         conn_layout = QVBoxLayout(conn_box)
@@ -430,16 +430,3 @@ class ConnectionView(QWidget):
             self.autostart_box.setChecked(not on)
             self.autostart_box.blockSignals(False)
             operations.show_failure(self, "Start at login could not be changed", exc)
-
-
-def _stack(top: QWidget | QHBoxLayout, bottom: QWidget) -> QWidget:
-    box = QWidget()
-    layout = QVBoxLayout(box)
-    layout.setContentsMargins(0, 0, 0, 0)
-    layout.setSpacing(2)
-    if isinstance(top, QWidget):
-        layout.addWidget(top)
-    else:
-        layout.addLayout(top)
-    layout.addWidget(bottom)
-    return box
