@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import keyring
 import pytest
@@ -112,3 +115,14 @@ async def gateway():
         yield gw
     finally:
         await gw.stop()
+
+
+async def until(predicate: Callable[[], Any], timeout: float, what: str) -> Any:
+    """Poll ``predicate`` every 5 ms until it is truthy; fail the test after ``timeout`` seconds."""
+    try:
+        async with asyncio.timeout(timeout):
+            while not (value := predicate()):
+                await asyncio.sleep(0.005)
+    except TimeoutError:
+        pytest.fail(f"timed out after {timeout} s waiting for {what}")
+    return value

@@ -21,7 +21,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,6 +36,7 @@ from bridge import protocol
 from bridge.client import Backoff, DeviceClient
 from bridge.dispatcher import Dispatcher
 from bridge.gateway import DeviceGateway
+from tests.conftest import until
 
 TOKEN = "drops-test-device-token-4be1c07d"
 BASE, CAP = 0.05, 0.5
@@ -145,17 +145,6 @@ async def start_device(tmp_path: Path, url: str, seed: int, *, stable_after: flo
     hub.subscribe(on_event)
     device.task = asyncio.create_task(client.run())
     return device
-
-
-async def until(predicate: Callable[[], Any], timeout: float, what: str) -> Any:
-    """Poll ``predicate`` every 5 ms until it is truthy; fail the test after ``timeout`` seconds."""
-    try:
-        async with asyncio.timeout(timeout):
-            while not (value := predicate()):
-                await asyncio.sleep(0.005)
-    except TimeoutError:
-        pytest.fail(f"timed out after {timeout} s waiting for {what}")
-    return value
 
 
 def hello_indexes(gateway: DeviceGateway) -> list[int]:

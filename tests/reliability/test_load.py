@@ -12,7 +12,6 @@ import asyncio
 import gc
 import time
 import tracemalloc
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,7 @@ from agents.tools.base import ArgsModel, ToolContext, tool
 from bridge import protocol
 from bridge.gateway import DeviceCallError, DeviceGateway
 from tests.bridge.conftest import TOKEN, start_bare_device
+from tests.conftest import until
 
 SLACK = 0.5  # scheduling slack on a loaded 2-core machine
 
@@ -76,17 +76,6 @@ async def gateway():
         yield gw
     finally:
         await gw.stop()
-
-
-async def until(predicate: Callable[[], Any], timeout: float, what: str) -> Any:
-    """Poll ``predicate`` every 5 ms until it is truthy; fail the test after ``timeout`` seconds."""
-    try:
-        async with asyncio.timeout(timeout):
-            while not (value := predicate()):
-                await asyncio.sleep(0.005)
-    except TimeoutError:
-        pytest.fail(f"timed out after {timeout} s waiting for {what}")
-    return value
 
 
 def call_frame(call_id: str, name: str, args: dict[str, Any] | None = None) -> str:
