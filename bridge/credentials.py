@@ -16,8 +16,6 @@ import os
 import uuid
 from pathlib import Path
 
-import keyring
-import keyring.errors
 from pydantic import SecretStr
 
 log = logging.getLogger(__name__)
@@ -36,7 +34,16 @@ class CredentialsUnavailable(RuntimeError):
     """No keyring backend works here; the message says how to run headless."""
 
 
+def _keyring():
+    """keyring, imported on first use: it is ~10 MB the app does not need until a token is read."""
+    import keyring
+    import keyring.errors
+
+    return keyring
+
+
 def _keyring_call(action: str, fn, *args):
+    keyring = _keyring()
     try:
         return fn(*args)
     except keyring.errors.NoKeyringError as exc:
@@ -58,7 +65,7 @@ def get_token() -> SecretStr | None:
     env = os.environ.get(TOKEN_ENV)
     if env:
         return SecretStr(env.strip())
-    value = _keyring_call("read", keyring.get_password, SERVICE, ACCOUNT)
+    value = _keyring_call("read", _keyring().get_password, SERVICE, ACCOUNT)
     return SecretStr(value) if value else None
 
 
@@ -68,30 +75,30 @@ def set_token(token: str | SecretStr) -> None:
     value = value.strip()
     if not value:
         raise ValueError("the token is empty")
-    _keyring_call("store", keyring.set_password, SERVICE, ACCOUNT, value)
+    _keyring_call("store", _keyring().set_password, SERVICE, ACCOUNT, value)
     log.info("credentials.token.stored backend=%s", keyring_backend_name())
 
 
 def delete_token() -> bool:
     """Remove the token from the keyring (sign out); False when there was none."""
     try:
-        _keyring_call("delete", keyring.delete_password, SERVICE, ACCOUNT)
+        _keyring_call("delete", _keyring().delete_password, SERVICE, ACCOUNT)
     except CredentialsUnavailable as exc:
-        if isinstance(exc.__cause__, keyring.errors.PasswordDeleteError):
+        if isinstance(exc.__cause__, _keyring().errors.PasswordDeleteError):
             return False
         raise
     return True
 
 
 def keyring_backend_name() -> str:
-    backend = keyring.get_keyring()
+    backend = _keyring().get_keyring()
     return f"{type(backend).__module__}.{type(backend).__name__}"
 
 
 def keyring_available() -> bool:
     from keyring.backends import fail
 
-    return not isinstance(keyring.get_keyring(), fail.Keyring)
+    return not isinstance(_keyring().get_keyring(), fail.Keyring)
 
 
 def device_id(data_dir: Path) -> str:
