@@ -53,15 +53,7 @@ class Catalog:
             if spec.name in self._specs:
                 raise ValueError(f"duplicate tool name {spec.name}")
             self._specs[spec.name] = spec
-        self._manifest = [
-            {
-                "name": s.name,
-                "description": s.description,
-                "parameters": s.parameters_schema(),
-                "annotations": {"read_only": s.read_only, "idempotent": s.idempotent},
-            }
-            for s in self._specs.values()
-        ]
+        self._manifest: list[dict[str, Any]] | None = None
 
     @property
     def names(self) -> list[str]:
@@ -74,7 +66,20 @@ class Catalog:
             raise ToolError(ErrorType.UNKNOWN_TOOL, f"no tool named {name!r}") from None
 
     def manifest(self) -> list[dict[str, Any]]:
-        """Name, description, JSON Schema and annotations of every tool (for ``device_hello``)."""
+        """Name, description, JSON Schema and annotations of every tool (for ``device_hello``).
+
+        Built on first use: only a connection's hello (and the llm engine) needs the schemas.
+        """
+        if self._manifest is None:
+            self._manifest = [
+                {
+                    "name": s.name,
+                    "description": s.description,
+                    "parameters": s.parameters_schema(),
+                    "annotations": {"read_only": s.read_only, "idempotent": s.idempotent},
+                }
+                for s in self._specs.values()
+            ]
         return self._manifest
 
     def validate(self, name: str, args: Mapping[str, Any] | None) -> tuple[ToolSpec, Any]:

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QSplitter,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -84,6 +85,19 @@ def stacked(top: QWidget | QHBoxLayout, bottom: QWidget) -> QWidget:
         layout.addLayout(top)
     layout.addWidget(bottom)
     return box
+
+
+def fill_with_split(owner: QWidget, left: QWidget, right: QWidget, sizes: tuple[int, int]) -> QSplitter:
+    """Lay ``owner`` out as a list (``left``) beside its detail (``right``), the detail taking the slack."""
+    splitter = QSplitter()
+    splitter.addWidget(left)
+    splitter.addWidget(right)
+    splitter.setStretchFactor(1, 1)
+    splitter.setSizes(list(sizes))
+    layout = QVBoxLayout(owner)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(splitter)
+    return splitter
 
 
 def separator() -> QFrame:

@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
-    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -41,7 +40,7 @@ from agents.store import parse_iso
 from desktop.ui import operations
 from desktop.ui.signals import CoreSignals
 from desktop.ui.status import AppStatus, format_when
-from desktop.ui.widgets import ErrorLabel, HintLabel, TitleLabel, TwoLineDelegate, stacked, status_html
+from desktop.ui.widgets import ErrorLabel, HintLabel, TitleLabel, TwoLineDelegate, fill_with_split, stacked, status_html
 
 if TYPE_CHECKING:
     from desktop.companion import Companion
@@ -324,14 +323,7 @@ class AgentsView(QWidget):
         right_layout.addWidget(scroll, 1)
         right_layout.addLayout(actions)
 
-        splitter = QSplitter()
-        splitter.addWidget(left)
-        splitter.addWidget(right)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([240, 760])
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(splitter)
+        fill_with_split(self, left, right, (240, 760))
 
         self._refresher = operations.Refresher(lambda: load_agents(companion), self._loaded, parent=self)
         signals.agent_did_change.connect(lambda _p: self._refresher.request())

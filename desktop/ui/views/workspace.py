@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QSplitter,
     QTabWidget,
     QTreeWidget,
     QTreeWidgetItem,
@@ -27,7 +26,7 @@ from PySide6.QtWidgets import (
 from desktop.ui import operations
 from desktop.ui.signals import CoreSignals
 from desktop.ui.views.record_dialog import RecordDialog, save_record, title_of
-from desktop.ui.widgets import HintLabel, TitleLabel
+from desktop.ui.widgets import HintLabel, TitleLabel, fill_with_split
 
 if TYPE_CHECKING:
     from desktop.companion import Companion
@@ -117,14 +116,7 @@ class WorkspaceView(QWidget):
         right_layout.addWidget(self.tabs, 1)
         right_layout.addLayout(buttons)
 
-        splitter = QSplitter()
-        splitter.addWidget(left)
-        splitter.addWidget(right)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([250, 750])
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(splitter)
+        fill_with_split(self, left, right, (250, 750))
 
         self._refresher = operations.Refresher(lambda: load_workspace(companion), self._loaded, parent=self)
         signals.record_did_change.connect(lambda _p: self._refresher.request())
