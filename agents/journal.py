@@ -1,7 +1,9 @@
 """The tool-call journal: exactly one effect per call id.
 
-``execute(...)`` is the one way a tool call runs, whoever asks (the bridge's
-dispatcher, the rules engine, the llm engine):
+``execute(...)`` is the way a tool call runs, whoever asks (the bridge's
+dispatcher, the llm engine); ``execute_sync(...)`` is the same for a local
+engine run already on the database thread (``Runner.run_steps``), inside the
+transaction that run holds:
 
 1. look the call id up; an executed id is answered from its stored result,
    the same id with another name or arguments is a ``conflict`` and runs nothing;
@@ -31,7 +33,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from agents.errors import ErrorType, ToolError
-from agents.store import Store, SyncDb, Tx, utcnow
+from agents.store import Store, SyncDb, Tx, new_id, utcnow
+from agents.tools.base import ToolContext
 from agents.tools.catalog import Catalog
 
 
@@ -94,14 +97,18 @@ def _stored_payload(outcome: Outcome, source: str, read_only: bool) -> Any:
 
     Bridge calls keep the whole result: the backend may replay the id.
     Local engine calls use fresh ids that are never replayed, so a large
-    read-only result (a file's content) is summarised instead of copied into
-    the database on every run.
+    read-only result (a file's content) keeps its short fields (path, size,
+    offsets) and names the rest under ``elided`` instead of copying a file
+    into the database on every run.
     """
     payload = outcome.payload()
     if source != "bridge" and read_only and outcome.ok:
-        text = canonical_json(payload)
-        if len(text) > LOCAL_RESULT_LIMIT:
-            return {"elided": True, "bytes": len(text.encode()), "keys": sorted(payload)[:20]}
+        # A file page or a long listing is over the limit before any encoding: check that first.
+        big = any(isinstance(v, (str, list)) and len(v) > LOCAL_RESULT_LIMIT for v in payload.values())
+        if big or len(canonical_json(payload)) > LOCAL_RESULT_LIMIT:
+            kept = {k: v for k, v in payload.items()
+                    if v is None or isinstance(v, (bool, int, float)) or (isinstance(v, str) and len(v) <= 256)}
+            return {**kept, "elided": sorted(k for k in payload if k not in kept)}
     return payload
 
 
@@ -164,7 +171,7 @@ async def execute(
     )
 
     spec = validated[0] if validated else None
-    if spec is not None and spec.sync_impl is not None:
+    if spec is not None and spec.db_only:
         return await _execute_in_one_trip(store, catalog, spec, validated[1], record, finish,
                                           started=began, read_only=read_only)
 
@@ -214,8 +221,6 @@ async def _execute_in_one_trip(
     A tool error rolls the transaction back (nothing of the tool stays); the
     error is then journaled in a second trip unless a retry may cure it.
     """
-    from agents.tools.base import ToolContext
-
     call_id, name, digest = record["call_id"], record["name"], record["digest"]
     ctx = ToolContext(store=store, run_id=record["run_id"], agent_id=record["agent_id"], call_id=call_id)
 
@@ -251,6 +256,62 @@ async def _execute_in_one_trip(
     if value.ok:
         catalog.announce(spec, value.result, record["run_id"])
     return value
+
+
+def execute_sync(
+    db: SyncDb,
+    catalog: Catalog,
+    *,
+    name: str,
+    args: Mapping[str, Any] | None,
+    run_id: str | None,
+    agent_id: str | None,
+) -> Outcome:
+    """A local engine call on the database thread, inside the transaction the caller holds.
+
+    The tool runs in a savepoint: when it fails, only its own writes roll back,
+    and the error is journaled (unless a retry may cure it). Local ids are
+    fresh, so there is nothing to replay and no lookup. The caller commits and
+    then announces the writes (``Catalog.announce``) on the loop.
+    """
+    call_id = f"local-{new_id()}"
+    started_at = utcnow()
+    began = time.perf_counter()
+    spec: Any = None
+    canonical: Any = args if args is not None else {}
+    read_only = True
+
+    def finish(result: dict[str, Any] | None, error: ToolError | None) -> Outcome:
+        elapsed = (time.perf_counter() - began) * 1000
+        return Outcome(call_id, name, error is None, result, error, round(elapsed, 3))
+
+    try:
+        spec, model = catalog.validate(name, args)
+        canonical = model.model_dump(mode="json", exclude_unset=True)
+        read_only = spec.read_only
+        if spec.sync_impl is None:
+            raise ToolError(ErrorType.INTERNAL, f"{name} cannot run inside a local engine run")
+        ctx = ToolContext(store=catalog.store, run_id=run_id, agent_id=agent_id, call_id=call_id)
+        if read_only:
+            outcome = finish(spec.sync_impl(db, ctx, model), None)
+        else:
+            db.execute("SAVEPOINT local_call")
+            try:
+                outcome = finish(spec.sync_impl(db, ctx, model), None)
+            except BaseException:
+                db.execute("ROLLBACK TO local_call")
+                raise
+            finally:
+                db.execute("RELEASE local_call")
+    except Exception as exc:
+        outcome = finish(None, catalog.as_tool_error(name, exc, call_id=call_id, run_id=run_id))
+        if outcome.error.retryable:  # type: ignore[union-attr]
+            return outcome
+    db.execute(_INSERT, _record_params(
+        call_id=call_id, name=name, args=canonical, digest=args_hash(name, canonical), source="local",
+        run_id=run_id, agent_id=agent_id, outcome=outcome, started_at=started_at, read_only=read_only,
+    ))
+    return outcome
 
 
 async def calls_for_run(store: Store, run_id: str) -> list[dict[str, Any]]:

@@ -9,9 +9,11 @@ existing record with the same title is updated when the file says something
 new, otherwise a suggestion is created (``is_ai_suggested``, unapproved,
 with ``source_path``).
 
-The engine only talks through a tool caller ``call(name, args)``, so the same
-code runs locally (journaled calls) and from the reference gateway over the
-wire (``bridge.scripted``).
+The engine is written as steps (``agents.steps``): it yields each tool call
+and is sent the result, so the same code runs locally (``Runner.run_steps``:
+many files per trip to the database thread, every call journaled, one commit
+per file) and from the reference gateway over the wire (``run_rules`` with an
+async tool caller, ``bridge.scripted``).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from typing import Any
 from agents import extract
 from agents.errors import ErrorType, ToolError
 from agents.runner import RunContext, RunFailed, RunStats, ToolCaller
+from agents.steps import CHECKPOINT, Call, Progress, Steps, drive
 from agents.store import parse_iso
 
 log = logging.getLogger(__name__)
@@ -48,29 +51,29 @@ class Group:
 class RecordIndex:
     """Existing records of one kind in one group, by normalised title (update-first)."""
 
-    def __init__(self, call: ToolCaller, tool: str, plural: str, title_key: str, project_id: str | None):
-        self.call, self.tool, self.plural, self.title_key = call, tool, plural, title_key
+    def __init__(self, tool: str, plural: str, title_key: str, project_id: str | None):
+        self.tool, self.plural, self.title_key = tool, plural, title_key
         self.project_id = project_id
         self._by_title: dict[str, dict[str, Any]] | None = None
         self._complete = False
 
-    async def _load(self) -> dict[str, dict[str, Any]]:
+    def _load(self) -> Steps[dict[str, dict[str, Any]]]:
         if self._by_title is None:
             args: dict[str, Any] = {"limit": 1000}
             if self.project_id:
                 args["project_id"] = self.project_id
-            page = await self.call(self.tool, args)
+            page = yield Call(self.tool, args)
             items = page[self.plural]
             self._by_title = {extract.normalise_title(r[self.title_key]): r for r in items}
             self._complete = page["total"] <= len(items)
         return self._by_title
 
-    async def find(self, title: str) -> dict[str, Any] | None:
-        index = await self._load()
+    def find(self, title: str) -> Steps[dict[str, Any] | None]:
+        index = yield from self._load()
         key = extract.normalise_title(title)
         if key in index or self._complete:
             return index.get(key)
-        page = await self.call(self.tool, {"query": title, "limit": 50})
+        page = yield Call(self.tool, {"query": title, "limit": 50})
         for record in page[self.plural]:
             if extract.normalise_title(record[self.title_key]) == key:
                 index[key] = record
@@ -82,6 +85,34 @@ class RecordIndex:
             self._by_title[extract.normalise_title(record[self.title_key])] = record
 
 
+def rules_steps(
+    *, agent: dict[str, Any], since: datetime | None, reference_date: date, stats: RunStats
+) -> Steps[None]:
+    """Both phases for one agent (its PROTOCOL.md summary), as steps. Adds to ``stats``."""
+    groups = yield from triage(agent=agent, since=since, stats=stats)
+    yield CHECKPOINT
+    total = sum(len(g.files) for g in groups)
+    yield Progress({"phase": "processing", "processed": 0, "total": total})
+    done = 0
+    for group in groups:
+        project_id = yield from _group_project(group, agent, stats)
+        indexes = {
+            "tasks": RecordIndex("list_tasks", "tasks", "title", project_id),
+            "timelines": RecordIndex("list_timelines", "timelines", "title", project_id),
+            "notes": RecordIndex("list_notes", "notes", "title", project_id),
+        }
+        for entry in group.files:
+            yield Progress({"phase": "processing", "file": entry["path"], "processed": done, "total": total})
+            yield from _process_file(entry, project_id, agent, indexes, reference_date, stats)
+            done += 1
+            yield CHECKPOINT
+    stats.summary = (
+        f"Read {stats.processed} file{'s' if stats.processed != 1 else ''}: "
+        f"{stats.created} new suggestion{'s' if stats.created != 1 else ''}, {stats.updated} updated"
+    )
+    yield Progress({"phase": "done", "processed": done, "total": total})
+
+
 async def run_rules(
     call: ToolCaller,
     *,
@@ -91,40 +122,21 @@ async def run_rules(
     stats: RunStats,
     progress: Callable[..., None] = lambda **_: None,
 ) -> None:
-    """Both phases for one agent (its PROTOCOL.md summary). Adds to ``stats``."""
-    groups = await triage(call, agent=agent, since=since, stats=stats)
-    total = sum(len(g.files) for g in groups)
-    progress(phase="processing", processed=0, total=total)
-    done = 0
-    for group in groups:
-        project_id = await _group_project(call, group, agent, stats)
-        indexes = {
-            "tasks": RecordIndex(call, "list_tasks", "tasks", "title", project_id),
-            "timelines": RecordIndex(call, "list_timelines", "timelines", "title", project_id),
-            "notes": RecordIndex(call, "list_notes", "notes", "title", project_id),
-        }
-        for entry in group.files:
-            progress(phase="processing", file=entry["path"], processed=done, total=total)
-            await _process_file(call, entry, project_id, agent, indexes, reference_date, stats)
-            done += 1
-    stats.summary = (
-        f"Read {stats.processed} file{'s' if stats.processed != 1 else ''}: "
-        f"{stats.created} new suggestion{'s' if stats.created != 1 else ''}, {stats.updated} updated"
-    )
-    progress(phase="done", processed=done, total=total)
+    """``rules_steps`` with each call awaited through ``call`` (e.g. over the wire)."""
+    await drive(rules_steps(agent=agent, since=since, reference_date=reference_date, stats=stats), call, progress)
 
 
-async def triage(call: ToolCaller, *, agent: dict[str, Any], since: datetime | None, stats: RunStats) -> list[Group]:
+def triage(*, agent: dict[str, Any], since: datetime | None, stats: RunStats) -> Steps[list[Group]]:
     """Phase 1: which files to read, grouped by project."""
     extensions = {e.lower() for e in agent.get("file_extensions") or []}
     data_types = set(agent.get("data_types") or [])
-    projects = (await call("list_all_projects", {}))["projects"]
+    projects = (yield Call("list_all_projects", {}))["projects"]
     by_name = {extract.normalise_title(p["name"]): p["id"] for p in projects}
     groups: dict[str, Group] = {}
     unreadable: list[str] = []
     for root in agent["directory_paths"]:
         try:
-            listing = await call("list_directory", {"path": root, "recursive": True, "max_entries": MAX_LISTING})
+            listing = yield Call("list_directory", {"path": root, "recursive": True, "max_entries": MAX_LISTING})
         except ToolError as err:
             unreadable.append(f"{root}: {err.message}")
             continue
@@ -171,13 +183,13 @@ def _group_for(parts: list[str], root: str, by_name: dict[str, str], data_types:
     return groups[key]
 
 
-async def _group_project(call: ToolCaller, group: Group, agent: dict[str, Any], stats: RunStats) -> str | None:
+def _group_project(group: Group, agent: dict[str, Any], stats: RunStats) -> Steps[str | None]:
     if group.key == STANDALONE:
         return None
     if not group.key.startswith("new:"):
         return group.key
     try:
-        project = await call("create_project", {
+        project = yield Call("create_project", {
             "name": group.project_name, "description": f"Suggested from the folder {group.folder}",
             "is_ai_suggested": True, "is_approved": False, "source_path": group.folder,
         })
@@ -192,11 +204,11 @@ async def _group_project(call: ToolCaller, group: Group, agent: dict[str, Any], 
         return None
 
 
-async def _read_text(call: ToolCaller, path: str) -> str | None:
+def _read_text(path: str) -> Steps[str]:
     chunks: list[str] = []
     offset, read = 0, 0
     while True:
-        page = await call("read_file_content", {"path": path, "offset": offset, "max_bytes": PAGE_BYTES})
+        page = yield Call("read_file_content", {"path": path, "offset": offset, "max_bytes": PAGE_BYTES})
         chunks.append(page["content"])
         next_offset = page.get("next_offset") or (offset + len(page["content"].encode()))
         read += next_offset - offset
@@ -208,18 +220,17 @@ async def _read_text(call: ToolCaller, path: str) -> str | None:
     return "".join(chunks)
 
 
-async def _process_file(
-    call: ToolCaller,
+def _process_file(
     entry: dict[str, Any],
     project_id: str | None,
     agent: dict[str, Any],
     indexes: dict[str, RecordIndex],
     reference_date: date,
     stats: RunStats,
-) -> None:
+) -> Steps[None]:
     path = entry["path"]
     try:
-        text = await _read_text(call, path)
+        text = yield from _read_text(path)
     except ToolError as err:
         if err.type == ErrorType.UNSUPPORTED_FILE:
             log.info("agents.rules.skipped path=%s reason=%s", path, err.type)
@@ -233,19 +244,19 @@ async def _process_file(
     try:
         if "tasks" in types:
             for task in found.tasks:
-                await _apply_task(call, task, common, indexes["tasks"], stats)
+                yield from _apply_task(task, common, indexes["tasks"], stats)
         if "timelines" in types:
             for milestone in found.milestones:
-                await _apply_milestone(call, milestone, common, indexes["timelines"], stats)
+                yield from _apply_milestone(milestone, common, indexes["timelines"], stats)
         if "notes" in types and found.note is not None:
-            await _apply_note(call, found.note, common, indexes["notes"], stats)
+            yield from _apply_note(found.note, common, indexes["notes"], stats)
     except ToolError as err:
         stats.errors.append(f"{path}: {err.message}")
 
 
-async def _create(call: ToolCaller, tool: str, args: dict[str, Any], index: RecordIndex, stats: RunStats) -> None:
+def _create(tool: str, args: dict[str, Any], index: RecordIndex, stats: RunStats) -> Steps[None]:
     try:
-        record = await call(tool, args)
+        record = yield Call(tool, args)
     except ToolError as err:
         if err.type == ErrorType.CONFLICT:
             return  # rejected by the user before: not suggested again
@@ -254,11 +265,10 @@ async def _create(call: ToolCaller, tool: str, args: dict[str, Any], index: Reco
     stats.created += 1
 
 
-async def _apply_task(call: ToolCaller, task: Any, common: dict[str, Any], index: RecordIndex,
-                      stats: RunStats) -> None:
-    existing = await index.find(task.title)
+def _apply_task(task: Any, common: dict[str, Any], index: RecordIndex, stats: RunStats) -> Steps[None]:
+    existing = yield from index.find(task.title)
     if existing is None:
-        await _create(call, "create_task", {
+        yield from _create("create_task", {
             **common, "title": task.title, "state": "Completed" if task.completed else "ToDo",
             "due_date": task.due_date,
         }, index, stats)
@@ -269,28 +279,26 @@ async def _apply_task(call: ToolCaller, task: Any, common: dict[str, Any], index
     if task.due_date and (existing.get("due_date") or "")[:10] != task.due_date:
         changes["due_date"] = task.due_date
     if changes:
-        index.add(await call("update_task", {"task_id": existing["id"], **changes}))
+        index.add((yield Call("update_task", {"task_id": existing["id"], **changes})))
         stats.updated += 1
 
 
-async def _apply_milestone(call: ToolCaller, milestone: Any, common: dict[str, Any], index: RecordIndex,
-                           stats: RunStats) -> None:
-    existing = await index.find(milestone.title)
+def _apply_milestone(milestone: Any, common: dict[str, Any], index: RecordIndex, stats: RunStats) -> Steps[None]:
+    existing = yield from index.find(milestone.title)
     if existing is None:
-        await _create(call, "create_timeline", {**common, "title": milestone.title, "due_date": milestone.date},
-                      index, stats)
+        yield from _create("create_timeline", {**common, "title": milestone.title, "due_date": milestone.date},
+                          index, stats)
     elif (existing.get("due_date") or "")[:10] != milestone.date:
-        index.add(await call("update_timeline", {"timeline_id": existing["id"], "due_date": milestone.date}))
+        index.add((yield Call("update_timeline", {"timeline_id": existing["id"], "due_date": milestone.date})))
         stats.updated += 1
 
 
-async def _apply_note(call: ToolCaller, note: Any, common: dict[str, Any], index: RecordIndex,
-                      stats: RunStats) -> None:
-    existing = await index.find(note.title)
+def _apply_note(note: Any, common: dict[str, Any], index: RecordIndex, stats: RunStats) -> Steps[None]:
+    existing = yield from index.find(note.title)
     if existing is None:
-        await _create(call, "create_note", {**common, "title": note.title, "content": note.summary}, index, stats)
+        yield from _create("create_note", {**common, "title": note.title, "content": note.summary}, index, stats)
     elif existing.get("source_path") == common["source_path"] and existing.get("content") != note.summary:
-        index.add(await call("update_note", {"note_id": existing["id"], "content": note.summary}))
+        index.add((yield Call("update_note", {"note_id": existing["id"], "content": note.summary})))
         stats.updated += 1
 
 
@@ -300,7 +308,6 @@ class RulesEngine:
     name = "rules"
 
     async def run(self, ctx: RunContext) -> None:
-        await run_rules(
-            ctx.call, agent=ctx.agent.summary(), since=ctx.since, reference_date=ctx.reference_date,
-            stats=ctx.stats, progress=ctx.progress,
-        )
+        await ctx.run_steps(rules_steps(
+            agent=ctx.agent.summary(), since=ctx.since, reference_date=ctx.reference_date, stats=ctx.stats,
+        ))

@@ -2,9 +2,11 @@
 
 A run row in ``agent_runs`` goes ``running`` → ``success | partial | error |
 cancelled``; a run cut off by a crash is marked ``interrupted`` at the next
-start (``mark_interrupted``). Engines use the tools only through
-``RunContext.call``, which goes through the catalogue and the journal with the
-run's id, so a run's tool calls can be listed afterwards.
+start (``mark_interrupted``). Engines use the tools only through the
+catalogue and the journal, with the run's id, so a run's tool calls can be
+listed afterwards: one call at a time with ``RunContext.call`` (the llm
+engine), or as steps with ``RunContext.run_steps`` (the rules engine: many
+files' worth of calls per trip to the database thread, see ``run_steps``).
 
 Outcome rules (as the backend's runner): a fatal engine error → ``error``;
 errors with nothing processed → ``error``; errors and something processed →
@@ -17,19 +19,25 @@ All coroutines run on the store's loop; ``cancel()`` is safe at any time.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
+import sqlite3
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from agents import journal
 from agents.config import AgentConfig, set_last_run
 from agents.errors import ErrorType, ToolError
 from agents.events import EventHub
-from agents.store import Store, new_id, parse_iso, utcnow
+from agents.steps import Call, Progress, Steps, advance
+from agents.store import Store, SyncDb, new_id, parse_iso, utcnow
 from agents.tools.catalog import Catalog
+
+T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +82,7 @@ class RunContext:
     since: datetime | None
     reference_date: date
     progress: Callable[..., None]
+    run_steps: Callable[[Steps[Any]], Awaitable[Any]]
 
 
 class Engine(Protocol):
@@ -94,8 +103,10 @@ class Runner:
         events: EventHub,
         engines: dict[str, Engine],
         today: Callable[[], date] = date.today,
+        trip_seconds: float = 0.02,
     ):
         self.today = today  # the date relative dates in files are read against ("Dec 4")
+        self.trip_seconds = trip_seconds  # how long one trip of a local run holds the database thread
         self.store = store
         self.catalog = catalog
         self.events = events
@@ -160,10 +171,15 @@ class Runner:
         log.info("agents.run.started run_id=%s agent_id=%s trigger=%s engine=%s", run_id, agent.id, trigger,
                  agent.engine)
         stats = RunStats()
+
+        def progress(**kw: Any) -> None:
+            self.events.emit("run_did_progress", run_id=run_id, agent_id=agent.id, **kw)
+
         ctx = RunContext(
             run_id=run_id, agent=agent, trigger=trigger, call=self._caller(run_id, agent.id, stats),
             stats=stats, since=await self._last_success(agent.id), reference_date=self.today(),
-            progress=lambda **kw: self.events.emit("run_did_progress", run_id=run_id, agent_id=agent.id, **kw),
+            progress=progress,
+            run_steps=lambda steps: self.run_steps(steps, run_id=run_id, agent_id=agent.id, progress=progress),
         )
         status: str
         try:
@@ -228,6 +244,85 @@ class Runner:
             "SELECT MAX(started_at) FROM agent_runs WHERE agent_id = ? AND status = 'success'", (agent_id,)
         )
         return parse_iso(value)
+
+    async def run_steps(self, steps: Steps[T], *, run_id: str, agent_id: str,
+                        progress: Callable[..., None]) -> T:
+        """Drive an engine's steps (``agents.steps``) on the database thread.
+
+        Each trip is one transaction that runs calls until the first
+        checkpoint after ``trip_seconds``: every call is journaled with the
+        run's id (``journal.execute_sync``), and the loop is free between
+        trips. Each unit of work between checkpoints (a file) is a savepoint:
+        an exception out of the steps rolls back only the unfinished unit, and
+        the units before it commit. After each trip the writes are announced
+        and the progress is shown, on the loop. Cancelling waits for the trip
+        in hand (at most about ``trip_seconds``), which commits, then closes
+        the steps.
+        """
+        catalog, budget = self.catalog, self.trip_seconds
+
+        def trip(conn: sqlite3.Connection) -> tuple[bool, Any, list[tuple[str, dict[str, Any]]], list[dict]]:
+            db = SyncDb(conn)
+            written: list[tuple[str, dict[str, Any]]] = []
+            shown: list[dict[str, Any]] = []
+            deadline = time.perf_counter() + budget
+            value, error = None, None  # a trip starts the steps or resumes them after a checkpoint
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("SAVEPOINT unit")
+            try:
+                while True:
+                    try:
+                        step = advance(steps, value, error)
+                    except StopIteration as stop:
+                        conn.execute("RELEASE unit")
+                        conn.execute("COMMIT")
+                        return True, stop.value, written, shown
+                    value, error = None, None
+                    if isinstance(step, Call):
+                        outcome = journal.execute_sync(db, catalog, name=step.name, args=step.args,
+                                                       run_id=run_id, agent_id=agent_id)
+                        if outcome.ok:
+                            value = outcome.result
+                            if not catalog.get(step.name).read_only:
+                                written.append((step.name, value))
+                        else:
+                            error = outcome.error
+                    elif isinstance(step, Progress):
+                        shown.append(step.payload)
+                    else:  # a checkpoint: the unit of work before it is complete
+                        conn.execute("RELEASE unit")
+                        if time.perf_counter() >= deadline:
+                            conn.execute("COMMIT")
+                            return False, None, written, shown
+                        conn.execute("SAVEPOINT unit")
+            except BaseException:
+                # Only the unfinished unit rolls back; the units before it in this trip commit.
+                with contextlib.suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK TO unit")
+                    conn.execute("RELEASE unit")
+                    conn.execute("COMMIT")
+                if conn.in_transaction:
+                    with contextlib.suppress(sqlite3.Error):
+                        conn.execute("ROLLBACK")
+                raise
+
+        try:
+            while True:
+                running = asyncio.ensure_future(self.store.run(trip))
+                try:
+                    done, result, written, shown = await asyncio.shield(running)
+                except asyncio.CancelledError:
+                    with contextlib.suppress(Exception):
+                        await running  # the trip ends on its own (and commits) before the steps close
+                    raise
+                for name, record in written:
+                    catalog.announce(catalog.get(name), record, run_id)
+                for payload in shown:
+                    progress(**payload)
+                if done:
+                    return result
+        finally:
+            steps.close()
 
     def _caller(self, run_id: str, agent_id: str, stats: RunStats) -> ToolCaller:
         async def call(name: str, args: dict[str, Any]) -> dict[str, Any]:

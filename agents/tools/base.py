@@ -50,21 +50,29 @@ class ToolContext:
     async def allowed_roots(self) -> tuple[str, ...]:
         """The folders this call may read (real paths), looked up once per call."""
         if self._roots is None:
-            if self.agent_id:
-                row = await self.store.fetchone(
-                    "SELECT directory_paths FROM agents WHERE id = ?", (self.agent_id,)
-                )
-                if row is None:
-                    raise ToolError(
-                        ErrorType.FORBIDDEN_PATH,
-                        f"agent {self.agent_id} is not configured on this device, so it has no folders",
-                    )
-                paths = json.loads(row["directory_paths"])
-            else:
-                rows = await self.store.fetchall("SELECT directory_paths FROM agents")
-                paths = [p for r in rows for p in json.loads(r["directory_paths"])]
-            self._roots = tuple(dict.fromkeys(paths))
+            sql, params = self._roots_query()
+            self._roots = self._roots_from(await self.store.fetchall(sql, params))
         return self._roots
+
+    def allowed_roots_sync(self, db: SyncDb) -> tuple[str, ...]:
+        """``allowed_roots`` for code already on the database thread."""
+        if self._roots is None:
+            sql, params = self._roots_query()
+            self._roots = self._roots_from(db.fetchall(sql, params))
+        return self._roots
+
+    def _roots_query(self) -> tuple[str, tuple[Any, ...]]:
+        if self.agent_id:
+            return "SELECT directory_paths FROM agents WHERE id = ?", (self.agent_id,)
+        return "SELECT directory_paths FROM agents", ()
+
+    def _roots_from(self, rows: list[dict[str, Any]]) -> tuple[str, ...]:
+        if self.agent_id and not rows:
+            raise ToolError(
+                ErrorType.FORBIDDEN_PATH,
+                f"agent {self.agent_id} is not configured on this device, so it has no folders",
+            )
+        return tuple(dict.fromkeys(p for r in rows for p in json.loads(r["directory_paths"])))
 
 
 ToolImpl = Callable[[ToolContext, Any], Awaitable[dict[str, Any]]]
@@ -73,8 +81,14 @@ SyncToolImpl = Callable[["SyncDb", ToolContext, Any], dict[str, Any]]
 
 @dataclass(frozen=True)
 class ToolSpec:
-    """A tool. ``impl`` is always there; database-only tools also have ``sync_impl``,
-    which the journal runs together with its own row in one trip to the database thread."""
+    """A tool. ``impl`` is always there and is what the bridge runs.
+
+    ``sync_impl(db, ctx, args)`` is the same tool as a plain function for code
+    already on the database thread: the journal's one-trip path for
+    database-only tools (``db_only``), and local engine runs, which run whole
+    files' worth of calls per trip (``agents.steps``). The filesystem tools
+    have one too, but the bridge keeps running them off the database thread.
+    """
 
     name: str
     description: str
@@ -84,6 +98,7 @@ class ToolSpec:
     idempotent: bool
     group: str
     sync_impl: SyncToolImpl | None = None
+    db_only: bool = False
 
     def parameters_schema(self) -> dict[str, Any]:
         return self.args_model.model_json_schema()
@@ -125,6 +140,7 @@ def tool(
             idempotent=idempotent,
             group=group,
             sync_impl=sync_impl,
+            db_only=sync,
         )
 
     return wrap

@@ -8,10 +8,12 @@ outside the roots is ``forbidden_path`` whether or not it exists, so the tools
 never reveal what lies outside.
 
 The three tools (``list_directory``, ``get_file_metadata``,
-``read_file_content``) run on the asyncio loop but do all their blocking work
-(resolving, stat, scandir, reading) in one ``asyncio.to_thread`` hop per call.
-Cancelling a call is safe: the thread finishes its bounded work and its result
-is dropped. Nothing here writes to disk.
+``read_file_content``) are plain functions of a ``Sandbox`` and their
+arguments (``file_tool``). Called from the bridge they do all their blocking
+work (resolving, stat, scandir, reading) in one ``asyncio.to_thread`` hop per
+call; cancelling such a call is safe: the thread finishes its bounded work and
+its result is dropped. Local engine runs call them directly on the database
+thread (``ToolSpec.sync_impl``). Nothing here writes to disk.
 """
 
 from __future__ import annotations
@@ -31,8 +33,8 @@ from typing import Any, Literal, TypeVar
 from pydantic import Field
 
 from agents.errors import ErrorType, ToolError
-from agents.store import iso
-from agents.tools.base import ArgsModel, ToolContext, ToolSpec, tool
+from agents.store import SyncDb, iso
+from agents.tools.base import ArgsModel, ToolContext, ToolSpec
 
 MAX_PATH_BYTES = 4096  # Linux PATH_MAX, with the terminating NUL
 MAX_NAME_BYTES = 255  # NAME_MAX on every common filesystem
@@ -161,19 +163,38 @@ def _os_error(exc: OSError, path: str) -> ToolError:
     return ToolError(ErrorType.INTERNAL, f"cannot read {path}: {exc.strerror or exc}")
 
 
-async def _in_thread(ctx: ToolContext, work: Callable[[Sandbox], T]) -> T:
-    """Look up the call's roots, then run ``work(sandbox)`` in one worker-thread hop."""
-    roots = await ctx.allowed_roots()
+def _guarded(work: Callable[[Sandbox, Any], T], roots: tuple[str, ...], args: Any) -> T:
+    """``work(Sandbox(roots), args)`` with the OS errors of a race turned into the protocol's."""
+    try:
+        return work(Sandbox(roots), args)
+    except OSError as exc:  # a race after resolve (file removed, replaced, ...)
+        raise _os_error(exc, exc.filename if isinstance(exc.filename, str) else "the path") from None
+    except (ValueError, UnicodeError) as exc:
+        raise _invalid(f"invalid path: {exc}") from None
 
-    def run() -> T:
-        try:
-            return work(Sandbox(roots))
-        except OSError as exc:  # a race after resolve (file removed, replaced, ...)
-            raise _os_error(exc, exc.filename if isinstance(exc.filename, str) else "the path") from None
-        except (ValueError, UnicodeError) as exc:
-            raise _invalid(f"invalid path: {exc}") from None
 
-    return await asyncio.to_thread(run)
+def file_tool(name: str, args_model: type[ArgsModel]) -> Callable[[Callable[[Sandbox, Any], dict[str, Any]]], ToolSpec]:
+    """A read-only filesystem tool from ``work(sandbox, args)``; its docstring is the description.
+
+    The async ``impl`` (the bridge's) looks the call's roots up, then does all
+    the blocking work in one worker-thread hop; ``sync_impl`` does the same on
+    the calling thread, for local engine runs already on the database thread.
+    """
+
+    def wrap(work: Callable[[Sandbox, Any], dict[str, Any]]) -> ToolSpec:
+        async def impl(ctx: ToolContext, args: Any) -> dict[str, Any]:
+            roots = await ctx.allowed_roots()
+            return await asyncio.to_thread(_guarded, work, roots, args)
+
+        def sync_impl(db: SyncDb, ctx: ToolContext, args: Any) -> dict[str, Any]:
+            return _guarded(work, ctx.allowed_roots_sync(db), args)
+
+        return ToolSpec(
+            name=name, description=" ".join((work.__doc__ or name).split()), args_model=args_model,
+            impl=impl, read_only=True, idempotent=True, group="filesystem", sync_impl=sync_impl,
+        )
+
+    return wrap
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -288,22 +309,18 @@ def _walk(box: Sandbox, top: str, recursive: bool, max_entries: int) -> tuple[li
     return entries, False
 
 
-@tool("list_directory", ListDirectoryArgs, group="filesystem", read_only=True, idempotent=True)
-async def list_directory(ctx: ToolContext, args: ListDirectoryArgs) -> dict[str, Any]:
+@file_tool("list_directory", ListDirectoryArgs)
+def list_directory(box: Sandbox, args: ListDirectoryArgs) -> dict[str, Any]:
     """List the files and folders in an allowed folder. With recursive=true, also everything
     below it, breadth-first, each folder sorted by name, up to max_entries; truncated=true means
     there is more. Hidden names (starting with "."), pipes, sockets, devices and symlinks that lead
     outside the allowed folders are left out. size is in bytes (null for folders)."""
-
-    def work(box: Sandbox) -> dict[str, Any]:
-        real = box.resolve(args.path)
-        top = str(real)
-        if not stat.S_ISDIR(os.stat(top).st_mode):
-            raise _invalid(f"{top} is a file, not a folder; use get_file_metadata or read_file_content")
-        entries, truncated = _walk(box, top, args.recursive, args.max_entries)
-        return {"path": top, "entries": entries, "truncated": truncated}
-
-    return await _in_thread(ctx, work)
+    real = box.resolve(args.path)
+    top = str(real)
+    if not stat.S_ISDIR(os.stat(top).st_mode):
+        raise _invalid(f"{top} is a file, not a folder; use get_file_metadata or read_file_content")
+    entries, truncated = _walk(box, top, args.recursive, args.max_entries)
+    return {"path": top, "entries": entries, "truncated": truncated}
 
 
 # ── get_file_metadata ──────────────────────────────────────────────────────
@@ -313,33 +330,29 @@ class GetFileMetadataArgs(ArgsModel):
     path: str = Field(..., description="file or folder: absolute, or relative to the only allowed folder")
 
 
-@tool("get_file_metadata", GetFileMetadataArgs, group="filesystem", read_only=True, idempotent=True)
-async def get_file_metadata(ctx: ToolContext, args: GetFileMetadataArgs) -> dict[str, Any]:
+@file_tool("get_file_metadata", GetFileMetadataArgs)
+def get_file_metadata(box: Sandbox, args: GetFileMetadataArgs) -> dict[str, Any]:
     """Name, type ("file" or "dir"), size in bytes (null for folders), times and MIME type of one
     file or folder, without reading its content."""
-
-    def work(box: Sandbox) -> dict[str, Any]:
-        real = box.resolve(args.path)
-        st = os.stat(real)
-        kind = _kind(st.st_mode)
-        if kind is None:
-            raise _special(str(real))
-        if kind == "file":
-            mime = mimetypes.guess_type(real.name, strict=False)[0]
-        else:
-            mime = "inode/directory"
-        return {
-            "path": str(real),
-            "name": real.name,
-            "extension": real.suffix.lower() if kind == "file" else "",
-            "type": kind,
-            "size": st.st_size if kind == "file" else None,
-            "created_at": _stamp(_created_ns(st)),
-            "modified_at": _stamp(st.st_mtime_ns),
-            "mime_type": mime,
-        }
-
-    return await _in_thread(ctx, work)
+    real = box.resolve(args.path)
+    st = os.stat(real)
+    kind = _kind(st.st_mode)
+    if kind is None:
+        raise _special(str(real))
+    if kind == "file":
+        mime = mimetypes.guess_type(real.name, strict=False)[0]
+    else:
+        mime = "inode/directory"
+    return {
+        "path": str(real),
+        "name": real.name,
+        "extension": real.suffix.lower() if kind == "file" else "",
+        "type": kind,
+        "size": st.st_size if kind == "file" else None,
+        "created_at": _stamp(_created_ns(st)),
+        "modified_at": _stamp(st.st_mtime_ns),
+        "mime_type": mime,
+    }
 
 
 # ── read_file_content ──────────────────────────────────────────────────────
@@ -404,8 +417,8 @@ def _utf16_page(buf: bytes, max_bytes: int, byteorder: Literal["little", "big"])
     return skip, buf
 
 
-@tool("read_file_content", ReadFileContentArgs, group="filesystem", read_only=True, idempotent=True)
-async def read_file_content(ctx: ToolContext, args: ReadFileContentArgs) -> dict[str, Any]:
+@file_tool("read_file_content", ReadFileContentArgs)
+def read_file_content(box: Sandbox, args: ReadFileContentArgs) -> dict[str, Any]:
     """Read a text file (UTF-8, or UTF-16/UTF-8 with a byte-order mark), one page of at most
     max_bytes bytes from byte offset. Pages end on whole characters; if truncated is true, call
     again with offset=next_offset. Binary or undecodable files are refused."""
@@ -414,56 +427,53 @@ async def read_file_content(ctx: ToolContext, args: ReadFileContentArgs) -> dict
             ErrorType.TOO_LARGE,
             f"max_bytes may be at most {MAX_READ_BYTES}; read the file in pages with offset and next_offset",
         )
-
-    def work(box: Sandbox) -> dict[str, Any]:
-        real = box.resolve(args.path)
-        where = str(real)
-        st = os.stat(where)  # before opening: opening a FIFO would block
-        if stat.S_ISDIR(st.st_mode):
-            raise _invalid(f"{where} is a folder; use list_directory")
-        if not stat.S_ISREG(st.st_mode):
+    real = box.resolve(args.path)
+    where = str(real)
+    st = os.stat(where)  # before opening: opening a FIFO would block
+    if stat.S_ISDIR(st.st_mode):
+        raise _invalid(f"{where} is a folder; use list_directory")
+    if not stat.S_ISREG(st.st_mode):
+        raise _special(where)
+    fd = os.open(where, _OPEN_FLAGS)
+    with open(fd, "rb", closefd=True) as f:
+        st = os.fstat(f.fileno())
+        if not stat.S_ISREG(st.st_mode):  # replaced between the checks
             raise _special(where)
-        fd = os.open(where, _OPEN_FLAGS)
-        with open(fd, "rb", closefd=True) as f:
-            st = os.fstat(f.fileno())
-            if not stat.S_ISREG(st.st_mode):  # replaced between the checks
-                raise _special(where)
-            size = st.st_size
-            codec, bom = _sniff(f.read(BINARY_SNIFF_BYTES), where)
-            start = max(args.offset, bom)
-            if codec != "utf-8" and (start - bom) % 2:
-                start += 1  # align to a UTF-16 code unit
-            if start >= size:
-                return {
-                    "path": where, "content": "", "encoding": codec, "size": size,
-                    "offset": args.offset, "next_offset": None, "truncated": False,
-                }
-            f.seek(start)
-            buf = f.read(args.max_bytes + 6)
-        if codec == "utf-8":
-            skip, data = _utf8_page(buf, args.max_bytes)
-        else:
-            skip, data = _utf16_page(buf, args.max_bytes, "little" if codec.endswith("le") else "big")
-        start += skip
-        try:
-            content = data.decode(codec)
-        except UnicodeDecodeError:
-            raise ToolError(
-                ErrorType.UNSUPPORTED_FILE, f"{where} is not valid {codec.upper()} text"
-            ) from None
-        end = start + len(data)
-        truncated = end < size
-        return {
-            "path": where,
-            "content": content,
-            "encoding": codec,
-            "size": size,
-            "offset": start,
-            "next_offset": end if truncated else None,
-            "truncated": truncated,
-        }
+        size = st.st_size
+        codec, bom = _sniff(f.read(BINARY_SNIFF_BYTES), where)
+        start = max(args.offset, bom)
+        if codec != "utf-8" and (start - bom) % 2:
+            start += 1  # align to a UTF-16 code unit
+        if start >= size:
+            return {
+                "path": where, "content": "", "encoding": codec, "size": size,
+                "offset": args.offset, "next_offset": None, "truncated": False,
+            }
+        f.seek(start)
+        buf = f.read(args.max_bytes + 6)
+    if codec == "utf-8":
+        skip, data = _utf8_page(buf, args.max_bytes)
+    else:
+        skip, data = _utf16_page(buf, args.max_bytes, "little" if codec.endswith("le") else "big")
+    start += skip
+    try:
+        content = data.decode(codec)
+    except UnicodeDecodeError:
+        raise ToolError(
+            ErrorType.UNSUPPORTED_FILE, f"{where} is not valid {codec.upper()} text"
+        ) from None
+    end = start + len(data)
+    truncated = end < size
+    return {
+        "path": where,
+        "content": content,
+        "encoding": codec,
+        "size": size,
+        "offset": start,
+        "next_offset": end if truncated else None,
+        "truncated": truncated,
+    }
 
-    return await _in_thread(ctx, work)
 
 
 TOOLS: list[ToolSpec] = [list_directory, get_file_metadata, read_file_content]

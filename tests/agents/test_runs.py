@@ -125,44 +125,68 @@ async def test_missing_folder_is_an_error_run(store, runner, folder):
     assert row["status"] == "error" and "Triage found no readable folder" in row["errors"][0]
 
 
-async def test_cancelled_run_is_recorded(store, runner, folder, monkeypatch):
-    """Cancelling a run ends its record as cancelled."""
-    import agents.rules as rules
+async def test_cancelled_run_is_recorded_and_keeps_whole_files(store, catalog, hub, tmp_path):
+    """Cancelling mid-run ends the record as cancelled; the files done so far stay, each one whole."""
+    root = tmp_path / "Many"
+    root.mkdir()
+    for i in range(30):
+        (root / f"file-{i:02d}.md").write_text(f"# File {i}\n\nNotes about file {i}.\n\n- [ ] Task {i}\n")
+    runner = Runner(store=store, catalog=catalog, events=hub, engines={"rules": RulesEngine()}, trip_seconds=0)
+    agent = await make_agent(store, root)
 
-    gate = asyncio.Event()
-    real = rules._process_file
+    def on_progress(name: str, payload: dict) -> None:
+        if name == "run_did_progress" and payload.get("processed", 0) >= 1:
+            runner.cancel(agent.id)
 
-    async def slow_process(*args, **kwargs):
-        gate.set()
-        await asyncio.sleep(30)
-        return await real(*args, **kwargs)
-
-    monkeypatch.setattr(rules, "_process_file", slow_process)
-    agent = await make_agent(store, folder)
+    hub.subscribe(on_progress)
     task = asyncio.create_task(runner.run(agent, "manual"))
-    await gate.wait()
-    assert runner.is_running(agent.id)
-    assert runner.cancel(agent.id)
     with pytest.raises(asyncio.CancelledError):
         await task
     assert not runner.is_running(agent.id)
-    assert await store.scalar("SELECT status FROM agent_runs") == "cancelled"
+    run = await store.fetchone("SELECT id, status FROM agent_runs")
+    assert run["status"] == "cancelled"
+    tasks = {r["source_path"] for r in await store.fetchall("SELECT source_path FROM tasks")}
+    notes = {r["source_path"] for r in await store.fetchall("SELECT source_path FROM notes")}
+    assert 1 <= len(tasks) < 30 and tasks == notes  # stopped early; no file half done
+    calls = await journal.calls_for_run(store, run["id"])
+    read = {c["args"]["path"] for c in calls if c["name"] == "read_file_content"}
+    assert read == tasks  # every committed file's calls are in the journal, and nothing else
 
 
-async def test_same_agent_never_runs_twice_at_once(store, runner, folder, monkeypatch):
-    """A second run of a running agent is refused as busy."""
+async def test_an_engine_failure_keeps_the_files_before_it(store, runner, folder, monkeypatch):
+    """An exception in the middle of a file rolls back that file only; the run ends as error."""
     import agents.rules as rules
+
+    real = rules.extract.extract_text
+
+    def explode(text, *, filename, reference_date):
+        if filename == "todo.md":
+            raise RuntimeError("extractor bug")
+        return real(text, filename=filename, reference_date=reference_date)
+
+    monkeypatch.setattr(rules.extract, "extract_text", explode)
+    (folder / "Acme Corp" / "aaa.md").write_text("- [ ] Before the failure\n")
+    agent = await make_agent(store, folder)
+    row = await runner.run(agent, "manual")
+    assert row["status"] == "error" and "extractor bug" in row["errors"][0]
+    assert await titles(store, "tasks") == ["Before the failure"]
+    calls = await journal.calls_for_run(store, row["id"])
+    assert not [c for c in calls if c["args"].get("path", "").endswith("todo.md")]
+
+
+async def test_same_agent_never_runs_twice_at_once(store, catalog, hub, folder):
+    """A second run of a running agent is refused as busy."""
     from agents.errors import ErrorType, ToolError
 
     gate, release = asyncio.Event(), asyncio.Event()
-    real = rules._process_file
 
-    async def held(*args, **kwargs):
-        gate.set()
-        await release.wait()
-        return await real(*args, **kwargs)
+    class Held(RulesEngine):
+        async def run(self, ctx):
+            gate.set()
+            await release.wait()
+            await super().run(ctx)
 
-    monkeypatch.setattr(rules, "_process_file", held)
+    runner = Runner(store=store, catalog=catalog, events=hub, engines={"rules": Held()})
     agent = await make_agent(store, folder)
     first = asyncio.create_task(runner.run(agent, "manual"))
     await gate.wait()
