@@ -128,6 +128,11 @@ def parse_agent_run(output: str) -> list[Row]:
         e = int(x.group(1))
         rows.append(Row("  the same, beside reading + extracting only", f"{o} ms", f"{e} ms (read + stat + extract)",
                         f"{o / e:.2f}×", "(for information)", None))
+    n = re.search(r"the next run, nothing changed: (\d+) ms", output)
+    if n:
+        a = int(n.group(1))
+        rows.append(Row("  the next run, no file changed", f"{a} ms", f"{f} ms (read + stat every file)",
+                        f"{a / f:.2f}×", "(for information)", None))
     return rows
 
 
