@@ -6,10 +6,16 @@ imports and keeps.
 
 from __future__ import annotations
 
+import asyncio
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
+
+from tests.conftest import GATEWAY_TOKEN
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -45,3 +51,86 @@ def test_modules_imported_after_pyside6_are_not_kept_in_linecache(tmp_path: Path
     assert lines["hook"] == "True"
     assert lines["kinds"] == "0 -1"  # 0 = uses PySide6 (feature switching applies), -1 = ignored, as before
     assert lines["cached"] == "[]"
+
+
+# The real GUI start-up (run_gui), reporting what it imported once the core has started and the
+# window is filled. With "quit" it then quits; otherwise it stays up until SIGTERM.
+AFTER_START = """
+import sys
+from desktop.ui import app
+
+started = app.Gui._start
+
+async def start_then_report(self):
+    code = await started(self)
+    names = ("websockets", "bridge.client", "bridge.protocol", "bridge.dispatcher")
+    print("loaded", ",".join(n for n in names if n in sys.modules) or "-", flush=True)
+    print("state", *self.companion.connection_state(), flush=True)
+    if sys.argv[2] == "quit":
+        self.request_quit()
+    return code
+
+app.Gui._start = start_then_report
+sys.exit(app.run_gui(data_dir=sys.argv[1], backend_url=None))
+"""
+
+
+def _app_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ADIUVA_", "PYTEST"))}
+    env.update(QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path / "config"), PYTHONPATH=str(REPO),
+               PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring", **extra)
+    return env
+
+
+async def _report(proc: asyncio.subprocess.Process) -> dict[str, str]:
+    assert proc.stdout is not None
+    lines: dict[str, str] = {}
+    while len(lines) < 2:
+        line = (await asyncio.wait_for(proc.stdout.readline(), 60)).decode()
+        if not line:
+            _out, err = await proc.communicate()
+            raise AssertionError(f"the app ended early ({proc.returncode}):\n{err.decode()[-2000:]}")
+        key, _, value = line.strip().partition(" ")
+        lines[key] = value
+    return lines
+
+
+async def test_without_a_backend_url_the_app_starts_without_the_websocket_stack(tmp_path: Path):
+    """No URL configured: websockets, the protocol models and the client are not imported; the state says why."""
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", AFTER_START, str(tmp_path / "data"), "quit", cwd=REPO, env=_app_env(tmp_path),
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    report = await _report(proc)
+    _out, err = await asyncio.wait_for(proc.communicate(), 60)
+    assert proc.returncode == 0, err.decode()[-2000:]
+    assert report["loaded"] == "-"
+    assert report["state"] == "disabled no backend URL is configured"
+
+
+@pytest.mark.parametrize("where", ["environment", "stored setting"])
+async def test_with_a_backend_url_the_bridge_connects_at_start(tmp_path: Path, gateway, where: str):
+    """ADIUVA_BACKEND_URL or the stored setting: the client is created at start and says hello to the backend."""
+    data_dir = tmp_path / "data"
+    extra = {"ADIUVA_DEVICE_TOKEN": GATEWAY_TOKEN}
+    if where == "environment":
+        extra["ADIUVA_BACKEND_URL"] = gateway.url
+    else:
+        from desktop.cli import _save_setting
+
+        data_dir.mkdir()
+        await _save_setting(data_dir, "backend_url", gateway.url)
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", AFTER_START, str(data_dir), "stay", cwd=REPO, env=_app_env(tmp_path, **extra),
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    try:
+        report = await _report(proc)
+        assert set(report["loaded"].split(",")) == {"websockets", "bridge.client", "bridge.protocol",
+                                                    "bridge.dispatcher"}
+        await gateway.wait_online(timeout=30)
+    finally:
+        if proc.returncode is None:
+            proc.send_signal(signal.SIGTERM)
+        _out, err = await asyncio.wait_for(proc.communicate(), 60)
+    assert proc.returncode == 0, err.decode()[-2000:]
