@@ -33,7 +33,6 @@ from agents.events import EventHub
 from agents.paths import data_dir as resolve_data_dir
 from agents.remote import BackendEngine
 from agents.review import Review
-from agents.rules import RulesEngine
 from agents.runner import Runner
 from agents.scheduler import AgentSchedule, Scheduler
 from agents.store import DB_FILENAME, Store
@@ -94,10 +93,11 @@ class Companion:
         self.catalog = Catalog(store=self.store, events=self.events)
         self.review = Review(store=self.store, events=self.events)
         engines: dict[str, Any] = {
-            "rules": RulesEngine(),
+            "rules": _LazyEngine("rules", _import_rules_engine, lambda engine_class: engine_class()),
             "backend": BackendEngine(requester=lambda: self.client, link_remote_run=self._link_remote),
+            "llm": _LazyEngine("llm", _import_llm_engine, lambda engine_class: engine_class(store=self.store),
+                               in_thread=True),
         }
-        engines["llm"] = _LazyLlmEngine(self.store)
         engines.update(self._extra_engines)
         self.runner = Runner(store=self.store, catalog=self.catalog, events=self.events, engines=engines)
         interrupted = await self.runner.mark_interrupted()
@@ -310,27 +310,35 @@ class Companion:
                 self.client.reconnect()  # a fresh device_hello carries the new roots and agents
 
 
-class _LazyLlmEngine:
-    """The ``llm`` engine, imported on its first run: langchain-core costs ~1 s and ~40 MB at start-up.
+class _LazyEngine:
+    """An engine imported on its first run rather than at start-up.
 
-    The import runs in a worker thread so the loop (the GUI) does not stall.
+    ``rules`` (the extractors) is imported in place; ``llm`` (langchain-core, ~1 s and ~40 MB)
+    in a worker thread, so the loop (the GUI) does not stall.
     """
 
-    name = "llm"
-
-    def __init__(self, store: Store):
-        self._store = store
+    def __init__(self, name: str, load: Any, make: Any, *, in_thread: bool = False):
+        self.name = name
+        self._load = load
+        self._make = make
+        self._in_thread = in_thread
         self._engine: Any = None
 
     async def run(self, ctx: Any) -> None:
         if self._engine is None:
-            engine_class = await asyncio.to_thread(_import_llm_engine)
-            self._engine = engine_class(store=self._store)
+            engine_class = await asyncio.to_thread(self._load) if self._in_thread else self._load()
+            self._engine = self._make(engine_class)
         await self._engine.run(ctx)
 
 
+def _import_rules_engine() -> Any:
+    from agents.rules import RulesEngine  # plain import statements, so PyInstaller bundles them
+
+    return RulesEngine
+
+
 def _import_llm_engine() -> Any:
-    from agents.llm import LlmEngine  # a plain import statement, so PyInstaller bundles it
+    from agents.llm import LlmEngine
 
     return LlmEngine
 

@@ -63,7 +63,7 @@ started = app.Gui._start
 
 async def start_then_report(self):
     code = await started(self)
-    names = ("websockets", "bridge.client", "bridge.protocol", "bridge.dispatcher")
+    names = ("websockets", "bridge.client", "bridge.protocol", "bridge.dispatcher", "agents.rules", "croniter")
     print("loaded", ",".join(n for n in names if n in sys.modules) or "-", flush=True)
     print("state", *self.companion.connection_state(), flush=True)
     if sys.argv[2] == "quit":
@@ -96,7 +96,10 @@ async def _report(proc: asyncio.subprocess.Process) -> dict[str, str]:
 
 
 async def test_without_a_backend_url_the_app_starts_without_the_websocket_stack(tmp_path: Path):
-    """No URL configured: websockets, the protocol models and the client are not imported; the state says why."""
+    """No URL configured: websockets, the protocol models and the client are not imported; the state says why.
+
+    Nor are the rules engine (imported on the first run) and croniter (on the first schedule read).
+    """
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-c", AFTER_START, str(tmp_path / "data"), "quit", cwd=REPO, env=_app_env(tmp_path),
         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
