@@ -7,6 +7,7 @@ imports and keeps.
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import os
 import signal
 import subprocess
@@ -137,3 +138,60 @@ async def test_with_a_backend_url_the_bridge_connects_at_start(tmp_path: Path, g
             proc.send_signal(signal.SIGTERM)
         _out, err = await asyncio.wait_for(proc.communicate(), 60)
     assert proc.returncode == 0, err.decode()[-2000:]
+
+
+ICONS = REPO / "resources" / "icons"
+
+ICONS_WITHOUT_SVG_ENGINE = """
+import sys
+from pathlib import Path
+from PySide6.QtCore import QSize
+from PySide6.QtWidgets import QApplication
+from desktop.ui.widgets import icon
+app = QApplication([])
+for svg in sorted(Path(sys.argv[1]).glob("*.svg")):
+    made = icon(svg.stem)
+    sizes = sorted(s.width() for s in made.availableSizes())
+    small, large = made.pixmap(QSize(22, 22)), made.pixmap(QSize(88, 88))
+    print(svg.stem, sizes[0], sizes[-1], small.width(), large.width(), small.toImage().pixelColor(11, 11).alpha() > 0)
+maps = Path("/proc/self/maps").read_text()
+print("svg-engine", "libqsvgicon" in maps or "libQt6Svg" in maps)
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/self/maps")
+def test_icons_come_from_png_renderings_without_loading_the_svg_engine():
+    """Every icon has its PNG sizes and draws at tray and logo sizes; Qt's SVG icon engine stays unloaded."""
+    done = _python(ICONS_WITHOUT_SVG_ENGINE, str(ICONS))
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[-1] == "svg-engine False"
+    names = sorted(p.stem for p in ICONS.glob("*.svg"))
+    assert [line.split()[0] for line in lines[:-1]] == names
+    for line in lines[:-1]:
+        name, smallest, largest, small, large, opaque_middle = line.split()
+        assert largest == ("256" if name == "app" else "64"), line
+        assert (smallest, small, large, opaque_middle) == ("16", "22", str(min(88, int(largest))), "True"), line
+
+
+def test_the_png_renderings_match_their_svgs(qapp):
+    """resources/icons/png is what scripts/render_icons.py makes of the SVGs now (re-run it after editing one)."""
+    from PySide6.QtGui import QImage
+
+    spec = importlib.util.spec_from_file_location("render_icons", REPO / "scripts" / "render_icons.py")
+    assert spec is not None and spec.loader is not None
+    render_icons = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(render_icons)
+    expected = {f"{svg.stem}-{size}.png" for svg in ICONS.glob("*.svg") for size in render_icons.sizes(svg.stem)}
+    assert {p.name for p in (ICONS / "png").glob("*.png")} == expected
+    for svg in sorted(ICONS.glob("*.svg")):
+        for size in render_icons.sizes(svg.stem):
+            want = render_icons.render(svg, size)
+            have = QImage(str(ICONS / "png" / f"{svg.stem}-{size}.png")).convertToFormat(want.format())
+            assert have.size() == want.size(), (svg.name, size)
+            off = sum(
+                1 for y in range(size) for x in range(size)
+                if max(abs(a - b) for a, b in zip(have.pixelColor(x, y).getRgb(), want.pixelColor(x, y).getRgb(),
+                                                  strict=True)) > 24
+            )
+            assert off <= size * size // 100, f"{svg.stem}-{size}.png is stale: run scripts/render_icons.py"
