@@ -69,8 +69,6 @@ from functools import lru_cache
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from croniter import CroniterError, croniter
-
 from agents.errors import ConfigError
 
 log = logging.getLogger(__name__)
@@ -142,6 +140,8 @@ def next_fire_after(expr: str, after: datetime, tz: tzinfo) -> datetime:
     the rules in the module docstring. A naive ``after`` is taken as UTC.
     Raises ``ConfigError`` for an invalid expression.
     """
+    from croniter import croniter  # imported on first use: the app without schedules never loads it
+
     normalised, follows_clock = _parse(expr)
     after = _utc(after)
     stable_start = _offset_stable(tz, after - _MARGIN, after + _MARGIN)
@@ -280,6 +280,8 @@ def _parse(expr: str) -> tuple[str, bool]:
 @lru_cache(maxsize=256)
 def _parse_text(expr: str) -> tuple[str, bool]:
     # cached: the loop asks for every agent on every wake
+    from croniter import CroniterError, croniter
+
     fields = expr.split()
     if not fields:
         raise ConfigError(FIELD, "the schedule is empty; use five fields like '0 9 * * 1-5' (09:00 on weekdays)")
@@ -315,6 +317,8 @@ def _field_problem(fields: list[str]) -> str | None:
     """Name the first field croniter rejects on its own, for a clearer message."""
     if len(fields) != 5:
         return None
+    from croniter import croniter
+
     for index, (label, allowed) in enumerate(_FIELDS):
         probe = ["*"] * 5
         probe[index] = fields[index]

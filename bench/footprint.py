@@ -1,14 +1,15 @@
 """The app's footprint: time until the window is shown and idle RSS, beside a bare PySide6 window.
 
-    python bench/footprint.py [--runs 3] [--idle 3] [--no-write]
+    python bench/footprint.py [--runs 3] [--idle 3] [--no-write] [--backend-url URL]
 
 Both are started the same way in the same run, offscreen (``QT_QPA_PLATFORM=offscreen``),
 with the same interpreter:
 
 * ours: ``python -m desktop.cli --data-dir <temp>`` (the real entry point: the
-  companion with its store, scheduler, bridge client and control socket, the
-  main window and the tray) with ``ADIUVA_BENCH_MARKER`` set, so the app prints
-  the marker once its window is shown (``desktop.ui.app``);
+  companion with its store, scheduler and control socket, the main window on
+  its welcome page and the tray; no backend URL is set, so no bridge client)
+  with ``ADIUVA_BENCH_MARKER`` set, so the app prints the marker once its
+  window is shown (``desktop.ui.app``);
 * bare: a QApplication with one empty 1000x680 QMainWindow that prints the
   marker on the first turn of its event loop after ``show()``.
 
@@ -17,8 +18,15 @@ window with a "Starting…" page first, then imports and starts the core); "view
 filled" = to ours' ``<marker> ready`` line (the bare window's start). RSS = ``VmRSS``
 from ``/proc/<pid>/status`` after ``--idle`` seconds of idling after the marker.
 The median of ``--runs`` alternating runs is reported. Goal: RSS ≤ bare + 40 MB,
-start ≤ bare + 0.5 s. The figures are written to ``docs/PERFORMANCE.md`` under
-"Footprint" (only that section is replaced). Linux only (``/proc``).
+start ≤ bare + 0.5 s (both for the default configuration above: no backend URL).
+
+``--backend-url URL`` also measures ours started with ``ADIUVA_BACKEND_URL=URL``
+(and a device token), in the same alternation, as one more row for information:
+the bridge client and websockets are loaded and it dials at start. No server
+is needed (e.g. ``ws://127.0.0.1:9/device``: refused, it redials with backoff).
+
+The figures are written to ``docs/PERFORMANCE.md`` under "Footprint" (only
+that section is replaced). Linux only (``/proc``).
 """
 
 from __future__ import annotations
@@ -112,13 +120,15 @@ def measure(argv: list[str], env: dict[str, str], idle: float, timeout: float = 
     return shown, done, rss
 
 
-def run(runs: int, idle: float) -> dict[str, dict[str, float]]:
+def run(runs: int, idle: float, backend_url: str | None = None) -> dict[str, dict[str, float]]:
     figures: dict[str, dict[str, list[float]]] = {
         k: {"ours": [], "bare": []} for k in ("start", "ready", "rss")
     }
+    figures["rss"]["ours_url"] = []
     # one unmeasured start of each warms the page cache for both alike
     with tempfile.TemporaryDirectory(prefix="adiuva-footprint-") as tmp:
         env = _env(Path(tmp))
+        url_env = {**env, "ADIUVA_BACKEND_URL": backend_url or "", "ADIUVA_DEVICE_TOKEN": "footprint-bench-token"}
         ours = [sys.executable, "-m", "desktop.cli", "--data-dir"]
         measure([sys.executable, "-c", BARE], env, 0.0)
         measure([*ours, str(Path(tmp) / "warm")], env, 0.0, ready=True)
@@ -129,10 +139,14 @@ def run(runs: int, idle: float) -> dict[str, dict[str, float]]:
                 figures["start"][who].append(shown)
                 figures["ready"][who].append(done)
                 figures["rss"][who].append(rss)
-    return {k: {who: statistics.median(v) for who, v in d.items()} for k, d in figures.items()}
+            if backend_url:
+                _shown, _done, rss = measure([*ours, str(Path(tmp) / f"url{i}")], url_env, idle, ready=True)
+                figures["rss"]["ours_url"].append(rss)
+    return {k: {who: statistics.median(v) for who, v in d.items() if v} for k, d in figures.items()}
 
 
-def report(result: dict[str, dict[str, float]], runs: int, idle: float) -> tuple[str, bool]:
+def report(result: dict[str, dict[str, float]], runs: int, idle: float,
+           backend_url: str | None = None) -> tuple[str, bool]:
     start, ready, rss = result["start"], result["ready"], result["rss"]
     d_start, d_ready, d_rss = start["ours"] - start["bare"], ready["ours"] - ready["bare"], rss["ours"] - rss["bare"]
     ok_start, ok_rss = d_start <= START_GOAL_S, d_rss <= RSS_GOAL_MB
@@ -145,11 +159,16 @@ def report(result: dict[str, dict[str, float]], runs: int, idle: float) -> tuple
         (f"RSS after {idle:g} s idle", f"{rss['ours']:.1f} MB", f"{rss['bare']:.1f} MB", f"{d_rss:+.1f} MB",
          f"≤ bare + {RSS_GOAL_MB:g} MB", "yes" if ok_rss else "NO"),
     ]
+    if "ours_url" in rss:
+        rows.append(("… with a backend URL set", f"{rss['ours_url']:.1f} MB", f"{rss['bare']:.1f} MB",
+                     f"{rss['ours_url'] - rss['bare']:+.1f} MB", "(for information)", ""))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
     env = (f"median of {runs} alternating runs, offscreen, Python {platform.python_version()}, "
            f"PySide6 {_pyside_version()}, {platform.system()} {platform.machine()}")
+    if "ours_url" in rss:
+        env += f"\nbackend URL row: ADIUVA_BACKEND_URL={backend_url} and a device token (the client dials at start)"
     return "\n".join([*lines, "", env]), ok_start and ok_rss
 
 
@@ -167,22 +186,32 @@ def write_section(text: str, path: Path) -> None:
     section = (
         "## Footprint\n\n"
         "`bench/footprint.py`: the app (`adiuva-companion` with a fresh data dir: companion, scheduler, "
-        "bridge client, control socket, main window, tray) against a bare PySide6 window, both offscreen, "
-        "same interpreter, same run. Start = spawn until the window is shown (the app prints "
-        "`ADIUVA_BENCH_MARKER` then, see `desktop/ui/app.py`; it shows a \"Starting…\" page before importing "
-        "the core); views filled = until the core has started and the tabs are built; RSS = `VmRSS` after "
-        "idling. "
+        "control socket, main window on its welcome page, tray; no backend URL, so no bridge client) against "
+        "a bare PySide6 window, both offscreen, same interpreter, same run. Start = spawn until the window is "
+        "shown (the app prints `ADIUVA_BENCH_MARKER` then, see `desktop/ui/app.py`; it shows a \"Starting…\" "
+        "page before importing the core); views filled = until the core has started and the window is filled; "
+        "RSS = `VmRSS` after idling. `--backend-url` adds the app started with `ADIUVA_BACKEND_URL` set, for "
+        "information. "
         f"Recorded {time.strftime('%Y-%m-%d')}.\n\n"
         "```\n" + text + "\n```\n\n"
-        "Where the RSS goes (measured when this section was written, 2026-11): the QApplication alone is "
-        "the bare window's figure; importing the core (`desktop.companion` and what it imports) adds about "
-        "33 MB: asyncio with ssl ≈ 8, pydantic and the models built at import (tool arguments, "
-        "`AgentConfig`, protocol frames) ≈ 13, websockets ≈ 2.4, croniter ≈ 1.9, the rules engine ≈ 1.6, "
-        "sqlite ≈ 1.3, keyring ≈ 1.2; building and showing the window with its five tabs adds about 17 MB "
-        "(3.4 of it the SVG icon engine). langchain-core is no longer imported at start-up (it was ≈ 40 MB "
-        "and ≈ 1 s: 147.8 MB and +1.56 s before). Meeting the RSS goal needs the core's import graph "
-        "trimmed (e.g. the bridge and the rules engine imported on first use), not the UI's. The bench "
-        "uses the null keyring; a desktop Secret Service backend adds ≈ 6.6 MB once the token is read.\n"
+        "Where the RSS goes (measured 2026-11-22, importing the app's modules in its order after a "
+        "QApplication, and against the running app): asyncio with ssl (asyncio imports it, hence libcrypto) "
+        "and qasync ≈ 6.5 MB; sqlite3, aiosqlite and the store ≈ 2.5; pydantic with its first model ≈ 9.6, "
+        "then `AgentConfig`, `SecretStr` and the tool argument models ≈ 1.3; the scheduler and events ≈ 1.4; "
+        "the Qt classes and UI modules ≈ 5; the window with its welcome page, menus, status bar and tray, the "
+        "open store and the started companion ≈ 9 more than the bare window's own. pydantic is the largest "
+        "item left: the runner, the tool catalogue and the review queue import it at start-up. "
+        "Taken out for issue 5 (this bench, 5 runs each, same day: 103.2 MB, +55.0 over the bare window, "
+        "before; 84.1 MB, +36.0, after; the items below were measured one change at a time on the app "
+        "alone): PySide6's import hook kept the source of every module imported after it in `linecache` "
+        "(≈ 13.7 MB, `desktop/ui/memory.py`); the bridge client with websockets and the protocol models is "
+        "created only when a backend URL is configured (≈ 1.8; with one set the app is ≈ 2 MB larger, the "
+        "row above when measured); the rules engine and croniter load on first use (≈ 1.3); each tab's view "
+        "is built on its first show (≈ 4.2; the welcome page builds none); the icons are PNG renderings of "
+        "the SVGs, so Qt's SVG icon engine is not loaded (≈ 1.4). "
+        "`gc.collect()` with `malloc_trim(0)` after start-up freed nothing measurable and is not done. "
+        "langchain-core (≈ 40 MB and ≈ 1 s) and keyring are not imported at start-up; the bench uses the null "
+        "keyring, and a desktop Secret Service backend adds ≈ 6.6 MB once the token is read.\n"
     )
     old = path.read_text(encoding="utf-8") if path.exists() else "# Performance\n"
     pattern = re.compile(r"^## Footprint\n.*?(?=^## |\Z)", re.MULTILINE | re.DOTALL)
@@ -199,12 +228,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--idle", type=float, default=3.0, help="seconds to idle before reading RSS")
     parser.add_argument("--no-write", action="store_true", help="do not update docs/PERFORMANCE.md")
+    parser.add_argument("--backend-url", help="also measure ours with ADIUVA_BACKEND_URL set to this (one more row)")
     args = parser.parse_args(argv)
     if not sys.platform.startswith("linux"):
         print("bench/footprint.py reads /proc: Linux only", file=sys.stderr)
         return 2
-    result = run(args.runs, args.idle)
-    text, ok = report(result, args.runs, args.idle)
+    result = run(args.runs, args.idle, args.backend_url)
+    text, ok = report(result, args.runs, args.idle, args.backend_url)
     print(text)
     if not args.no_write:
         write_section(text, REPO / "docs" / "PERFORMANCE.md")

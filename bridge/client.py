@@ -29,65 +29,28 @@ from __future__ import annotations
 
 import asyncio
 import collections
-import ipaddress
 import logging
 import random
 import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any
-from urllib.parse import urlsplit
 
 from pydantic import SecretStr
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus, InvalidURI
 
-from agents.errors import ConfigError, ErrorType, ToolError
+from agents.errors import ErrorType, ToolError
 from agents.events import EventHub
 from bridge import protocol
 from bridge.dispatcher import Call, Dispatcher
+from bridge.endpoint import NO_URL, State, validate_backend_url
 
 log = logging.getLogger(__name__)
 
 RUN_REQUEST_TIMEOUT = 30.0
 OUTBOX_LIMIT = 10_000
-
-
-class State(StrEnum):
-    DISABLED = "disabled"          # no backend URL or no token: nothing to dial
-    CONNECTING = "connecting"
-    CONNECTED = "connected"
-    OFFLINE = "offline"            # between attempts
-    UNAUTHORIZED = "unauthorized"  # the token was rejected: sign in again
-    CLOSED_BY_SERVER = "closed_by_server"  # a 4xxx close: the backend does not want this device now
-    STOPPED = "stopped"
-
-
-def validate_backend_url(url: str) -> str:
-    """``wss://`` for any host; ``ws://`` only for loopback. Raises ``ConfigError('backend_url', ...)``."""
-    url = (url or "").strip()
-    parts = urlsplit(url)
-    if parts.scheme not in ("ws", "wss") or not parts.hostname:
-        raise ConfigError("backend_url", f"{url!r} is not a ws:// or wss:// URL with a host")
-    if parts.scheme == "ws" and not _is_loopback(parts.hostname):
-        raise ConfigError(
-            "backend_url",
-            f"{parts.hostname} is not a loopback host, so the connection must use wss:// (TLS), not ws://",
-        )
-    if parts.username or parts.password or parts.query:
-        raise ConfigError("backend_url", "the URL must not carry credentials or a query string")
-    return url
-
-
-def _is_loopback(host: str) -> bool:
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 class Backoff:
@@ -179,7 +142,7 @@ class DeviceClient:
         try:
             while not self._stopping.is_set():
                 if not self.url:
-                    self._set_state(State.DISABLED, "no backend URL is configured")
+                    self._set_state(State.DISABLED, NO_URL)
                     await self._wait_for_redial(None)
                     continue
                 token = self._safe_token()

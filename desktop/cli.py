@@ -242,7 +242,7 @@ async def _print_first_steps(companion: Any) -> None:
 # ── login / logout ────────────────────────────────────────────────────────
 def _login(args: argparse.Namespace, directory: Path) -> int:
     from bridge import credentials
-    from bridge.client import validate_backend_url
+    from bridge.endpoint import validate_backend_url
 
     url = args.backend_url
     if url:

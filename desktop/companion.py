@@ -6,6 +6,13 @@ stops them in reverse (scheduler, then the bridge drains, then the store
 closes). The GUI and ``--headless`` both run exactly this; the GUI adds
 windows that listen to ``companion.events``.
 
+The bridge client (websockets, the protocol models, the dispatcher) is
+created when there is a backend to dial: at start when a URL is configured
+(the stored setting or ``ADIUVA_BACKEND_URL``), else on the first
+``reconnect(url=...)`` with one (the Connection view's Save, Test
+connection). Until then ``client`` is None and the connection state is
+``disabled`` ("no backend URL is configured"), as the client would say.
+
 Everything runs on one asyncio loop (qasync's in the GUI).
 """
 
@@ -17,7 +24,7 @@ import os
 import platform
 import socket
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from agents import __version__, config
 from agents.config import AgentConfig
@@ -26,14 +33,16 @@ from agents.events import EventHub
 from agents.paths import data_dir as resolve_data_dir
 from agents.remote import BackendEngine
 from agents.review import Review
-from agents.rules import RulesEngine
 from agents.runner import Runner
 from agents.scheduler import AgentSchedule, Scheduler
 from agents.store import DB_FILENAME, Store
 from agents.tools.catalog import Catalog
 from bridge import credentials
-from bridge.client import DeviceClient, State, validate_backend_url
-from bridge.dispatcher import Dispatcher
+from bridge.endpoint import NO_URL, State, validate_backend_url
+
+if TYPE_CHECKING:
+    from bridge.client import DeviceClient
+    from bridge.dispatcher import Dispatcher
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +81,7 @@ class Companion:
         self.client: DeviceClient | None = None
         self.control: Any = None
         self.device_id = ""
+        self._bridge_paused = False
         self._tasks: set[asyncio.Task[Any]] = set()
         self._stopped = asyncio.Event()
         self.started = False
@@ -83,10 +93,11 @@ class Companion:
         self.catalog = Catalog(store=self.store, events=self.events)
         self.review = Review(store=self.store, events=self.events)
         engines: dict[str, Any] = {
-            "rules": RulesEngine(),
+            "rules": _LazyEngine("rules", _import_rules_engine, lambda engine_class: engine_class()),
             "backend": BackendEngine(requester=lambda: self.client, link_remote_run=self._link_remote),
+            "llm": _LazyEngine("llm", _import_llm_engine, lambda engine_class: engine_class(store=self.store),
+                               in_thread=True),
         }
-        engines["llm"] = _LazyLlmEngine(self.store)
         engines.update(self._extra_engines)
         self.runner = Runner(store=self.store, catalog=self.catalog, events=self.events, engines=engines)
         interrupted = await self.runner.mark_interrupted()
@@ -94,15 +105,10 @@ class Companion:
             log.warning("companion.runs.interrupted count=%d", interrupted)
         if self._backend_url_arg:
             await self.set_backend_url(self._backend_url_arg, reconnect=False)
-        self.client = DeviceClient(
-            url=await self.backend_url(),
-            token=self._token_provider,
-            dispatcher_factory=self._make_dispatcher,
-            hello=self.hello,
-            events=self.events,
-        )
-        self.client.dispatcher.set_paused(bool(await self.store.get_setting("bridge_paused", False)))
-        self._spawn(self.client.run(), "bridge-client")
+        self._bridge_paused = bool(await self.store.get_setting("bridge_paused", False))
+        url = await self.backend_url()
+        if url:
+            self._start_client(url)
         if self._want_scheduler and not await self.store.get_setting("schedule_paused", False):
             self._start_scheduler()
         if self._want_control:
@@ -161,8 +167,18 @@ class Companion:
             await self.store.set_setting("backend_url", url)
         else:
             await self.store.delete_setting("backend_url")
-        if reconnect and self.client is not None:
-            self.client.reconnect(url=url or "")
+        if reconnect:
+            self.reconnect(url=url or "")
+
+    def reconnect(self, *, url: str | None = None) -> None:
+        """Dial the backend again now (after sign-in, sign-out or a URL change; ``url=""`` forgets the URL).
+
+        Creates the bridge client if there is none yet and ``url`` names a backend.
+        """
+        if self.client is not None:
+            self.client.reconnect(url=url)
+        elif url and self.started:
+            self._start_client(url)
 
     async def device_name(self) -> str:
         return await self.store.get_setting("device_name") or socket.gethostname()
@@ -190,16 +206,34 @@ class Companion:
 
     async def set_bridge_paused(self, paused: bool) -> None:
         await self.store.set_setting("bridge_paused", paused)
+        self._bridge_paused = paused
         if self.client is not None:
             self.client.dispatcher.set_paused(paused)
 
     def connection_state(self) -> tuple[str, str | None]:
         if self.client is None:
-            return State.OFFLINE.value, None
+            return (State.DISABLED.value, NO_URL) if self.started else (State.OFFLINE.value, None)
         return self.client.state.value, self.client.last_error
 
     # ── the bridge ─────────────────────────────────────────────────────────
+    def _start_client(self, url: str) -> DeviceClient:
+        """Create the bridge client and start its connect loop (imports websockets and the protocol)."""
+        from bridge.client import DeviceClient
+
+        self.client = DeviceClient(
+            url=url,
+            token=self._token_provider,
+            dispatcher_factory=self._make_dispatcher,
+            hello=self.hello,
+            events=self.events,
+        )
+        self.client.dispatcher.set_paused(self._bridge_paused)
+        self._spawn(self.client.run(), "bridge-client")
+        return self.client
+
     def _make_dispatcher(self, send: Any) -> Dispatcher:
+        from bridge.dispatcher import Dispatcher
+
         return Dispatcher(
             store=self.store, catalog=self.catalog, send=send, events=self.events,
             max_concurrency=self.max_concurrency, deadline=self.deadline,
@@ -276,27 +310,35 @@ class Companion:
                 self.client.reconnect()  # a fresh device_hello carries the new roots and agents
 
 
-class _LazyLlmEngine:
-    """The ``llm`` engine, imported on its first run: langchain-core costs ~1 s and ~40 MB at start-up.
+class _LazyEngine:
+    """An engine imported on its first run rather than at start-up.
 
-    The import runs in a worker thread so the loop (the GUI) does not stall.
+    ``rules`` (the extractors) is imported in place; ``llm`` (langchain-core, ~1 s and ~40 MB)
+    in a worker thread, so the loop (the GUI) does not stall.
     """
 
-    name = "llm"
-
-    def __init__(self, store: Store):
-        self._store = store
+    def __init__(self, name: str, load: Any, make: Any, *, in_thread: bool = False):
+        self.name = name
+        self._load = load
+        self._make = make
+        self._in_thread = in_thread
         self._engine: Any = None
 
     async def run(self, ctx: Any) -> None:
         if self._engine is None:
-            engine_class = await asyncio.to_thread(_import_llm_engine)
-            self._engine = engine_class(store=self._store)
+            engine_class = await asyncio.to_thread(self._load) if self._in_thread else self._load()
+            self._engine = self._make(engine_class)
         await self._engine.run(ctx)
 
 
+def _import_rules_engine() -> Any:
+    from agents.rules import RulesEngine  # plain import statements, so PyInstaller bundles them
+
+    return RulesEngine
+
+
 def _import_llm_engine() -> Any:
-    from agents.llm import LlmEngine  # a plain import statement, so PyInstaller bundles it
+    from agents.llm import LlmEngine
 
     return LlmEngine
 

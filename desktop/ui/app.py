@@ -137,6 +137,11 @@ def run_gui(*, data_dir: str | os.PathLike[str], backend_url: str | None = None)
         print(f"The window cannot open: {problem}. Starting the headless service instead.", file=sys.stderr)
         return _headless(data_dir, backend_url)
     try:
+        import PySide6.QtCore  # noqa: F401 - first: shiboken installs its import hook here
+
+        from desktop.ui import memory
+
+        memory.stop_source_caching()  # before the imports below (~10 MB, see desktop.ui.memory)
         import qasync
         from PySide6.QtWidgets import QApplication
 

@@ -3,8 +3,14 @@
 It can exist before the core does: ``MainWindow(on_quit=...)`` is a shell
 with a "Starting…" page (this module imports no core module at the top, so
 the app shows it fast), and ``attach(companion=, signals=, status=)`` builds
-the views once the companion has started. Passing the three to the
-constructor attaches at once.
+the welcome page and the tab bar once the companion has started. Passing the
+three to the constructor attaches at once.
+
+Each tab's view (and its module) is built the first time its page is shown,
+or when it is asked for (``window.runs_view``): a start on the welcome page,
+or in the tray, builds none of them, and one with agents builds only the tab
+in front. The tab titles, the review badge and the status bar come from
+``AppStatus``, not from the views, so they are right from the start.
 
 Closing it hides it to the tray when a tray exists; without one, closing
 asks the app to quit (``on_quit``), which stops the companion first and then
@@ -14,11 +20,11 @@ closes the window for good (``allow_close``). GUI thread only.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QTabWidget, QWidget
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
+from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
 
 from agents import __version__
 from desktop.ui import operations
@@ -45,6 +51,31 @@ TAB_TITLES = {
 }
 
 
+class TabPage(QWidget):
+    """A tab's page: its view is built by ``build()`` when the page is first shown or asked for."""
+
+    def __init__(self, build: Callable[[], QWidget], parent: QWidget | None = None):
+        super().__init__(parent)
+        self._build = build
+        self.view: QWidget | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+
+    def ensure_view(self) -> QWidget:
+        if self.view is None:
+            self.view = self._build()
+            layout = self.layout()
+            assert layout is not None
+            layout.addWidget(self.view)
+            if self.isVisible():
+                self.view.show()  # added while the page shows: show it now, not on the next event loop turn
+        return self.view
+
+    def showEvent(self, event: QShowEvent) -> None:
+        self.ensure_view()
+        super().showEvent(event)
+
+
 class MainWindow(QMainWindow):
     """Welcome page until the first agent exists, then the five tabs."""
 
@@ -54,6 +85,8 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.companion: Companion | None = None
         self.status: AppStatus | None = None
+        self.signals: CoreSignals | None = None
+        self.pages: dict[str, TabPage] = {}
         self.on_quit = on_quit
         self.hide_on_close = hide_on_close
         self.allow_close = False
@@ -79,34 +112,23 @@ class MainWindow(QMainWindow):
             self.attach(companion=companion, signals=signals, status=status)
 
     def attach(self, *, companion: Companion, signals: CoreSignals, status: AppStatus) -> None:
-        """Build the welcome page and the tabs over a started companion."""
-        from desktop.ui.views.agents import AgentsView
-        from desktop.ui.views.connection import ConnectionView
-        from desktop.ui.views.review import ReviewView
-        from desktop.ui.views.runs import RunsView
+        """Build the welcome page and the tab bar over a started companion (the views: on first show)."""
         from desktop.ui.views.welcome import WelcomeView
-        from desktop.ui.views.workspace import WorkspaceView
 
         self.companion = companion
         self.status = status
+        self.signals = signals
         self.welcome: WelcomeView = WelcomeView(companion=companion)
         self.welcome.agent_started.connect(self._first_agent_started)
-        self.agents_view: AgentsView = AgentsView(companion=companion, signals=signals, status=status)
-        self.runs_view: RunsView = RunsView(companion=companion, signals=signals)
-        self.review_view: ReviewView = ReviewView(companion=companion, signals=signals)
-        self.workspace_view: WorkspaceView = WorkspaceView(companion=companion, signals=signals)
-        self.connection_view: ConnectionView = ConnectionView(companion=companion, signals=signals, status=status)
-        self.views: dict[str, QWidget] = {
-            "agents": self.agents_view, "runs": self.runs_view, "review": self.review_view,
-            "workspace": self.workspace_view, "connection": self.connection_view,
-        }
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
-        for name, view in self.views.items():
-            self.tabs.addTab(view, TAB_TITLES[name])
+        for name, title in TAB_TITLES.items():
+            self.pages[name] = TabPage(lambda name=name: self._build_view(name))
+            self.tabs.addTab(self.pages[name], title)
         self.stack.addWidget(self.tabs)
         self.stack.addWidget(self.welcome)
-        self.stack.setCurrentWidget(self.tabs)
+        # straight to the page the status asks for: showing the tabs even for a moment builds the front view
+        self.stack.setCurrentWidget(self.welcome if status.loaded and not status.agents else self.tabs)
         status.changed.connect(self._status_changed)
         self._status_changed()
 
@@ -130,26 +152,78 @@ class MainWindow(QMainWindow):
         help_menu.addAction(about)
 
     # ── pages and tabs ────────────────────────────────────────────────────
+    def _build_view(self, name: str) -> QWidget:
+        companion, signals, status = self.companion, self.signals, self.status
+        assert companion is not None and signals is not None and status is not None
+        if name == "agents":
+            from desktop.ui.views.agents import AgentsView
+
+            return AgentsView(companion=companion, signals=signals, status=status)
+        if name == "runs":
+            from desktop.ui.views.runs import RunsView
+
+            return RunsView(companion=companion, signals=signals)
+        if name == "review":
+            from desktop.ui.views.review import ReviewView
+
+            return ReviewView(companion=companion, signals=signals)
+        if name == "workspace":
+            from desktop.ui.views.workspace import WorkspaceView
+
+            return WorkspaceView(companion=companion, signals=signals)
+        from desktop.ui.views.connection import ConnectionView
+
+        return ConnectionView(companion=companion, signals=signals, status=status)
+
+    def view(self, name: str) -> Any:
+        """The view of tab ``name``, built now if it has not been shown yet."""
+        return self.pages[name].ensure_view()
+
+    @property
+    def views(self) -> dict[str, QWidget]:
+        """The views built so far, by tab name."""
+        return {name: page.view for name, page in self.pages.items() if page.view is not None}
+
+    @property
+    def agents_view(self) -> AgentsView:
+        return cast("AgentsView", self.view("agents"))
+
+    @property
+    def runs_view(self) -> RunsView:
+        return cast("RunsView", self.view("runs"))
+
+    @property
+    def review_view(self) -> ReviewView:
+        return cast("ReviewView", self.view("review"))
+
+    @property
+    def workspace_view(self) -> WorkspaceView:
+        return cast("WorkspaceView", self.view("workspace"))
+
+    @property
+    def connection_view(self) -> ConnectionView:
+        return cast("ConnectionView", self.view("connection"))
+
     def show_tab(self, name: str) -> None:
         self.stack.setCurrentWidget(self.tabs)
-        self.tabs.setCurrentWidget(self.views[name])
+        self.tabs.setCurrentWidget(self.pages[name])
 
     def current_page(self) -> str:
         if self.status is None:
             return "starting"
         if self.stack.currentWidget() is self.welcome:
             return "welcome"
-        return list(self.views)[self.tabs.currentIndex()]
+        return list(self.pages)[self.tabs.currentIndex()]
 
     def _first_agent_started(self, _agent_id: str) -> None:
         self.show_tab("runs")
 
     def _review_badge(self, count: int) -> None:
-        index = self.tabs.indexOf(self.review_view)
+        index = self.tabs.indexOf(self.pages["review"])
         self.tabs.setTabText(index, f"Review ({count})" if count else "Review")
 
     def review_tab_text(self) -> str:
-        return self.tabs.tabText(self.tabs.indexOf(self.review_view))
+        return self.tabs.tabText(self.tabs.indexOf(self.pages["review"]))
 
     def _status_changed(self) -> None:
         s = self.status

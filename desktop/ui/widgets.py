@@ -40,8 +40,18 @@ STATUS_COLORS = {
 
 @cache
 def icon(name: str) -> QIcon:
-    """An icon from ``resources/icons`` (``app``, ``tray-running``, ...)."""
-    return QIcon(str(resource_path("icons", f"{name}.svg")))
+    """An icon from ``resources/icons`` (``app``, ``tray-running``, ...).
+
+    Built from its PNG renderings, ``icons/png/<name>-<size>.png`` (made from the SVG by
+    ``scripts/render_icons.py``; Qt picks and scales the nearest size), so Qt's SVG icon engine is
+    not loaded (~1.5 MB resident); the SVG itself when there are none.
+    """
+    result = QIcon()
+    for path in resource_path("icons", "png").glob(f"{name}-*.png"):
+        size = path.stem[len(name) + 1:]
+        if size.isdigit():
+            result.addFile(str(path), QSize(int(size), int(size)))
+    return result if not result.isNull() else QIcon(str(resource_path("icons", f"{name}.svg")))
 
 
 class ErrorLabel(QLabel):

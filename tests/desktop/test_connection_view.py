@@ -13,6 +13,7 @@ from desktop.companion import Companion
 from desktop.ui import autostart
 from desktop.ui.signals import CoreSignals
 from desktop.ui.status import AppStatus
+from desktop.ui.views import connection as connection_view
 from desktop.ui.views.connection import LLM_KEY_ACCOUNT, LLM_KEY_SERVICE, ConnectionView
 from tests.conftest import GATEWAY_TOKEN as TOKEN
 from tests.desktop.conftest import settle, until
@@ -60,6 +61,18 @@ async def test_the_view_shows_offline_then_connected_against_the_real_gateway(qt
     await gateway.stop()
     await until(lambda: view.state_label.text() != "Connected", timeout=15, what="the drop to be shown")
     signals.close()
+
+
+async def test_test_connection_dials_a_url_stored_before_the_bridge_client_existed(device, gateway):
+    """The client is created on first need: a URL stored without a dial (e.g. by `login --backend-url`
+    while the app runs) is dialled by Test connection."""
+    assert device.client is None and device.connection_state() == ("disabled", "no backend URL is configured")
+    await device.set_backend_url(gateway.url, reconnect=False)
+    assert device.client is None
+    ok, text = await connection_view.test_connection(device, timeout=15)
+    assert (ok, text) == (True, f"Connected to {gateway.url}.")
+    assert device.client is not None and device.connection_state() == ("connected", None)
+    await gateway.wait_online(timeout=5)
 
 
 async def test_sign_in_stores_the_token_and_a_missing_keyring_is_said_plainly(qtbot, companion, ui, memory_keyring,

@@ -51,6 +51,29 @@ async def test_the_shell_window_shows_before_the_core_and_fills_on_attach(qtbot,
     assert window.current_page() == "welcome"  # no agents yet
 
 
+async def test_a_tab_view_is_built_when_its_page_is_first_shown(qtbot, companion, ui, tmp_path: Path):
+    """The welcome page builds no tab view; with agents only the tab in front is built, the others when
+    first shown; the review badge is right before the Review view exists."""
+    signals, status = ui
+    window = MainWindow(companion=companion, signals=signals, status=status)
+    qtbot.addWidget(window)
+    window.show()
+    await settle()
+    assert window.current_page() == "welcome" and window.views == {}
+
+    await companion.catalog.invoke("create_note", {"is_ai_suggested": True, "title": "Kickoff", "content": "Agreed."})
+    await companion.save_agent({"name": "Client work", "directory_paths": [str(tmp_path)]})
+    await until(lambda: window.current_page() == "agents" and status.pending == 1, what="the tabs and the count")
+    await settle()
+    assert list(window.views) == ["agents"]
+    assert window.review_tab_text() == "Review (1)"
+
+    window.show_tab("review")
+    await settle()
+    assert list(window.views) == ["agents", "review"] and window.views["review"].isVisible()
+    assert window.review_view.tree.topLevelItemCount() == 1  # filled on its first show
+
+
 async def test_the_exception_hook_logs_and_shows_a_box_instead_of_dying(qapp, tmp_path: Path, caplog):
     """An unhandled exception becomes a log line and one readable message box; the app goes on."""
     gui = app_module.Gui(app=qapp, data_dir=tmp_path, backend_url=None)

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from agents.errors import ConfigError
 from bridge import credentials
-from bridge.client import State, validate_backend_url
+from bridge.endpoint import State, validate_backend_url
 from desktop.ui import autostart, operations
 from desktop.ui.signals import CoreSignals
 from desktop.ui.status import CONNECTION_TEXT, AppStatus
@@ -50,8 +50,7 @@ async def test_connection(companion: Companion, timeout: float = 10.0) -> tuple[
     at all (no URL, not signed in) its reason is returned at once.
     """
     url = await companion.backend_url()
-    client = companion.client
-    if not url or client is None:
+    if not url:
         return False, "No backend URL is set."
     loop = asyncio.get_running_loop()
     outcome: asyncio.Future[tuple[str, str | None]] = loop.create_future()
@@ -69,7 +68,12 @@ async def test_connection(companion: Companion, timeout: float = 10.0) -> tuple[
 
     unsubscribe = companion.events.subscribe(listen)
     try:
-        client.reconnect()
+        if companion.client is None:
+            companion.reconnect(url=url)  # the first dial: the bridge client is created now
+        else:
+            companion.client.reconnect()
+        client = companion.client
+        assert client is not None
         end = loop.time() + timeout
         while not outcome.done():
             remaining = end - loop.time()
@@ -312,9 +316,7 @@ class ConnectionView(QWidget):
                 await store.set_setting("device_name", name)
             else:
                 await store.delete_setting("device_name")
-            await self.companion.set_backend_url(url, reconnect=False)
-            if self.companion.client is not None:
-                self.companion.client.reconnect(url=url or "")
+            await self.companion.set_backend_url(url)  # dials again (creating the bridge client if needed)
 
         def failed(exc: BaseException) -> None:
             if isinstance(exc, ConfigError):
@@ -350,16 +352,14 @@ class ConnectionView(QWidget):
         def done(_r: Any) -> None:
             self.token_edit.clear()
             self._account_message("Signed in: the token is in the OS keyring.")
-            if self.companion.client is not None:
-                self.companion.client.reconnect()
+            self.companion.reconnect()
 
         operations.run(asyncio.to_thread(credentials.set_token, token), done, self._account_failed, parent=self)
 
     def sign_out(self) -> None:
         def done(removed: bool) -> None:
             self._account_message("Signed out." if removed else "There was no token to remove.")
-            if self.companion.client is not None:
-                self.companion.client.reconnect()
+            self.companion.reconnect()
 
         operations.run(asyncio.to_thread(credentials.delete_token), done, self._account_failed, parent=self)
 
