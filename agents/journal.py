@@ -60,7 +60,12 @@ def canonical_json(value: Any) -> str:
 
 def args_hash(name: str, args: Any) -> str:
     """A hash of the call that does not depend on key order or argument aliases."""
-    return hashlib.sha256(f"{name}\x00{canonical_json(args)}".encode()).hexdigest()
+    return _digest(name, canonical_json(args))
+
+
+def _digest(name: str, args_json: str) -> str:
+    """``args_hash`` from the canonical JSON text the journal row stores anyway."""
+    return hashlib.sha256(f"{name}\x00{args_json}".encode()).hexdigest()
 
 
 def _canonical_args(catalog: Catalog, name: str, args: Mapping[str, Any] | None) -> tuple[Any, Any]:
@@ -92,8 +97,8 @@ def _replay(row: dict[str, Any], call_id: str, name: str, digest: str) -> Outcom
 LOCAL_RESULT_LIMIT = 4096
 
 
-def _stored_payload(outcome: Outcome, source: str, read_only: bool) -> Any:
-    """What the journal keeps of a result.
+def _stored_result(outcome: Outcome, source: str, read_only: bool) -> str:
+    """What the journal keeps of a result, as JSON text (encoded once).
 
     Bridge calls keep the whole result: the backend may replay the id.
     Local engine calls use fresh ids that are never replayed, so a large
@@ -102,21 +107,23 @@ def _stored_payload(outcome: Outcome, source: str, read_only: bool) -> Any:
     into the database on every run.
     """
     payload = outcome.payload()
-    if source != "bridge" and read_only and outcome.ok:
-        # A file page or a long listing is over the limit before any encoding: check that first.
-        big = any(isinstance(v, (str, list)) and len(v) > LOCAL_RESULT_LIMIT for v in payload.values())
-        if big or len(canonical_json(payload)) > LOCAL_RESULT_LIMIT:
-            kept = {k: v for k, v in payload.items()
-                    if v is None or isinstance(v, (bool, int, float)) or (isinstance(v, str) and len(v) <= 256)}
-            return {**kept, "elided": sorted(k for k in payload if k not in kept)}
-    return payload
+    if source == "bridge" or not read_only or not outcome.ok:
+        return canonical_json(payload)
+    # A file page or a long listing is over the limit before any encoding: check that first.
+    big = any(isinstance(v, (str, list)) and len(v) > LOCAL_RESULT_LIMIT for v in payload.values())
+    text = None if big else canonical_json(payload)
+    if text is not None and len(text) <= LOCAL_RESULT_LIMIT:
+        return text
+    kept = {k: v for k, v in payload.items()
+            if v is None or isinstance(v, (bool, int, float)) or (isinstance(v, str) and len(v) <= 256)}
+    return canonical_json({**kept, "elided": sorted(k for k in payload if k not in kept)})
 
 
 def _record_params(
     *,
     call_id: str,
     name: str,
-    args: Any,
+    args: str,
     digest: str,
     source: str,
     run_id: str | None,
@@ -125,10 +132,11 @@ def _record_params(
     started_at: str,
     read_only: bool = False,
 ) -> tuple[Any, ...]:
+    """The journal row's values; ``args`` is the canonical JSON text the digest was made from."""
     return (
-        call_id, name, digest, canonical_json(args), source, run_id, agent_id, int(outcome.ok),
+        call_id, name, digest, args, source, run_id, agent_id, int(outcome.ok),
         None if outcome.ok else str(outcome.error.type),  # type: ignore[union-attr]
-        canonical_json(_stored_payload(outcome, source, read_only)), started_at, utcnow(), outcome.duration_ms,
+        _stored_result(outcome, source, read_only), started_at, utcnow(), outcome.duration_ms,
     )
 
 
@@ -156,7 +164,8 @@ async def execute(
 ) -> Outcome:
     """Run ``name(args)`` once for ``call_id``; see the module docstring."""
     canonical, validated = _canonical_args(catalog, name, args)
-    digest = args_hash(name, canonical)
+    args_json = canonical_json(canonical)
+    digest = _digest(name, args_json)
     started_at = utcnow()
     began = time.perf_counter()
     read_only = name in catalog.names and catalog.get(name).read_only
@@ -166,7 +175,7 @@ async def execute(
         return Outcome(call_id, name, error is None, result, error, round(elapsed, 3))
 
     record = dict(
-        call_id=call_id, name=name, args=canonical, digest=digest, source=source,
+        call_id=call_id, name=name, args=args_json, digest=digest, source=source,
         run_id=run_id, agent_id=agent_id, started_at=started_at,
     )
 
@@ -307,8 +316,9 @@ def execute_sync(
         outcome = finish(None, catalog.as_tool_error(name, exc, call_id=call_id, run_id=run_id))
         if outcome.error.retryable:  # type: ignore[union-attr]
             return outcome
+    args_json = canonical_json(canonical)
     db.execute(_INSERT, _record_params(
-        call_id=call_id, name=name, args=canonical, digest=args_hash(name, canonical), source="local",
+        call_id=call_id, name=name, args=args_json, digest=_digest(name, args_json), source="local",
         run_id=run_id, agent_id=agent_id, outcome=outcome, started_at=started_at, read_only=read_only,
     ))
     return outcome

@@ -35,6 +35,7 @@ from agents.errors import ErrorType, ToolError
 from agents.events import EventHub
 from agents.steps import Call, Progress, Steps, advance
 from agents.store import Store, SyncDb, new_id, parse_iso, utcnow
+from agents.tools.base import ToolSpec
 from agents.tools.catalog import Catalog
 
 T = TypeVar("T")
@@ -261,9 +262,9 @@ class Runner:
         """
         catalog, budget = self.catalog, self.trip_seconds
 
-        def trip(conn: sqlite3.Connection) -> tuple[bool, Any, list[tuple[str, dict[str, Any]]], list[dict]]:
+        def trip(conn: sqlite3.Connection) -> tuple[bool, Any, list[tuple[ToolSpec, dict[str, Any]]], list[dict]]:
             db = SyncDb(conn)
-            written: list[tuple[str, dict[str, Any]]] = []
+            written: list[tuple[ToolSpec, dict[str, Any]]] = []
             shown: list[dict[str, Any]] = []
             deadline = time.perf_counter() + budget
             value, error = None, None  # a trip starts the steps or resumes them after a checkpoint
@@ -283,8 +284,9 @@ class Runner:
                                                        run_id=run_id, agent_id=agent_id)
                         if outcome.ok:
                             value = outcome.result
-                            if not catalog.get(step.name).read_only:
-                                written.append((step.name, value))
+                            spec = catalog.get(step.name)
+                            if not spec.read_only:
+                                written.append((spec, value))
                         else:
                             error = outcome.error
                     elif isinstance(step, Progress):
@@ -315,8 +317,8 @@ class Runner:
                     with contextlib.suppress(Exception):
                         await running  # the trip ends on its own (and commits) before the steps close
                     raise
-                for name, record in written:
-                    catalog.announce(catalog.get(name), record, run_id)
+                for spec, record in written:
+                    catalog.announce(spec, record, run_id)
                 for payload in shown:
                     progress(**payload)
                 if done:
