@@ -63,17 +63,20 @@ def test_every_agent_field_error_is_a_plain_sentence(tmp_path: Path):
         ({"name": "", "directory_paths": [folder]}, "name", "Give the agent a name."),
         ({"name": "   ", "directory_paths": [folder]}, "name", "The name cannot be blank."),
         ({"directory_paths": [folder]}, "name", "Give the agent a name."),
-        ({"name": "x" * 101, "directory_paths": [folder]}, "name", "The name is too long: keep it under 100 characters."),
+        ({"name": "x" * 101, "directory_paths": [folder]}, "name",
+         "The name is too long: keep it under 100 characters."),
         ({"name": "A", "directory_paths": [folder], "data_types": []}, "data_types",
          "Tick at least one kind of thing to look for."),
         ({"name": "A", "directory_paths": [folder], "data_types": ["memos"]}, "data_types",
          "Look for tasks, notes, timelines or projects."),
-        ({"name": "A", "directory_paths": [folder], "engine": "gpt"}, "engine", "Choose an engine: rules, llm or backend."),
+        ({"name": "A", "directory_paths": [folder], "engine": "gpt"}, "engine",
+         "Choose an engine: rules, llm or backend."),
         ({"name": "A", "directory_paths": [folder], "enabled": "maybe"}, "enabled",
          "Enabled must be on or off (true or false)."),
         ({"name": "A", "directory_paths": [folder], "prompt_template": "x" * 10_001}, "prompt_template",
          "The instructions are too long: keep them under 10,000 characters."),
-        ({"name": "A", "directory_paths": [folder], "colour": "red"}, "colour", "“colour” is not a setting an agent has."),
+        ({"name": "A", "directory_paths": [folder], "colour": "red"}, "colour",
+         "“colour” is not a setting an agent has."),
         ({"name": "A", "directory_paths": folder}, "directory_paths", "Folders must be a list."),
         ({"name": "A", "directory_paths": [str(tmp_path / "gone")]}, "directory_paths",
          f"{tmp_path / 'gone'} is not an existing folder."),
@@ -108,7 +111,7 @@ async def test_the_agent_form_shows_each_problem_beside_its_field(qtbot, compani
 
 async def test_tray_and_status_say_counts_in_plain_english(qtbot, companion, ui):
     """The tray's review notice and the last-result line agree in number."""
-    signals, status = ui
+    _signals, status = ui
     tray = Tray(companion=companion, status=status, window=None, on_quit=lambda: None)
     tray._last_run_end = 0.0
     status._set_pending(1)
