@@ -39,7 +39,7 @@ from agents.config import DATA_TYPES, DEFAULT_EXTENSIONS, AgentConfig
 from agents.errors import ConfigError
 from agents.scheduler import local_timezone, next_fire_after, validate_cron
 from agents.store import parse_iso
-from desktop.ui import operations
+from desktop.ui import operations, tones
 from desktop.ui.signals import CoreSignals
 from desktop.ui.status import AppStatus, format_when
 from desktop.ui.widgets import ErrorLabel, HintLabel, TitleLabel, TwoLineDelegate, fill_with_split, stacked, status_html
@@ -501,6 +501,7 @@ class AgentsView(QWidget):
         self.run_button.setEnabled(running is None)
         self.remove_button.setEnabled(agent_id is not None)
         last = self.last_runs.get(agent_id or "")
+        tones.apply(self.run_state, "ok" if self._note and running is None else "muted")
         if running is not None:
             step = f" — {running.processed}/{plural(running.total, 'file')}" if running.total else ""
             self.run_state.setText(f"Running{step}…")
