@@ -1,8 +1,13 @@
 """Agent configs: validation and storage (the ``agents`` table).
 
 ``AgentConfig.parse(data)`` validates user input and raises ``ConfigError``
-naming the field; folders must exist and are stored as real paths; the cron
-is checked with croniter (``agents.scheduler.validate_cron``).
+naming the field, with a sentence for people (never pydantic's wording:
+``FIELD_LABELS`` and ``plain_message``); folders must exist and are stored as
+real paths; the cron is checked with croniter (``agents.scheduler.validate_cron``).
+
+``schedule_saved_at`` is when the agent's schedule last took effect (created,
+its cron changed, or it was enabled); ``save_agent`` sets it. The scheduler
+never fires a slot from before it. Plain code; runs on the caller's loop.
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ class AgentConfig(BaseModel):
     enabled: bool = True
     engine: Engine = "rules"
     last_run_at: datetime | None = None
+    schedule_saved_at: datetime | None = None
 
     @field_validator("name")
     @classmethod
@@ -100,12 +106,16 @@ class AgentConfig(BaseModel):
         try:
             return cls.model_validate(data)
         except ValidationError as exc:
-            err = exc.errors()[0]
+            errors = exc.errors()
+            err = errors[0]
             field = str(err["loc"][0]) if err.get("loc") else "agent"
-            message = err.get("msg", "invalid").removeprefix("Value error, ")
-            if err.get("type") == "extra_forbidden":
-                message = "unknown field"
-            raise ConfigError(field, message) from None
+            problem = ConfigError(field, plain_message(err))
+            # every field's first problem, so a form can mark them all at once
+            problem.problems = {}  # type: ignore[attr-defined]
+            for each in errors:
+                name = str(each["loc"][0]) if each.get("loc") else "agent"
+                problem.problems.setdefault(name, plain_message(each))  # type: ignore[attr-defined]
+            raise problem from None
 
     def summary(self) -> dict[str, Any]:
         """The agent as PROTOCOL.md's ``run_request.agent`` / ``device_hello.agents`` entry."""
@@ -121,6 +131,71 @@ class AgentConfig(BaseModel):
         }
 
 
+FIELD_LABELS = {
+    "id": "The agent's id",
+    "name": "The name",
+    "directory_paths": "Folders",
+    "file_extensions": "File types",
+    "data_types": "Looks for",
+    "prompt_template": "The instructions",
+    "schedule_cron": "The schedule",
+    "enabled": "Enabled",
+    "engine": "The engine",
+    "last_run_at": "The last run time",
+    "schedule_saved_at": "The schedule's start time",
+}
+
+_SPECIFIC = {
+    ("name", "missing"): "Give the agent a name.",
+    ("name", "string_too_short"): "Give the agent a name.",
+    ("name", "string_too_long"): "The name is too long: keep it under {max_length} characters.",
+    ("directory_paths", "missing"): "Pick at least one folder.",
+    ("directory_paths", "too_short"): "Pick at least one folder.",
+    ("directory_paths", "too_long"): "An agent can read at most {max_length} folders.",
+    ("file_extensions", "too_long"): "An agent can look at most at {max_length} file types.",
+    ("data_types", "too_short"): "Tick at least one kind of thing to look for.",
+    ("data_types", "literal_error"): "Look for tasks, notes, timelines or projects.",
+    ("engine", "literal_error"): "Choose an engine: rules, llm or backend.",
+    ("prompt_template", "string_too_long"): "The instructions are too long: keep them under {max_length:,} characters.",
+}
+
+
+def plain_message(err: Any) -> str:
+    """A sentence for one pydantic error dict, naming the field in plain words."""
+    loc = err.get("loc") or ("agent",)
+    field, kind = str(loc[0]), str(err.get("type", ""))
+    ctx = err.get("ctx") or {}
+    label = FIELD_LABELS.get(field, field.replace("_", " ").capitalize())
+    if (field, kind) in _SPECIFIC:
+        try:
+            return _SPECIFIC[(field, kind)].format(**ctx)
+        except (KeyError, ValueError):
+            return _SPECIFIC[(field, kind)].format(max_length="the allowed number of")
+    if kind == "value_error":  # our own validators' messages are written for people
+        text = str(ctx.get("error") or err.get("msg", "")).removeprefix("Value error, ").strip()
+        return _sentence(text) if text else f"{label} is not valid."
+    if kind == "extra_forbidden":
+        return f"“{field}” is not a setting an agent has."
+    if kind == "missing":
+        return f"{label} is required."
+    if kind in ("list_type", "tuple_type"):
+        return f"{label} must be a list."
+    if kind in ("string_type",):
+        return f"{label} must be text."
+    if kind.startswith("bool"):
+        return f"{label} must be on or off (true or false)."
+    if kind in ("too_short", "string_too_short"):
+        return f"{label} cannot be empty."
+    if kind in ("too_long", "string_too_long"):
+        return f"{label} is too long."
+    return f"{label} is not valid."
+
+
+def _sentence(text: str) -> str:
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith((".", "!", "?", ")")) else text + "."
+
+
 def _from_row(row: dict[str, Any]) -> AgentConfig:
     return AgentConfig.model_construct(
         id=row["id"],
@@ -133,6 +208,7 @@ def _from_row(row: dict[str, Any]) -> AgentConfig:
         enabled=bool(row["enabled"]),
         engine=row["engine"],
         last_run_at=parse_iso(row["last_run_at"]),
+        schedule_saved_at=parse_iso(row.get("schedule_saved_at")),
     )
 
 
@@ -151,18 +227,25 @@ async def get_agent(store: Store, key: str) -> AgentConfig | None:
 
 
 async def save_agent(store: Store, config: AgentConfig) -> AgentConfig:
-    """Insert or update; a name used by another agent is refused (``ConfigError('name', ...)``)."""
+    """Insert or update; a name used by another agent is refused (``ConfigError('name', ...)``).
+
+    ``schedule_saved_at`` becomes now when the agent is new, its cron changed or it was
+    enabled; otherwise the stored one is kept.
+    """
     now = utcnow()
     async with store.transaction() as tx:
         clash = await tx.fetchone(
             "SELECT id FROM agents WHERE name = ? COLLATE NOCASE AND id != ?", (config.name, config.id)
         )
         if clash:
-            raise ConfigError("name", f"an agent named {config.name!r} already exists")
+            raise ConfigError("name", f"Another agent is already called “{config.name}”: pick another name.")
         await tx.execute(
             "INSERT INTO agents (id, name, directory_paths, file_extensions, data_types, prompt_template, "
-            "schedule_cron, enabled, engine, last_run_at, created_at, updated_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+            "schedule_cron, enabled, engine, last_run_at, created_at, updated_at, schedule_saved_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+            "schedule_saved_at = CASE WHEN agents.schedule_cron IS excluded.schedule_cron "
+            "AND (agents.enabled OR NOT excluded.enabled) THEN agents.schedule_saved_at "
+            "ELSE excluded.schedule_saved_at END, "
             "name = excluded.name, directory_paths = excluded.directory_paths, "
             "file_extensions = excluded.file_extensions, data_types = excluded.data_types, "
             "prompt_template = excluded.prompt_template, schedule_cron = excluded.schedule_cron, "
@@ -170,10 +253,11 @@ async def save_agent(store: Store, config: AgentConfig) -> AgentConfig:
             (
                 config.id, config.name, json.dumps(config.directory_paths), json.dumps(config.file_extensions),
                 json.dumps(config.data_types), config.prompt_template, config.schedule_cron, int(config.enabled),
-                config.engine, iso(config.last_run_at) if config.last_run_at else None, now, now,
+                config.engine, iso(config.last_run_at) if config.last_run_at else None, now, now, now,
             ),
         )
-    return config
+        row = await tx.fetchone("SELECT schedule_saved_at FROM agents WHERE id = ?", (config.id,))
+    return config.model_copy(update={"schedule_saved_at": parse_iso(row["schedule_saved_at"]) if row else None})
 
 
 async def delete_agent(store: Store, agent_id: str) -> bool:

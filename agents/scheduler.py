@@ -48,11 +48,14 @@ most three hours at a time, true of every daylight-saving rule in tzdata.
 
 Due, missed, catch-up
 ---------------------
-An enabled agent with a valid cron that never ran is due at once (like the
-backend's ``_is_overdue``); otherwise it is due at the first fire time after
-its ``last_run_at``. Fire times missed while the computer slept or the app
-was closed coalesce into **one** run: its trigger is ``"catch_up"`` when two
-or more fire times lie in ``(last_run_at, now]``, else ``"schedule"``.
+An enabled agent with a valid cron is due at the first fire time after the
+later of its ``last_run_at`` and its ``schedule_saved_at`` (when the schedule
+took effect: created, cron changed, enabled), so saving a schedule never fires
+a slot from before it existed. One that never ran and has no saved-at time
+falls back to ``created_at`` the same way; with neither it is due at once
+(the epoch). Fire times missed while the computer slept or the app was
+closed coalesce into **one** run: its trigger is ``"catch_up"`` when two or
+more fire times lie in ``(anchor, now]``, else ``"schedule"``.
 """
 
 from __future__ import annotations
@@ -63,7 +66,7 @@ import logging
 import os
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 from functools import lru_cache
 from typing import Any, Protocol
@@ -114,10 +117,11 @@ class AgentSchedule:
     enabled: bool
     last_run_at: datetime | None
     created_at: datetime | None = None
+    schedule_saved_at: datetime | None = None
 
     @classmethod
     def of(cls, agent: Any) -> AgentSchedule:
-        """From any object with these attributes (e.g. ``AgentConfig``); ``created_at`` is optional."""
+        """From any object with these attributes (e.g. ``AgentConfig``); the last two are optional."""
         return cls(
             id=agent.id,
             name=agent.name,
@@ -125,7 +129,16 @@ class AgentSchedule:
             enabled=bool(agent.enabled),
             last_run_at=getattr(agent, "last_run_at", None),
             created_at=getattr(agent, "created_at", None),
+            schedule_saved_at=getattr(agent, "schedule_saved_at", None),
         )
+
+    def anchor(self) -> datetime | None:
+        """After what moment fire times count: the later of the last run and the schedule's saved-at
+        time (``created_at`` for a never-run agent without one); ``None`` when nothing is known."""
+        known = [_utc(m) for m in (self.last_run_at, self.schedule_saved_at) if m is not None]
+        if not known and self.created_at is not None:
+            known = [_utc(self.created_at)]
+        return max(known) if known else None
 
 
 def validate_cron(expr: str) -> str:
@@ -163,8 +176,9 @@ def next_fire_after(expr: str, after: datetime, tz: tzinfo) -> datetime:
 def due_at(agent: AgentSchedule, tz: tzinfo) -> datetime | None:
     """When the agent is next due (aware UTC), or ``None`` if it never fires on its own.
 
-    ``None`` when disabled, manual-only (no cron) or the cron is invalid. An
-    agent that never ran is due at once: ``created_at``, else the epoch.
+    ``None`` when disabled, manual-only (no cron) or the cron is invalid.
+    Otherwise the first fire time after ``agent.anchor()`` (the later of the
+    last run and the schedule's saved-at time); with no anchor, at once (the epoch).
     """
     if not agent.enabled or not agent.schedule_cron:
         return None
@@ -172,22 +186,23 @@ def due_at(agent: AgentSchedule, tz: tzinfo) -> datetime | None:
         _parse(agent.schedule_cron)
     except ConfigError:
         return None
-    if agent.last_run_at is None:
-        return _utc(agent.created_at) if agent.created_at else EPOCH
-    return next_fire_after(agent.schedule_cron, agent.last_run_at, tz)
+    anchor = agent.anchor()
+    if anchor is None:
+        return EPOCH
+    return next_fire_after(agent.schedule_cron, anchor, tz)
 
 
 def missed_count(agent: AgentSchedule, tz: tzinfo, now: datetime, limit: int = 2) -> int:
-    """How many fire times lie in ``(last_run_at, now]``, at most ``limit``.
+    """How many fire times lie in ``(anchor, now]``, at most ``limit``.
 
-    An agent that never ran counts 1 (its first run is a plain "schedule"
-    run); one that never fires on its own counts 0.
+    An agent with no anchor (see ``due_at``) counts 1 (its first run is a
+    plain "schedule" run); one that never fires on its own counts 0.
     """
     when = due_at(agent, tz)
     now = _utc(now)
     if when is None or when > now:
         return 0
-    if agent.last_run_at is None:
+    if agent.anchor() is None:
         return min(1, limit)
     count = 0
     assert agent.schedule_cron is not None
@@ -614,7 +629,7 @@ class Scheduler:
             last = handled
         if last == agent.last_run_at:
             return agent
-        return AgentSchedule(agent.id, agent.name, agent.schedule_cron, agent.enabled, last, agent.created_at)
+        return replace(agent, last_run_at=last)
 
     def _check_jump(self, mark: tuple[datetime, float]) -> tuple[datetime, float]:
         wall, mono = self._clock.now(), self._clock.monotonic()

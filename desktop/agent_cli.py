@@ -1,4 +1,8 @@
-"""``adiuva-companion agent …`` and ``runs``: agents and runs from the terminal."""
+"""``adiuva-companion agent …`` and ``runs``: agents and runs from the terminal.
+
+Times are printed in local time with the zone (``desktop.ui.words.local_time``);
+``--json`` keeps the stored UTC ISO text.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,12 @@ from agents.errors import ConfigError, ToolError
 from agents.store import DB_FILENAME, Store
 from desktop import control
 from desktop.cli import EXIT_ERROR, EXIT_OK, EXIT_USAGE, print_json
+from desktop.ui.words import local_time
+
+CLI_OPTIONS = {  # the option that sets each agent field, named in error messages
+    "directory_paths": "--folder", "file_extensions": "--ext", "data_types": "--types", "schedule_cron": "--cron",
+    "engine": "--engine", "prompt_template": "--prompt", "enabled": "--enable/--disable",
+}
 
 
 async def _open(directory: Path) -> Store:
@@ -58,7 +68,8 @@ async def dispatch(args: argparse.Namespace, directory: Path) -> int:
                 for a in agents:
                     when = a.schedule_cron or "manual"
                     state = "" if a.enabled else " (disabled)"
-                    print(f"{a.name}{state}: {a.engine}, {when}, {', '.join(a.directory_paths)}")
+                    last = f", last run {local_time(a.last_run_at)}" if a.last_run_at else ""
+                    print(f"{a.name}{state}: {a.engine}, {when}, {', '.join(a.directory_paths)}{last}")
             return EXIT_OK
         if action == "add":
             data = {"name": args.name, **_fields(args)}
@@ -70,7 +81,7 @@ async def dispatch(args: argparse.Namespace, directory: Path) -> int:
             print(f"error: no agent named {args.name!r}", file=sys.stderr)
             return EXIT_ERROR
         if action == "edit":
-            data = {**agent.model_dump(exclude={"last_run_at"}), **_fields(args)}
+            data = {**agent.model_dump(exclude={"last_run_at", "schedule_saved_at"}), **_fields(args)}
             if args.rename:
                 data["name"] = args.rename
             updated = await config.save_agent(store, config.AgentConfig.parse(data))
@@ -81,7 +92,8 @@ async def dispatch(args: argparse.Namespace, directory: Path) -> int:
             _say(args, {"removed": agent.id}, f"Removed agent {agent.name}.")
             return EXIT_OK
     except ConfigError as exc:
-        print(f"error: {exc.field}: {exc.message}", file=sys.stderr)
+        option = CLI_OPTIONS.get(exc.field)
+        print(f"error: {option + ': ' if option else ''}{exc.message}", file=sys.stderr)
         return EXIT_USAGE
     finally:
         await store.close()
@@ -181,6 +193,6 @@ async def runs(args: argparse.Namespace, directory: Path) -> int:
     if not rows:
         print("No runs yet.")
     for r in rows:
-        print(f"{r['started_at']}  {r['agent_name']:<20} {r['trigger']:<9} {r['status']:<11} "
+        print(f"{local_time(r['started_at'], seconds=True)}  {r['agent_name']:<20} {r['trigger']:<9} {r['status']:<11} "
               f"processed={r['items_processed']} created={r['items_created']} updated={r['items_updated']}")
     return EXIT_OK

@@ -3,7 +3,7 @@
 Without a command it starts the GUI, or the headless service with
 ``--headless`` or when no display is available (it says so). Commands:
 ``login``, ``logout``, ``gateway``, ``agent add|list|edit|remove|run``,
-``runs``, ``doctor``. No Qt is imported on any path but the GUI's.
+``runs``, ``doctor``, ``service install|uninstall``. No Qt is imported on any path but the GUI's.
 """
 
 from __future__ import annotations
@@ -116,6 +116,9 @@ def build_parser() -> argparse.ArgumentParser:
     runs.add_argument("--json", action="store_true")
 
     sub.add_parser("doctor", parents=[common], help="check the installation and say how to fix problems")
+    from desktop import service_install
+
+    service_install.add_parser(sub, common)
     return parser
 
 
@@ -163,6 +166,10 @@ def _main(argv: list[str] | None) -> int:
             from desktop.doctor import doctor
 
             return asyncio.run(doctor(directory))
+        if command == "service":
+            from desktop import service_install
+
+            return service_install.main(args)
     except KeyboardInterrupt:
         return 130
     print(f"unknown command {command}", file=sys.stderr)

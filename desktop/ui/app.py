@@ -12,7 +12,8 @@
    window and shows the tray. With a system tray,
    closing the window hides it (``setQuitOnLastWindowClosed(False)``);
    without one (e.g. Xvfb without a panel) the window stays and closing it
-   quits.
+   quits, and notifications appear in a banner at the top of the window
+   (``desktop.ui.banner``; also when the tray cannot show messages).
 4. Quit (menu, tray, Ctrl+Q), SIGTERM and SIGINT shut down cleanly: UI
    operations are cancelled, ``companion.stop()`` stops the scheduler,
    drains the bridge and closes the store, then the loop ends and the
@@ -265,6 +266,7 @@ class Gui:
         self.window.attach(companion=companion, signals=self.signals, status=status)
         self.tray = Tray(companion=companion, status=status, window=self.window, on_quit=self.request_quit)
         self.tray.show()
+        self.attach_banner_if_needed()
         if companion.control is not None:
             companion.control.on_show = self.window.bring_forward
         log.info("ui.app.started tray=%s data_dir=%s", self.has_tray, self.data_dir)
@@ -272,6 +274,21 @@ class Gui:
         if marker:
             print(f"{marker} ready {time.time():.3f}", flush=True)
         return EXIT_OK
+
+    def attach_banner_if_needed(self) -> Any:
+        """Without a tray (or tray messages) the tray's notifications go to a banner in the window."""
+        from PySide6.QtWidgets import QSystemTrayIcon
+
+        from desktop.ui.banner import attach_banner
+
+        if self.window is None or self.tray is None:
+            return None
+        if self.has_tray and QSystemTrayIcon.supportsMessages():
+            return None
+        banner = attach_banner(self.window)
+        self.tray.notified.connect(banner.show_message)
+        banner.open_requested.connect(self.tray.open_window)
+        return banner
 
     def _announce_shown(self) -> None:
         marker = os.environ.get(BENCH_MARKER_ENV)

@@ -24,6 +24,7 @@ from agents import config, review
 from agents.store import parse_iso
 from desktop.ui import operations
 from desktop.ui.signals import CoreSignals
+from desktop.ui.words import plural
 
 if TYPE_CHECKING:
     from desktop.companion import Companion
@@ -224,7 +225,7 @@ class AppStatus(QObject):
         if not self.running:
             return ""
         run = next(iter(self.running.values()))
-        step = f" {run.processed}/{run.total}" if run.total else ""
+        step = f" {run.processed}/{plural(run.total, 'file')}" if run.total else ""
         more = f" (+{len(self.running) - 1} more)" if len(self.running) > 1 else ""
         return f"Running {run.agent_name}{step}{more}"
 
@@ -235,7 +236,7 @@ class AppStatus(QObject):
         status = r.get("status", "")
         name = r.get("agent_name") or "Last run"
         if status in ("success", "partial"):
-            text = (f"{name}: {r.get('processed', 0)} files, {r.get('created', 0)} suggested, "
+            text = (f"{name}: {plural(int(r.get('processed') or 0), 'file')}, {r.get('created', 0)} suggested, "
                     f"{r.get('updated', 0)} updated")
             return text + (" (with errors)" if status == "partial" else "")
         return f"{name}: {status}"

@@ -8,7 +8,10 @@ Pause schedule, Pause bridge, Open…, Quit. Notifications when a run finishes
 (with counts) or fails, and when suggestions wait for review outside a run.
 
 The object works without a system tray too (it just never shows), so tests
-and the no-tray fallback use the same code. GUI thread only.
+and the no-tray fallback use the same code: every notification is also
+emitted as ``notified(title, text, target, warning)``, which ``app.py``
+connects to the in-window banner (``desktop.ui.banner``) when there is no
+tray or it cannot show messages. GUI thread only.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 from desktop.ui import operations
 from desktop.ui.status import AppStatus
 from desktop.ui.widgets import icon
+from desktop.ui.words import plural, waits
 
 if TYPE_CHECKING:
     from desktop.companion import Companion
@@ -36,6 +40,7 @@ class Tray(QObject):
     """The system tray icon and its menu, bound to the app status."""
 
     state_changed = Signal(str)
+    notified = Signal(str, str, str, bool)  # title, text, target tab, warning
 
     def __init__(self, *, companion: Companion, status: AppStatus, window: MainWindow | None,
                  on_quit: Callable[[], None], parent: QObject | None = None):
@@ -163,6 +168,7 @@ class Tray(QObject):
     def notify(self, title: str, text: str, *, target: str = "runs", warning: bool = False) -> None:
         self.last_message = (title, text)
         self._message_target = target
+        self.notified.emit(title, text, target, warning)
         if self.icon.isVisible() and QSystemTrayIcon.supportsMessages():
             kind = QSystemTrayIcon.MessageIcon.Warning if warning else QSystemTrayIcon.MessageIcon.Information
             self.icon.showMessage(title, text, kind, 8000)
@@ -173,12 +179,13 @@ class Tray(QObject):
         status = result.get("status")
         if status in ("success", "partial"):
             created, updated = int(result.get("created") or 0), int(result.get("updated") or 0)
-            text = f"{result.get('processed', 0)} files read: {created} suggested, {updated} updated."
+            text = f"{plural(int(result.get('processed') or 0), 'file')} read: {created} suggested, {updated} updated."
             if status == "partial":
                 errors = result.get("errors") or []
-                text += f" Some files failed{': ' + str(errors[0]) if errors else ''}."
+                failed = f"{plural(len(errors), 'file')} failed" if errors else "Some files failed"
+                text += f" {failed}{': ' + str(errors[0]) if errors else ''}."
             if created:
-                text += " New suggestions wait for your review."
+                text += f" {waits(created, 'new suggestion')} for your review."
             self.notify(f"{name} finished", text, target="review" if created else "runs",
                         warning=status == "partial")
         elif status == "error":
@@ -190,5 +197,5 @@ class Tray(QObject):
         quiet = bool(self.status.running) or time.monotonic() - self._last_run_end < QUIET_AFTER_RUN
         if pending > self._last_pending and not quiet:
             self.notify("Suggestions to review",
-                        f"{pending} suggestion{'s' if pending != 1 else ''} wait for your review.", target="review")
+                        f"{waits(pending, 'suggestion')} for your review.", target="review")
         self._last_pending = pending

@@ -162,12 +162,29 @@ def test_describe_problem_only_for_invalid_cron():
     assert describe_problem(AgentSchedule("a", "A", None, True, None)) is None
 
 
-def test_never_run_agent_is_due_immediately():
-    """An enabled agent that never ran is due at its creation time, else the epoch."""
-    created = utc(2026, 5, 1, 8)
-    assert due_at(AgentSchedule("a", "A", "0 9 * * *", True, None, created), BERLIN) == created
+def test_never_run_agent_is_due_at_its_next_slot_after_creation():
+    """A never-run agent is due at the first slot after its creation (not at once); unknown age: the epoch."""
+    created = utc(2026, 5, 1, 8)  # 10:00 in Berlin, after that day's 09:00
+    assert due_at(AgentSchedule("a", "A", "0 9 * * *", True, None, created), BERLIN) == utc(2026, 5, 2, 7)
     assert due_at(AgentSchedule("a", "A", "0 9 * * *", True, None), BERLIN) == EPOCH
     assert missed_count(AgentSchedule("a", "A", "* * * * *", True, None), UTC, utc(2026, 5, 1)) == 1
+
+
+def test_a_saved_schedule_never_fires_a_slot_from_before_it_was_saved():
+    """Due at the first slot after the later of the last run and the schedule's saved-at time."""
+    weekdays = "0 9 * * 1-5"
+    saved = utc(2026, 5, 4, 9, 30)  # Monday 09:30 UTC: today's 09:00 slot is already past
+    never_ran = AgentSchedule("a", "A", weekdays, True, None, utc(2026, 1, 1), schedule_saved_at=saved)
+    assert due_at(never_ran, UTC) == utc(2026, 5, 5, 9)
+    assert missed_count(never_ran, UTC, utc(2026, 5, 4, 23)) == 0
+    # edited on Monday 09:30 after a run on Friday: Monday 09:00 was before the edit, so it is not owed
+    edited = replace(never_ran, last_run_at=utc(2026, 5, 1, 9))
+    assert due_at(edited, UTC) == utc(2026, 5, 5, 9)
+    # a run after the save counts from the run
+    ran_since = replace(never_ran, last_run_at=utc(2026, 5, 5, 9, 1))
+    assert due_at(ran_since, UTC) == utc(2026, 5, 6, 9)
+    # two slots missed after the save (the app was closed) are one catch-up run
+    assert missed_count(never_ran, UTC, utc(2026, 5, 6, 12)) == 2
 
 
 def test_disabled_and_manual_only_agents_are_never_due():
@@ -427,6 +444,21 @@ async def test_notify_changed_wakes_the_loop_at_once(clock, harness):
     await clock.nudge(sched.notify_changed)
     assert store.started == [("new", "schedule")]
     assert clock.wall == before
+
+
+async def test_saving_a_schedule_waits_for_its_next_slot_on_a_fixed_clock(clock, harness):
+    """A schedule saved at 09:30 whose 09:00 slot has passed fires at 10:00, not on save."""
+    sched, store = harness(max_sleep=3600)
+    await clock.idle()
+    saved = clock.now()
+    assert saved == utc(2026, 5, 4, 9, 30)
+    store.agents["new"] = AgentSchedule("new", "New", "0 9,10 * * *", True, None, saved, schedule_saved_at=saved)
+    await clock.nudge(sched.notify_changed)
+    assert store.started == []  # saving does not start a run for the 09:00 slot
+    await clock.pass_time_until(utc(2026, 5, 4, 9, 59, 59))
+    assert store.started == []
+    await clock.pass_time_until(utc(2026, 5, 4, 10))
+    assert store.started == [("new", "schedule")]
 
 
 async def test_due_agents_run_one_at_a_time_in_due_order(clock, harness):

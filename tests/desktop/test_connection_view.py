@@ -77,7 +77,7 @@ async def test_test_connection_dials_a_url_stored_before_the_bridge_client_exist
 
 async def test_sign_in_stores_the_token_and_a_missing_keyring_is_said_plainly(qtbot, companion, ui, memory_keyring,
                                                                             monkeypatch):
-    """Sign in puts the token in the keyring; without a keyring the headless hint is shown as it is."""
+    """Sign in puts the token in the keyring; without a keyring the page says what to do instead."""
     signals, status = ui
     view = ConnectionView(companion=companion, signals=signals, status=status)
     qtbot.addWidget(view)
@@ -96,8 +96,8 @@ async def test_sign_in_stores_the_token_and_a_missing_keyring_is_said_plainly(qt
     qtbot.keyClicks(view.token_edit, "tok-456")
     qtbot.mouseClick(view.sign_in_button, Qt.MouseButton.LeftButton)
     await settle()
-    assert view.account_result.text() == credentials.HEADLESS_HINT
-    assert "ADIUVA_DEVICE_TOKEN" in view.account_result.text()
+    assert view.account_result.text() == "The device token was not stored."
+    assert view.keyring_help.isVisible() and "ADIUVA_DEVICE_TOKEN" in view.keyring_help.text()
 
     qtbot.mouseClick(view.sign_out_button, Qt.MouseButton.LeftButton)
     await settle()

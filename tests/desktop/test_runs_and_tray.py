@@ -41,7 +41,7 @@ async def test_run_now_updates_the_runs_table_and_the_tray_state(qtbot, companio
     assert "running" in states
     assert states[-1] == "attention" and tray.state == "attention"  # the run's suggestions wait for review
     assert tray.last_message is not None and tray.last_message[0] == "Client work finished"
-    assert "1 files read" in tray.last_message[1]
+    assert "1 file read" in tray.last_message[1]
     assert window.review_tab_text() == f"Review ({status.pending})" and status.pending >= 2
 
     window.runs_view.table.selectRow(0)

@@ -53,12 +53,12 @@ def test_agent_add_list_edit_remove_json(capsys, data_dir, clients):
 
 
 def test_invalid_agent_input_names_the_field_and_saves_nothing(capsys, data_dir, clients, tmp_path):
-    """A bad cron or a missing folder is refused with the field's name; nothing is stored."""
+    """A bad cron or a missing folder is refused naming the option to fix, in plain words; nothing is stored."""
     d = ["--data-dir", str(data_dir)]
     code, _, err = cli(capsys, "agent", "add", "A", "--folder", str(clients), "--cron", "61 * * * *", *d)
-    assert code == 2 and "schedule_cron" in err
+    assert code == 2 and err.startswith("error: --cron: The minute field '61' is not valid")
     code, _, err = cli(capsys, "agent", "add", "A", "--folder", str(tmp_path / "nope"), *d)
-    assert code == 2 and "directory_paths" in err
+    assert code == 2 and err.startswith("error: --folder: ") and "is not an existing folder." in err
     assert json.loads(cli(capsys, "agent", "list", "--json", *d)[1]) == []
 
 

@@ -2,7 +2,9 @@
 
 The editor validates the schedule live (``agents.scheduler.validate_cron``):
 an error under the field, else a description (cron-descriptor) and the next
-three run times in local time. Save goes through ``Companion.save_agent``;
+three run times in local time. Presets beside the field (``SCHEDULE_PRESETS``)
+fill it in; a saved schedule first fires at its next slot, never for a slot
+from before it was saved (``agents.scheduler.due_at``). Save goes through ``Companion.save_agent``;
 a ``ConfigError(field, message)`` is shown under the named field and nothing
 is stored. Run now saves pending edits first; Stop cancels the agent's run.
 All slots run on the GUI thread; store work goes through ``operations``.
@@ -37,10 +39,11 @@ from agents.config import DATA_TYPES, DEFAULT_EXTENSIONS, AgentConfig
 from agents.errors import ConfigError
 from agents.scheduler import local_timezone, next_fire_after, validate_cron
 from agents.store import parse_iso
-from desktop.ui import operations
+from desktop.ui import operations, tones
 from desktop.ui.signals import CoreSignals
 from desktop.ui.status import AppStatus, format_when
 from desktop.ui.widgets import ErrorLabel, HintLabel, TitleLabel, TwoLineDelegate, fill_with_split, stacked, status_html
+from desktop.ui.words import plural, sentence
 
 if TYPE_CHECKING:
     from desktop.companion import Companion
@@ -54,6 +57,13 @@ CRON_ALIASES = {
     "@yearly": "0 0 1 1 *", "@annually": "0 0 1 1 *", "@monthly": "0 0 1 * *", "@weekly": "0 0 * * 0",
     "@daily": "0 0 * * *", "@midnight": "0 0 * * *", "@hourly": "0 * * * *",
 }
+SCHEDULE_PRESETS = (
+    ("Every weekday at 9:00", "0 9 * * 1-5"),
+    ("Every day at 18:00", "0 18 * * *"),
+    ("Every hour", "0 * * * *"),
+    ("Manual only", ""),
+)
+CUSTOM_PRESET = "Custom"
 FIELDS = ("name", "directory_paths", "file_extensions", "data_types", "engine", "prompt_template", "schedule_cron")
 
 
@@ -90,6 +100,16 @@ class CronField(QWidget):
         super().__init__(parent)
         self.edit = QLineEdit()
         self.edit.setPlaceholderText("e.g. 0 9 * * 1-5 — leave empty to run only when you ask")
+        self.presets = QComboBox()
+        self.presets.setToolTip("Pick a common schedule; it fills in the cron field")
+        for label, expr in SCHEDULE_PRESETS:
+            self.presets.addItem(label, expr)
+        self.presets.addItem(CUSTOM_PRESET, None)
+        self.presets.activated.connect(self._preset_chosen)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.edit, 1)
+        row.addWidget(self.presets)
         self.error = ErrorLabel()
         self.description = QLabel()
         self.description.setWordWrap(True)
@@ -97,11 +117,32 @@ class CronField(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(3)
-        for w in (self.edit, self.error, self.description, self.next_label):
+        layout.addLayout(row)
+        for w in (self.error, self.description, self.next_label):
             layout.addWidget(w)
         self.valid = True
         self.edit.textChanged.connect(self._validate)
         self._validate(self.edit.text())
+
+    def choose_preset(self, label: str) -> None:
+        """Select the preset named ``label`` as a person would (it fills the field)."""
+        index = self.presets.findText(label)
+        if index < 0:
+            raise KeyError(label)
+        self.presets.setCurrentIndex(index)
+        self._preset_chosen(index)
+
+    def _preset_chosen(self, index: int) -> None:
+        expr = self.presets.itemData(index)
+        if expr is not None:
+            self.edit.setText(expr)
+
+    def _sync_preset(self, text: str) -> None:
+        index = next((i for i, (_l, expr) in enumerate(SCHEDULE_PRESETS) if expr == text),
+                     self.presets.count() - 1)
+        self.presets.blockSignals(True)
+        self.presets.setCurrentIndex(index)
+        self.presets.blockSignals(False)
 
     def text(self) -> str:
         return self.edit.text().strip()
@@ -111,6 +152,7 @@ class CronField(QWidget):
 
     def _validate(self, text: str) -> None:
         text = text.strip()
+        self._sync_preset(" ".join(text.split()))
         valid = True
         if not text:
             self.error.show_error(None)
@@ -121,7 +163,7 @@ class CronField(QWidget):
                 normalised = validate_cron(text)
             except ConfigError as exc:
                 valid = False
-                self.error.show_error(exc.message)
+                self.error.show_error(sentence(exc.message))
                 self.description.setText("")
                 self.next_label.setText("")
             else:
@@ -263,8 +305,13 @@ class AgentEditor(QWidget):
             label.show_error(None)
 
     def show_config_error(self, exc: ConfigError) -> None:
-        label = self.errors.get(exc.field) or self.errors["agent"]
-        label.show_error(exc.message if exc.field in self.errors else f"{exc.field}: {exc.message}")
+        """Each field's problem under that field, in plain words; others under the form."""
+        problems = getattr(exc, "problems", None) or {exc.field: exc.message}
+        for field, message in problems.items():
+            if field in self.errors:
+                self.errors[field].show_error(sentence(message))
+            else:
+                self.errors["agent"].show_error(sentence(message))
 
 
 class AgentsView(QWidget):
@@ -454,15 +501,16 @@ class AgentsView(QWidget):
         self.run_button.setEnabled(running is None)
         self.remove_button.setEnabled(agent_id is not None)
         last = self.last_runs.get(agent_id or "")
+        tones.apply(self.run_state, "ok" if self._note and running is None else "muted")
         if running is not None:
-            step = f" — {running.processed}/{running.total} files" if running.total else ""
+            step = f" — {running.processed}/{plural(running.total, 'file')}" if running.total else ""
             self.run_state.setText(f"Running{step}…")
         elif self._note:
             self.run_state.setText(self._note)
         elif last is not None:
             when = format_when(parse_iso(last["started_at"]))
             self.run_state.setText(
-                f"Last run {when}: {status_html(last['status'])} — {last['items_processed']} files, "
+                f"Last run {when}: {status_html(last['status'])} — {plural(last['items_processed'], 'file')}, "
                 f"{last['items_created']} suggested, {last['items_updated']} updated"
             )
         elif agent_id:

@@ -1,8 +1,13 @@
 """Connection & settings: backend URL, device name, sign in/out, test, pauses, the llm model, autostart.
 
-The state line follows ``connection_did_change`` through ``AppStatus`` (no polling). The token goes
-to the OS keyring through ``bridge.credentials``; without a keyring the error
-is shown as it is (it names ``ADIUVA_DEVICE_TOKEN`` for headless use). The llm
+The state line follows ``connection_did_change`` through ``AppStatus`` (no polling); failures are
+said in plain words (``desktop.ui.words.connection_error``). Test connection
+tries the URL typed in the field: the bridge redials when it is the saved one,
+otherwise one probe dial opens and closes a connection to the typed URL (no
+hello, so a live session elsewhere is not replaced). The token goes to the OS
+keyring through ``bridge.credentials``; without a keyring the Account box says
+what to install (a Secret Service keyring on Linux) or how to run the service
+with ``ADIUVA_DEVICE_TOKEN`` (``keyring_guidance``). The llm
 engine's settings are ``llm_base_url`` and ``llm_model`` in the workspace
 settings and its API key in the keyring (service ``adiuva-companion``,
 account ``llm-api-key``). Keyring calls run in a worker thread. GUI thread only.
@@ -30,10 +35,12 @@ from PySide6.QtWidgets import (
 from agents.errors import ConfigError
 from bridge import credentials
 from bridge.endpoint import State, validate_backend_url
-from desktop.ui import autostart, operations
+from desktop.ui import autostart, operations, tones
 from desktop.ui.signals import CoreSignals
-from desktop.ui.status import CONNECTION_TEXT, AppStatus
-from desktop.ui.widgets import CONNECTION_COLORS, ErrorLabel, HintLabel, stacked
+from desktop.ui.status import AppStatus
+from desktop.ui.views.connection_check import keyring_guidance, probe, test_connection
+from desktop.ui.widgets import ErrorLabel, HintLabel, stacked
+from desktop.ui.words import connection_error, sentence, where
 
 if TYPE_CHECKING:
     from desktop.companion import Companion
@@ -42,52 +49,8 @@ LLM_KEY_SERVICE = "adiuva-companion"
 LLM_KEY_ACCOUNT = "llm-api-key"
 
 
-async def test_connection(companion: Companion, timeout: float = 10.0) -> tuple[bool, str]:
-    """Dial the backend again now and report how that dial went (connected, refused, no answer).
-
-    The outcome is the first state after a fresh ``connecting``; the close of
-    the session being replaced does not count. When the client does not dial
-    at all (no URL, not signed in) its reason is returned at once.
-    """
-    url = await companion.backend_url()
-    if not url:
-        return False, "No backend URL is set."
-    loop = asyncio.get_running_loop()
-    outcome: asyncio.Future[tuple[str, str | None]] = loop.create_future()
-    dialled = False
-
-    def listen(name: str, payload: dict[str, Any]) -> None:
-        nonlocal dialled
-        if name != "connection_did_change" or outcome.done():
-            return
-        state = payload.get("state", "")
-        if state == State.CONNECTING.value:
-            dialled = True
-        elif dialled or state in (State.DISABLED.value, State.UNAUTHORIZED.value):
-            outcome.set_result((state, payload.get("detail")))
-
-    unsubscribe = companion.events.subscribe(listen)
-    try:
-        if companion.client is None:
-            companion.reconnect(url=url)  # the first dial: the bridge client is created now
-        else:
-            companion.client.reconnect()
-        client = companion.client
-        assert client is not None
-        end = loop.time() + timeout
-        while not outcome.done():
-            remaining = end - loop.time()
-            if remaining <= 0:
-                return False, f"No answer from {url} within {timeout:.0f} s."
-            await asyncio.wait({outcome}, timeout=min(0.5, remaining))
-            if not outcome.done() and not dialled and client.state is State.DISABLED:
-                return False, client.last_error or "Not signed in."
-        state, detail = outcome.result()
-    finally:
-        unsubscribe()
-    if state == State.CONNECTED.value:
-        return True, f"Connected to {url}."
-    return False, detail or CONNECTION_TEXT.get(state, state)
+CONNECTION_TONES = {"connected": "ok", "connecting": "warn", "unauthorized": "error", "closed_by_server": "error"}
+__all__ = ["ConnectionView", "keyring_guidance", "probe", "test_connection"]
 
 
 def _keyring_get(service: str, account: str) -> str | None:
@@ -165,6 +128,11 @@ class ConnectionView(QWidget):
         account_layout.addWidget(HintLabel("The token is kept in the OS keyring, never in a file or the database."))
         account_layout.addLayout(token_row)
         account_layout.addWidget(self.account_result)
+        self.keyring_help = QLabel()
+        self.keyring_help.setWordWrap(True)
+        self.keyring_help.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.keyring_help.hide()
+        account_layout.addWidget(self.keyring_help)
         if credentials.token_source() == "environment":
             self.token_edit.setEnabled(False)
             self.sign_in_button.setEnabled(False)
@@ -212,7 +180,8 @@ class ConnectionView(QWidget):
             self.autostart_box.setToolTip(str(autostart.entry_path()))
         else:
             self.autostart_box.setEnabled(False)
-            self.autostart_box.setToolTip("Not available on this system yet: use your system's login items.")
+            self.autostart_box.setToolTip("Not available here: run `adiuva-companion service install` to start "
+                                          "the service at login, or use your system's login items.")
         self.autostart_box.toggled.connect(self._autostart)
 
         column = QWidget()
@@ -220,7 +189,10 @@ class ConnectionView(QWidget):
         layout = QVBoxLayout(column)
         layout.setContentsMargins(18, 14, 18, 14)
         layout.setSpacing(12)
-        for w in (conn_box, account_box, pause_box, llm_box, self.autostart_box):
+        self.service_hint = HintLabel("To run without a window from login instead (the headless service): "
+                                      "adiuva-companion service install")
+        self.service_hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        for w in (conn_box, account_box, pause_box, llm_box, self.autostart_box, self.service_hint):
             layout.addWidget(w)
         layout.addStretch(1)
         inner = QWidget()
@@ -273,13 +245,22 @@ class ConnectionView(QWidget):
                     self.llm_key_edit.setPlaceholderText("A key is stored in the OS keyring; type to replace it")
 
             operations.run(key_stored(), shown, lambda _exc: None, parent=self)
+            if credentials.token_source() != "environment":
+                def checked(available: bool) -> None:
+                    if not available:
+                        self.show_keyring_help()
+
+                operations.run(asyncio.to_thread(credentials.keyring_available), checked, lambda _exc: None,
+                               parent=self)
 
     # ── state ──────────────────────────────────────────────────────────────
     def _show_state(self) -> None:
         state, detail = self.status.connection_state, self.status.connection_detail
         self.state_label.setText(self.status.connection_text())
-        self.state_dot.setStyleSheet(f"color: {CONNECTION_COLORS.get(state, '#9ca3af')}; font-size: 14pt;")
-        self.detail_label.setText(detail or "")
+        tones.apply(self.state_dot, CONNECTION_TONES.get(state, "muted"), extra="font-size: 14pt;")
+        url = self.url_edit.text().strip()
+        self.detail_label.setText(connection_error(detail, url) if detail and url and state == "offline"
+                                  else sentence(detail or ""))
         self.detail_label.setVisible(bool(detail) and state != State.CONNECTED.value)
 
     def _sync_pauses(self) -> None:
@@ -324,23 +305,32 @@ class ConnectionView(QWidget):
             else:
                 operations.show_failure(self, "The connection settings were not saved", exc)
 
+        def saved(_r: Any) -> None:
+            self.test_result.setText("Saved.")
+            tones.apply(self.test_result, "ok")
+
         self.test_result.setText("")
-        operations.run(save(), lambda _r: self.test_result.setText("Saved."), failed, parent=self)
+        operations.run(save(), saved, failed, parent=self)
 
     def test(self) -> None:
+        """Try the URL typed in the field (not necessarily the saved one)."""
+        typed = self.url_edit.text().strip()
+        if typed and not self._validate_url(typed):
+            return
         self.test_button.setEnabled(False)
-        self.test_result.setText("Testing…")
+        self.test_result.setText(f"Trying {where(typed)}…" if typed else "Testing…")
+        tones.apply(self.test_result, "muted")
 
         def done(result: tuple[bool, str]) -> None:
             ok, text = result
             self.test_button.setEnabled(True)
             self.test_result.setText(("✓ " if ok else "✗ ") + text)
-            self.test_result.setStyleSheet(f"color: {'#15803d' if ok else '#c62828'};")
+            tones.apply(self.test_result, "ok" if ok else "error")
 
         def failed(exc: BaseException) -> None:
             done((False, operations.describe(exc)))
 
-        operations.run(test_connection(self.companion), done, failed, parent=self)
+        operations.run(test_connection(self.companion, url=typed or None), done, failed, parent=self)
 
     # ── account ────────────────────────────────────────────────────────────
     def sign_in(self) -> None:
@@ -351,6 +341,7 @@ class ConnectionView(QWidget):
 
         def done(_r: Any) -> None:
             self.token_edit.clear()
+            self.keyring_help.hide()
             self._account_message("Signed in: the token is in the OS keyring.")
             self.companion.reconnect()
 
@@ -364,14 +355,24 @@ class ConnectionView(QWidget):
         operations.run(asyncio.to_thread(credentials.delete_token), done, self._account_failed, parent=self)
 
     def _account_failed(self, exc: BaseException) -> None:
-        # CredentialsUnavailable says what to do on a machine without a keyring; show it as it is.
-        self._account_message(str(exc) if isinstance(exc, credentials.CredentialsUnavailable)
-                              else operations.describe(exc), error=True)
+        if isinstance(exc, credentials.CredentialsUnavailable):
+            # not a dead end: say what to install, or how to run with the token in the environment
+            text = str(exc)
+            first = text.split(". ")[0] + "." if text.startswith("The OS keyring") else ""
+            self._account_message(first or "The device token was not stored.", error=True)
+            self.show_keyring_help()
+            return
+        self._account_message(operations.describe(exc), error=True)
+
+    def show_keyring_help(self) -> None:
+        self.keyring_help.setText(keyring_guidance())
+        tones.apply(self.keyring_help, "warn")
+        self.keyring_help.show()
 
     def _account_message(self, text: str, *, error: bool = False) -> None:
         self.account_result.setText(text)
         self.account_result.setVisible(bool(text))
-        self.account_result.setStyleSheet(f"color: {'#c62828' if error else '#15803d'};")
+        tones.apply(self.account_result, "error" if error else "ok")
 
     # ── pauses ─────────────────────────────────────────────────────────────
     def _pause_bridge(self, paused: bool) -> None:
@@ -389,8 +390,8 @@ class ConnectionView(QWidget):
         model = self.llm_model_edit.text().strip()
         key = self.llm_key_edit.text().strip()
         if base_url and not base_url.startswith(("http://", "https://")):
-            self.llm_result.setText("The endpoint must start with http:// or https://")
-            self.llm_result.setStyleSheet("color: #c62828;")
+            self.llm_result.setText("The endpoint must start with http:// or https://.")
+            tones.apply(self.llm_result, "error")
             return
 
         async def save() -> bool:
@@ -409,7 +410,7 @@ class ConnectionView(QWidget):
             if stored_key:
                 self.llm_key_edit.setPlaceholderText("A key is stored in the OS keyring; type to replace it")
             self.llm_result.setText("Saved.")
-            self.llm_result.setStyleSheet("color: #15803d;")
+            tones.apply(self.llm_result, "ok")
 
         def failed(exc: BaseException) -> None:
             text = operations.describe(exc)
@@ -417,7 +418,7 @@ class ConnectionView(QWidget):
                 text = ("The OS keyring is not available, so the API key was not stored. "
                         "Set ADIUVA_LLM_API_KEY in the companion's environment instead.")
             self.llm_result.setText(text)
-            self.llm_result.setStyleSheet("color: #c62828;")
+            tones.apply(self.llm_result, "error")
 
         operations.run(save(), done, failed, parent=self)
 

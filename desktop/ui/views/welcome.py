@@ -71,7 +71,7 @@ class WelcomeView(QWidget):
         self.sample_button = QPushButton("Try it with the sample files")
         self.sample_button.setFlat(True)
         self.sample_button.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.sample_button.setStyleSheet("color: #1d4ed8; text-decoration: underline;")
+        self.sample_button.setStyleSheet("color: palette(link); text-decoration: underline;")
         self.sample_button.clicked.connect(self.use_samples)
         self.error = ErrorLabel()
         self.error.setAlignment(Qt.AlignmentFlag.AlignCenter)
