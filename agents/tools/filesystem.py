@@ -1,23 +1,23 @@
 """Read-only filesystem tools, confined to the folders the user allowed.
 
-``Sandbox`` holds one call's allowed folders. A path an agent sends is first
-checked lexically (normalised, compared by components: ``/x/allowed_evil``
-is not inside ``/x/allowed``; outside is ``forbidden_path`` whether or not it
-exists, so nothing outside is revealed). Then the folder is opened as pinned
-(``agents.roots``: its real path from ``/`` without following symlinks, and
-the identity recorded when the user picked it) and the rest of the path is
-resolved relative to that folder's descriptor, one component at a time
-without following symlinks (``agents.tools.fsafe``). Every read, stat and
-listing happens on descriptors reached that way, so containment holds at the
-moment of the read, not only when it was checked.
+Containment (``agents.tools.sandbox``): a path is checked lexically by
+components (``/x/allowed_evil`` is not inside ``/x/allowed``; outside is
+``forbidden_path`` whether or not it exists), its folder is opened as pinned
+(``agents.roots``: real path from ``/`` without following symlinks, same
+identity as when the user picked it), and the rest is resolved relative to
+that folder's descriptor one component at a time without following symlinks
+(``agents.tools.fsafe``). Every read, stat and listing happens on
+descriptors reached that way, so containment holds at the moment of the
+read, not only when it was checked.
 
 Symlinks inside a folder are followed only when their target, resolved
-component-wise by us, stays inside the same folder; otherwise the path is
+component-wise by us, stays inside that same folder; otherwise the path is
 ``forbidden_path``. Listings show such links as entries but never descend
 into them. Names on disk that are not valid UTF-8 are left out of listings
 and counted (``undecodable_names``). Path arguments that are not valid
-Unicode text (lone surrogates) are ``invalid_args``. Whole pages are tested
-for text (``agents.tools.textpage``).
+Unicode (lone surrogates) are ``invalid_args``. Whole pages are tested for
+text, and refused rather than escaped into a frame many times their size
+(``agents.tools.textpage``).
 
 The three tools (``list_directory``, ``get_file_metadata``,
 ``read_file_content``) are plain functions of a ``Sandbox`` and their
@@ -36,9 +36,7 @@ import errno
 import mimetypes
 import os
 import stat
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
@@ -49,9 +47,8 @@ from agents.errors import ErrorType, ToolError
 from agents.store import SyncDb, iso
 from agents.tools import fsafe, textpage
 from agents.tools.base import ArgsModel, ToolContext, ToolSpec
+from agents.tools.sandbox import Sandbox, forbidden, invalid, is_path_text
 
-MAX_PATH_BYTES = 4096  # Linux PATH_MAX, with the terminating NUL
-MAX_NAME_BYTES = 255  # NAME_MAX on every common filesystem
 MAX_READ_BYTES = 1_000_000
 BINARY_SNIFF_BYTES = 8192
 
@@ -63,157 +60,17 @@ if not mimetypes.inited:
 T = TypeVar("T")
 
 
-def _forbidden(message: str) -> ToolError:
-    return ToolError(ErrorType.FORBIDDEN_PATH, message)
-
-
-def _invalid(message: str) -> ToolError:
-    return ToolError(ErrorType.INVALID_ARGS, message)
-
-
-def _inside(path: str, root: str) -> bool:
-    """Whether ``path`` is ``root`` or below it, compared component by component."""
-    try:
-        return os.path.commonpath([root, path]) == root
-    except ValueError:  # mixed absolute/relative
-        return False
-
-
-def _text(value: object) -> bool:
-    """Whether ``value`` is a string that can be a path: no NUL, valid Unicode (no lone surrogates)."""
-    if not isinstance(value, str) or "\x00" in value:
-        return False
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-@dataclass
-class Opened:
-    """A path resolved inside an opened root (descriptors valid inside the ``with``)."""
-
-    root_fd: int
-    root: str  # the root's real path
-    found: fsafe.Found
-
-    @property
-    def path(self) -> str:
-        where = fsafe.join(self.root, self.found.names)
-        if not _text(where):  # reached through a symlink whose text is not UTF-8
-            raise ToolError(ErrorType.UNSUPPORTED_FILE, "the path leads to a name that is not valid UTF-8")
-        return where
-
-
-class Sandbox:
-    """The allowed roots of one call, their pins, and the descriptors opened for it.
-
-    Blocking: ``open`` touches the filesystem; use it from a worker thread.
-    ``close`` releases the roots' descriptors; ``new_pins`` are the first
-    pins taken during the call, for the caller to store.
-    """
-
-    def __init__(self, roots: Iterable[str], pins: Mapping[str, pinned.Pin] | None = None):
-        ok = [r for r in roots if _text(r) and os.path.isabs(r)]  # a relative root would depend on the cwd
-        self.roots: tuple[str, ...] = tuple(dict.fromkeys(os.path.normpath(r) for r in ok))
-        self._pins = dict(pins or {})
-        self.new_pins: dict[str, pinned.Pin] = {}
-        self._open: dict[str, tuple[int, str]] = {}
-        # Spellings a path may use: as configured, and the real path (pinned, else as it is now).
-        self._spellings: list[tuple[str, str]] = []
-        for root in self.roots:
-            pin = self._pins.get(root)
-            real = pin.real if pin is not None else os.path.realpath(root)
-            self._spellings.extend((s, root) for s in dict.fromkeys((root, real)))
-        self._spellings.sort(key=lambda sr: len(sr[0]), reverse=True)
-
-    def close(self) -> None:
-        for fd, _ in self._open.values():
-            os.close(fd)
-        self._open.clear()
-
-    def _outside(self, path: str) -> ToolError:
-        return _forbidden(
-            f"{path} is outside the folders this agent may read ({', '.join(self.roots)})"
-        )
-
-    def locate(self, path: str) -> list[tuple[str, list[str]]]:
-        """``(root, components below it)`` for each root ``path`` lies in lexically, closest first.
-
-        ``invalid_args``: empty, NUL byte, not valid Unicode, or too long.
-        ``forbidden_path``: outside every root, or no roots at all.
-        """
-        if not self.roots:
-            raise _forbidden("no folders are allowed yet; add one to an agent")
-        if not isinstance(path, str) or not path.strip():
-            raise _invalid("path is empty; give a file or folder path")
-        if "\x00" in path:
-            raise _invalid("path contains a NUL byte")
-        if not _text(path):
-            raise _invalid(
-                "path contains text that cannot be a file name (a lone surrogate or other character "
-                "that is not valid Unicode); send the path as valid UTF-8 text"
-            )
-        if not os.path.isabs(path):
-            if len(self.roots) != 1:
-                raise _invalid(
-                    f"{path!r} is relative; give an absolute path inside one of {', '.join(self.roots)}"
-                )
-            path = os.path.join(self.roots[0], path)
-        lexical = os.path.normpath(path)
-        raw = lexical.encode("utf-8")
-        if len(raw) >= MAX_PATH_BYTES or any(len(part) > MAX_NAME_BYTES for part in raw.split(b"/")):
-            raise _invalid("path is too long")
-        found = [
-            (root, [p for p in lexical[len(spelling):].split("/") if p])
-            for spelling, root in self._spellings
-            if _inside(lexical, spelling)
-        ]
-        if not found:
-            raise self._outside(lexical)
-        return found
-
-    def _root(self, root: str) -> tuple[int, str]:
-        if root not in self._open:
-            pin = self._pins.get(root)
-            fd, now = pinned.open_root(root, pin)
-            if pin is None:  # saved before pinning existed: pinned on this first use
-                self.new_pins[root] = now
-            self._open[root] = (fd, now.real)
-        return self._open[root]
-
-    @contextmanager
-    def open(self, path: str) -> Iterator[Opened]:
-        """``path`` resolved inside its root; ``ToolError`` or ``OSError`` (mapped by the tools) if not."""
-        changed: ToolError | None = None
-        for root, parts in self.locate(path):
-            try:
-                fd, real = self._root(root)
-            except pinned.RootChanged as exc:
-                changed = changed or exc
-                continue  # another allowed folder holding this path may still be fine
-            try:
-                with fsafe.resolve(fd, real, parts) as found:
-                    yield Opened(fd, real, found)
-                    return
-            except fsafe.Escape as exc:
-                raise _forbidden(f"{path} {exc}") from None
-        assert changed is not None
-        raise changed
-
-
 def _os_error(exc: OSError, path: str) -> ToolError:
     """An ``OSError`` met inside the roots, as the protocol's error type."""
     code = exc.errno
     if code in (errno.ENOENT, errno.ENOTDIR):
         return ToolError(ErrorType.NOT_FOUND, f"no such file or folder: {path}")
     if code == errno.ELOOP:
-        return _forbidden(f"{path} was replaced by a symlink while it was read")
+        return forbidden(f"{path} was replaced by a symlink while it was read")
     if code == errno.ENAMETOOLONG:
-        return _invalid("path is too long")
+        return invalid("path is too long")
     if code in (errno.EACCES, errno.EPERM):
-        return _forbidden(f"the operating system does not allow reading {path}")
+        return forbidden(f"the operating system does not allow reading {path}")
     return ToolError(ErrorType.INTERNAL, f"cannot read {path}: {exc.strerror or exc}")
 
 
@@ -226,9 +83,9 @@ def _guarded(
         return work(box, args), box.new_pins
     except OSError as exc:
         path = getattr(args, "path", None)
-        raise _os_error(exc, path if _text(path) else "the path") from None
+        raise _os_error(exc, path if is_path_text(path) else "the path") from None
     except (ValueError, UnicodeError) as exc:
-        raise _invalid(f"invalid path: {exc}") from None
+        raise invalid(f"invalid path: {exc}") from None
     finally:
         box.close()
 
@@ -332,7 +189,7 @@ def list_directory(box: Sandbox, args: ListDirectoryArgs) -> dict[str, Any]:
     with box.open(args.path) as opened:
         top = opened.path
         if opened.found.name is not None:
-            raise _invalid(f"{top} is a file, not a folder; use get_file_metadata or read_file_content")
+            raise invalid(f"{top} is a file, not a folder; use get_file_metadata or read_file_content")
         entries, truncated, unnamed = fsafe.walk(
             opened.root_fd, opened.root, opened.found,
             recursive=args.recursive, max_entries=args.max_entries, stamp=_stamp,
@@ -435,7 +292,7 @@ def read_file_content(box: Sandbox, args: ReadFileContentArgs) -> dict[str, Any]
     with box.open(args.path) as opened:
         where, found = opened.path, opened.found
         if found.name is None:
-            raise _invalid(f"{where} is a folder; use list_directory")
+            raise invalid(f"{where} is a folder; use list_directory")
         if not stat.S_ISREG(found.st.st_mode):  # decided before opening: opening a FIFO could block
             raise _special(where)
         fd = os.open(found.name, fsafe.READ_FLAGS, dir_fd=found.dir_fd)
