@@ -7,11 +7,14 @@ real paths; the cron is checked with croniter (``agents.scheduler.validate_cron`
 
 ``schedule_saved_at`` is when the agent's schedule last took effect (created,
 its cron changed, or it was enabled); ``save_agent`` sets it. The scheduler
-never fires a slot from before it. Plain code; runs on the caller's loop.
+never fires a slot from before it. Saving an agent pins its folders
+(``agents.roots``): saving is the user picking them, so re-saving re-pins a
+folder that changed. Runs on the event loop.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 from datetime import datetime
@@ -19,6 +22,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from agents import roots
 from agents.errors import ConfigError
 from agents.store import Store, iso, new_id, parse_iso, utcnow
 
@@ -227,11 +231,12 @@ async def get_agent(store: Store, key: str) -> AgentConfig | None:
 
 
 async def save_agent(store: Store, config: AgentConfig) -> AgentConfig:
-    """Insert or update; a name used by another agent is refused (``ConfigError('name', ...)``).
+    """Insert or update, pinning its folders; a name used by another agent is refused (``ConfigError('name', ...)``).
 
     ``schedule_saved_at`` becomes now when the agent is new, its cron changed or it was
     enabled; otherwise the stored one is kept.
     """
+    pins = await asyncio.to_thread(_pin_all, config.directory_paths)
     now = utcnow()
     async with store.transaction() as tx:
         clash = await tx.fetchone(
@@ -256,8 +261,20 @@ async def save_agent(store: Store, config: AgentConfig) -> AgentConfig:
                 config.engine, iso(config.last_run_at) if config.last_run_at else None, now, now, now,
             ),
         )
+        await roots.store_pins(tx, pins, replace=True)
         row = await tx.fetchone("SELECT schedule_saved_at FROM agents WHERE id = ?", (config.id,))
     return config.model_copy(update={"schedule_saved_at": parse_iso(row["schedule_saved_at"]) if row else None})
+
+
+def _pin_all(folders: list[str]) -> dict[str, roots.Pin]:
+    """Each folder's pin as it is now; ``ConfigError`` if one is no longer an existing folder."""
+    pins: dict[str, roots.Pin] = {}
+    for folder in folders:
+        try:
+            pins[folder] = roots.pin_folder(folder)
+        except (OSError, roots.RootChanged):
+            raise ConfigError("directory_paths", f"{folder} is not an existing folder this app can open") from None
+    return pins
 
 
 async def delete_agent(store: Store, agent_id: str) -> bool:

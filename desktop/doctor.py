@@ -2,7 +2,8 @@
 
 Checks: the data dir, the workspace schema and ``PRAGMA integrity_check``,
 the keyring backend and the token, the backend URL (reachable, token
-accepted), and that every agent's folders are readable. Exit code 0 when
+accepted), that every agent's folders are readable and still the folders
+the user picked (pinned, ``agents.roots``). Exit code 0 when
 all is well, 1 otherwise.
 """
 
@@ -13,7 +14,7 @@ import os
 import sys
 from pathlib import Path
 
-from agents import config
+from agents import config, roots
 from agents.errors import AdiuvaError
 from agents.store import DB_FILENAME, Store, known_migrations
 from bridge import credentials
@@ -89,8 +90,17 @@ async def doctor(data_dir: Path, *, timeout: float = 5.0) -> int:
                 else:
                     report.line(FAIL, f"agent {agent.name}: {folder} is missing or unreadable",
                                 f"adiuva-companion agent edit {agent.name!r} --folder NEW_FOLDER")
+        await _check_pinned_roots(report, store, agents)
         await store.close()
     return 1 if report.failed else 0
+
+
+async def _check_pinned_roots(report: Report, store: Store, agents: list[config.AgentConfig]) -> None:
+    """One FAIL line per agent folder that changed since the user picked it (its tools refuse it)."""
+    for problem in await roots.root_problems(store, agents):
+        report.line(FAIL, f"agent {problem.agent_name}: {problem.message}",
+                    f"pick the folder again in the Agents view and save, or: adiuva-companion agent edit "
+                    f"{problem.agent_name!r} --folder {problem.path}")
 
 
 def _readable_dir(folder: str) -> bool:

@@ -1,19 +1,32 @@
 """Read-only filesystem tools, confined to the folders the user allowed.
 
-``Sandbox`` turns a path an agent sent into a real path inside the allowed
-roots, or raises ``ToolError``. Containment is checked by path components
-(``/x/allowed_evil`` is not inside ``/x/allowed``) twice: on the lexically
-normalised path and on the real path with every symlink resolved. A path
-outside the roots is ``forbidden_path`` whether or not it exists, so the tools
-never reveal what lies outside.
+Containment (``agents.tools.sandbox``): a path is checked lexically by
+components (``/x/allowed_evil`` is not inside ``/x/allowed``; outside is
+``forbidden_path`` whether or not it exists), its folder is opened as pinned
+(``agents.roots``: real path from ``/`` without following symlinks, same
+identity as when the user picked it), and the rest is resolved relative to
+that folder's descriptor one component at a time without following symlinks
+(``agents.tools.fsafe``). Every read, stat and listing happens on
+descriptors reached that way, so containment holds at the moment of the
+read, not only when it was checked.
+
+Symlinks inside a folder are followed only when their target, resolved
+component-wise by us, stays inside that same folder; otherwise the path is
+``forbidden_path``. Listings show such links as entries but never descend
+into them. Names on disk that are not valid UTF-8 are left out of listings
+and counted (``undecodable_names``). Path arguments that are not valid
+Unicode (lone surrogates) are ``invalid_args``. Whole pages are tested for
+text, and refused rather than escaped into a frame many times their size
+(``agents.tools.textpage``).
 
 The three tools (``list_directory``, ``get_file_metadata``,
 ``read_file_content``) are plain functions of a ``Sandbox`` and their
 arguments (``file_tool``). Called from the bridge they do all their blocking
-work (resolving, stat, scandir, reading) in one ``asyncio.to_thread`` hop per
-call; cancelling such a call is safe: the thread finishes its bounded work and
-its result is dropped. Local engine runs call them directly on the database
-thread (``ToolSpec.sync_impl``). Nothing here writes to disk.
+work in one ``asyncio.to_thread`` hop per call; cancelling such a call is
+safe: the thread finishes its bounded work and its result is dropped. Local
+engine runs call them directly on the database thread
+(``ToolSpec.sync_impl``). Nothing here writes to disk; the only database
+write is a folder's first pin (folders saved before pinning existed).
 """
 
 from __future__ import annotations
@@ -23,21 +36,19 @@ import errno
 import mimetypes
 import os
 import stat
-from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
-from operator import attrgetter
-from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any, TypeVar
 
 from pydantic import Field
 
+from agents import roots as pinned
 from agents.errors import ErrorType, ToolError
 from agents.store import SyncDb, iso
+from agents.tools import fsafe, textpage
 from agents.tools.base import ArgsModel, ToolContext, ToolSpec
+from agents.tools.sandbox import Sandbox, forbidden, invalid, is_path_text
 
-MAX_PATH_BYTES = 4096  # Linux PATH_MAX, with the terminating NUL
-MAX_NAME_BYTES = 255  # NAME_MAX on every common filesystem
 MAX_READ_BYTES = 1_000_000
 BINARY_SNIFF_BYTES = 8192
 
@@ -46,107 +57,7 @@ BINARY_SNIFF_BYTES = 8192
 if not mimetypes.inited:
     mimetypes.init()
 
-_OPEN_FLAGS = (
-    os.O_RDONLY
-    | getattr(os, "O_NONBLOCK", 0)  # a FIFO swapped in after the stat check must not block open()
-    | getattr(os, "O_NOFOLLOW", 0)  # nor may a symlink swapped in for the resolved file be followed
-    | getattr(os, "O_CLOEXEC", 0)
-    | getattr(os, "O_BINARY", 0)
-)
-
-_SEP = os.fsencode(os.sep)
-
 T = TypeVar("T")
-
-
-def _forbidden(message: str) -> ToolError:
-    return ToolError(ErrorType.FORBIDDEN_PATH, message)
-
-
-def _invalid(message: str) -> ToolError:
-    return ToolError(ErrorType.INVALID_ARGS, message)
-
-
-def _inside(path: str, root: str) -> bool:
-    """Whether ``path`` is ``root`` or below it, compared component by component."""
-    try:
-        return os.path.commonpath([root, path]) == root
-    except ValueError:  # different drives (Windows), or mixed absolute/relative
-        return False
-
-
-class Sandbox:
-    """The allowed roots of one call and the rules for paths inside them.
-
-    Blocking: ``__init__`` and ``resolve`` touch the filesystem (realpath);
-    call them from a worker thread, not the event loop.
-    """
-
-    def __init__(self, roots: Iterable[str]):
-        real: list[str] = []
-        lexical: list[str] = []
-        for root in roots:
-            if not isinstance(root, str) or not os.path.isabs(root) or "\x00" in root:
-                continue  # a relative or broken root would depend on the cwd: never allow it
-            try:
-                real.append(os.path.realpath(root))
-            except (OSError, ValueError):
-                continue
-            lexical.append(os.path.normpath(root))
-        self.roots: tuple[str, ...] = tuple(dict.fromkeys(real))
-        # The lexical check also accepts a root as configured (e.g. through a
-        # symlinked home); the real-path check below is always against real roots.
-        self._lexical_roots: tuple[str, ...] = tuple(dict.fromkeys([*self.roots, *lexical]))
-
-    def contains(self, real_path: str) -> bool:
-        """Whether a real (symlink-free) path lies inside one of the roots."""
-        return any(_inside(real_path, root) for root in self.roots)
-
-    def _outside(self, path: str) -> ToolError:
-        return _forbidden(
-            f"{path} is outside the folders this agent may read ({', '.join(self.roots)})"
-        )
-
-    def resolve(self, path: str) -> Path:
-        """The real path of ``path`` if it lies inside the roots, else ``ToolError``.
-
-        ``invalid_args``: empty, NUL byte, unencodable or too long.
-        ``forbidden_path``: outside the roots (existing or not), through a
-        symlink leading outside, a symlink loop, or no roots at all.
-        ``not_found``: inside the roots but missing.
-        """
-        if not self.roots:
-            raise _forbidden("no folders are allowed yet; add one to an agent")
-        if not isinstance(path, str) or not path.strip():
-            raise _invalid("path is empty; give a file or folder path")
-        if "\x00" in path:
-            raise _invalid("path contains a NUL byte")
-        try:
-            os.fsencode(path)
-        except UnicodeError:
-            raise _invalid("path contains characters that cannot be a file name") from None
-        if not os.path.isabs(path):
-            if len(self.roots) != 1:
-                raise _invalid(
-                    f"{path!r} is relative; give an absolute path inside one of {', '.join(self.roots)}"
-                )
-            path = os.path.join(self.roots[0], path)
-        lexical = os.path.normpath(path)
-        raw = os.fsencode(lexical)
-        if len(raw) >= MAX_PATH_BYTES or any(len(part) > MAX_NAME_BYTES for part in raw.split(_SEP)):
-            raise _invalid("path is too long")
-        if not any(_inside(lexical, root) for root in self._lexical_roots):
-            raise self._outside(lexical)
-        try:
-            real = os.path.realpath(lexical, strict=True)
-        except OSError as exc:
-            # Where it would lead decides first: outside is forbidden, existing or not.
-            if not self.contains(os.path.realpath(lexical)):
-                raise self._outside(lexical) from None
-            raise _os_error(exc, lexical) from None
-        if not self.contains(real):
-            raise self._outside(lexical)
-        return Path(real)
 
 
 def _os_error(exc: OSError, path: str) -> ToolError:
@@ -155,39 +66,54 @@ def _os_error(exc: OSError, path: str) -> ToolError:
     if code in (errno.ENOENT, errno.ENOTDIR):
         return ToolError(ErrorType.NOT_FOUND, f"no such file or folder: {path}")
     if code == errno.ELOOP:
-        return _forbidden(f"{path} is part of a symlink loop")
+        return forbidden(f"{path} was replaced by a symlink while it was read")
     if code == errno.ENAMETOOLONG:
-        return _invalid("path is too long")
+        return invalid("path is too long")
     if code in (errno.EACCES, errno.EPERM):
-        return _forbidden(f"the operating system does not allow reading {path}")
+        return forbidden(f"the operating system does not allow reading {path}")
     return ToolError(ErrorType.INTERNAL, f"cannot read {path}: {exc.strerror or exc}")
 
 
-def _guarded(work: Callable[[Sandbox, Any], T], roots: tuple[str, ...], args: Any) -> T:
-    """``work(Sandbox(roots), args)`` with the OS errors of a race turned into the protocol's."""
+def _guarded(
+    work: Callable[[Sandbox, Any], T], roots: tuple[str, ...], pins: Mapping[str, pinned.Pin], args: Any
+) -> tuple[T, dict[str, pinned.Pin]]:
+    """``(work(sandbox, args), first pins taken)`` with OS errors turned into the protocol's."""
+    box = Sandbox(roots, pins)
     try:
-        return work(Sandbox(roots), args)
-    except OSError as exc:  # a race after resolve (file removed, replaced, ...)
-        raise _os_error(exc, exc.filename if isinstance(exc.filename, str) else "the path") from None
+        return work(box, args), box.new_pins
+    except OSError as exc:
+        path = getattr(args, "path", None)
+        raise _os_error(exc, path if is_path_text(path) else "the path") from None
     except (ValueError, UnicodeError) as exc:
-        raise _invalid(f"invalid path: {exc}") from None
+        raise invalid(f"invalid path: {exc}") from None
+    finally:
+        box.close()
 
 
 def file_tool(name: str, args_model: type[ArgsModel]) -> Callable[[Callable[[Sandbox, Any], dict[str, Any]]], ToolSpec]:
     """A read-only filesystem tool from ``work(sandbox, args)``; its docstring is the description.
 
-    The async ``impl`` (the bridge's) looks the call's roots up, then does all
-    the blocking work in one worker-thread hop; ``sync_impl`` does the same on
-    the calling thread, for local engine runs already on the database thread.
+    The async ``impl`` (the bridge's) looks the call's roots and pins up, then
+    does all the blocking work in one worker-thread hop; ``sync_impl`` does
+    the same on the calling thread, for local engine runs already on the
+    database thread. First pins taken during a successful call are stored.
     """
 
     def wrap(work: Callable[[Sandbox, Any], dict[str, Any]]) -> ToolSpec:
         async def impl(ctx: ToolContext, args: Any) -> dict[str, Any]:
             roots = await ctx.allowed_roots()
-            return await asyncio.to_thread(_guarded, work, roots, args)
+            pins = await pinned.load_pins(ctx.store) if roots else {}
+            result, first = await asyncio.to_thread(_guarded, work, roots, pins, args)
+            if first:
+                await pinned.store_pins(ctx.store, first, replace=False)
+            return result
 
         def sync_impl(db: SyncDb, ctx: ToolContext, args: Any) -> dict[str, Any]:
-            return _guarded(work, ctx.allowed_roots_sync(db), args)
+            roots = ctx.allowed_roots_sync(db)
+            result, first = _guarded(work, roots, pinned.load_pins_sync(db) if roots else {}, args)
+            if first:
+                pinned.store_first_pins_sync(db, first)
+            return result
 
         return ToolSpec(
             name=name, description=" ".join((work.__doc__ or name).split()), args_model=args_model,
@@ -253,74 +179,25 @@ class ListDirectoryArgs(ArgsModel):
     max_entries: int = Field(1000, ge=1, le=100_000, description="stop after this many entries")
 
 
-def _walk(box: Sandbox, top: str, recursive: bool, max_entries: int) -> tuple[list[dict[str, Any]], bool]:
-    """Entries below ``top`` (a real directory path), breadth-first, each folder sorted by name."""
-    entries: list[dict[str, Any]] = []
-    pending: deque[str] = deque([top])
-    stamp = _stamp
-    by_name = attrgetter("name")
-    while pending:
-        folder = pending.popleft()
-        try:
-            with os.scandir(folder) as it:
-                items = sorted(it, key=by_name)
-        except OSError:
-            if folder == top:
-                raise
-            continue  # an unreadable subfolder is left out, not fatal
-        subfolders: list[str] = []
-        for entry in items:
-            name = entry.name
-            if name.startswith("."):
-                continue
-            try:
-                if entry.is_symlink():
-                    # Rare: follow it only if it stays inside the roots; never descend.
-                    if not box.contains(os.path.realpath(entry.path)):
-                        continue
-                    st = entry.stat(follow_symlinks=True)
-                    kind = _kind(st.st_mode)
-                    if kind is None:
-                        continue
-                elif entry.is_dir(follow_symlinks=False):
-                    kind = "dir"
-                    st = entry.stat(follow_symlinks=False)
-                    if recursive:
-                        subfolders.append(entry.path)
-                elif entry.is_file(follow_symlinks=False):
-                    kind = "file"
-                    st = entry.stat(follow_symlinks=False)
-                else:
-                    continue  # FIFO, socket, device
-            except OSError:
-                continue  # vanished or unreadable meanwhile
-            if len(entries) >= max_entries:
-                return entries, True
-            entries.append(
-                {
-                    "name": name,
-                    "path": entry.path,
-                    "type": kind,
-                    "size": st.st_size if kind == "file" else None,
-                    "modified_at": stamp(st.st_mtime_ns),
-                }
-            )
-        pending.extend(subfolders)
-    return entries, False
-
-
 @file_tool("list_directory", ListDirectoryArgs)
 def list_directory(box: Sandbox, args: ListDirectoryArgs) -> dict[str, Any]:
     """List the files and folders in an allowed folder. With recursive=true, also everything
     below it, breadth-first, each folder sorted by name, up to max_entries; truncated=true means
     there is more. Hidden names (starting with "."), pipes, sockets, devices and symlinks that lead
-    outside the allowed folders are left out. size is in bytes (null for folders)."""
-    real = box.resolve(args.path)
-    top = str(real)
-    if not stat.S_ISDIR(os.stat(top).st_mode):
-        raise _invalid(f"{top} is a file, not a folder; use get_file_metadata or read_file_content")
-    entries, truncated = _walk(box, top, args.recursive, args.max_entries)
-    return {"path": top, "entries": entries, "truncated": truncated}
+    outside the allowed folders are left out, as are names that are not valid UTF-8 (counted in
+    undecodable_names when there are any). size is in bytes (null for folders)."""
+    with box.open(args.path) as opened:
+        top = opened.path
+        if opened.found.name is not None:
+            raise invalid(f"{top} is a file, not a folder; use get_file_metadata or read_file_content")
+        entries, truncated, unnamed = fsafe.walk(
+            opened.root_fd, opened.root, opened.found,
+            recursive=args.recursive, max_entries=args.max_entries, stamp=_stamp,
+        )
+    out: dict[str, Any] = {"path": top, "entries": entries, "truncated": truncated}
+    if unnamed:
+        out["undecodable_names"] = unnamed
+    return out
 
 
 # ── get_file_metadata ──────────────────────────────────────────────────────
@@ -334,19 +211,21 @@ class GetFileMetadataArgs(ArgsModel):
 def get_file_metadata(box: Sandbox, args: GetFileMetadataArgs) -> dict[str, Any]:
     """Name, type ("file" or "dir"), size in bytes (null for folders), times and MIME type of one
     file or folder, without reading its content."""
-    real = box.resolve(args.path)
-    st = os.stat(real)
+    with box.open(args.path) as opened:
+        where, st = opened.path, opened.found.st
     kind = _kind(st.st_mode)
     if kind is None:
-        raise _special(str(real))
+        raise _special(where)
+    name = os.path.basename(where.rstrip("/")) or "/"
     if kind == "file":
-        mime = mimetypes.guess_type(real.name, strict=False)[0]
+        mime = mimetypes.guess_type(name, strict=False)[0]
+        extension = os.path.splitext(name)[1].lower()
     else:
-        mime = "inode/directory"
+        mime, extension = "inode/directory", ""
     return {
-        "path": str(real),
-        "name": real.name,
-        "extension": real.suffix.lower() if kind == "file" else "",
+        "path": where,
+        "name": name,
+        "extension": extension,
         "type": kind,
         "size": st.st_size if kind == "file" else None,
         "created_at": _stamp(_created_ns(st)),
@@ -364,104 +243,29 @@ class ReadFileContentArgs(ArgsModel):
     max_bytes: int = Field(200_000, ge=1, description=f"page size in bytes, at most {MAX_READ_BYTES}")
 
 
-_UTF16_BOMS = {b"\xff\xfe": "utf-16-le", b"\xfe\xff": "utf-16-be"}
-_UTF8_BOM = b"\xef\xbb\xbf"
-
-
-def _sniff(head: bytes, path: str) -> tuple[str, int]:
-    """(codec, BOM length) from the first bytes; binary files are ``unsupported_file``."""
-    if head[:2] in _UTF16_BOMS and not head.startswith(b"\xff\xfe\x00\x00"):  # not UTF-32
-        return _UTF16_BOMS[head[:2]], 2
-    if b"\x00" in head:
-        raise ToolError(ErrorType.UNSUPPORTED_FILE, f"{path} is a binary file, not text")
-    if head.startswith(_UTF8_BOM):
-        return "utf-8", len(_UTF8_BOM)
-    return "utf-8", 0
-
-
-def _utf8_page(buf: bytes, max_bytes: int) -> tuple[int, bytes]:
-    """(bytes skipped at the start, page) cut at UTF-8 character boundaries.
-
-    ``buf`` holds up to ``max_bytes + 6`` bytes from the requested start; if it
-    is shorter than that, it reaches the end of the file.
-    """
-    skip = 0
-    while skip < 3 and skip < len(buf) and buf[skip] & 0xC0 == 0x80:
-        skip += 1  # the start fell inside a character: begin at the next one
-    data = buf[skip:]
-    if len(data) > max_bytes:  # not at the end of the file
-        cut = max_bytes
-        while cut > 0 and data[cut] & 0xC0 == 0x80:
-            cut -= 1
-        if cut == 0:  # one character longer than max_bytes: return it whole
-            cut = 1
-            while cut < len(data) and data[cut] & 0xC0 == 0x80:
-                cut += 1
-        data = data[:cut]
-    return skip, data
-
-
-def _utf16_page(buf: bytes, max_bytes: int, byteorder: Literal["little", "big"]) -> tuple[int, bytes]:
-    """Like ``_utf8_page`` for UTF-16 code units; never splits a surrogate pair."""
-
-    def unit(i: int) -> int:
-        return int.from_bytes(buf[i : i + 2], byteorder)  # reads buf as reassigned below
-
-    skip = 2 if len(buf) >= 2 and 0xDC00 <= unit(0) <= 0xDFFF else 0
-    buf = buf[skip:]
-    if len(buf) > max_bytes:
-        cut = max(2, max_bytes - max_bytes % 2)
-        if 0xD800 <= unit(cut - 2) <= 0xDBFF:
-            cut -= 2
-        buf = buf[: cut or 4]
-    return skip, buf
-
-
-@file_tool("read_file_content", ReadFileContentArgs)
-def read_file_content(box: Sandbox, args: ReadFileContentArgs) -> dict[str, Any]:
-    """Read a text file (UTF-8, or UTF-16/UTF-8 with a byte-order mark), one page of at most
-    max_bytes bytes from byte offset. Pages end on whole characters; if truncated is true, call
-    again with offset=next_offset. Binary or undecodable files are refused."""
-    if args.max_bytes > MAX_READ_BYTES:
-        raise ToolError(
-            ErrorType.TOO_LARGE,
-            f"max_bytes may be at most {MAX_READ_BYTES}; read the file in pages with offset and next_offset",
-        )
-    real = box.resolve(args.path)
-    where = str(real)
-    st = os.stat(where)  # before opening: opening a FIFO would block
-    if stat.S_ISDIR(st.st_mode):
-        raise _invalid(f"{where} is a folder; use list_directory")
-    if not stat.S_ISREG(st.st_mode):
-        raise _special(where)
-    fd = os.open(where, _OPEN_FLAGS)
-    with open(fd, "rb", closefd=True) as f:
-        st = os.fstat(f.fileno())
-        if not stat.S_ISREG(st.st_mode):  # replaced between the checks
+def _read_page(fd: int, where: str, offset: int, max_bytes: int) -> dict[str, Any]:
+    with open(fd, "rb", closefd=False) as f:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):  # replaced between the stat and the open
             raise _special(where)
         size = st.st_size
-        codec, bom = _sniff(f.read(BINARY_SNIFF_BYTES), where)
-        start = max(args.offset, bom)
+        codec, bom = textpage.sniff(f.read(BINARY_SNIFF_BYTES), where)
+        start = max(offset, bom)
         if codec != "utf-8" and (start - bom) % 2:
             start += 1  # align to a UTF-16 code unit
         if start >= size:
             return {
                 "path": where, "content": "", "encoding": codec, "size": size,
-                "offset": args.offset, "next_offset": None, "truncated": False,
+                "offset": offset, "next_offset": None, "truncated": False,
             }
         f.seek(start)
-        buf = f.read(args.max_bytes + 6)
+        buf = f.read(max_bytes + 6)
     if codec == "utf-8":
-        skip, data = _utf8_page(buf, args.max_bytes)
+        skip, data = textpage.utf8_page(buf, max_bytes)
     else:
-        skip, data = _utf16_page(buf, args.max_bytes, "little" if codec.endswith("le") else "big")
+        skip, data = textpage.utf16_page(buf, max_bytes, "little" if codec.endswith("le") else "big")
     start += skip
-    try:
-        content = data.decode(codec)
-    except UnicodeDecodeError:
-        raise ToolError(
-            ErrorType.UNSUPPORTED_FILE, f"{where} is not valid {codec.upper()} text"
-        ) from None
+    content = textpage.decode(data, codec, where)
     end = start + len(data)
     truncated = end < size
     return {
@@ -474,6 +278,28 @@ def read_file_content(box: Sandbox, args: ReadFileContentArgs) -> dict[str, Any]
         "truncated": truncated,
     }
 
+
+@file_tool("read_file_content", ReadFileContentArgs)
+def read_file_content(box: Sandbox, args: ReadFileContentArgs) -> dict[str, Any]:
+    """Read a text file (UTF-8, or UTF-16/UTF-8 with a byte-order mark), one page of at most
+    max_bytes bytes from byte offset. Pages end on whole characters; if truncated is true, call
+    again with offset=next_offset. Binary or undecodable files are refused."""
+    if args.max_bytes > MAX_READ_BYTES:
+        raise ToolError(
+            ErrorType.TOO_LARGE,
+            f"max_bytes may be at most {MAX_READ_BYTES}; read the file in pages with offset and next_offset",
+        )
+    with box.open(args.path) as opened:
+        where, found = opened.path, opened.found
+        if found.name is None:
+            raise invalid(f"{where} is a folder; use list_directory")
+        if not stat.S_ISREG(found.st.st_mode):  # decided before opening: opening a FIFO could block
+            raise _special(where)
+        fd = os.open(found.name, fsafe.READ_FLAGS, dir_fd=found.dir_fd)
+        try:
+            return _read_page(fd, where, args.offset, args.max_bytes)
+        finally:
+            os.close(fd)
 
 
 TOOLS: list[ToolSpec] = [list_directory, get_file_metadata, read_file_content]

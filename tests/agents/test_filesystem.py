@@ -22,7 +22,7 @@ from pydantic import ValidationError
 
 from agents.errors import ErrorType, ToolError
 from agents.store import Store, iso, utcnow
-from agents.tools import filesystem
+from agents.tools import filesystem, fsafe
 from agents.tools.base import ToolContext
 from agents.tools.filesystem import TOOLS, Sandbox
 
@@ -37,6 +37,8 @@ _AUDIT: dict[str, Any] = {"on": False, "paths": []}
 
 
 def _audit_hook(event: str, args: tuple[Any, ...]) -> None:
+    if event == "open" and len(args) > 2 and isinstance(args[2], int) and args[2] & getattr(os, "O_PATH", 0):
+        return  # an O_PATH descriptor (a step towards a root) cannot read anything
     if _AUDIT["on"] and event in ("open", "os.scandir", "os.listdir") and args:
         target = args[0]
         if isinstance(target, str | bytes | os.PathLike):
@@ -233,12 +235,12 @@ async def test_list_directory_skips_an_unreadable_subfolder(env, monkeypatch):
     real_scandir = os.scandir
     blocked = {str(env.root / "sub")}
 
-    def scandir(path="."):
-        if os.fspath(path) in blocked:
-            raise PermissionError(13, "Permission denied", os.fspath(path))
-        return real_scandir(path)
+    def scandir(fd):  # the walk scans folder descriptors; /proc names the folder one stands for
+        if os.readlink(f"/proc/self/fd/{fd}") in blocked:
+            raise PermissionError(13, "Permission denied")
+        return real_scandir(fd)
 
-    monkeypatch.setattr(filesystem.os, "scandir", scandir)
+    monkeypatch.setattr(fsafe.os, "scandir", scandir)
     out = await call(env.store, "list_directory", path=".", recursive=True)
     names = [os.path.relpath(e["path"], env.root) for e in out["entries"]]
     assert "sub" in names and "sub/todo.txt" not in names and "café/menu.txt" in names
@@ -433,19 +435,23 @@ async def test_root_configured_through_a_symlink(env):
 
 
 def test_sandbox_is_component_based_and_ignores_relative_roots(tmp_path):
-    """Sandbox: the prefix sibling is outside; relative or NUL roots are ignored; missing inside is not_found."""
+    """Sandbox: the prefix sibling is outside; relative or NUL roots are ignored; missing inside is ENOENT."""
     base = Path(os.path.realpath(tmp_path))
     (base / "allowed").mkdir()
     box = Sandbox([str(base / "allowed"), "relative/root", "/bad\x00root"])
-    assert box.roots == (str(base / "allowed"),)
-    assert box.contains(str(base / "allowed" / "x")) and not box.contains(str(base / "allowed_evil"))
-    with pytest.raises(ToolError) as info:
-        box.resolve(str(base / "allowed_evil" / "x"))
-    assert info.value.type == ErrorType.FORBIDDEN_PATH
-    with pytest.raises(ToolError) as info:
-        box.resolve("missing.txt")
-    assert info.value.type == ErrorType.NOT_FOUND
-    assert box.resolve(".") == base / "allowed"
+    try:
+        assert box.roots == (str(base / "allowed"),)
+        assert box.locate(str(base / "allowed" / "x")) == [(str(base / "allowed"), ["x"])]
+        with pytest.raises(ToolError) as info:
+            box.locate(str(base / "allowed_evil" / "x"))
+        assert info.value.type == ErrorType.FORBIDDEN_PATH
+        with pytest.raises(FileNotFoundError), box.open("missing.txt"):
+            pass
+        with box.open(".") as opened:
+            assert opened.path == str(base / "allowed") and opened.found.name is None
+        assert set(box.new_pins) == {str(base / "allowed")}  # pinned on first use
+    finally:
+        box.close()
 
 
 # ── attack corpus ────────────────────────────────────────────────────────────

@@ -7,6 +7,8 @@ fill it in; a saved schedule first fires at its next slot, never for a slot
 from before it was saved (``agents.scheduler.due_at``). Save goes through ``Companion.save_agent``;
 a ``ConfigError(field, message)`` is shown under the named field and nothing
 is stored. Run now saves pending edits first; Stop cancels the agent's run.
+An agent whose folder changed since it was picked (``agents.roots``) shows a
+warning in the list; saving the agent again re-pins its folders.
 All slots run on the GUI thread; store work goes through ``operations``.
 """
 
@@ -34,7 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from agents import config
+from agents import config, roots
 from agents.config import DATA_TYPES, DEFAULT_EXTENSIONS, AgentConfig
 from agents.errors import ConfigError
 from agents.scheduler import local_timezone, next_fire_after, validate_cron
@@ -324,6 +326,7 @@ class AgentsView(QWidget):
         self.status = status
         self.agents: list[AgentConfig] = []
         self.last_runs: dict[str, dict[str, Any]] = {}
+        self.root_problems: dict[str, list[str]] = {}
         self._note = ""
         self._select_after_load: str | None = None
 
@@ -380,16 +383,17 @@ class AgentsView(QWidget):
         self._update_run_state()
 
     # ── list ───────────────────────────────────────────────────────────────
-    def _loaded(self, result: tuple[list[AgentConfig], dict[str, dict[str, Any]]]) -> None:
-        agents, self.last_runs = result
+    def _loaded(self, result: tuple[list[AgentConfig], dict[str, dict[str, Any]], dict[str, list[str]]]) -> None:
+        agents, self.last_runs, self.root_problems = result
         current = self._select_after_load or self.editor.agent_id
         self._select_after_load = None
         self.agents = agents
         self.list.blockSignals(True)
         self.list.clear()
         for agent in agents:
-            item = QListWidgetItem(self._item_text(agent, self.last_runs.get(agent.id)))
-            item.setToolTip(item.text().replace("\n", " — "))
+            problems = self.root_problems.get(agent.id, [])
+            item = QListWidgetItem(self._item_text(agent, self.last_runs.get(agent.id), problems))
+            item.setToolTip("\n".join([item.text().replace("\n", " — "), *problems]))
             item.setData(Qt.ItemDataRole.UserRole, agent.id)
             self.list.addItem(item)
         self.list.blockSignals(False)
@@ -407,7 +411,9 @@ class AgentsView(QWidget):
         self._update_run_state()
 
     @staticmethod
-    def _item_text(agent: AgentConfig, last: dict[str, Any] | None) -> str:
+    def _item_text(agent: AgentConfig, last: dict[str, Any] | None, problems: list[str] | None = None) -> str:
+        if problems:  # a pinned folder changed: runs are refused until it is picked again
+            return f"{agent.name}\n⚠ A folder changed: pick it again and save"
         when = describe_cron(agent.schedule_cron) if agent.schedule_cron else "Manual only"
         if not agent.enabled:
             when = "Disabled"
@@ -519,11 +525,16 @@ class AgentsView(QWidget):
             self.run_state.setText("")
 
 
-async def load_agents(companion: Companion) -> tuple[list[AgentConfig], dict[str, dict[str, Any]]]:
-    """The agents, and each one's latest finished run (by agent id)."""
+async def load_agents(
+    companion: Companion,
+) -> tuple[list[AgentConfig], dict[str, dict[str, Any]], dict[str, list[str]]]:
+    """The agents, each one's latest finished run, and its folders that changed since picked (by agent id)."""
     agents = await config.list_agents(companion.store)
+    problems: dict[str, list[str]] = {}
+    for problem in await roots.root_problems(companion.store, agents):
+        problems.setdefault(problem.agent_id, []).append(problem.message)
     rows = await companion.store.fetchall(
         "SELECT r.* FROM agent_runs r JOIN (SELECT agent_id, MAX(started_at) AS latest FROM agent_runs "
         "WHERE status != 'running' GROUP BY agent_id) x ON r.agent_id = x.agent_id AND r.started_at = x.latest"
     )
-    return agents, {r["agent_id"]: r for r in rows}
+    return agents, {r["agent_id"]: r for r in rows}, problems

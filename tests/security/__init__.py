@@ -1,0 +1,1 @@
+"""Security tests: the filesystem sandbox under attack (races, swapped folders, hostile input)."""
