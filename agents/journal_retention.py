@@ -34,15 +34,26 @@ BATCH = 200
 VACUUM_STEP_PAGES = 1024  # 4 MiB of 4 KiB pages per step
 AUTO_VACUUM_INCREMENTAL = 2
 
-_PRUNE = (
-    "UPDATE tool_calls SET args = 'null', result = 'null', pruned_at = ? WHERE rowid IN ("
-    " SELECT rowid FROM tool_calls WHERE prunable = 1 AND pruned_at IS NULL AND finished_at < ?"
-    " ORDER BY finished_at LIMIT ?)"
+_DUE = (
+    "SELECT call_id, name, args_hash, source, run_id, agent_id, ok, error_type, started_at, finished_at, "
+    "duration_ms FROM tool_calls WHERE prunable = 1 AND pruned_at IS NULL AND finished_at < ? "
+    "ORDER BY finished_at LIMIT ?"
+)
+_REDUCED = (
+    "INSERT INTO tool_calls (call_id, name, args_hash, source, run_id, agent_id, ok, error_type, started_at, "
+    "finished_at, duration_ms, args, result, prunable, pruned_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,'null','null',1,?)"
 )
 
 
-def _prune_batch(conn: sqlite3.Connection, params: tuple[str, str, int]) -> int:
-    return conn.execute(_PRUNE, params).rowcount
+def _prune_batch(conn: sqlite3.Connection, cutoff: str, batch: int) -> int:
+    """Reduce up to ``batch`` due rows. Each is deleted and written again, reduced, at the end of the
+    table: an UPDATE in place would leave every row alone on its old leaf page (the page held the
+    result's first part), and the file could not shrink below a page per call."""
+    rows = conn.execute(_DUE, (cutoff, batch)).fetchall()
+    stamp = utcnow()
+    conn.executemany("DELETE FROM tool_calls WHERE call_id = ?", [(r[0],) for r in rows])
+    conn.executemany(_REDUCED, [(*tuple(r), stamp) for r in rows])
+    return len(rows)
 
 
 async def prune(store: Store, *, window: timedelta = RETENTION, batch: int = BATCH,
@@ -51,7 +62,7 @@ async def prune(store: Store, *, window: timedelta = RETENTION, batch: int = BAT
     cutoff = iso((now or datetime.now(UTC)) - window)
     total = 0
     while True:
-        done = await store.run(functools.partial(_prune_batch, params=(utcnow(), cutoff, batch)), begin="IMMEDIATE")
+        done = await store.run(functools.partial(_prune_batch, cutoff=cutoff, batch=batch), begin="IMMEDIATE")
         total += done
         if done < batch:
             return total
