@@ -20,6 +20,17 @@ is stored and replayed like a result.
 
 Cancelling ``execute`` is safe: an open transaction rolls back, and a write
 that already committed stays committed and replayable.
+
+Bridge calls pass ``max_result_bytes`` (what fits in a frame): a result whose
+JSON text (encoded once, for the row) is larger is answered ``too_large``, a
+write that produced it rolls back, and the ``too_large`` is journaled so a
+replay of the id gets it too. Rows of read-only bridge calls are marked
+``prunable``; after the retention window ``agents.journal_retention`` reduces
+them to name and argument hash (``pruned_at``): a replay with the same
+arguments then runs again, with others it is a ``conflict``.
+
+Runs on the asyncio loop of the store (``execute``) or on the database
+thread (``execute_sync``, the one-trip path's ``work``).
 """
 
 from __future__ import annotations
@@ -68,6 +79,24 @@ def _digest(name: str, args_json: str) -> str:
     return hashlib.sha256(f"{name}\x00{args_json}".encode()).hexdigest()
 
 
+def _args_text_and_digest(name: str, canonical: Any) -> tuple[str, str]:
+    """The row's args text and its hash. Arguments that do not validate may hold text UTF-8
+    cannot carry (a lone surrogate): the catalogue refuses them with ``invalid_args``, and
+    their row keeps them ASCII-escaped, which any encoding carries."""
+    args_json = canonical_json(canonical)
+    try:
+        return args_json, _digest(name, args_json)
+    except UnicodeEncodeError:
+        args_json = json.dumps(canonical, sort_keys=True, separators=(",", ":"), default=str)
+        safe_name = name.encode("utf-8", "backslashreplace").decode("ascii", "replace")
+        return args_json, _digest(safe_name, args_json)
+
+
+def call_digest(catalog: Catalog, name: str, args: Mapping[str, Any] | None) -> str:
+    """The hash ``execute`` gives this call (the dispatcher compares in-flight duplicates with it)."""
+    return _args_text_and_digest(name, _canonical_args(catalog, name, args)[0])[1]
+
+
 def _canonical_args(catalog: Catalog, name: str, args: Mapping[str, Any] | None) -> tuple[Any, Any]:
     """(canonical args for the hash, (spec, model) or None when they do not validate)."""
     try:
@@ -79,6 +108,14 @@ def _canonical_args(catalog: Catalog, name: str, args: Mapping[str, Any] | None)
 
 async def _lookup(tx: Tx | Store, call_id: str) -> dict[str, Any] | None:
     return await tx.fetchone(_LOOKUP, (call_id,))
+
+
+def _answers(row: dict[str, Any] | None, name: str, digest: str) -> bool:
+    """Whether a stored row answers the call: not when there is none, nor when it was pruned
+    and the call matches it (a read whose result was dropped after the retention window runs again)."""
+    if row is None:
+        return False
+    return not (row["pruned_at"] is not None and row["name"] == name and row["args_hash"] == digest)
 
 
 def _replay(row: dict[str, Any], call_id: str, name: str, digest: str) -> Outcome:
@@ -119,6 +156,31 @@ def _stored_result(outcome: Outcome, source: str, read_only: bool) -> str:
     return canonical_json({**kept, "elided": sorted(k for k in payload if k not in kept)})
 
 
+def _result_text(outcome: Outcome, source: str, read_only: bool, limit: int | None) -> str:
+    """``_stored_result`` checked for the wire: raises ``too_large`` when a bridge result is over
+    ``limit`` UTF-8 bytes, ``unsupported_file`` when it holds text UTF-8 cannot carry."""
+    text = _stored_result(outcome, source, read_only)
+    if text.isascii():  # O(1) for a str: the common case costs nothing more
+        size = len(text)
+    else:
+        try:
+            size = len(text.encode("utf-8"))
+        except UnicodeEncodeError:
+            raise ToolError(
+                ErrorType.UNSUPPORTED_FILE,
+                f"{outcome.name}: the result holds text that is not valid Unicode (a file name in an unknown "
+                "encoding?); it cannot be sent",
+            ) from None
+    if limit is not None and outcome.ok and source == "bridge" and size > limit:
+        raise ToolError(
+            ErrorType.TOO_LARGE,
+            f"{outcome.name}: the result is {size} bytes as JSON, over the {limit} a frame can carry; "
+            "ask for less (a smaller max_entries, max_bytes or limit)",
+            details={"size": size, "limit": limit},
+        )
+    return text
+
+
 def _record_params(
     *,
     call_id: str,
@@ -131,20 +193,30 @@ def _record_params(
     outcome: Outcome,
     started_at: str,
     read_only: bool = False,
+    text: str | None = None,
+    limit: int | None = None,
 ) -> tuple[Any, ...]:
-    """The journal row's values; ``args`` is the canonical JSON text the digest was made from."""
+    """The journal row's values; ``args`` is the canonical JSON text the digest was made from,
+    ``text`` the stored result when the caller has it already (``_result_text``)."""
+    if text is None:
+        text = _result_text(outcome, source, read_only, limit)
     return (
         call_id, name, digest, args, source, run_id, agent_id, int(outcome.ok),
         None if outcome.ok else str(outcome.error.type),  # type: ignore[union-attr]
-        _stored_result(outcome, source, read_only), started_at, utcnow(), outcome.duration_ms,
+        text, started_at, utcnow(), outcome.duration_ms, int(read_only and source == "bridge"),
     )
 
 
+# A row of an id already used stays as it is, unless it was pruned (then a read ran again and refills it).
 _INSERT = (
-    "INSERT OR IGNORE INTO tool_calls (call_id, name, args_hash, args, source, run_id, agent_id, ok, "
-    "error_type, result, started_at, finished_at, duration_ms) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
+    "INSERT INTO tool_calls (call_id, name, args_hash, args, source, run_id, agent_id, ok, "
+    "error_type, result, started_at, finished_at, duration_ms, prunable) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+    "ON CONFLICT (call_id) DO UPDATE SET args = excluded.args, ok = excluded.ok, "
+    "error_type = excluded.error_type, result = excluded.result, started_at = excluded.started_at, "
+    "finished_at = excluded.finished_at, duration_ms = excluded.duration_ms, prunable = excluded.prunable, "
+    "pruned_at = NULL WHERE tool_calls.pruned_at IS NOT NULL"
 )
-_LOOKUP = "SELECT name, args_hash, ok, error_type, result FROM tool_calls WHERE call_id = ?"
+_LOOKUP = "SELECT name, args_hash, ok, error_type, result, pruned_at FROM tool_calls WHERE call_id = ?"
 
 
 async def _record(tx: Tx | Store, **kwargs: Any) -> None:
@@ -161,11 +233,11 @@ async def execute(
     run_id: str | None = None,
     agent_id: str | None = None,
     source: str = "bridge",
+    max_result_bytes: int | None = None,
 ) -> Outcome:
     """Run ``name(args)`` once for ``call_id``; see the module docstring."""
     canonical, validated = _canonical_args(catalog, name, args)
-    args_json = canonical_json(canonical)
-    digest = _digest(name, args_json)
+    args_json, digest = _args_text_and_digest(name, canonical)
     started_at = utcnow()
     began = time.perf_counter()
     read_only = name in catalog.names and catalog.get(name).read_only
@@ -176,7 +248,7 @@ async def execute(
 
     record = dict(
         call_id=call_id, name=name, args=args_json, digest=digest, source=source,
-        run_id=run_id, agent_id=agent_id, started_at=started_at,
+        run_id=run_id, agent_id=agent_id, started_at=started_at, limit=max_result_bytes,
     )
 
     spec = validated[0] if validated else None
@@ -186,15 +258,17 @@ async def execute(
 
     if read_only:
         row = await _lookup(store, call_id)
-        if row is not None:
+        if row is not None and _answers(row, name, digest):
             return _replay(row, call_id, name, digest)
+        text = None
         try:
             outcome = finish(await catalog.invoke(name, args, run_id=run_id, agent_id=agent_id, call_id=call_id,
-                                                  validated=validated), None)
+                                                  validated=validated, source=source), None)
+            text = _result_text(outcome, source, True, max_result_bytes)
         except ToolError as err:
             outcome = finish(None, err)
         if outcome.ok or not outcome.error.retryable:  # type: ignore[union-attr]
-            await _record(store, outcome=outcome, read_only=True, **record)  # one autocommit insert
+            await _record(store, outcome=outcome, read_only=True, text=text, **record)  # one autocommit insert
         return outcome
 
     # The write and its journal row share one transaction. A tool that fails
@@ -206,16 +280,17 @@ async def execute(
             if row is not None:
                 return _replay(row, call_id, name, digest)
             result = await catalog.invoke(name, args, run_id=run_id, agent_id=agent_id, call_id=call_id,
-                                          validated=validated, atomic=False)
+                                          validated=validated, atomic=False, source=source)
             outcome = finish(result, None)
-            await _record(tx, outcome=outcome, **record)
+            text = _result_text(outcome, source, False, max_result_bytes)  # too_large rolls the write back
+            await _record(tx, outcome=outcome, text=text, **record)
         return outcome
     except ToolError as err:
         outcome = finish(None, err)
     if not outcome.error.retryable:  # type: ignore[union-attr]
         async with store.transaction() as tx:
             row = await _lookup(tx, call_id)
-            if row is not None:  # another call with this id got in between: answer as it did
+            if row is not None and _answers(row, name, digest):  # another call with this id got in between
                 return _replay(row, call_id, name, digest)
             await _record(tx, outcome=outcome, **record)
     return outcome
@@ -231,15 +306,17 @@ async def _execute_in_one_trip(
     error is then journaled in a second trip unless a retry may cure it.
     """
     call_id, name, digest = record["call_id"], record["name"], record["digest"]
-    ctx = ToolContext(store=store, run_id=record["run_id"], agent_id=record["agent_id"], call_id=call_id)
+    ctx = ToolContext(store=store, run_id=record["run_id"], agent_id=record["agent_id"], call_id=call_id,
+                      source=record["source"])
 
     def work(conn: sqlite3.Connection) -> tuple[str, Any]:
         db = SyncDb(conn)
         row = db.fetchone(_LOOKUP, (call_id,))
-        if row is not None:
+        if _answers(row, name, digest):
             return "replay", row
         result = spec.sync_impl(db, ctx, model)
         outcome = finish(result, None)
+        # too_large (or unencodable text) raises here: the transaction rolls back, the error is journaled
         db.execute(_INSERT, _record_params(outcome=outcome, read_only=read_only, **record))
         return "done", outcome
 
@@ -254,7 +331,7 @@ async def _execute_in_one_trip(
         def record_error(conn: sqlite3.Connection) -> tuple[str, Any]:
             db = SyncDb(conn)
             row = db.fetchone(_LOOKUP, (call_id,))
-            if row is not None:  # another call with this id got in between: answer as it did
+            if _answers(row, name, digest):  # another call with this id got in between: answer as it did
                 return "replay", row
             db.execute(_INSERT, _record_params(outcome=outcome, read_only=read_only, **record))
             return "done", outcome
@@ -300,7 +377,7 @@ def execute_sync(
         read_only = spec.read_only
         if spec.sync_impl is None:
             raise ToolError(ErrorType.INTERNAL, f"{name} cannot run inside a local engine run")
-        ctx = ToolContext(store=catalog.store, run_id=run_id, agent_id=agent_id, call_id=call_id)
+        ctx = ToolContext(store=catalog.store, run_id=run_id, agent_id=agent_id, call_id=call_id, source="local")
         if read_only:
             outcome = finish(spec.sync_impl(db, ctx, model), None)
         else:
@@ -316,9 +393,9 @@ def execute_sync(
         outcome = finish(None, catalog.as_tool_error(name, exc, call_id=call_id, run_id=run_id))
         if outcome.error.retryable:  # type: ignore[union-attr]
             return outcome
-    args_json = canonical_json(canonical)
+    args_json, digest = _args_text_and_digest(name, canonical)
     db.execute(_INSERT, _record_params(
-        call_id=call_id, name=name, args=args_json, digest=_digest(name, args_json), source="local",
+        call_id=call_id, name=name, args=args_json, digest=digest, source="local",
         run_id=run_id, agent_id=agent_id, outcome=outcome, started_at=started_at, read_only=read_only,
     ))
     return outcome

@@ -1,17 +1,30 @@
 """tool_call → journal → catalogue → tool_result, with limits, deadlines, cancel and pause.
 
-``Dispatcher.submit(call)`` never blocks and never raises: the call joins a
-bounded queue served by ``max_concurrency`` workers. Each call runs through
+``Dispatcher.submit(call)`` never blocks and never raises: the call joins one
+of two bounded lanes (``bridge.admission``): ``database`` for the record tools
+(``min(max_concurrency, 2)`` workers; the store's one connection serialises
+them anyway) and ``files`` for the rest (``max_concurrency`` workers), so cheap
+calls never wait behind slow listings. Each call runs through
 ``agents.journal.execute`` (exactly one effect per id, ack after commit) under
 a deadline counted from its arrival. The result frame goes to ``send``; the
 client's outbox keeps it when the connection is down.
 
-- queue full (``max_backlog`` waiting) → ``busy`` at once, nothing queued;
+- lane full (``max_backlog`` waiting) → ``busy`` at once, nothing queued;
+- expected not to start in time (``Lane.expected_wait``, from observed
+  durations) → ``busy`` at once; still queued at its deadline → ``busy`` then;
 - paused → ``paused``, nothing executed;
-- past the deadline → ``timeout`` (a write that had not committed is rolled back);
+- started but past the deadline → ``timeout`` (a write that had not committed is rolled back);
+- a result whose frame would pass the frame limit → ``too_large`` (journaled, so replays agree);
 - ``cancel(id)`` → the call stops (or never starts) and no frame is sent;
-- the same id while it is still queued or running → ignored (one answer per id);
+- the same id while it is still queued or running: same name and arguments →
+  answered once, by the first call's frame; other name or arguments →
+  ``conflict`` at once;
+- an id, name or run context UTF-8 cannot carry → an ``error`` frame or a typed
+  error, never a traceback;
 - any exception → a typed error frame; none escapes a worker.
+
+The dispatcher also keeps the journal's retention task
+(``agents.journal_retention.run_pruner``: at start, then hourly).
 
 Everything runs on the asyncio loop that calls ``start()``; ``stop()``
 cancels the workers safely (running calls roll back).
@@ -20,17 +33,18 @@ cancels the workers safely (running calls roll back).
 from __future__ import annotations
 
 import asyncio
-import collections
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from agents import journal
+from agents import journal, journal_retention
 from agents.errors import ErrorType, ToolError
 from agents.events import EventHub
 from agents.store import Store
-from agents.tools.catalog import Catalog
+from agents.tools.catalog import Catalog, unencodable_text
+from bridge import protocol
+from bridge.admission import DATABASE, DATABASE_WORKERS, FILES, Durations, Lane
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +55,7 @@ DEFAULT_BACKLOG = 10_000
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 
 
-@dataclass
+@dataclass(slots=True)
 class Call:
     """One tool call as the dispatcher needs it."""
 
@@ -52,6 +66,8 @@ class Call:
     agent_id: str | None = None
     deadline_at: float = 0.0
     task: asyncio.Task[Any] | None = field(default=None, repr=False)
+    lane: Lane | None = field(default=None, repr=False)
+    started_at: float = 0.0
 
 
 def result_frame(outcome: journal.Outcome) -> dict[str, Any]:
@@ -82,6 +98,7 @@ class Dispatcher:
         max_concurrency: int = DEFAULT_CONCURRENCY,
         deadline: float = DEFAULT_DEADLINE,
         max_backlog: int = DEFAULT_BACKLOG,
+        prune_journal: bool = True,
     ):
         self.store = store
         self.catalog = catalog
@@ -89,22 +106,31 @@ class Dispatcher:
         self.max_concurrency = max_concurrency
         self.deadline = deadline
         self.max_backlog = max_backlog
+        self.prune_journal = prune_journal
         self._send = send
-        # call id -> call, in arrival order: O(1) append, pop from the front and cancel by id
-        self._queue: collections.OrderedDict[str, Call] = collections.OrderedDict()
-        self._known: dict[str, Call] = {}
-        self._wakeup = asyncio.Event()
+        self.durations = Durations()
+        self._lanes = {
+            DATABASE: Lane(DATABASE, min(max_concurrency, DATABASE_WORKERS), self.durations, self._expire),
+            FILES: Lane(FILES, max_concurrency, self.durations, self._expire),
+        }
+        self._known: dict[str, Call] = {}  # queued or running, by id
         self._workers: set[asyncio.Task[None]] = set()
+        self._pruner: asyncio.Task[None] | None = None
         self._idle = asyncio.Event()
         self._idle.set()
         self.paused = False
 
     # ── lifecycle ──────────────────────────────────────────────────────────
     def start(self) -> None:
-        for i in range(self.max_concurrency - len(self._workers)):
-            task = asyncio.get_running_loop().create_task(self._worker(), name=f"dispatcher-worker-{i}")
-            self._workers.add(task)
-            task.add_done_callback(self._workers.discard)
+        loop = asyncio.get_running_loop()
+        if not self._workers:
+            for lane in self._lanes.values():
+                for i in range(lane.workers):
+                    task = loop.create_task(self._worker(lane), name=f"dispatcher-{lane.name}-{i}")
+                    self._workers.add(task)
+                    task.add_done_callback(self._workers.discard)
+        if self.prune_journal and self._pruner is None:
+            self._pruner = loop.create_task(journal_retention.run_pruner(self.store), name="journal-pruner")
 
     async def drain(self, timeout: float | None = None) -> bool:
         """Wait until nothing is queued or running; True if that happened in time."""
@@ -120,10 +146,15 @@ class Dispatcher:
         for call in list(self._known.values()):
             if call.task is not None:
                 call.task.cancel()
-        for task in list(self._workers):
+        tasks = list(self._workers)
+        if self._pruner is not None:
+            tasks.append(self._pruner)
+            self._pruner = None
+        for task in tasks:
             task.cancel()
-        await asyncio.gather(*self._workers, return_exceptions=True)
-        self._queue.clear()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        for lane in self._lanes.values():
+            lane.clear()
         self._known.clear()
         self._idle.set()
 
@@ -133,7 +164,15 @@ class Dispatcher:
 
     @property
     def queued(self) -> int:
-        return len(self._queue)
+        return sum(len(lane.queue) for lane in self._lanes.values())
+
+    def lane_for(self, name: str) -> Lane:
+        """``database`` for database-only tools (and names that are no tool: answered at once), else ``files``."""
+        try:
+            spec = self.catalog.get(name)
+        except ToolError:
+            return self._lanes[DATABASE]
+        return self._lanes[DATABASE if spec.db_only else FILES]
 
     # ── intake ─────────────────────────────────────────────────────────────
     def submit(self, call: Call) -> None:
@@ -144,22 +183,82 @@ class Dispatcher:
             log.exception("bridge.dispatcher.submit.failed call_id=%s", call.id)
 
     def _submit(self, call: Call) -> None:
-        if call.id in self._known:
-            log.info("bridge.tool_call.duplicate_in_flight call_id=%s", call.id)
+        if _bad_text(call.id):
+            self._refuse_id(call)
+            return
+        first = self._known.get(call.id)
+        if first is not None:
+            self._duplicate(first, call)
+            return
+        if _bad_text(call.name):
+            self._answer_now(call, ToolError(ErrorType.UNKNOWN_TOOL, "the tool name is not valid Unicode text"))
+            return
+        if _bad_text(call.run_id) or _bad_text(call.agent_id):
+            self._answer_now(call, ToolError(ErrorType.INVALID_FRAME, "run_context holds text that is not valid "
+                                                                      "Unicode (a lone surrogate)"))
             return
         if self.paused:
             self._answer_now(call, ToolError(ErrorType.PAUSED, "the user paused the bridge; try again later"))
             return
-        if len(self._queue) >= self.max_backlog:
+        lane = self.lane_for(call.name)
+        if len(lane.queue) >= self.max_backlog:
             self._answer_now(
-                call, ToolError(ErrorType.BUSY, f"{len(self._queue)} calls are already waiting; try again later")
+                call, ToolError(ErrorType.BUSY, f"{len(lane.queue)} calls are already waiting; try again later")
             )
             return
-        call.deadline_at = asyncio.get_running_loop().time() + self.deadline
+        now = asyncio.get_running_loop().time()
+        wait = lane.expected_wait(now)
+        if wait > 0 and wait + self.durations.estimate(lane.name, call.name) > self.deadline:
+            self._answer_now(call, ToolError(
+                ErrorType.BUSY,
+                f"{call.name} would wait about {wait:.1f} s for a free worker and could not finish within "
+                f"{self.deadline:g} s; try again later",
+                details={"expected_wait_ms": round(wait * 1000), "deadline_ms": round(self.deadline * 1000)},
+            ))
+            return
+        call.deadline_at = now + self.deadline
+        call.lane = lane
         self._known[call.id] = call
-        self._queue[call.id] = call
+        lane.push(call)
         self._idle.clear()
-        self._wakeup.set()
+
+    def _duplicate(self, first: Call, again: Call) -> None:
+        """The same id while the first is queued or running: one answer, or ``conflict`` at once."""
+        if first.name == again.name and (first.args == again.args or self._same_args(first, again)):
+            log.info("bridge.tool_call.duplicate_in_flight call_id=%s (answered once, by the first)", again.id)
+            return
+        log.info("bridge.tool_call.conflict_in_flight call_id=%s", again.id)
+        self._answer_now(again, ToolError(
+            ErrorType.CONFLICT,
+            f"call id {again.id} is already running as {first.name} with other arguments; nothing was run",
+        ))
+
+    def _same_args(self, first: Call, again: Call) -> bool:
+        """Same arguments as the journal sees them (aliases and key order do not matter)."""
+        try:
+            return journal.call_digest(self.catalog, first.name, first.args) == journal.call_digest(
+                self.catalog, again.name, again.args)
+        except Exception:  # pragma: no cover - defensive: compare as different
+            return False
+
+    def _refuse_id(self, call: Call) -> None:
+        """An id UTF-8 cannot carry cannot be answered by id: an ``error`` frame without one."""
+        log.warning("bridge.tool_call.bad_id (the call id is not valid Unicode text)")
+        frame = {"type": "error", "error": {
+            "type": str(ErrorType.INVALID_FRAME), "retryable": False,
+            "message": "tool_call id is not valid Unicode text (a lone surrogate); the call was not run"}}
+        task = asyncio.get_running_loop().create_task(self._deliver(frame, call, None))
+        self._workers.add(task)
+        task.add_done_callback(self._workers.discard)
+
+    def _expire(self, call: Call) -> None:
+        """A call still queued at its deadline: it never started, so ``busy`` (nothing ran)."""
+        if self._known.get(call.id) is not call:
+            return
+        self._known.pop(call.id, None)
+        log.info("bridge.tool_call.expired_in_queue call_id=%s run_id=%s", call.id, call.run_id)
+        self._answer_now(call, _not_started(call, self.deadline))
+        self._check_idle()
 
     def cancel(self, call_id: str) -> bool:
         """Stop a queued or running call; no result will be sent for it."""
@@ -168,8 +267,8 @@ class Dispatcher:
             return False
         if call.task is not None:
             call.task.cancel()
-        else:
-            self._queue.pop(call_id, None)
+        elif call.lane is not None:
+            call.lane.remove(call_id)
         log.info("bridge.tool_call.cancelled call_id=%s run_id=%s", call_id, call.run_id)
         self._check_idle()
         return True
@@ -185,22 +284,24 @@ class Dispatcher:
         task.add_done_callback(self._workers.discard)
 
     # ── work ───────────────────────────────────────────────────────────────
-    async def _worker(self) -> None:
+    async def _worker(self, lane: Lane) -> None:
         loop = asyncio.get_running_loop()
         while True:
-            while not self._queue:
-                self._wakeup.clear()
-                await self._wakeup.wait()
-            _, call = self._queue.popitem(last=False)
+            while not lane.queue:
+                lane.wakeup.clear()
+                await lane.wakeup.wait()
+            call = lane.pop()
             if self._known.get(call.id) is not call:
                 continue  # cancelled while queued
-            if self.paused:
+            if self.paused or loop.time() >= call.deadline_at:
                 self._known.pop(call.id, None)
-                await self._deliver(
-                    error_result(call.id, ToolError(ErrorType.PAUSED, "the user paused the bridge")), call, None
-                )
+                error = (ToolError(ErrorType.PAUSED, "the user paused the bridge") if self.paused
+                         else _not_started(call, self.deadline))
+                await self._deliver(error_result(call.id, error), call, None)
                 self._check_idle()
                 continue
+            call.started_at = loop.time()
+            lane.running[call.id] = call
             call.task = loop.create_task(self._execute(call), name=f"tool-call-{call.id}")
             try:
                 frame = await asyncio.shield(call.task)
@@ -211,6 +312,7 @@ class Dispatcher:
                 call.task.cancel()
                 raise
             finally:
+                lane.running.pop(call.id, None)
                 if self._known.get(call.id) is call:
                     self._known.pop(call.id, None)
             if frame is not None:
@@ -225,8 +327,10 @@ class Dispatcher:
                 outcome = await journal.execute(
                     self.store, self.catalog, call_id=call.id, name=call.name, args=call.args,
                     run_id=call.run_id, agent_id=call.agent_id, source="bridge",
+                    max_result_bytes=protocol.result_budget(call.id),
                 )
         except TimeoutError:
+            self._observe(call, loop.time() - started)  # it takes at least this long
             error = ToolError(ErrorType.TIMEOUT, f"{call.name} did not finish within {self.deadline:g} s")
             log.warning("bridge.tool_call.failed call_id=%s run_id=%s error_type=timeout", call.id, call.run_id)
             self._emit_finished(call, False, error.type, (loop.time() - started) * 1000, False)
@@ -237,6 +341,8 @@ class Dispatcher:
             log.exception("bridge.tool_call.failed call_id=%s run_id=%s error_type=internal", call.id, call.run_id)
             error = ToolError(ErrorType.INTERNAL, f"{call.name} failed: {type(exc).__name__}: {exc}")
             return error_result(call.id, error)
+        if not outcome.replayed:
+            self._observe(call, loop.time() - started)
         self._emit_finished(
             call, outcome.ok, None if outcome.ok else outcome.error.type,  # type: ignore[union-attr]
             outcome.duration_ms, outcome.replayed,
@@ -247,6 +353,10 @@ class Dispatcher:
                 call.id, call.run_id, outcome.error.type,  # type: ignore[union-attr]
             )
         return result_frame(outcome)
+
+    def _observe(self, call: Call, seconds: float) -> None:
+        if call.lane is not None:
+            self.durations.observe(call.lane.name, call.name, seconds)
 
     def _emit_finished(self, call: Call, ok: bool, error_type: Any, duration_ms: float, replayed: bool) -> None:
         if self.events is not None:
@@ -267,8 +377,16 @@ class Dispatcher:
             log.exception("bridge.tool_result.send_failed call_id=%s", call.id)
 
     def _check_idle(self) -> None:
-        if not self._known and not self._queue:
+        if not self._known and not self.queued:
             self._idle.set()
+
+
+def _bad_text(value: str | None) -> bool:
+    return value is not None and unencodable_text(value) is not None
+
+
+def _not_started(call: Call, deadline: float) -> ToolError:
+    return ToolError(ErrorType.BUSY, f"{call.name} could not start within {deadline:g} s; try again later")
 
 
 def _current_cancelled() -> bool:

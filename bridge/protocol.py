@@ -104,6 +104,7 @@ __all__ = [
     "encode_error",
     "error_frame",
     "parse",
+    "result_budget",
     "tool_result_error",
     "tool_result_ok",
 ]
@@ -603,6 +604,22 @@ def encode_dict(frame: Mapping[str, Any]) -> str:
         raise ValueError(f"frame is not JSON-serialisable: {exc}") from None
     except RecursionError:
         raise ValueError("frame is nested too deeply to encode") from None
+
+
+# ── sizes ─────────────────────────────────────────────────────────────────
+_RESULT_ENVELOPE = len('{"type":"tool_result","id":,"ok":true,"result":,"duration_ms":}') + 32  # + a float's repr
+
+
+def result_budget(call_id: str, max_size: int = MAX_FRAME_BYTES) -> int:
+    """The most UTF-8 bytes a ``tool_result``'s encoded ``result`` may take so that the whole
+    frame for ``call_id`` stays within ``max_size``. The result's compact JSON has the same
+    length whatever its key order, so a caller that has encoded it once (the journal) compares
+    that text's size with this budget instead of encoding the frame again."""
+    try:
+        id_size = len(_dumps(call_id).encode("utf-8"))
+    except (UnicodeEncodeError, TypeError, ValueError):
+        id_size = 6 * len(str(call_id)) + 2  # every character escaped: an upper bound
+    return max_size - _RESULT_ENVELOPE - id_size
 
 
 # ── constructors ──────────────────────────────────────────────────────────

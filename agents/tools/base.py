@@ -38,13 +38,15 @@ class ToolContext:
 
     ``agent_id`` comes from a call's ``run_context``; when present, filesystem
     tools are confined to that agent's folders, otherwise to the union of all
-    agents' folders.
+    agents' folders. ``source`` is the journal's: ``"bridge"`` for a call from the
+    backend, ``"local"`` for the device's own engines.
     """
 
     store: Store
     run_id: str | None = None
     agent_id: str | None = None
     call_id: str | None = None
+    source: str = "local"  # "bridge" for calls from the backend (creates then become suggestions)
     _roots: tuple[str, ...] | None = field(default=None, repr=False)
 
     async def allowed_roots(self) -> tuple[str, ...]:

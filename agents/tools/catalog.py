@@ -1,7 +1,10 @@
 """The tool catalogue: names → tools, the manifest, and ``invoke``.
 
 ``invoke(name, args, ...)`` validates the arguments against the tool's
-pydantic model and runs it. It returns the tool's JSON result or raises
+pydantic model and runs it. Text UTF-8 cannot carry (a lone surrogate, from a
+``\\ud800`` escape in the frame) anywhere in the arguments, keys included, is
+``invalid_args`` here, before any tool sees it, so no tool and no journal row
+meets it. It returns the tool's JSON result or raises
 ``ToolError``; any other exception a tool lets out becomes ``internal`` here,
 the one place where that conversion happens. Writing tools run inside a store
 transaction, which nests into the caller's (the journal's) when there is one.
@@ -40,6 +43,40 @@ ALL_TOOLS: tuple[ToolSpec, ...] = (
 GROUP_FOR_DATA_TYPE = {"tasks": "tasks", "notes": "notes", "timelines": "timelines", "projects": "projects"}
 
 Invoker = Callable[[str, dict[str, Any]], Awaitable[Any]]
+
+
+def unencodable_text(value: Any) -> str | None:
+    """The path (``"record.title"``; ``""`` for the top level) of the first string or key in a
+    parsed JSON value that UTF-8 cannot encode, or ``None`` when all text is fine. ASCII strings
+    cost one flag check; others one encode."""
+    stack: list[tuple[Any, str]] = [(value, "")]
+    while stack:
+        item, path = stack.pop()
+        if isinstance(item, str):
+            if not item.isascii() and not _encodes(item):
+                return path
+        elif isinstance(item, Mapping):
+            for key, sub in item.items():
+                label = _printable(key)
+                where = f"{path}.{label}" if path else label
+                if isinstance(key, str) and not key.isascii() and not _encodes(key):
+                    return where
+                stack.append((sub, where))
+        elif isinstance(item, list | tuple):
+            stack.extend((sub, f"{path}[{i}]") for i, sub in enumerate(item))
+    return None
+
+
+def _encodes(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _printable(key: Any) -> str:
+    return str(key).encode("utf-8", "backslashreplace").decode("utf-8")[:100]
 
 
 class Catalog:
@@ -89,6 +126,12 @@ class Catalog:
             args = {}
         if not isinstance(args, Mapping):
             raise ToolError(ErrorType.INVALID_ARGS, f"{name}: arguments must be a JSON object")
+        where = unencodable_text(args)
+        if where is not None:
+            raise ToolError(
+                ErrorType.INVALID_ARGS,
+                f"{name}: {where or 'arguments'}: text is not valid Unicode (a lone surrogate); send UTF-8 text",
+            )
         try:
             return spec, spec.args_model.model_validate(dict(args))
         except ValidationError as exc:
@@ -104,6 +147,7 @@ class Catalog:
         call_id: str | None = None,
         validated: tuple[ToolSpec, Any] | None = None,
         atomic: bool = True,
+        source: str = "local",
     ) -> dict[str, Any]:
         """Run one tool. Returns its JSON result; raises ``ToolError`` only (or CancelledError).
 
@@ -113,7 +157,7 @@ class Catalog:
         then no savepoint is needed around the tool.
         """
         spec, model = validated or self.validate(name, args)
-        ctx = ToolContext(store=self.store, run_id=run_id, agent_id=agent_id, call_id=call_id)
+        ctx = ToolContext(store=self.store, run_id=run_id, agent_id=agent_id, call_id=call_id, source=source)
         try:
             if spec.read_only or not atomic:
                 result = await spec.impl(ctx, model)

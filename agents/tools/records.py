@@ -7,6 +7,13 @@ Each kind is described once by a ``RecordKind``; the per-kind modules declare
 argument models and thin tool functions on top of ``create``/``update``/
 ``get``/``search``. Reads skip soft-deleted and rejected rows but include
 suggestions still waiting for review, so "update first" finds them.
+
+Creates from the backend are suggestions (PROTOCOL.md "Creates are
+suggestions"): a ``create_*`` or ``insert`` whose context says ``source ==
+"bridge"`` is stored with ``is_ai_suggested`` true and ``is_approved`` false,
+whatever flags it carries, unless the user turned on the setting
+``ALLOW_DIRECT_WRITES`` (off by default). The device's own engines are not
+affected. Runs on the database thread.
 """
 
 from __future__ import annotations
@@ -25,6 +32,16 @@ from agents.tools.base import ToolContext
 _BOOL_COLUMNS = frozenset({"is_ai_suggested", "is_approved", "is_completed"})
 _JSON_COLUMNS = frozenset({"assignees"})
 _HIDDEN_COLUMNS = ("deleted_at", "rejected_at")
+
+ALLOW_DIRECT_WRITES = "bridge.allow_direct_writes"
+"""Settings key (JSON ``true``/``false``, default false): when true, records the backend creates
+over the bridge are stored as sent (approved unless they say otherwise) instead of as suggestions."""
+
+
+def direct_writes_allowed(db: SyncDb) -> bool:
+    """Whether the user lets the backend create records without review (``ALLOW_DIRECT_WRITES``)."""
+    value = db.scalar("SELECT value FROM settings WHERE key = ?", (ALLOW_DIRECT_WRITES,))
+    return value is not None and json.loads(value) is True
 
 
 @dataclass(frozen=True)
@@ -123,6 +140,10 @@ def _values(kind: RecordKind, args: BaseModel, *, only_set: bool) -> dict[str, A
 def create(db: SyncDb, ctx: ToolContext, kind: RecordKind, args: BaseModel) -> dict[str, Any]:
     """Insert a record; a suggestion is unapproved unless the caller says otherwise."""
     values = _values(kind, args, only_set=False)
+    if ctx.source == "bridge" and not direct_writes_allowed(db):
+        # A backend cannot put approved records in the workspace: they wait in the review queue.
+        values["is_ai_suggested"] = True
+        values["is_approved"] = False
     if values.get("is_approved") is None:
         values["is_approved"] = not values.get("is_ai_suggested", False)
     require_project(db, values.get("project_id"))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from agents import journal
+from datetime import timedelta
+
+from agents import journal, journal_retention
 from agents.errors import ErrorType
 
 
@@ -78,3 +80,44 @@ async def test_failed_write_leaves_no_partial_record(store, catalog):
     assert out.error.type == ErrorType.NOT_FOUND
     assert await store.scalar("SELECT COUNT(*) FROM tasks") == 0
     assert await store.scalar("SELECT error_type FROM tool_calls WHERE call_id='c1'") == "not_found"
+
+
+async def test_pruned_read_runs_again_with_same_args_and_conflicts_with_others(store, catalog):
+    """After retention a read keeps name and hash: the same call runs again and is stored again; others conflict."""
+    await run(store, catalog, "c1", "create_task", {"title": "Seen"}, source="local")
+    first = await run(store, catalog, "r1", "list_tasks", {"query": "Seen"})
+    assert await journal_retention.prune(store, window=timedelta(hours=24)) == 0
+    assert await journal_retention.prune(store, window=timedelta(0)) == 1
+    row = await store.fetchone("SELECT args, result, pruned_at FROM tool_calls WHERE call_id = 'r1'")
+    assert row["args"] == "null" and row["result"] == "null" and row["pruned_at"]
+
+    again = await run(store, catalog, "r1", "list_tasks", {"query": "Seen"})
+    assert again.ok and not again.replayed and again.result["total"] == first.result["total"] == 1
+    row = await store.fetchone("SELECT result, pruned_at FROM tool_calls WHERE call_id = 'r1'")
+    assert row["pruned_at"] is None and '"total":1' in row["result"]
+    replay = await run(store, catalog, "r1", "list_tasks", {"query": "Seen"})
+    assert replay.replayed
+
+    await journal_retention.prune(store, window=timedelta(0))
+    other = await run(store, catalog, "r1", "list_tasks", {"query": "Other"})
+    assert other.error.type == ErrorType.CONFLICT
+
+
+async def test_writes_and_local_reads_are_never_pruned(store, catalog):
+    """Only read-only bridge rows are reduced: writes stay replayable forever, local run history stays whole."""
+    await run(store, catalog, "w1", "create_task", {"title": "Kept"})
+    await run(store, catalog, "l1", "list_tasks", {}, source="local", run_id="run-1")
+    assert await journal_retention.prune(store, window=timedelta(0)) == 0
+    replay = await run(store, catalog, "w1", "create_task", {"title": "Kept"})
+    assert replay.replayed and replay.result["title"] == "Kept"
+    assert (await journal.calls_for_run(store, "run-1"))[0]["result"]["total"] == 1
+
+
+async def test_oversize_write_result_rolls_back_and_replays_too_large(store, catalog):
+    """A write whose result would not fit a frame is too_large, leaves no record, and a replay says the same."""
+    args = {"title": "Long", "content": "x" * 150_000}
+    out = await run(store, catalog, "n1", "create_note", args, max_result_bytes=100_000)
+    assert out.error.type == ErrorType.TOO_LARGE and not out.error.retryable
+    assert await store.scalar("SELECT COUNT(*) FROM notes") == 0
+    again = await run(store, catalog, "n1", "create_note", args, max_result_bytes=100_000)
+    assert again.replayed and again.error.type == ErrorType.TOO_LARGE
