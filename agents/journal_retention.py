@@ -36,7 +36,7 @@ AUTO_VACUUM_INCREMENTAL = 2
 
 _DUE = (
     "SELECT call_id, name, args_hash, source, run_id, agent_id, ok, error_type, started_at, finished_at, "
-    "duration_ms FROM tool_calls WHERE prunable = 1 AND pruned_at IS NULL AND finished_at < ? "
+    "duration_ms FROM tool_calls WHERE prunable = 1 AND pruned_at IS NULL AND finished_at <= ? "
     "ORDER BY finished_at LIMIT ?"
 )
 _REDUCED = (
@@ -58,7 +58,7 @@ def _prune_batch(conn: sqlite3.Connection, cutoff: str, batch: int) -> int:
 
 async def prune(store: Store, *, window: timedelta = RETENTION, batch: int = BATCH,
                 now: datetime | None = None) -> int:
-    """Reduce the read-only bridge rows that finished more than ``window`` ago; returns how many."""
+    """Reduce the read-only bridge rows that finished ``window`` or more ago; returns how many."""
     cutoff = iso((now or datetime.now(UTC)) - window)
     total = 0
     while True:

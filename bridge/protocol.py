@@ -529,9 +529,15 @@ def _from_validation(kind: str, obj: dict[str, Any], exc: ValidationError) -> Pr
 
 
 def _readable_id(value: Any) -> str | None:
-    if type(value) is str and 0 < len(value) <= MAX_ID_LENGTH:
-        return value
-    return None
+    """The id as a string the device can echo back, or None (text UTF-8 cannot carry is not an id)."""
+    if type(value) is not str or not 0 < len(value) <= MAX_ID_LENGTH:
+        return None
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return None
+    return value
 
 
 def _json_kind(obj: Any) -> str:
