@@ -141,8 +141,9 @@ class Companion:
         if self._want_control:
             from desktop.control import ControlServer
 
-            self.control = ControlServer(self)
-            await self.control.start()
+            control = ControlServer(self)
+            await control.start()  # kept only once it serves: a failed start must not remove another's socket
+            self.control = control
         self.events.subscribe(self._on_event)
         self.started = True
         log.info("companion.started data_dir=%s device_id=%s", self.data_dir, self.device_id)
