@@ -369,14 +369,9 @@ class Store:
 
 
 def _daemon(conn: aiosqlite.Connection) -> aiosqlite.Connection:
-    """Make the connection's worker thread a daemon before it starts.
-
-    aiosqlite's thread is non-daemon: a store left open by a failed start-up
-    would keep the interpreter alive after ``main`` returned, so a supervisor
-    would never see the process exit. The store is closed on every normal
-    path; this only makes a forgotten one harmless (SQLite's journal makes an
-    abandoned connection as safe as a crash).
-    """
+    """Make the connection's worker thread a daemon before it starts: a store a failed start-up left open
+    must not keep the process alive (a supervisor would never restart it). Every normal path closes the
+    store; an abandoned connection is as safe as a crash (the WAL journal)."""
     thread = getattr(conn, "_thread", conn)  # aiosqlite >= 0.21 holds a Thread; older versions are one
     if isinstance(thread, threading.Thread) and not thread.is_alive():
         thread.daemon = True

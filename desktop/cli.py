@@ -4,6 +4,12 @@ Without a command it starts the GUI, or the headless service with
 ``--headless`` or when no display is available (it says so). Commands:
 ``login``, ``logout``, ``gateway``, ``agent add|list|edit|remove|run``,
 ``runs``, ``doctor``. No Qt is imported on any path but the GUI's.
+
+``--data-dir`` and ``-v`` work before or after the command. A failure is one
+``error: …`` line on stderr and exit 1 (2 for bad usage), never a traceback
+(that goes to the debug log, shown with ``-v``); the service takes the data
+dir's instance lock before it writes anything, so a second one exits at once.
+Runs on the main thread; each command runs its own asyncio loop.
 """
 
 from __future__ import annotations
