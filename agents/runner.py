@@ -131,7 +131,11 @@ class Runner:
         return hit
 
     async def mark_interrupted(self) -> int:
-        """Close runs left ``running`` by a crash; returns how many."""
+        """Close runs left ``running`` by a crash; returns how many.
+
+        Only the holder of the data dir's ``InstanceLock`` may call this (``Companion.start``
+        does, after taking it): any other process would close the live companion's runs.
+        """
         return await self.store.execute(
             "UPDATE agent_runs SET status = 'interrupted', finished_at = ?, "
             "errors = json_insert(errors, '$[#]', 'the companion stopped before the run finished') "

@@ -11,7 +11,8 @@ block becomes a SAVEPOINT inside it, so the write and its journal row commit
 or roll back together.
 
 All coroutines run on the asyncio loop that opened the store; aiosqlite does
-the blocking work on its own thread.
+the blocking work on its own thread (a daemon thread, so a store a failed
+start-up left open can never keep the process alive).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import contextvars
 import json
 import re
 import sqlite3
+import threading
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
@@ -162,10 +164,10 @@ class Store:
         ``StoreError`` when it cannot be opened or migrated.
         """
         path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            conn = await aiosqlite.connect(str(path), isolation_level=None)
-        except sqlite3.Error as exc:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            conn = await _daemon(aiosqlite.connect(str(path), isolation_level=None))
+        except (sqlite3.Error, OSError) as exc:
             raise StoreError(f"cannot open the workspace database {path}: {exc}") from exc
         conn.row_factory = sqlite3.Row
         try:
@@ -177,11 +179,17 @@ class Store:
             await conn.execute("PRAGMA synchronous = NORMAL")
             await conn.execute("PRAGMA foreign_keys = ON")
             version = await _migrate(conn, known_migrations(migrations_dir), path)
+        except sqlite3.OperationalError as exc:  # full disk, read-only file, locked, I/O error
+            await _close_quietly(conn)
+            raise StoreError(f"cannot use the workspace database {path}: {exc}") from exc
         except sqlite3.DatabaseError as exc:
-            await conn.close()
+            await _close_quietly(conn)
             raise StoreError(f"{path} is not a usable workspace database: {exc}") from exc
+        except asyncio.CancelledError:
+            conn.stop()  # queue the close without waiting: a cancelled open must not wait on the database
+            raise
         except BaseException:
-            await conn.close()
+            await _close_quietly(conn)
             raise
         return cls(conn=conn, path=path, schema_version=version)
 
@@ -358,6 +366,23 @@ class Store:
             async with self._conn.execute("PRAGMA integrity_check") as cur:
                 rows = await cur.fetchall()
         return "; ".join(str(r[0]) for r in rows)
+
+
+def _daemon(conn: aiosqlite.Connection) -> aiosqlite.Connection:
+    """Make the connection's worker thread a daemon before it starts: a store a failed start-up left open
+    must not keep the process alive (a supervisor would never restart it). Every normal path closes the
+    store; an abandoned connection is as safe as a crash (the WAL journal)."""
+    thread = getattr(conn, "_thread", conn)  # aiosqlite >= 0.21 holds a Thread; older versions are one
+    if isinstance(thread, threading.Thread) and not thread.is_alive():
+        thread.daemon = True
+    return conn
+
+
+async def _close_quietly(conn: aiosqlite.Connection) -> None:
+    try:
+        await conn.close()
+    except (sqlite3.Error, ValueError):  # e.g. a full disk refusing the WAL checkpoint
+        pass
 
 
 async def _migrate(conn: aiosqlite.Connection, migrations: list[Migration], path: Path) -> int:

@@ -107,19 +107,39 @@ def _say(args: argparse.Namespace, data: Any, text: str) -> None:
         print(text)
 
 
+def _handed_over(args: argparse.Namespace, answer: dict[str, Any]) -> int:
+    if answer.get("ok"):
+        _say(args, answer, f"Started {answer.get('agent')} in the running companion.")
+        return EXIT_OK
+    print(f"error: {answer.get('error', {}).get('message', 'the companion refused')}", file=sys.stderr)
+    return EXIT_ERROR
+
+
 async def run_agent(args: argparse.Namespace, directory: Path) -> int:
-    """Ask the running companion to start the run; else run it here with progress lines."""
-    answer = await control.request(directory, {"cmd": "run", "agent": args.name})
+    """Ask the running companion to start the run; else run it here with progress lines.
+
+    Running it here takes the data dir's instance lock like the service does; when that is
+    held (a companion is still starting, or does not answer), ask it once more, then fail.
+    """
+    import asyncio
+
+    from agents.paths import AlreadyRunning
+
+    request = {"cmd": "run", "agent": args.name}
+    answer = await control.request(directory, request)
     if answer is not None:
-        if answer.get("ok"):
-            _say(args, answer, f"Started {answer.get('agent')} in the running companion.")
-            return EXIT_OK
-        print(f"error: {answer.get('error', {}).get('message', 'the companion refused')}", file=sys.stderr)
-        return EXIT_ERROR
+        return _handed_over(args, answer)
     from desktop.companion import Companion
 
     companion = Companion(data_dir=directory, scheduler=False, control=False)
-    await companion.start()
+    try:
+        await companion.start()
+    except AlreadyRunning:
+        await asyncio.sleep(1.0)  # its control socket comes up at the end of its start
+        answer = await control.request(directory, request)
+        if answer is not None:
+            return _handed_over(args, answer)
+        raise
     quiet = args.json
 
     def progress(name: str, data: dict[str, Any]) -> None:

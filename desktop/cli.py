@@ -4,6 +4,12 @@ Without a command it starts the GUI, or the headless service with
 ``--headless`` or when no display is available (it says so). Commands:
 ``login``, ``logout``, ``gateway``, ``agent add|list|edit|remove|run``,
 ``runs``, ``doctor``, ``service install|uninstall``. No Qt is imported on any path but the GUI's.
+
+``--data-dir`` and ``-v`` work before or after the command. A failure is one
+``error: …`` line on stderr and exit 1 (2 for bad usage), never a traceback
+(that goes to the debug log, shown with ``-v``); the service takes the data
+dir's instance lock before it writes anything, so a second one exits at once.
+Runs on the main thread; each command runs its own asyncio loop.
 """
 
 from __future__ import annotations
@@ -49,35 +55,51 @@ def setup_logging(data_dir: Path | None, verbose: bool, *, stderr: bool = True, 
     if data_dir is not None:
         from logging.handlers import RotatingFileHandler
 
-        (data_dir / "logs").mkdir(exist_ok=True, mode=0o700)
-        handlers.append(RotatingFileHandler(data_dir / "logs" / "companion.log", maxBytes=2_000_000, backupCount=3,
-                                            encoding="utf-8"))
+        try:
+            (data_dir / "logs").mkdir(exist_ok=True, mode=0o700)
+            handlers.append(RotatingFileHandler(data_dir / "logs" / "companion.log", maxBytes=2_000_000,
+                                                backupCount=3, encoding="utf-8"))
+        except OSError:
+            pass  # a read-only or full data dir: the start-up that follows says so in one line
+    # A log write that fails (a full disk) must not print a traceback per line nor stop the service.
+    logging.raiseExceptions = False
     for handler in handlers:
         handler.setFormatter(fmt)
         handler.addFilter(RedactToken())
         root.addHandler(handler)
+    log.debug("cli.logging data_dir=%s", data_dir)
     # websockets logs request headers (the Authorization header) at DEBUG.
     logging.getLogger("websockets").setLevel(logging.WARNING)
     logging.getLogger("aiosqlite").setLevel(logging.WARNING)
 
 
 # ── argument parsing ──────────────────────────────────────────────────────
+def _common_options(parser: argparse.ArgumentParser, default: Any, verbose_default: Any) -> None:
+    parser.add_argument("--data-dir", default=default,
+                        help="where the workspace lives (default: ADIUVA_DATA_DIR or the user data dir)")
+    parser.add_argument("-v", "--verbose", action="store_true", default=verbose_default, help="debug logging")
+
+
 def build_parser() -> argparse.ArgumentParser:
+    # --data-dir and -v are accepted before and after the command. A sub-parser
+    # writes its defaults over what the main parser parsed, so the sub-parsers'
+    # copies default to SUPPRESS (absent unless given) and the main parser's
+    # defaults stand: `--data-dir D agent add` and `agent add --data-dir D` agree.
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--data-dir", help="where the workspace lives (default: ADIUVA_DATA_DIR or the user data dir)")
-    common.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    _common_options(common, argparse.SUPPRESS, argparse.SUPPRESS)
 
     parser = argparse.ArgumentParser(
-        prog="adiuva-companion", parents=[common],
+        prog="adiuva-companion",
         description="Adiuva Companion: local agents, a scheduler and the device bridge for Adiuva.",
     )
+    _common_options(parser, None, False)
     parser.add_argument("--version", action="version", version=f"adiuva-companion {__version__}")
     parser.add_argument("--headless", action="store_true", help="run the service without a window")
     parser.add_argument("--backend-url", help="backend websocket URL (kept in settings; ADIUVA_BACKEND_URL overrides)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     login = sub.add_parser("login", parents=[common], help="store the device token (read from stdin) in the keyring")
-    login.add_argument("--backend-url", help="the backend to use from now on")
+    login.add_argument("--backend-url", default=argparse.SUPPRESS, help="the backend to use from now on")
     sub.add_parser("logout", parents=[common], help="remove the device token from the keyring")
 
     gw = sub.add_parser("gateway", parents=[common], help="run the reference backend gateway for development")
@@ -123,6 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; every failure is one ``error: …`` line on stderr and a non-zero exit, never a traceback."""
     try:
         return _main(argv)
     except BrokenPipeError:
@@ -130,6 +153,29 @@ def main(argv: list[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # the last line of defence: one line; the traceback with -v and in the log
+        return fail(exc)
+
+
+def fail(exc: BaseException, prefix: str = "") -> int:
+    """Say ``error: <prefix><what went wrong>`` in one line; the traceback goes to the debug log only."""
+    import errno
+
+    from agents.errors import AdiuvaError
+
+    if isinstance(exc, AdiuvaError | RuntimeError):
+        text = str(exc)
+    elif isinstance(exc, OSError):
+        text = f"{exc.strerror or exc}" + (f" ({exc.filename})" if exc.filename else "")
+    else:
+        text = f"{type(exc).__name__}: {exc}"
+    if (isinstance(exc, OSError) and exc.errno == errno.ENOSPC) or "disk is full" in text or "No space" in text:
+        text += " (free some disk space)"
+    print(f"error: {prefix}{' '.join(text.split())}", file=sys.stderr, flush=True)
+    log.debug("cli.failed", exc_info=exc)
+    return EXIT_ERROR
 
 
 def _main(argv: list[str] | None) -> int:
@@ -139,13 +185,13 @@ def _main(argv: list[str] | None) -> int:
     try:
         directory = data_dir(args.data_dir)
     except OSError as exc:
-        print(f"error: cannot use the data dir: {exc}", file=sys.stderr)
-        return EXIT_ERROR
+        return fail(exc, "cannot use the data dir: ")
     command = args.command
     try:
         if command is None:
             return _start_app(args, directory)
         setup_logging(None, args.verbose, quiet=command != "gateway")
+        log.debug("cli.command name=%s data_dir=%s", command, directory)
         if command == "login":
             return _login(args, directory)
         if command == "logout":
@@ -186,34 +232,39 @@ def _has_display() -> bool:
 
 
 def _start_app(args: argparse.Namespace, directory: Path) -> int:
+    notice = ""
     if not args.headless:
         if not _has_display():
-            print("No display found (DISPLAY/WAYLAND_DISPLAY unset): starting the headless service instead.\n"
-                  "Run with a desktop session for the window, or pass --headless to skip this message.",
-                  file=sys.stderr)
+            notice = ("No display found (DISPLAY/WAYLAND_DISPLAY unset): starting the headless service instead.\n"
+                      "Run with a desktop session for the window, or pass --headless to skip this message.")
         else:
             try:
                 from desktop.ui.app import run_gui
             except ImportError as exc:
-                print(f"The window cannot start here ({exc}); starting the headless service instead.",
-                      file=sys.stderr)
+                notice = f"The window cannot start here ({exc}); starting the headless service instead."
             else:
                 setup_logging(directory, args.verbose, stderr=args.verbose)
                 return run_gui(data_dir=directory, backend_url=args.backend_url)
     setup_logging(directory, args.verbose)
-    return asyncio.run(_headless(directory, args.backend_url))
+    return asyncio.run(_headless(directory, args.backend_url, notice))
 
 
-async def _headless(directory: Path, backend_url: str | None) -> int:
-    from agents.errors import AdiuvaError
+async def _headless(directory: Path, backend_url: str | None, notice: str = "") -> int:
+    """The service without a window; a failed start is one ``error:`` line and exit 1 (the notice only on success)."""
+    from agents.paths import AlreadyRunning
+    from desktop import control
     from desktop.companion import Companion
 
     companion = Companion(data_dir=directory, backend_url=backend_url)
     try:
-        await companion.start()
-    except (AdiuvaError, RuntimeError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_ERROR
+        await companion.start()  # on failure it has already undone what it started and released the lock
+    except AlreadyRunning as exc:
+        answer = await control.request(directory, {"cmd": "ping"}, timeout=2.0)
+        return fail(AlreadyRunning(exc.directory, (answer or {}).get("pid")))
+    except Exception as exc:
+        return fail(exc, "the companion could not start: ")
+    if notice:
+        print(notice, file=sys.stderr)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):

@@ -1,9 +1,11 @@
 """Companion: the Qt-free application core.
 
-It owns the store, the catalogue, the runner with its engines, the scheduler,
-the bridge client and the local control socket, starts them in order and
-stops them in reverse (scheduler, then the bridge drains, then the store
-closes). The GUI and ``--headless`` both run exactly this; the GUI adds
+It owns the data dir's instance lock, the store, the catalogue, the runner
+with its engines, the scheduler, the bridge client and the local control
+socket, starts them in order (the lock first, before any write to the
+workspace) and stops them in reverse (scheduler, then the bridge drains, then
+the store closes, then the lock is released); a start that fails part-way
+undoes what it started. The GUI and ``--headless`` both run exactly this; the GUI adds
 windows that listen to ``companion.events``.
 
 The bridge client (websockets, the protocol models, the dispatcher) is
@@ -30,6 +32,7 @@ from agents import __version__, config
 from agents.config import AgentConfig
 from agents.errors import ConfigError, ErrorType, ToolError
 from agents.events import EventHub
+from agents.paths import InstanceLock
 from agents.paths import data_dir as resolve_data_dir
 from agents.remote import BackendEngine
 from agents.review import Review
@@ -84,10 +87,34 @@ class Companion:
         self._bridge_paused = False
         self._tasks: set[asyncio.Task[Any]] = set()
         self._stopped = asyncio.Event()
+        self._instance_lock: InstanceLock | None = None
         self.started = False
 
     # ── lifecycle ──────────────────────────────────────────────────────────
     async def start(self) -> None:
+        """Take the data dir's instance lock, then open the store and start the parts.
+
+        Raises ``AlreadyRunning`` / ``DataDirError`` (the lock), ``StoreError``,
+        ``ConfigError`` (a bad backend URL), ``OSError`` (the data dir) or
+        ``RuntimeError`` (the control socket); whatever it started is stopped
+        and the lock released first, so a failed start leaves nothing behind.
+        """
+        # Bad input changes nothing: the URLs are checked before the data dir is touched.
+        if self._backend_url_arg:
+            self._backend_url_arg = validate_backend_url(self._backend_url_arg)
+        if os.environ.get(BACKEND_URL_ENV):
+            validate_backend_url(os.environ[BACKEND_URL_ENV])
+        # The lock comes before any write to the workspace (migrations, closing
+        # interrupted runs): a second instance must never touch the first's data.
+        self._instance_lock = InstanceLock(self.data_dir)
+        self._instance_lock.acquire()
+        try:
+            await self._start()
+        except BaseException:
+            await self._teardown()
+            raise
+
+    async def _start(self) -> None:
         self.store = await Store.open(self.data_dir / DB_FILENAME)
         self.device_id = credentials.device_id(self.data_dir)
         self.catalog = Catalog(store=self.store, events=self.events)
@@ -114,30 +141,43 @@ class Companion:
         if self._want_control:
             from desktop.control import ControlServer
 
-            self.control = ControlServer(self)
-            await self.control.start()
+            control = ControlServer(self)
+            await control.start()  # kept only once it serves: a failed start must not remove another's socket
+            self.control = control
         self.events.subscribe(self._on_event)
         self.started = True
         log.info("companion.started data_dir=%s device_id=%s", self.data_dir, self.device_id)
 
     async def stop(self) -> None:
-        """Stop the scheduler, cancel runs, drain the bridge, close the store."""
+        """Stop the scheduler, cancel runs, drain the bridge, close the store, release the lock."""
         if not self.started:
             return
         self.started = False
-        if self.control is not None:
-            await self.control.stop()
-        if self.scheduler is not None:
-            self.scheduler.stop()
-        self.runner.cancel()
-        if self.client is not None:
-            await self.client.stop(drain_timeout=5.0)
-        for task in list(self._tasks):
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
-        await self.store.close()
+        await self._teardown()
         self._stopped.set()
         log.info("companion.stopped")
+
+    async def _teardown(self) -> None:
+        """Undo whatever ``start`` got to, in reverse order; safe on a half-started companion."""
+        try:
+            if self.control is not None:
+                await self.control.stop()
+            if self.scheduler is not None:
+                self.scheduler.stop()
+            runner = getattr(self, "runner", None)
+            if runner is not None:
+                runner.cancel()
+            if self.client is not None:
+                await self.client.stop(drain_timeout=5.0)
+            for task in list(self._tasks):
+                task.cancel()
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+            store = getattr(self, "store", None)
+            if store is not None:
+                await store.close()
+        finally:
+            if self._instance_lock is not None:
+                self._instance_lock.release()
 
     async def wait_stopped(self) -> None:
         await self._stopped.wait()

@@ -42,3 +42,19 @@ async def test_rejected_token_fails_with_the_fix(tmp_path, gateway, monkeypatch,
     assert await doctor(tmp_path) == 1
     out = capsys.readouterr().out
     assert "token was rejected (HTTP 401)" in out and "sign in again" in out
+
+
+def test_doctor_reports_a_hung_keyring_as_timed_out_and_finishes(tmp_path):
+    """With a keyring that never answers, doctor says "timed out", runs the other checks and exits 1 (a process)."""
+    from tests.e2e.startup_helpers import run
+
+    data = tmp_path / "data"
+    assert run(["login", "--backend-url", "wss://api.example.com/ws", "--data-dir", str(data)], tmp_path,
+               stdin="tok\n").returncode == 0  # a backend URL, so the backend check has something to say
+    done = run(["doctor", "--data-dir", str(data)], tmp_path,
+               PYTHON_KEYRING_BACKEND="tests.e2e.fake_keyrings.BlockingKeyring")
+    assert done.returncode == 1 and "Traceback" not in done.stdout + done.stderr, done.stderr
+    out = done.stdout
+    assert "FAIL  keyring: timed out after 5 s" in out and "ADIUVA_DEVICE_TOKEN" in out
+    assert "integrity_check: ok" in out and "not checked (the keyring did not answer)" in out
+    assert "agents: none yet" in out.splitlines()[-1]
