@@ -25,6 +25,7 @@ _BLOCK = frozenset({
 _HEADINGS = {f"h{n}": n for n in range(1, 7)}
 _HIDDEN = frozenset({"script", "style", "head", "template", "noscript", "title", "svg", "object", "iframe"})
 _WS = re.compile(r"[ \t\r\n\f\u00a0]+")
+_RTF_LIST_MARK = re.compile(r"\{\\(?:listtext|pntext)\b[^{}]{0,500}\}")
 MAX_DEPTH = 200  # list nesting levels kept; deeper lists are indented as this level
 
 
@@ -162,7 +163,10 @@ def rtf(data: bytes, sink: Sink) -> None:
 
     if not data.lstrip().startswith(b"{\\rtf"):
         raise unsupported("the file is not RTF (it does not start with {\\rtf)")
-    text = rtf_to_text(data.decode("latin-1"), errors="replace")
+    # striprtf drops the list-number groups Word writes before each list paragraph ({\listtext ...} or
+    # {\pntext ...}, holding its bullet or number): turn each into a bullet so the item keeps its mark
+    source = _RTF_LIST_MARK.sub(r"\\bullet\\tab ", data.decode("latin-1"))
+    text = rtf_to_text(source, errors="replace")
     for line in text.split("\n"):
         emit(sink, line)
 
