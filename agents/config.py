@@ -28,7 +28,7 @@ from agents.store import Store, iso, new_id, parse_iso, utcnow
 
 DATA_TYPES = ("tasks", "notes", "timelines", "projects")
 ENGINES = ("rules", "llm", "backend")
-DEFAULT_EXTENSIONS = [".md", ".txt"]
+DEFAULT_EXTENSIONS = [".md", ".txt", ".docx", ".odt", ".pdf", ".rtf", ".html", ".eml"]
 
 DataType = Literal["tasks", "notes", "timelines", "projects"]
 Engine = Literal["rules", "llm", "backend"]
