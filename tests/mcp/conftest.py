@@ -62,3 +62,23 @@ async def workspace(tmp_path: Path) -> dict[str, Path]:
     finally:
         await store.close()
     return {"data": data, "files": files, "outside": outside, "db": data / "workspace.sqlite3"}
+
+
+@contextlib.contextmanager
+def http_door(data_dir: Path, listen: str = "127.0.0.1:0"):
+    """``adiuva-companion mcp --http LISTEN`` as a real subprocess; yields its printed URL."""
+    import subprocess
+
+    proc = subprocess.Popen([sys.executable, "-m", "desktop.cli", "mcp", "--http", listen, "--data-dir", str(data_dir)],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=door_env(), cwd=str(REPO))
+    try:
+        line = proc.stdout.readline() if proc.stdout else ""
+        assert line.startswith("MCP door listening on "), f"no URL printed: {line!r} (exit {proc.poll()})"
+        yield line.rsplit(" ", 1)[1].strip()
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(5)
