@@ -2,7 +2,7 @@
 
 Checks: the data dir, the workspace schema and ``PRAGMA integrity_check``,
 the keyring backend and the token, the backend URL (reachable, token
-accepted), and that every agent's folders are readable. Exit code 0 when
+accepted), that every agent's folders are readable, and that the MCP door starts. Exit code 0 when
 all is well, 1 otherwise.
 """
 
@@ -90,7 +90,19 @@ async def doctor(data_dir: Path, *, timeout: float = 5.0) -> int:
                     report.line(FAIL, f"agent {agent.name}: {folder} is missing or unreadable",
                                 f"adiuva-companion agent edit {agent.name!r} --folder NEW_FOLDER")
         await store.close()
+    await check_mcp_door(report, data_dir)
     return 1 if report.failed else 0
+
+
+async def check_mcp_door(report: Report, data_dir: Path, *, timeout: float = 20.0) -> None:
+    """The MCP door starts: spawn ``mcp`` over stdio, initialize, list the tools."""
+    from bridge.mcp_door.setup import probe
+
+    started, detail = await probe(data_dir, timeout=timeout)
+    if started:
+        report.line(OK, f"MCP door starts ({detail})")
+    else:
+        report.line(FAIL, f"MCP door does not start: {detail}", "run: adiuva-companion mcp --verbose")
 
 
 def _readable_dir(folder: str) -> bool:
