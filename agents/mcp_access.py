@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -54,12 +55,24 @@ def client_of(call_id: str) -> str | None:
 
 async def mcp_folders(store: Store) -> tuple[str, ...]:
     """The folders of the agents MCP may see (the setting; all agents by default), as configured."""
-    chosen = await store.get_setting(MCP_AGENTS_KEY)
-    rows = await store.fetchall("SELECT id, name, directory_paths FROM agents")
-    if chosen is not None:
-        wanted = {str(c).casefold() for c in chosen}
-        rows = [r for r in rows if r["id"].casefold() in wanted or r["name"].casefold() in wanted]
-    return tuple(dict.fromkeys(p for r in rows for p in json.loads(r["directory_paths"])))
+    return (await door_settings(store))[1]
+
+
+async def door_settings(store: Store) -> tuple[bool, tuple[str, ...]]:
+    """(direct writes allowed, the folders MCP may see), read in one trip to the database thread."""
+
+    def read(conn: sqlite3.Connection) -> tuple[bool, tuple[str, ...]]:
+        settings = dict(conn.execute("SELECT key, value FROM settings WHERE key IN (?, ?)",
+                                     (MCP_AGENTS_KEY, MCP_DIRECT_WRITES_KEY)).fetchall())
+        rows = conn.execute("SELECT id, name, directory_paths FROM agents").fetchall()
+        chosen = json.loads(settings[MCP_AGENTS_KEY]) if MCP_AGENTS_KEY in settings else None
+        if chosen is not None:
+            wanted = {str(c).casefold() for c in chosen}
+            rows = [r for r in rows if r[0].casefold() in wanted or r[1].casefold() in wanted]
+        direct = bool(json.loads(settings.get(MCP_DIRECT_WRITES_KEY, "false")))
+        return direct, tuple(dict.fromkeys(p for r in rows for p in json.loads(r[2])))
+
+    return await store.run(read)
 
 
 def _inside(path: str, root: str) -> bool:

@@ -138,10 +138,8 @@ class Door:
         session = ctx.session
         info = session.client_params.clientInfo if session.client_params else None
         client = info.name if info else None
-        args = arguments
-        if not await self.store.get_setting(mcp_access.MCP_DIRECT_WRITES_KEY, False):
-            args = as_suggestion(name, arguments)
-        visible = await mcp_access.mcp_folders(self.store)
+        direct, visible = await mcp_access.door_settings(self.store)
+        args = arguments if direct else as_suggestion(name, arguments)
         client_roots = await self._client_roots(session)
         token = ROOTS_FILTER.set(lambda roots: mcp_access.narrow_roots(roots, visible, client_roots))
         progress = None
@@ -209,5 +207,7 @@ async def serve_stdio(data_dir: Path) -> None:
     """Serve one client on stdin/stdout until it closes them."""
     from mcp.server.stdio import stdio_server
 
-    async with open_door(data_dir) as door, stdio_server() as (read, write):
+    from bridge.mcp_door.stdio import pipes
+
+    async with open_door(data_dir) as door, pipes() as (stdin, stdout), stdio_server(stdin, stdout) as (read, write):
         await door.server.run(read, write, door.initialization_options())

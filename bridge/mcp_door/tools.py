@@ -79,7 +79,8 @@ def as_result(outcome: Outcome) -> types.CallToolResult:
         return error_result(outcome.error)  # type: ignore[arg-type]
     result = outcome.result or {}
     return types.CallToolResult(
-        content=[types.TextContent(type="text", text=json.dumps(result, ensure_ascii=False, default=str))],
+        content=[types.TextContent(type="text", text=json.dumps(result, ensure_ascii=False, separators=(",", ":"),
+                                                                  default=str))],
         structuredContent=result,
         isError=False,
     )
