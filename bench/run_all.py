@@ -158,6 +158,7 @@ def parse_footprint(output: str) -> list[Row]:
 BENCHES = [
     Bench("bridge_roundtrip", ["bench/bridge_roundtrip.py"], parse_roundtrip, ["--calls", "300"]),
     Bench("mcp_compare", ["bench/mcp_compare.py", "--json"], from_json, ["--calls", "300", "--mcp-calls", "200"]),
+    Bench("mcp_door", ["bench/mcp_door.py", "--json"], from_json, ["--calls", "100", "--tree-calls", "2"]),
     Bench("dirscan", ["bench/dirscan.py"], parse_dirscan),
     Bench("journal_write", ["bench/journal_write.py", "--json"], from_json, ["--writes", "300", "--rounds", "2"]),
     Bench("agent_run", ["bench/agent_run.py"], parse_agent_run, ["--files", "200"]),

@@ -3,7 +3,7 @@
 Without a command it starts the GUI, or the headless service with
 ``--headless`` or when no display is available (it says so). Commands:
 ``login``, ``logout``, ``gateway``, ``agent add|list|edit|remove|run``,
-``runs``, ``doctor``, ``service install|uninstall``. No Qt is imported on any path but the GUI's.
+``runs``, ``doctor``, ``service install|uninstall``, ``mcp``. No Qt is imported on any path but the GUI's.
 
 ``--data-dir`` and ``-v`` work before or after the command. A failure is one
 ``error: …`` line on stderr and exit 1 (2 for bad usage), never a traceback
@@ -141,6 +141,9 @@ def build_parser() -> argparse.ArgumentParser:
     from desktop import service_install
 
     service_install.add_parser(sub, common)
+    from bridge.mcp_door import cli as mcp_cli
+
+    mcp_cli.add_parser(sub, common)
     return parser
 
 
@@ -216,6 +219,10 @@ def _main(argv: list[str] | None) -> int:
             from desktop import service_install
 
             return service_install.main(args)
+        if command == "mcp":
+            from bridge.mcp_door import cli as mcp_cli
+
+            return mcp_cli.main(args, directory)
     except KeyboardInterrupt:
         return 130
     print(f"unknown command {command}", file=sys.stderr)

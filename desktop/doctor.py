@@ -3,7 +3,8 @@
 Checks, in order (``CHECKS``): the data dir, the workspace schema and
 ``PRAGMA integrity_check``, the keyring backend and the token, the backend URL
 (reachable, token accepted), and that every agent's folders are readable and
-still the folders the user picked (pinned, ``agents.roots``).
+still the folders the user picked (pinned, ``agents.roots``), and that the MCP
+door starts.
 Exit code 0 when all is well, 1 otherwise.
 
 Doctor never hangs: each check runs under its own time limit (``timeout``,
@@ -193,6 +194,17 @@ async def check_agents(report: Report, state: State) -> None:
     await _check_pinned_roots(report, state.store, agents)
 
 
+async def check_mcp_door(report: Report, state: State) -> None:
+    """The MCP door starts: spawn ``mcp`` over stdio, initialize, list the tools."""
+    from bridge.mcp_door.setup import probe
+
+    started, detail = await probe(state.data_dir, timeout=state.timeout + 14)
+    if started:
+        report.line(OK, f"MCP door starts ({detail})")
+    else:
+        report.line(FAIL, f"MCP door does not start: {detail}", "run: adiuva-companion mcp --verbose")
+
+
 # (what, check, the fix when it times out, extra seconds on top of ``timeout``)
 CHECKS: list[tuple[str, Callable[[Report, State], Awaitable[None]], str, float]] = [
     ("data dir", check_data_dir, "the data dir's disk does not answer: check the mount, or use --data-dir", 0),
@@ -203,6 +215,7 @@ CHECKS: list[tuple[str, Callable[[Report, State], Awaitable[None]], str, float]]
      0),
     ("backend", check_backend, "check the network and the URL (adiuva-companion login --backend-url URL)", 2),
     ("agents", check_agents, "the workspace or a folder does not answer: check the disk and network mounts", 2),
+    ("MCP door", check_mcp_door, "the MCP door did not start in time: run adiuva-companion mcp --verbose", 15),
 ]
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +31,12 @@ class ArgsModel(BaseModel):
 def aliased(snake: str, camel: str, default: Any = None, **kwargs: Any) -> Any:
     """A field that also accepts its camelCase spelling (PROTOCOL.md's alias list)."""
     return Field(default, validation_alias=AliasChoices(snake, camel), **kwargs)
+
+
+# A narrowing of the allowed folders for the calls made in one context (the MCP
+# door: the agents it may see, the client's roots). None: no narrowing.
+ROOTS_FILTER: ContextVar[Callable[[tuple[str, ...]], tuple[str, ...]] | None] = ContextVar(
+    "roots_filter", default=None)
 
 
 @dataclass
@@ -74,7 +81,9 @@ class ToolContext:
                 ErrorType.FORBIDDEN_PATH,
                 f"agent {self.agent_id} is not configured on this device, so it has no folders",
             )
-        return tuple(dict.fromkeys(p for r in rows for p in json.loads(r["directory_paths"])))
+        roots = tuple(dict.fromkeys(p for r in rows for p in json.loads(r["directory_paths"])))
+        narrow = ROOTS_FILTER.get()
+        return roots if narrow is None else narrow(roots)
 
 
 ToolImpl = Callable[[ToolContext, Any], Awaitable[dict[str, Any]]]

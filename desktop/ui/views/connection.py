@@ -39,6 +39,7 @@ from desktop.ui import autostart, operations, tones
 from desktop.ui.signals import CoreSignals
 from desktop.ui.status import AppStatus
 from desktop.ui.views.connection_check import keyring_guidance, probe, test_connection
+from desktop.ui.views.mcp_settings import McpBox
 from desktop.ui.widgets import ErrorLabel, HintLabel, stacked
 from desktop.ui.words import connection_error, sentence, where
 
@@ -192,7 +193,8 @@ class ConnectionView(QWidget):
         self.service_hint = HintLabel("To run without a window from login instead (the headless service): "
                                       "adiuva-companion service install")
         self.service_hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        for w in (conn_box, account_box, pause_box, llm_box, self.autostart_box, self.service_hint):
+        self.mcp_box = McpBox(companion=companion)
+        for w in (conn_box, account_box, pause_box, llm_box, self.mcp_box, self.autostart_box, self.service_hint):
             layout.addWidget(w)
         layout.addStretch(1)
         inner = QWidget()

@@ -1,0 +1,119 @@
+"""What the MCP door may see and do, and what the journal says of it (Qt-free).
+
+The door (``bridge.mcp_door``) serves the tool catalogue to local AI apps.
+This module owns its settings and the agents-side queries the window and the
+door share:
+
+- ``MCP_AGENTS_KEY``: the agents whose folders MCP clients may read (a list of
+  agent ids or names; missing or null = all agents);
+- ``MCP_DIRECT_WRITES_KEY``: when true, creates from MCP apply at once instead
+  of waiting in the review queue (default false);
+- ``new_call_id(client)`` / ``client_of(call_id)``: MCP calls are journaled with
+  source ``mcp`` under ids ``mcp:<client name>:<uuid>``, so the journal row
+  names the app that made it (no schema change);
+- ``recent_clients(store)``: the apps that called lately, for Settings.
+
+Coroutines run on the loop that owns the store; ``narrow_roots`` touches the
+filesystem (realpath) and is cheap enough for a tool call's path.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sqlite3
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from agents.store import Store, new_id
+
+MCP_AGENTS_KEY = "mcp.agents"
+MCP_DIRECT_WRITES_KEY = "mcp.allow_direct_writes"
+SOURCE = "mcp"
+_PREFIX = f"{SOURCE}:"
+_UNSAFE = re.compile(r"[:\x00-\x1f]+")
+
+
+def client_label(name: str | None) -> str:
+    """A client's name as it goes into a call id: no colons or control characters, ≤ 80 characters."""
+    label = _UNSAFE.sub(" ", (name or "").strip()).strip()[:80]
+    return label or "unknown client"
+
+
+def new_call_id(client: str | None) -> str:
+    return f"{_PREFIX}{client_label(client)}:{new_id()}"
+
+
+def client_of(call_id: str) -> str | None:
+    """The client named in an MCP call id, or None for another id."""
+    if not call_id.startswith(_PREFIX):
+        return None
+    name, sep, _ = call_id[len(_PREFIX):].rpartition(":")
+    return name if sep else None
+
+
+async def mcp_folders(store: Store) -> tuple[str, ...]:
+    """The folders of the agents MCP may see (the setting; all agents by default), as configured."""
+    return (await door_settings(store))[1]
+
+
+async def door_settings(store: Store) -> tuple[bool, tuple[str, ...]]:
+    """(direct writes allowed, the folders MCP may see), read in one trip to the database thread."""
+
+    def read(conn: sqlite3.Connection) -> tuple[bool, tuple[str, ...]]:
+        settings = dict(conn.execute("SELECT key, value FROM settings WHERE key IN (?, ?)",
+                                     (MCP_AGENTS_KEY, MCP_DIRECT_WRITES_KEY)).fetchall())
+        rows = conn.execute("SELECT id, name, directory_paths FROM agents").fetchall()
+        chosen = json.loads(settings[MCP_AGENTS_KEY]) if MCP_AGENTS_KEY in settings else None
+        if chosen is not None:
+            wanted = {str(c).casefold() for c in chosen}
+            rows = [r for r in rows if r[0].casefold() in wanted or r[1].casefold() in wanted]
+        direct = bool(json.loads(settings.get(MCP_DIRECT_WRITES_KEY, "false")))
+        return direct, tuple(dict.fromkeys(p for r in rows for p in json.loads(r[2])))
+
+    return await store.run(read)
+
+
+def _inside(path: str, root: str) -> bool:
+    try:
+        return os.path.commonpath([root, path]) == root
+    except ValueError:
+        return False
+
+
+def narrow_roots(
+    allowed: Iterable[str], visible: Sequence[str], client_roots: Sequence[str] | None,
+) -> tuple[str, ...]:
+    """The roots an MCP call may read: ``allowed`` (every agent's folders, as the bridge computes
+    them) kept to the folders MCP may see (``visible``), then to the client's roots if it sent any.
+
+    A client root inside an allowed folder narrows it to that root; an allowed folder inside a
+    client root stays whole; the rest is dropped. Compared on real paths, so a client root that is
+    a symlink cannot widen anything.
+    """
+    seen = set(visible)
+    roots = [r for r in allowed if r in seen]
+    if client_roots is None:
+        return tuple(roots)
+    out: list[str] = []
+    real_clients = [os.path.realpath(c) for c in client_roots if isinstance(c, str) and os.path.isabs(c)]
+    for root in roots:
+        real = os.path.realpath(root)
+        for client in real_clients:
+            if _inside(client, real):
+                out.append(client)
+            elif _inside(real, client):
+                out.append(root)
+    return tuple(dict.fromkeys(out))
+
+
+async def recent_clients(store: Store, *, limit: int = 10) -> list[dict[str, Any]]:
+    """The MCP apps that called lately, newest first: ``{client, last_seen, calls}``."""
+    rows = await store.fetchall(
+        "SELECT substr(call_id, 5, length(call_id) - 41) AS client, MAX(finished_at) AS last_seen, "
+        "COUNT(*) AS calls FROM tool_calls WHERE source = ? AND call_id LIKE 'mcp:%' "
+        "GROUP BY client ORDER BY last_seen DESC LIMIT ?",
+        (SOURCE, limit),
+    )
+    return [dict(r) for r in rows]

@@ -1,0 +1,183 @@
+"""Our MCP door beside the reference filesystem MCP server, on the same folder, in the same run.
+
+Ours: ``adiuva-companion mcp`` (a subprocess: the journal, the sandbox, the
+catalogue's filesystem tools). Peer: ``@modelcontextprotocol/server-filesystem``
+(npm, on the system Node; installed once into ``<venv>/.cache/mcp-bench-npm``).
+Both are driven by the official MCP Python SDK's ``ClientSession`` over stdio.
+
+Workloads: read a 10 KB text file (``read_file_content`` / ``read_text_file``),
+list a folder of 1,000 entries (``list_directory`` both), each sequentially and
+with 16 in flight; and a recursive listing of a 20,000-entry tree (our
+``list_directory(recursive=true)`` / their ``directory_tree``). Figures are
+calls/s. Goals: no slower on the small calls, ≥ 2 × on the large listing::
+
+    .venv/bin/python bench/mcp_door.py [--calls 400] [--tree-calls 5] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+PEER_PACKAGE = "@modelcontextprotocol/server-filesystem"
+PEER_CACHE = Path(sys.prefix) / ".cache" / "mcp-bench-npm"
+IN_FLIGHT = (1, 16)
+
+
+def make_tree(root: Path) -> dict[str, Path]:
+    """The 10 KB file, the 1,000-entry folder and the 20,000-entry tree (200 folders × 99 files + 200)."""
+    text = root / "page.txt"
+    text.write_text(("The quick brown fox jumps over the lazy dog. " * 230)[:10_240])
+    flat = root / "flat"
+    flat.mkdir()
+    for i in range(1000):
+        (flat / f"file-{i:04}.md").write_text("x")
+    tree = root / "tree"
+    tree.mkdir()
+    for d in range(200):
+        sub = tree / f"dir-{d:03}"
+        sub.mkdir()
+        for f in range(99):
+            (sub / f"note-{f:02}.md").write_text("y")
+    return {"text": text, "flat": flat, "tree": tree}
+
+
+def peer_entry() -> Path | None:
+    entry = PEER_CACHE / "node_modules" / PEER_PACKAGE / "dist" / "index.js"
+    if entry.exists():
+        return entry
+    npm = shutil.which("npm")
+    if npm is None or shutil.which("node") is None:
+        return None
+    PEER_CACHE.mkdir(parents=True, exist_ok=True)
+    subprocess.run([npm, "install", "--no-audit", "--no-fund", "--silent", PEER_PACKAGE], cwd=PEER_CACHE,
+                   capture_output=True, timeout=300)
+    return entry if entry.exists() else None
+
+
+async def prepare_ours(root: Path, data: Path) -> None:
+    from agents.store import Store, new_id, utcnow
+
+    store = await Store.open(data / "workspace.sqlite3")
+    try:
+        now = utcnow()
+        await store.execute(
+            "INSERT INTO agents (id, name, directory_paths, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
+            (new_id(), "bench", json.dumps([str(root)]), now, now))
+    finally:
+        await store.close()
+
+
+async def measure(call: Callable[[], Awaitable[Any]], calls: int, in_flight: int) -> float:
+    counter = itertools.count()
+
+    async def worker() -> None:
+        while next(counter) < calls:
+            result = await call()
+            if result.isError:
+                raise RuntimeError(f"call failed: {result.content[0].text[:200]}")
+
+    await call()  # warm
+    began = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(in_flight)))
+    return calls / (time.perf_counter() - began)
+
+
+async def run_side(command: list[str], tools: dict[str, tuple[str, dict[str, Any]]], calls: int,
+                   tree_calls: int) -> dict[str, float]:
+    from mcp import ClientSession, StdioServerParameters
+    from mcp.client.stdio import stdio_client
+
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    params = StdioServerParameters(command=command[0], args=command[1:], env=env, cwd=str(REPO))
+    out: dict[str, float] = {}
+    with open(os.devnull, "w") as quiet:
+        async with stdio_client(params, errlog=quiet) as (read, write), ClientSession(read, write) as session:
+            await session.initialize()
+            for key, (name, args) in tools.items():
+                def call(name: str = name, args: dict[str, Any] = args) -> Awaitable[Any]:
+                    return session.call_tool(name, args)
+                if key == "tree":
+                    out["tree, 1 in flight"] = await measure(call, tree_calls, 1)
+                    continue
+                for n in IN_FLIGHT:
+                    out[f"{key}, {n} in flight"] = await measure(call, calls, n)
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--calls", type=int, default=400)
+    parser.add_argument("--tree-calls", type=int, default=5)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="mcp-door-bench-") as tmp:
+        root = Path(tmp).resolve() / "root"
+        data = Path(tmp) / "data"
+        root.mkdir()
+        data.mkdir()
+        paths = make_tree(root)
+        asyncio.run(prepare_ours(root, data))
+        ours_tools = {
+            "read 10 KB file": ("read_file_content", {"path": str(paths["text"])}),
+            "list 1,000 entries": ("list_directory", {"path": str(paths["flat"])}),
+            "tree": ("list_directory", {"path": str(paths["tree"]), "recursive": True, "max_entries": 100_000}),
+        }
+        peer_tools = {
+            "read 10 KB file": ("read_text_file", {"path": str(paths["text"])}),
+            "list 1,000 entries": ("list_directory", {"path": str(paths["flat"])}),
+            "tree": ("directory_tree", {"path": str(paths["tree"])}),
+        }
+        ours = asyncio.run(run_side([sys.executable, "-m", "desktop.cli", "mcp", "--data-dir", str(data)],
+                                    ours_tools, args.calls, args.tree_calls))
+        entry = peer_entry()
+        peer: dict[str, float] = {}
+        note = f"{PEER_PACKAGE} not installed (needs node and npm)"
+        if entry is not None:
+            node = shutil.which("node") or "node"
+            version = subprocess.run([node, "--version"], capture_output=True, text=True).stdout.strip()
+            peer = asyncio.run(run_side([node, str(entry), str(root)], peer_tools, args.calls, args.tree_calls))
+            note = f"{PEER_PACKAGE}, node {version}"
+
+    print(f"MCP door vs {note}; SDK client over stdio; calls/s")
+    print(f"{'workload':<34} | {'ours':>10} | {'reference':>10} | {'ratio':>6} | goal")
+    rows = []
+    for figure, value in ours.items():
+        goal_x = 2.0 if figure.startswith("tree") else 1.0
+        other = peer.get(figure)
+        ratio = value / other if other else None
+        met = None if ratio is None else ratio >= goal_x
+        label = "recursive 20,000 entries (directory_tree)" if figure.startswith("tree") else figure
+        verdict = "" if met is None else "met" if met else "NOT met"
+        shown = f"{ratio:.2f}×" if ratio else "—"
+        print(f"{label:<34} | {value:>10,.1f} | {other or 0:>10,.1f} | {shown:>6} | ≥ {goal_x:g}× {verdict}")
+        row: dict[str, Any] = {"figure": f"MCP door, {label}", "ours": value, "unit": "calls/s",
+                               "goal": f"≥ {goal_x:g} × reference", "met": met}
+        if other:
+            row.update(peer=other, peer_label="server-filesystem", ratio=ratio)
+        else:
+            row.update(peer=None, ratio=None, note=note)
+        rows.append(row)
+    if args.json:
+        print(json.dumps({"bench": "mcp_door", "rows": rows}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
