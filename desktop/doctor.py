@@ -194,11 +194,12 @@ async def check_agents(report: Report, state: State) -> None:
     await _check_pinned_roots(report, state.store, agents)
 
 
-async def check_mcp_door(report: Report, state: State) -> None:
-    """The MCP door starts: spawn ``mcp`` over stdio, initialize, list the tools."""
+async def check_mcp_door(report: Report, state: State, *, timeout: float | None = None) -> None:
+    """The MCP door starts: spawn ``mcp`` over stdio, initialize, list the tools (a cold start of the
+    SDK takes a few seconds, so it gets ``timeout`` + 14 s unless told)."""
     from bridge.mcp_door.setup import probe
 
-    started, detail = await probe(state.data_dir, timeout=state.timeout + 14)
+    started, detail = await probe(state.data_dir, timeout=state.timeout + 14 if timeout is None else timeout)
     if started:
         report.line(OK, f"MCP door starts ({detail})")
     else:

@@ -57,4 +57,5 @@ def test_doctor_reports_a_hung_keyring_as_timed_out_and_finishes(tmp_path):
     out = done.stdout
     assert "FAIL  keyring: timed out after 5 s" in out and "ADIUVA_DEVICE_TOKEN" in out
     assert "integrity_check: ok" in out and "not checked (the keyring did not answer)" in out
-    assert "agents: none yet" in out.splitlines()[-1]
+    lines = out.splitlines()
+    assert "agents: none yet" in lines[-2] and "MCP door starts" in lines[-1]

@@ -13,7 +13,7 @@ from pydantic import SecretStr
 from agents import journal, mcp_access
 from agents.tools.catalog import Catalog
 from bridge.mcp_door.setup import snippet
-from desktop.doctor import Report, check_mcp_door
+from desktop.doctor import Report, State, check_mcp_door
 from tests.desktop.conftest import _isolated_desktop  # noqa: F401  (memory keyring, no autostart writes)
 
 
@@ -30,7 +30,7 @@ def test_snippet_names_an_executable_that_serves_mcp(app, key, tmp_path):
 async def test_doctor_sees_the_door_start(tmp_path, capsys):
     """The doctor check spawns the door over stdio, initializes and lists the tools."""
     report = Report()
-    await check_mcp_door(report, tmp_path)
+    await check_mcp_door(report, State(data_dir=tmp_path, timeout=5.0))
     out = capsys.readouterr().out
     assert not report.failed and "MCP door starts (20 tools)" in out
 
@@ -38,7 +38,7 @@ async def test_doctor_sees_the_door_start(tmp_path, capsys):
 async def test_doctor_reports_a_door_that_does_not_answer(tmp_path, capsys):
     """A door that cannot start within the timeout is a FAIL line with the fix."""
     report = Report()
-    await check_mcp_door(report, tmp_path, timeout=0.01)
+    await check_mcp_door(report, State(data_dir=tmp_path, timeout=5.0), timeout=0.01)
     assert report.failed and "adiuva-companion mcp --verbose" in capsys.readouterr().out
 
 
