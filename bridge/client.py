@@ -153,7 +153,9 @@ class DeviceClient:
         self.outbox = outbox or Outbox(max_frames=OUTBOX_LIMIT)
         self._stalled = False
         if netwatch is True:
-            netwatch = NetWatch(self.network_changed)
+            netwatch = NetWatch()
+        if netwatch:
+            netwatch.on_change = self.network_changed
         self.netwatch = netwatch or None
         self._runs: dict[str, RemoteRun] = {}       # request_id -> run
         self._runs_by_id: dict[str, RemoteRun] = {}  # backend run_id -> run
@@ -320,7 +322,9 @@ class DeviceClient:
             self._set_state(State.DISABLED, f"invalid backend URL: {exc}")
             return True
         except NegotiationError as exc:
-            self._set_state(State.MISCONFIGURED, f"the server's handshake does not fit this device: {_describe(exc)}")
+            self._set_state(State.MISCONFIGURED, (
+                f"the server's handshake does not fit this device ({_describe(exc)}); it must select the"
+                f" {protocol.SUBPROTOCOL} subprotocol: check the backend URL"))
             return True
         except InvalidHeader as exc:  # its text may quote a header we sent: say which header only
             self._set_state(State.OFFLINE, f"cannot reach the backend: bad {exc.name} header in the handshake")

@@ -58,7 +58,7 @@ class NetWatch:
 
     def __init__(
         self,
-        on_change: Callable[[str], None],
+        on_change: Callable[[str], None] | None = None,
         *,
         interval: float = INTERVAL,
         jump: float = JUMP,
@@ -102,6 +102,7 @@ class NetWatch:
             self.changes += 1
             log.info("bridge.netwatch.change reason=%s", reason)
             try:
-                self.on_change(reason)
+                if self.on_change is not None:
+                    self.on_change(reason)
             except Exception:
                 log.exception("bridge.netwatch.on_change_failed")
