@@ -2,7 +2,7 @@
 
 Checks: the data dir, the workspace schema and ``PRAGMA integrity_check``,
 the keyring backend and the token, the backend URL (reachable, token
-accepted), and that every agent's folders are readable. Exit code 0 when
+accepted), the proxy a connection would use, and that every agent's folders are readable. Exit code 0 when
 all is well, 1 otherwise.
 """
 
@@ -77,6 +77,8 @@ async def doctor(data_dir: Path, *, timeout: float = 5.0) -> int:
         report.line(WARN, f"backend {url}: not checked without a token", "sign in first")
     else:
         await _check_backend(report, url, token.get_secret_value(), timeout)
+    if url:
+        check_proxy(report, url)
 
     if store is not None:
         agents = await config.list_agents(store)
@@ -91,6 +93,24 @@ async def doctor(data_dir: Path, *, timeout: float = 5.0) -> int:
                                 f"adiuva-companion agent edit {agent.name!r} --folder NEW_FOLDER")
         await store.close()
     return 1 if report.failed else 0
+
+
+def check_proxy(report: Report, url: str) -> str | None:
+    """Say which proxy a connection to ``url`` goes through (HTTPS_PROXY / NO_PROXY / OS settings); returns it."""
+    from bridge.endpoint import describe_proxy, proxy_for
+
+    try:
+        proxy = proxy_for(url)
+    except Exception as exc:  # a malformed proxy variable must not end the doctor
+        report.line(WARN, f"proxy: the proxy settings cannot be read ({type(exc).__name__})",
+                    "check HTTPS_PROXY, ALL_PROXY and NO_PROXY")
+        return None
+    if proxy is None:
+        report.line(OK, "proxy: none (direct connection to the backend)")
+    else:
+        report.line(OK, f"proxy: {describe_proxy(proxy)} (from HTTPS_PROXY or the OS settings)",
+                    "to bypass it for this backend, add its host to NO_PROXY")
+    return proxy
 
 
 def _readable_dir(folder: str) -> bool:
