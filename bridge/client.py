@@ -45,15 +45,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import random
 import time
-import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import SecretStr
-from websockets.asyncio.client import ClientConnection, connect
+from websockets.asyncio.client import ClientConnection
 from websockets.exceptions import (
     ConnectionClosed,
     InvalidHandshake,
@@ -66,10 +63,12 @@ from websockets.exceptions import (
 from agents.errors import ErrorType, ToolError
 from agents.events import EventHub
 from bridge import credentials, protocol, redact
+from bridge.dial import Backoff, NoRedirects, close_reason, describe, printable
 from bridge.dispatcher import Call, Dispatcher
 from bridge.endpoint import NO_URL, State, proxy_for, validate_backend_url
 from bridge.netwatch import NetWatch
 from bridge.outbox import Outbox
+from bridge.runs import RemoteRun, RunBook
 
 log = logging.getLogger(__name__)
 
@@ -77,40 +76,6 @@ RUN_REQUEST_TIMEOUT = 30.0
 SEND_TIMEOUT = 20.0
 OUTBOX_LIMIT = 10_000
 FATAL_STATES = (State.UNAUTHORIZED, State.MISCONFIGURED, State.CLOSED_BY_SERVER, State.DISABLED)
-
-
-class _NoRedirects(connect):
-    """``connect`` that never follows a redirect: a 3xx is raised as ``InvalidStatus``."""
-
-    def process_redirect(self, exc: Exception) -> Exception | str:
-        return exc
-
-
-class Backoff:
-    """Full-jitter exponential backoff, ``base`` to ``cap`` seconds."""
-
-    def __init__(self, *, base: float = 1.0, cap: float = 60.0, rng: random.Random | None = None):
-        self.base, self.cap = base, cap
-        self.attempt = 0
-        self._rng = rng or random.Random()
-
-    def next_delay(self) -> float:
-        ceiling = min(self.cap, self.base * (2 ** self.attempt))
-        self.attempt = min(self.attempt + 1, 30)
-        return self._rng.uniform(0, ceiling)
-
-    def reset(self) -> None:
-        self.attempt = 0
-
-
-@dataclass
-class RemoteRun:
-    """A run the device asked the backend for."""
-
-    request_id: str
-    started: asyncio.Future[dict[str, Any]]
-    completed: asyncio.Future[dict[str, Any]] = field(default_factory=lambda: _future())
-    run_id: str | None = None
 
 
 class DeviceClient:
@@ -157,8 +122,7 @@ class DeviceClient:
         if netwatch:
             netwatch.on_change = self.network_changed
         self.netwatch = netwatch or None
-        self._runs: dict[str, RemoteRun] = {}       # request_id -> run
-        self._runs_by_id: dict[str, RemoteRun] = {}  # backend run_id -> run
+        self.runs = RunBook()
         self._stopping = asyncio.Event()
         self._redial = asyncio.Event()
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -261,7 +225,7 @@ class DeviceClient:
         headers = {"Authorization": f"Bearer {value}"}
         self._stalled = False
         try:
-            async with _NoRedirects(
+            async with NoRedirects(
                 self.url,
                 additional_headers=headers,
                 subprotocols=[protocol.SUBPROTOCOL],
@@ -291,7 +255,7 @@ class DeviceClient:
                     self.connected_at = None
                     if time.monotonic() - opened >= self.stable_after:
                         self.backoff.reset()
-                reason = _close_reason(ws)
+                reason = close_reason(ws)
                 if ws.close_code is not None and 4000 <= ws.close_code <= 4999:
                     # PROTOCOL.md: only closes *without* a 4xxx code are redialled.
                     self._set_state(
@@ -306,7 +270,7 @@ class DeviceClient:
         except InvalidStatus as exc:
             status = exc.response.status_code
             if 300 <= status < 400:
-                where = _printable(exc.response.headers.get("Location", "")) or "nowhere (no Location)"
+                where = printable(exc.response.headers.get("Location", "")) or "nowhere (no Location)"
                 self._set_state(State.MISCONFIGURED, (
                     f"the backend answered HTTP {status} redirecting to {where}; redirects are not followed:"
                     " if that address is right, set it as the backend URL"))
@@ -323,18 +287,18 @@ class DeviceClient:
             return True
         except NegotiationError as exc:
             self._set_state(State.MISCONFIGURED, (
-                f"the server's handshake does not fit this device ({_describe(exc)}); it must select the"
+                f"the server's handshake does not fit this device ({describe(exc)}); it must select the"
                 f" {protocol.SUBPROTOCOL} subprotocol: check the backend URL"))
             return True
         except InvalidHeader as exc:  # its text may quote a header we sent: say which header only
             self._set_state(State.OFFLINE, f"cannot reach the backend: bad {exc.name} header in the handshake")
         except (OSError, TimeoutError, InvalidHandshake, ConnectionClosed) as exc:
-            self._set_state(State.OFFLINE, f"cannot reach the backend: {_describe(exc)}")
+            self._set_state(State.OFFLINE, f"cannot reach the backend: {describe(exc)}")
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # never let the loop die
             log.exception("bridge.connection.unexpected_error")
-            self._set_state(State.OFFLINE, f"connection failed: {_describe(exc)}")
+            self._set_state(State.OFFLINE, f"connection failed: {describe(exc)}")
         return False
 
     async def _session(self, ws: ClientConnection) -> None:
@@ -423,31 +387,8 @@ class DeviceClient:
             self.dispatcher.cancel(frame.id)
         elif isinstance(frame, protocol.HelloAck):
             log.info("bridge.hello.acknowledged server_time=%s", frame.server_time)
-        elif isinstance(frame, protocol.RunStarted):
-            run = self._runs.get(frame.request_id)
-            if run is not None and not run.started.done():
-                ctx = frame.run_context.model_dump(exclude_none=True)
-                run.run_id = ctx.get("run_id")
-                if run.run_id:
-                    self._runs_by_id[run.run_id] = run
-                run.started.set_result(ctx)
-        elif isinstance(frame, protocol.RunRejected):
-            run = self._runs.pop(frame.request_id, None)
-            if run is not None and not run.started.done():
-                err = frame.error
-                run.started.set_exception(ToolError(
-                    _error_type(err.type if err else None),
-                    (err.message if err else "") or "the backend rejected the run",
-                ))
-        elif isinstance(frame, protocol.RunComplete):
-            run_id = frame.run_context.run_id if frame.run_context else None
-            run = self._runs_by_id.pop(run_id, None) if run_id else None
-            if run is not None:
-                self._runs.pop(run.request_id, None)
-                if not run.completed.done():
-                    run.completed.set_result(frame.model_dump())
-            else:
-                log.info("bridge.run_complete.unknown run_id=%s", run_id)
+        elif self.runs.on_frame(frame):
+            pass
         elif isinstance(frame, protocol.UnknownFrame):
             log.info("bridge.frame.ignored type=%s", frame.type)
         else:
@@ -470,21 +411,17 @@ class DeviceClient:
         """
         if self._ws is None:
             raise ToolError(ErrorType.BUSY, "the companion is not connected to the backend")
-        loop = asyncio.get_running_loop()
-        run = RemoteRun(request_id=str(uuid.uuid4()), started=loop.create_future())
-        self._runs[run.request_id] = run
+        run = self.runs.new()
         frame = {"type": "run_request", "request_id": run.request_id, "trigger": trigger, "agent": agent}
         if not await self._send_now(frame):
-            self._runs.pop(run.request_id, None)
+            self.runs.forget(run)
             raise ToolError(ErrorType.BUSY, "the connection dropped while asking for the run")
         return run
 
     async def cancel_run(self, run: RemoteRun) -> None:
         if run.run_id:
             await self._send_now({"type": "run_cancel", "run_id": run.run_id})
-        self._runs.pop(run.request_id, None)
-        if run.run_id:
-            self._runs_by_id.pop(run.run_id, None)
+        self.runs.forget(run)
 
     # ── shutdown ──────────────────────────────────────────────────────────
     async def stop(self, drain_timeout: float = 5.0) -> None:
@@ -506,35 +443,6 @@ class DeviceClient:
         task = asyncio.ensure_future(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
-
-
-def _future() -> asyncio.Future[Any]:
-    return asyncio.get_running_loop().create_future()
-
-
-def _describe(exc: BaseException) -> str:
-    text = str(exc) or type(exc).__name__
-    return text if len(text) < 200 else text[:200] + "…"
-
-
-def _printable(text: str, limit: int = 200) -> str:
-    """A header value fit for a message: control characters dropped, at most ``limit`` characters."""
-    text = "".join(ch for ch in text if ch.isprintable())
-    return text if len(text) <= limit else text[:limit] + "…"
-
-
-def _close_reason(ws: ClientConnection) -> str:
-    code = ws.close_code
-    if code is None or code == 1006:
-        return "connection lost"
-    return f"code {code}" + (f" ({ws.close_reason})" if ws.close_reason else "")
-
-
-def _error_type(value: str | None) -> ErrorType:
-    try:
-        return ErrorType(value or "internal")
-    except ValueError:
-        return ErrorType.INTERNAL
 
 
 def _version() -> str:
