@@ -55,6 +55,7 @@ from websockets.exceptions import (
     ConnectionClosed,
     InvalidHandshake,
     InvalidHeader,
+    InvalidProxy,
     InvalidStatus,
     InvalidURI,
     NegotiationError,
@@ -284,6 +285,10 @@ class DeviceClient:
             self._set_state(State.OFFLINE, f"the backend answered HTTP {status}")
         except InvalidURI as exc:
             self._set_state(State.DISABLED, f"invalid backend URL: {exc}")
+            return True
+        except InvalidProxy as exc:  # its text quotes the proxy URL, which may hold a password
+            self._set_state(State.MISCONFIGURED, f"the proxy setting (HTTPS_PROXY or the OS settings) is not valid:"
+                                                 f" {exc.msg}")
             return True
         except NegotiationError as exc:
             self._set_state(State.MISCONFIGURED, (

@@ -170,3 +170,18 @@ async def test_wss_goes_through_https_proxy_and_no_proxy_bypasses_it(tmp_path: P
         await device.close()
         await gateway.stop()
         await proxy.stop()
+
+
+@pytest.mark.timeout(30)
+async def test_an_invalid_proxy_setting_is_a_configuration_error_without_its_password(tmp_path: Path,
+                                                                                   clean_proxy_env, caplog):
+    """HTTPS_PROXY with an unsupported scheme: state misconfigured, one dial, the proxy password in no log line."""
+    clean_proxy_env.setenv("HTTPS_PROXY", "ftp://user:pr0xy-pa55word@proxy.corp:21")
+    device = await start_bare_device(tmp_path, f"wss://{HOST}:9/ws/device", backoff=Backoff(base=0.01, cap=0.05))
+    try:
+        await until(lambda: device.client.state is State.MISCONFIGURED, 10, "the misconfigured state")
+        await asyncio.sleep(0.3)
+        assert device.client.dials == 1 and "proxy" in (device.client.last_error or "")
+        assert "pr0xy-pa55word" not in (device.client.last_error or "") and "pr0xy-pa55word" not in caplog.text
+    finally:
+        await device.close()
