@@ -3,8 +3,12 @@
 The connect loop dials one attempt at a time (``websockets.asyncio.client.connect``)
 and sorts failures itself:
 
-- HTTP 401/403 on the upgrade → fatal: state ``unauthorized``, dialling stops
-  until ``reconnect()`` (after the user signs in again);
+- HTTP 401/403 on the upgrade, or a token that cannot go in a header → fatal:
+  state ``unauthorized``, dialling stops until ``reconnect()`` (after the user
+  signs in again);
+- a 3xx on the upgrade (never followed: the hello, the roots and the token
+  stay here) or a server that does not select ``adiuva-device.v1`` → fatal:
+  state ``misconfigured``, the detail names where the redirect points;
 - a close with a 4xxx code → the backend does not want this device now
   (e.g. replaced by a newer connection): state ``closed_by_server``, no redial
   until ``reconnect()``;
@@ -21,6 +25,18 @@ On every connect ``device_hello`` is the first frame, then results finished
 while disconnected (the outbox) are sent again. Incoming ``tool_call`` frames
 go to the ``Dispatcher``; nothing that arrives can end the loop.
 
+Backpressure (``bridge.outbox``): results are queued encoded and one sender
+task per connection writes them, each send bounded by ``send_timeout``
+(20 s); a send that times out aborts the connection (the unsent frames stay
+queued for after the next hello). While the queue is at its lower mark the
+connection stops reading, so a backend that never reads meets TCP flow
+control instead of growing the device.
+
+``NetWatch`` (sleep/wake, routing changes) makes the loop drop a connection
+that is probably dead and redial at once with the backoff reset. The proxy
+is websockets' choice from the environment (``HTTPS_PROXY``, ``NO_PROXY``);
+a loopback backend is always dialled directly.
+
 All methods run on the asyncio loop that runs ``run()``; ``stop()`` drains
 in-flight calls for a moment, then closes.
 """
@@ -28,56 +44,39 @@ in-flight calls for a moment, then closes.
 from __future__ import annotations
 
 import asyncio
-import collections
 import logging
-import random
 import time
-import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import SecretStr
-from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus, InvalidURI
+from websockets.asyncio.client import ClientConnection
+from websockets.exceptions import (
+    ConnectionClosed,
+    InvalidHandshake,
+    InvalidHeader,
+    InvalidProxy,
+    InvalidStatus,
+    InvalidURI,
+    NegotiationError,
+)
 
 from agents.errors import ErrorType, ToolError
 from agents.events import EventHub
-from bridge import protocol
+from bridge import credentials, protocol, redact
+from bridge.dial import Backoff, NoRedirects, close_reason, describe, printable
 from bridge.dispatcher import Call, Dispatcher
-from bridge.endpoint import NO_URL, State, validate_backend_url
+from bridge.endpoint import NO_URL, State, proxy_for, validate_backend_url
+from bridge.netwatch import NetWatch
+from bridge.outbox import Outbox
+from bridge.runs import RemoteRun, RunBook
 
 log = logging.getLogger(__name__)
 
 RUN_REQUEST_TIMEOUT = 30.0
+SEND_TIMEOUT = 20.0
 OUTBOX_LIMIT = 10_000
-
-
-class Backoff:
-    """Full-jitter exponential backoff, ``base`` to ``cap`` seconds."""
-
-    def __init__(self, *, base: float = 1.0, cap: float = 60.0, rng: random.Random | None = None):
-        self.base, self.cap = base, cap
-        self.attempt = 0
-        self._rng = rng or random.Random()
-
-    def next_delay(self) -> float:
-        ceiling = min(self.cap, self.base * (2 ** self.attempt))
-        self.attempt = min(self.attempt + 1, 30)
-        return self._rng.uniform(0, ceiling)
-
-    def reset(self) -> None:
-        self.attempt = 0
-
-
-@dataclass
-class RemoteRun:
-    """A run the device asked the backend for."""
-
-    request_id: str
-    started: asyncio.Future[dict[str, Any]]
-    completed: asyncio.Future[dict[str, Any]] = field(default_factory=lambda: _future())
-    run_id: str | None = None
+FATAL_STATES = (State.UNAUTHORIZED, State.MISCONFIGURED, State.CLOSED_BY_SERVER, State.DISABLED)
 
 
 class DeviceClient:
@@ -96,6 +95,9 @@ class DeviceClient:
         stable_after: float = 30.0,
         backoff: Backoff | None = None,
         open_timeout: float = 10.0,
+        send_timeout: float = SEND_TIMEOUT,
+        outbox: Outbox | None = None,
+        netwatch: NetWatch | bool = True,
     ):
         self.url = validate_backend_url(url) if url else None
         self._token = token
@@ -106,6 +108,7 @@ class DeviceClient:
         self.stable_after = stable_after
         self.backoff = backoff or Backoff()
         self.open_timeout = open_timeout
+        self.send_timeout = send_timeout
         self.dispatcher = dispatcher_factory(self.send_result)
         self.state = State.OFFLINE
         self.last_error: str | None = None
@@ -113,15 +116,21 @@ class DeviceClient:
         self.connected_at: float | None = None
         self._ws: ClientConnection | None = None
         self._online = asyncio.Event()
-        self._outbox: collections.deque[dict[str, Any]] = collections.deque(maxlen=OUTBOX_LIMIT)
-        self._runs: dict[str, RemoteRun] = {}       # request_id -> run
-        self._runs_by_id: dict[str, RemoteRun] = {}  # backend run_id -> run
+        self.outbox = outbox or Outbox(max_frames=OUTBOX_LIMIT)
+        self._stalled = False
+        if netwatch is True:
+            netwatch = NetWatch()
+        if netwatch:
+            netwatch.on_change = self.network_changed
+        self.netwatch = netwatch or None
+        self.runs = RunBook()
         self._stopping = asyncio.Event()
         self._redial = asyncio.Event()
         self._tasks: set[asyncio.Task[Any]] = set()
 
     # ── state ──────────────────────────────────────────────────────────────
     def _set_state(self, state: State, detail: str | None = None) -> None:
+        detail = redact.redact(detail) if detail else detail
         if state is self.state and detail == self.last_error:
             return
         self.state = state
@@ -139,6 +148,7 @@ class DeviceClient:
     async def run(self) -> None:
         """Dial until ``stop()``. Never raises for network or protocol trouble."""
         self.dispatcher.start()
+        watcher = asyncio.ensure_future(self.netwatch.run()) if self.netwatch is not None else None
         try:
             while not self._stopping.is_set():
                 if not self.url:
@@ -160,6 +170,8 @@ class DeviceClient:
                 log.info("bridge.connection.retry_in seconds=%.2f attempt=%d", delay, self.backoff.attempt)
                 await self._wait_for_redial(delay)
         finally:
+            if watcher is not None:
+                watcher.cancel()
             self._set_state(State.STOPPED)
 
     def _safe_token(self) -> SecretStr | None:
@@ -187,24 +199,54 @@ class DeviceClient:
         if self._ws is not None:
             self._spawn(self._ws.close(1000, "reconnecting"))
 
+    def network_changed(self, reason: str) -> None:
+        """The machine woke or the network changed: drop the (likely dead) link and redial now.
+
+        Nothing happens in a state that waits for the user (rejected token,
+        misconfiguration, a 4xxx close, no URL)."""
+        if self._stopping.is_set() or self.state in FATAL_STATES:
+            return
+        log.info("bridge.connection.network_changed reason=%s state=%s", reason, self.state.value)
+        self.backoff.reset()
+        self._redial.set()
+        ws = self._ws
+        if ws is not None:
+            ws.transport.abort()  # a close handshake would wait on a peer that is probably gone
+
     async def _attempt(self, token: SecretStr) -> bool:
         """One dial and, if it opens, one session. True when the failure is fatal."""
         assert self.url is not None
         self.dials += 1
         self._set_state(State.CONNECTING, self.last_error)
-        headers = {"Authorization": f"Bearer {token.get_secret_value()}"}
         try:
-            async with connect(
+            value = credentials.check_token(token.get_secret_value())
+        except credentials.BadToken as exc:
+            self._set_state(State.UNAUTHORIZED, f"the device token cannot be used: {exc}; sign in again")
+            return True
+        headers = {"Authorization": f"Bearer {value}"}
+        self._stalled = False
+        try:
+            async with NoRedirects(
                 self.url,
                 additional_headers=headers,
                 subprotocols=[protocol.SUBPROTOCOL],
                 ping_interval=self.ping_interval,
                 ping_timeout=self.ping_timeout,
                 max_size=16 * 1024 * 1024,
+                max_queue=16,             # incoming frames buffered before TCP pushes back
+                write_limit=64 * 1024,    # outgoing bytes buffered before a send waits
+                proxy=proxy_for(self.url),
                 open_timeout=self.open_timeout,
                 close_timeout=2,
                 user_agent_header=f"adiuva-companion/{_version()}",
             ) as ws:
+                if ws.subprotocol != protocol.SUBPROTOCOL:
+                    await ws.close(1002, "subprotocol required")
+                    self._set_state(State.MISCONFIGURED, (
+                        f"the server at {self.url} did not select the {protocol.SUBPROTOCOL} subprotocol"
+                        f" (it chose {ws.subprotocol or 'none'}): it is not an Adiuva device endpoint;"
+                        " check the backend URL"))
+                    return True
                 opened = time.monotonic()
                 try:
                     await self._session(ws)
@@ -214,7 +256,7 @@ class DeviceClient:
                     self.connected_at = None
                     if time.monotonic() - opened >= self.stable_after:
                         self.backoff.reset()
-                reason = _close_reason(ws)
+                reason = close_reason(ws)
                 if ws.close_code is not None and 4000 <= ws.close_code <= 4999:
                     # PROTOCOL.md: only closes *without* a 4xxx code are redialled.
                     self._set_state(
@@ -222,10 +264,18 @@ class DeviceClient:
                         f"the backend ended the connection ({reason}); not reconnecting until asked",
                     )
                     return True
+                if self._stalled:
+                    reason = f"the backend stopped reading (a send waited {self.send_timeout:g} s)"
                 self._set_state(State.OFFLINE, f"disconnected: {reason}")
                 return False
         except InvalidStatus as exc:
             status = exc.response.status_code
+            if 300 <= status < 400:
+                where = printable(exc.response.headers.get("Location", "")) or "nowhere (no Location)"
+                self._set_state(State.MISCONFIGURED, (
+                    f"the backend answered HTTP {status} redirecting to {where}; redirects are not followed:"
+                    " if that address is right, set it as the backend URL"))
+                return True
             if status in (401, 403):
                 self._set_state(
                     State.UNAUTHORIZED,
@@ -236,61 +286,87 @@ class DeviceClient:
         except InvalidURI as exc:
             self._set_state(State.DISABLED, f"invalid backend URL: {exc}")
             return True
+        except InvalidProxy as exc:  # its text quotes the proxy URL, which may hold a password
+            self._set_state(State.MISCONFIGURED, f"the proxy setting (HTTPS_PROXY or the OS settings) is not valid:"
+                                                 f" {exc.msg}")
+            return True
+        except NegotiationError as exc:
+            self._set_state(State.MISCONFIGURED, (
+                f"the server's handshake does not fit this device ({describe(exc)}); it must select the"
+                f" {protocol.SUBPROTOCOL} subprotocol: check the backend URL"))
+            return True
+        except InvalidHeader as exc:  # its text may quote a header we sent: say which header only
+            self._set_state(State.OFFLINE, f"cannot reach the backend: bad {exc.name} header in the handshake")
         except (OSError, TimeoutError, InvalidHandshake, ConnectionClosed) as exc:
-            self._set_state(State.OFFLINE, f"cannot reach the backend: {_describe(exc)}")
+            self._set_state(State.OFFLINE, f"cannot reach the backend: {describe(exc)}")
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # never let the loop die
             log.exception("bridge.connection.unexpected_error")
-            self._set_state(State.OFFLINE, f"connection failed: {_describe(exc)}")
+            self._set_state(State.OFFLINE, f"connection failed: {describe(exc)}")
         return False
 
     async def _session(self, ws: ClientConnection) -> None:
         hello = await self._hello()
         hello.setdefault("type", "device_hello")
         hello.setdefault("protocol", protocol.PROTOCOL_VERSION)
-        await ws.send(protocol.encode_dict(hello))
+        if not await self._send_bounded(ws, protocol.encode_dict(hello)):
+            return
         self._ws = ws
         self._online.set()
         self.connected_at = time.monotonic()
         self._set_state(State.CONNECTED)
+        sender = asyncio.ensure_future(self._sender(ws))
+        closed = asyncio.ensure_future(ws.wait_closed())
         try:
-            await self._flush_outbox(ws)
             async for message in ws:
                 try:
                     await self._on_message(message)
                 except Exception:  # pragma: no cover - _on_message already guards; belt and braces
                     log.exception("bridge.frame.handler_failed")
+                if self.outbox.paused:  # the backend is not reading our answers: stop reading its calls
+                    room = asyncio.ensure_future(self.outbox.wait_room())
+                    await asyncio.wait((room, closed), return_when=asyncio.FIRST_COMPLETED)
+                    room.cancel()
         except ConnectionClosed:
             pass  # closed with an error code: the caller reads ws.close_code
+        finally:
+            sender.cancel()
+            closed.cancel()
 
-    async def _flush_outbox(self, ws: ClientConnection) -> None:
-        while self._outbox and self._ws is ws:
-            frame = self._outbox[0]
-            await ws.send(protocol.encode_dict(frame))
-            self._outbox.popleft()
+    async def _sender(self, ws: ClientConnection) -> None:
+        """Write the outbox to ``ws`` in order, one frame at a time, each within ``send_timeout``."""
+        while True:
+            text = await self.outbox.wait_ready()
+            if not await self._send_bounded(ws, text):
+                return
+            self.outbox.pop(text)
+
+    async def _send_bounded(self, ws: ClientConnection, text: str) -> bool:
+        """Send one frame; False when the link is gone. A send stuck past ``send_timeout`` aborts the link."""
+        try:
+            async with asyncio.timeout(self.send_timeout):
+                await ws.send(text)
+            return True
+        except TimeoutError:
+            self._stalled = True
+            log.warning("bridge.connection.send_timeout seconds=%g queued=%d: the backend is not reading; "
+                        "dropping the connection", self.send_timeout, len(self.outbox))
+            ws.transport.abort()
+            return False
+        except ConnectionClosed:
+            return False
 
     # ── sending ───────────────────────────────────────────────────────────
     async def send_result(self, frame: dict[str, Any]) -> None:
-        """Send a frame now, or keep it for after the next hello when offline."""
-        ws = self._ws
-        if ws is None:
-            self._outbox.append(frame)
-            return
-        try:
-            await ws.send(protocol.encode_dict(frame))
-        except ConnectionClosed:
-            self._outbox.append(frame)
+        """Queue a frame: sent in order while connected, after the next hello otherwise. Never blocks."""
+        self.outbox.put(protocol.encode_dict(frame))
 
     async def _send_now(self, frame: dict[str, Any] | str) -> bool:
         ws = self._ws
         if ws is None:
             return False
-        try:
-            await ws.send(frame if isinstance(frame, str) else protocol.encode_dict(frame))
-            return True
-        except ConnectionClosed:
-            return False
+        return await self._send_bounded(ws, frame if isinstance(frame, str) else protocol.encode_dict(frame))
 
     # ── receiving ─────────────────────────────────────────────────────────
     async def _on_message(self, message: str | bytes) -> None:
@@ -316,31 +392,8 @@ class DeviceClient:
             self.dispatcher.cancel(frame.id)
         elif isinstance(frame, protocol.HelloAck):
             log.info("bridge.hello.acknowledged server_time=%s", frame.server_time)
-        elif isinstance(frame, protocol.RunStarted):
-            run = self._runs.get(frame.request_id)
-            if run is not None and not run.started.done():
-                ctx = frame.run_context.model_dump(exclude_none=True)
-                run.run_id = ctx.get("run_id")
-                if run.run_id:
-                    self._runs_by_id[run.run_id] = run
-                run.started.set_result(ctx)
-        elif isinstance(frame, protocol.RunRejected):
-            run = self._runs.pop(frame.request_id, None)
-            if run is not None and not run.started.done():
-                err = frame.error
-                run.started.set_exception(ToolError(
-                    _error_type(err.type if err else None),
-                    (err.message if err else "") or "the backend rejected the run",
-                ))
-        elif isinstance(frame, protocol.RunComplete):
-            run_id = frame.run_context.run_id if frame.run_context else None
-            run = self._runs_by_id.pop(run_id, None) if run_id else None
-            if run is not None:
-                self._runs.pop(run.request_id, None)
-                if not run.completed.done():
-                    run.completed.set_result(frame.model_dump())
-            else:
-                log.info("bridge.run_complete.unknown run_id=%s", run_id)
+        elif self.runs.on_frame(frame):
+            pass
         elif isinstance(frame, protocol.UnknownFrame):
             log.info("bridge.frame.ignored type=%s", frame.type)
         else:
@@ -363,26 +416,26 @@ class DeviceClient:
         """
         if self._ws is None:
             raise ToolError(ErrorType.BUSY, "the companion is not connected to the backend")
-        loop = asyncio.get_running_loop()
-        run = RemoteRun(request_id=str(uuid.uuid4()), started=loop.create_future())
-        self._runs[run.request_id] = run
+        run = self.runs.new()
         frame = {"type": "run_request", "request_id": run.request_id, "trigger": trigger, "agent": agent}
         if not await self._send_now(frame):
-            self._runs.pop(run.request_id, None)
+            self.runs.forget(run)
             raise ToolError(ErrorType.BUSY, "the connection dropped while asking for the run")
         return run
 
     async def cancel_run(self, run: RemoteRun) -> None:
         if run.run_id:
             await self._send_now({"type": "run_cancel", "run_id": run.run_id})
-        self._runs.pop(run.request_id, None)
-        if run.run_id:
-            self._runs_by_id.pop(run.run_id, None)
+        self.runs.forget(run)
 
     # ── shutdown ──────────────────────────────────────────────────────────
     async def stop(self, drain_timeout: float = 5.0) -> None:
         """Let in-flight calls finish (up to ``drain_timeout``), then close."""
+        loop = asyncio.get_running_loop()
+        end = loop.time() + drain_timeout
         await self.dispatcher.drain(drain_timeout)
+        if self._ws is not None:
+            await self.outbox.wait_empty(max(0.0, end - loop.time()))
         self._stopping.set()
         ws = self._ws
         if ws is not None:
@@ -395,29 +448,6 @@ class DeviceClient:
         task = asyncio.ensure_future(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
-
-
-def _future() -> asyncio.Future[Any]:
-    return asyncio.get_running_loop().create_future()
-
-
-def _describe(exc: BaseException) -> str:
-    text = str(exc) or type(exc).__name__
-    return text if len(text) < 200 else text[:200] + "…"
-
-
-def _close_reason(ws: ClientConnection) -> str:
-    code = ws.close_code
-    if code is None or code == 1006:
-        return "connection lost"
-    return f"code {code}" + (f" ({ws.close_reason})" if ws.close_reason else "")
-
-
-def _error_type(value: str | None) -> ErrorType:
-    try:
-        return ErrorType(value or "internal")
-    except ValueError:
-        return ErrorType.INTERNAL
 
 
 def _version() -> str:

@@ -4,6 +4,9 @@ The token lives in the OS keyring (service ``adiuva-companion``); the
 ``ADIUVA_DEVICE_TOKEN`` environment variable overrides it for headless use and
 CI. It is handled as a ``pydantic.SecretStr`` so it never shows up in a repr,
 a log line or an exception; it is never written to the database or a file.
+Every token read or stored here is also handed to ``bridge.redact`` so that
+no log line shows it in any form. ``check_token`` refuses a token that
+cannot travel in an HTTP header, without echoing it.
 
 The device id is a UUID generated once per installation and kept in the data
 dir as ``device_id`` (mode 0600).
@@ -17,6 +20,8 @@ import uuid
 from pathlib import Path
 
 from pydantic import SecretStr
+
+from bridge import redact
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +60,32 @@ def _keyring_call(action: str, fn, *args):
         raise CredentialsUnavailable(f"The OS keyring failed ({type(exc).__name__}). " + HEADLESS_HINT) from exc
 
 
+class BadToken(ValueError):
+    """The token cannot be sent in an ``Authorization`` header; the message never contains it."""
+
+
+def check_token(value: str) -> str:
+    """``value`` trimmed, or ``BadToken`` when it is empty or has spaces, control or non-ASCII characters.
+
+    A bearer token is visible ASCII (RFC 6750 ``b64token`` and friends): anything
+    else would be refused by the HTTP stack with an error that quotes the header.
+    """
+    redact.remember(value)
+    value = value.strip()
+    if not value:
+        raise BadToken("the token is empty")
+    for position, char in enumerate(value, 1):
+        code = ord(char)
+        if code > 0x7E:
+            raise BadToken(f"the token has a non-ASCII character (at position {position}); "
+                           "paste the token exactly as the backend showed it")
+        if code < 0x21:
+            kind = "a space" if char == " " else "a control character"
+            raise BadToken(f"the token has {kind} (at position {position}); a device token is one word "
+                           "of visible ASCII characters")
+    return value
+
+
 def token_source() -> str:
     """``"environment"`` when the env var is set, else ``"keyring"``."""
     return "environment" if os.environ.get(TOKEN_ENV) else "keyring"
@@ -64,17 +95,16 @@ def get_token() -> SecretStr | None:
     """The device token, or None when the user has not signed in."""
     env = os.environ.get(TOKEN_ENV)
     if env:
+        redact.remember(env)
         return SecretStr(env.strip())
     value = _keyring_call("read", _keyring().get_password, SERVICE, ACCOUNT)
+    redact.remember(value)
     return SecretStr(value) if value else None
 
 
 def set_token(token: str | SecretStr) -> None:
     """Store the token in the OS keyring (sign in)."""
-    value = token.get_secret_value() if isinstance(token, SecretStr) else token
-    value = value.strip()
-    if not value:
-        raise ValueError("the token is empty")
+    value = check_token(token.get_secret_value() if isinstance(token, SecretStr) else token)
     _keyring_call("store", _keyring().set_password, SERVICE, ACCOUNT, value)
     log.info("credentials.token.stored backend=%s", keyring_backend_name())
 

@@ -3,7 +3,8 @@
 ``validate_backend_url`` and ``State`` are what the settings, the CLI and the
 UI need before (or without) a connection; ``bridge.client`` (websockets, the
 protocol models) is imported only once there is something to dial. Both names
-are also importable from ``bridge.client``.
+are also importable from ``bridge.client``. ``proxy_for`` says which proxy a
+dial would use (websockets is imported only when it is called).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ class State(StrEnum):
     OFFLINE = "offline"            # between attempts
     UNAUTHORIZED = "unauthorized"  # the token was rejected: sign in again
     CLOSED_BY_SERVER = "closed_by_server"  # a 4xxx close: the backend does not want this device now
+    MISCONFIGURED = "misconfigured"  # a redirect or no adiuva subprotocol: check the URL; no redial until asked
     STOPPED = "stopped"
 
 
@@ -42,6 +44,29 @@ def validate_backend_url(url: str) -> str:
     if parts.username or parts.password or parts.query:
         raise ConfigError("backend_url", "the URL must not carry credentials or a query string")
     return url
+
+
+def proxy_for(url: str) -> str | None:
+    """The proxy a connection to ``url`` goes through, or None (direct).
+
+    websockets' own choice (``proxy=True``: ``wss_proxy``/``HTTPS_PROXY``,
+    SOCKS, or the OS settings, with ``NO_PROXY`` respected), except that a
+    loopback backend is always dialled directly.
+    """
+    host = urlsplit(url).hostname or ""
+    if _is_loopback(host):
+        return None
+    from websockets.proxy import get_proxy
+    from websockets.uri import parse_uri
+
+    return get_proxy(parse_uri(url))
+
+
+def describe_proxy(proxy: str) -> str:
+    """``scheme://host:port`` of a proxy URL, without any user or password in it."""
+    parts = urlsplit(proxy)
+    host = parts.hostname or "?"
+    return f"{parts.scheme}://{host}" + (f":{parts.port}" if parts.port else "")
 
 
 def _is_loopback(host: str) -> bool:

@@ -96,7 +96,8 @@ class DeviceGateway:
         self.online_changed = asyncio.Condition()
 
     # ── lifecycle ──────────────────────────────────────────────────────────
-    async def start(self, host: str = "127.0.0.1", port: int = 0) -> None:
+    async def start(self, host: str = "127.0.0.1", port: int = 0, *, ssl: Any = None) -> None:
+        """Listen on ``host:port`` (0: any free port); ``ssl`` (an ``SSLContext``) serves ``wss://``."""
         self._server = await serve(
             self._handler,
             host,
@@ -106,6 +107,7 @@ class DeviceGateway:
             max_size=16 * 1024 * 1024,
             ping_interval=20,
             ping_timeout=20,
+            ssl=ssl,
         )
         sock = next(iter(self._server.sockets))
         self.host, self.port = sock.getsockname()[:2]

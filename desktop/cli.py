@@ -32,18 +32,6 @@ EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
 
 # ── logging ────────────────────────────────────────────────────────────────
-class RedactToken(logging.Filter):
-    """Last line of defence: a device token never reaches a log line."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        token = os.environ.get("ADIUVA_DEVICE_TOKEN")
-        if token:
-            message = record.getMessage()
-            if token in message:
-                record.msg, record.args = message.replace(token, "***"), None
-        return True
-
-
 def setup_logging(data_dir: Path | None, verbose: bool, *, stderr: bool = True, quiet: bool = False) -> None:
     """Log to stderr (and the data dir's log file for the service); ``quiet`` = warnings only."""
     root = logging.getLogger()
@@ -65,8 +53,10 @@ def setup_logging(data_dir: Path | None, verbose: bool, *, stderr: bool = True, 
     logging.raiseExceptions = False
     for handler in handlers:
         handler.setFormatter(fmt)
-        handler.addFilter(RedactToken())
         root.addHandler(handler)
+    from bridge import redact
+
+    redact.install()  # no device token in any log line, from any logger, in any form
     log.debug("cli.logging data_dir=%s", data_dir)
     # websockets logs request headers (the Authorization header) at DEBUG.
     logging.getLogger("websockets").setLevel(logging.WARNING)
@@ -324,9 +314,10 @@ def _login(args: argparse.Namespace, directory: Path) -> int:
         token = getpass.getpass("Device token: ")
     else:
         token = sys.stdin.readline()
-    token = token.strip()
-    if not token:
-        print("error: no token given on stdin", file=sys.stderr)
+    try:
+        token = credentials.check_token(token)  # never echoed: the message says what is wrong, not the token
+    except credentials.BadToken as exc:
+        print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     try:
         credentials.set_token(token)

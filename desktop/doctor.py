@@ -2,7 +2,7 @@
 
 Checks, in order (``CHECKS``): the data dir, the workspace schema and
 ``PRAGMA integrity_check``, the keyring backend and the token, the backend URL
-(reachable, token accepted), and that every agent's folders are readable and
+(reachable, token accepted) and the proxy a connection would use, that every agent's folders are readable and
 still the folders the user picked (pinned, ``agents.roots``), and that the MCP
 door starts.
 Exit code 0 when all is well, 1 otherwise.
@@ -164,6 +164,8 @@ async def check_backend(report: Report, state: State) -> None:
         report.line(WARN, f"backend {url}: not checked without a token", "sign in first")
     else:
         await _check_backend(report, url, state.token.get_secret_value(), state.timeout)
+    if url:
+        check_proxy(report, url)
 
 
 async def check_agents(report: Report, state: State) -> None:
@@ -242,6 +244,24 @@ async def _check_pinned_roots(report: Report, store: Store, agents: list[config.
         report.line(FAIL, f"agent {problem.agent_name}: {problem.message}",
                     f"pick the folder again in the Agents view and save, or: adiuva-companion agent edit "
                     f"{problem.agent_name!r} --folder {problem.path}")
+
+
+def check_proxy(report: Report, url: str) -> str | None:
+    """Say which proxy a connection to ``url`` goes through (HTTPS_PROXY / NO_PROXY / OS settings); returns it."""
+    from bridge.endpoint import describe_proxy, proxy_for
+
+    try:
+        proxy = proxy_for(url)
+    except Exception as exc:  # a malformed proxy variable must not end the doctor
+        report.line(WARN, f"proxy: the proxy settings cannot be read ({type(exc).__name__})",
+                    "check HTTPS_PROXY, ALL_PROXY and NO_PROXY")
+        return None
+    if proxy is None:
+        report.line(OK, "proxy: none (direct connection to the backend)")
+    else:
+        report.line(OK, f"proxy: {describe_proxy(proxy)} (from HTTPS_PROXY or the OS settings)",
+                    "to bypass it for this backend, add its host to NO_PROXY")
+    return proxy
 
 
 def _readable_dir(folder: str) -> bool:

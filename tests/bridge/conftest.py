@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pydantic import SecretStr
@@ -49,7 +50,7 @@ class BareDevice:
 
 async def start_bare_device(
     tmp_path: Path, url: str, *, extra: Iterable[ToolSpec] = (), token: str = TOKEN, deadline: float = 25.0,
-    max_concurrency: int = 8, max_backlog: int = 10_000, backoff: Backoff | None = None,
+    max_concurrency: int = 8, max_backlog: int = 10_000, backoff: Backoff | None = None, **client_kwargs: Any,
 ) -> BareDevice:
     store = await Store.open(tmp_path / "bare.sqlite3")
     catalog = Catalog(store=store, specs=(*ALL_TOOLS, *extra))
@@ -60,7 +61,7 @@ async def start_bare_device(
                 "agents": []}
 
     client = DeviceClient(
-        url=url, token=lambda: SecretStr(token), hello=hello, backoff=backoff,
+        url=url, token=lambda: SecretStr(token), hello=hello, backoff=backoff, **client_kwargs,
         dispatcher_factory=lambda send: Dispatcher(
             store=store, catalog=catalog, send=send, deadline=deadline, max_concurrency=max_concurrency,
             max_backlog=max_backlog,

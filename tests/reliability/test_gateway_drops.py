@@ -313,7 +313,7 @@ async def test_drop_redials_on_schedule_and_resends_results_finished_while_down(
                 assert str(mode) in detail, detail
 
             RELEASES[held_id].set()  # finishes while the device is offline: into the outbox
-            await until(lambda held_id=held_id: any(f.get("id") == held_id for f in device.client._outbox), 5,
+            await until(lambda held_id=held_id: any(f.get("id") == held_id for f in device.client.outbox.frames()), 5,
                         "the held result to wait in the outbox")
             hello_at = (await until(lambda n=i + 2: device.hello_calls[n - 1:], CAP + 2 * SLACK,
                                     "the next connection"))[0]
