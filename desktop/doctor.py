@@ -269,26 +269,38 @@ def _readable_dir(folder: str) -> bool:
 
 
 async def _check_backend(report: Report, url: str, token: str, timeout: float) -> None:
-    from websockets.asyncio.client import connect
+    """Dial ``url`` as the bridge does: no redirects, through the proxy in effect, the subprotocol required."""
     from websockets.exceptions import InvalidHandshake, InvalidStatus
+
+    from bridge.dial import NoRedirects, printable
+    from bridge.endpoint import proxy_for
 
     try:
         async with asyncio.timeout(timeout):
-            async with connect(url, additional_headers={"Authorization": f"Bearer {token}"},
-                               subprotocols=[wire.SUBPROTOCOL], open_timeout=timeout) as ws:
+            async with NoRedirects(url, additional_headers={"Authorization": f"Bearer {token}"},
+                                   subprotocols=[wire.SUBPROTOCOL], open_timeout=timeout,
+                                   proxy=proxy_for(url)) as ws:
+                chosen = ws.subprotocol
                 await ws.close(1000, "doctor")
-        report.line(OK, f"backend {url}: reachable, token accepted")
+        if chosen != wire.SUBPROTOCOL:
+            report.line(FAIL, f"backend {url}: the server does not speak {wire.SUBPROTOCOL}",
+                        "this URL is not an Adiuva device endpoint: check it")
+        else:
+            report.line(OK, f"backend {url}: reachable, token accepted")
     except InvalidStatus as exc:
         status = exc.response.status_code
         if status in (401, 403):
             report.line(FAIL, f"backend {url}: the token was rejected (HTTP {status})",
                         "sign in again: adiuva-companion login")
+        elif 300 <= status < 400:
+            where = printable(exc.response.headers.get("Location", "") or "nowhere")
+            report.line(FAIL, f"backend {url}: redirects to {where} (HTTP {status}); redirects are not followed",
+                        "if that address is right, set it: adiuva-companion login --backend-url URL")
         else:
             report.line(FAIL, f"backend {url}: answered HTTP {status}", "check the URL, or try later")
-    except (OSError, TimeoutError, InvalidHandshake) as exc:
+    except (OSError, TimeoutError, InvalidHandshake, ValueError) as exc:
         report.line(FAIL, f"backend {url}: cannot connect ({type(exc).__name__}: {exc})",
                     "check the network and the URL (adiuva-companion login --backend-url URL)")
-
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(asyncio.run(doctor(Path(sys.argv[1]))))

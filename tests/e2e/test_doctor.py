@@ -59,3 +59,24 @@ def test_doctor_reports_a_hung_keyring_as_timed_out_and_finishes(tmp_path):
     assert "integrity_check: ok" in out and "not checked (the keyring did not answer)" in out
     lines = out.splitlines()
     assert "agents: none yet" in lines[-2] and "MCP door starts" in lines[-1]
+
+
+async def test_doctor_reports_a_redirect_without_following_it(tmp_path, gateway, monkeypatch, capsys):
+    """A backend URL that redirects is a FAIL naming where it points; doctor dials only the URL given."""
+    from tests.security.test_transport_handshake import CountingServer, redirecting_server
+
+    target = CountingServer()
+    await target.start()
+    server, dials = await redirecting_server(f"ws://127.0.0.1:{target.port}/device")
+    try:
+        port = server.sockets[0].getsockname()[1]
+        await _with_backend(tmp_path, f"ws://127.0.0.1:{port}/device")
+        monkeypatch.setenv("ADIUVA_DEVICE_TOKEN", TOKEN)
+        assert await doctor(tmp_path) == 1
+    finally:
+        server.close()
+        await server.wait_closed()
+        await target.stop()
+    out = capsys.readouterr().out
+    assert f"redirects to ws://127.0.0.1:{target.port}/device (HTTP 302)" in out
+    assert dials == ["/device"] and target.connections == 0
