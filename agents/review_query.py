@@ -171,6 +171,21 @@ async def facets(store: Store) -> dict[str, list[dict[str, Any]]]:
     return {"runs": runs, "projects": projects, "agents": [{"name": a} for a in agents]}
 
 
+async def record(store: Store, kind: str, record_id: str) -> dict[str, Any] | None:
+    """One record's row as stored (for the edit dialog), or None."""
+    if kind not in KINDS:
+        raise ToolError(ErrorType.INVALID_ARGS, f"{kind!r} is not one of {', '.join(KIND_ORDER)}")
+    return await store.fetchone(f"SELECT * FROM {kind} WHERE id = ?", (record_id,))
+
+
+async def folders(store: Store) -> list[str]:
+    """The folders the agents read (the source filter offers them)."""
+    out: set[str] = set()
+    for row in await store.fetchall("SELECT directory_paths FROM agents"):
+        out.update(json.loads(row["directory_paths"] or "[]"))
+    return sorted(out, key=str.lower)
+
+
 # ── the workspace ─────────────────────────────────────────────────────────
 LIVE = "deleted_at IS NULL AND rejected_at IS NULL"
 

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QSplitter,
     QStyle,
     QStyledItemDelegate,
@@ -108,6 +109,31 @@ def fill_with_split(owner: QWidget, left: QWidget, right: QWidget, sizes: tuple[
     layout.setContentsMargins(0, 0, 0, 0)
     layout.addWidget(splitter)
     return splitter
+
+
+class EmptyState(QWidget):
+    """A friendly empty list: what is (not) here, what to do next, and an optional action button."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.title = TitleLabel("", size=13)
+        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.text = HintLabel()
+        self.text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.text.setMaximumWidth(460)
+        self.action = QPushButton()
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        layout.addWidget(self.title)
+        layout.addWidget(self.text, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addWidget(self.action, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(2)
+
+    def show_state(self, title: str, text: str, action: str | None = None) -> None:
+        self.title.setText(title)
+        self.text.setText(text)
+        self.action.setText(action or "")
+        self.action.setVisible(bool(action))
 
 
 def separator() -> QFrame:
