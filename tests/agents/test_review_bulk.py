@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
 from agents import review_query
 from agents.errors import ErrorType, ToolError
 from agents.review import Review, pending_count
 from agents.review_query import NO_PROJECT, Selection
-from agents.store import Store, new_id, utcnow
+from agents.store import Store, iso, new_id, utcnow
 
 
 async def seed(store: Store, n: int, *, kind: str = "tasks", project_id: str | None = None,
@@ -19,9 +21,10 @@ async def seed(store: Store, n: int, *, kind: str = "tasks", project_id: str | N
     if kind != "projects":
         cols.append("project_id")
     ids = [new_id() for _ in range(n)]
-    now = utcnow()
+    base = datetime.now(UTC)
     rows = []
     for i, record_id in enumerate(ids):
+        now = iso(base + timedelta(milliseconds=i))  # oldest first in their own order
         row = [f"{prefix} {i:06d}", 1, 0, source, run_id, now, now, record_id]
         if kind != "projects":
             row.append(project_id)

@@ -158,6 +158,8 @@ class ReviewView(QWidget):
         self.model.loaded.connect(self._model_loaded)
         self.model.modelReset.connect(self._model_loaded)
         self.model.total_changed.connect(lambda _n: self._update_heading())
+        self.model.rowsInserted.connect(lambda *_: self._rows_arrived())
+        self._pending_select: int | None = None
 
         self.empty = EmptyState()
         self.empty.action.clicked.connect(self.clear_filters)
@@ -308,7 +310,7 @@ class ReviewView(QWidget):
         self._facets.request()
 
     def _model_loaded(self) -> None:
-        empty = self.model.total == 0 and not self.model.busy
+        empty = self.model.total == 0
         self.list_stack.setCurrentWidget(self.empty if empty else self.table)
         if empty:
             if self.has_filters():
@@ -336,6 +338,19 @@ class ReviewView(QWidget):
         flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
         self.table.selectionModel().setCurrentIndex(index, flags)
         self.table.scrollTo(index)
+
+    def _select_soon(self, row: int) -> None:
+        """Select ``row`` (the item after the decided ones), paging it in first when it is not loaded yet."""
+        if row < len(self.model.rows) or not self.model.canFetchMore():
+            self._pending_select = None
+            self.select_row(row)
+        else:
+            self._pending_select = row
+            self.model.fetchMore()
+
+    def _rows_arrived(self) -> None:
+        if self._pending_select is not None:
+            self._select_soon(self._pending_select)
 
     def selected_rows(self) -> list[dict[str, Any]]:
         rows = self.model.rows
@@ -409,7 +424,7 @@ class ReviewView(QWidget):
             self._own.add(batch.id)
             if ids is not None:
                 self.model.remove_keys(ids)
-                self.select_row(next_row)
+                self._select_soon(next_row)
             else:
                 self.model.reload()
             self._counts.request()
