@@ -3,7 +3,7 @@
 Without a command it starts the GUI, or the headless service with
 ``--headless`` or when no display is available (it says so). Commands:
 ``login``, ``logout``, ``gateway``, ``agent add|list|edit|remove|run``,
-``runs``, ``doctor``. No Qt is imported on any path but the GUI's.
+``runs``, ``review``, ``doctor``. No Qt is imported on any path but the GUI's.
 """
 
 from __future__ import annotations
@@ -116,6 +116,9 @@ def build_parser() -> argparse.ArgumentParser:
     runs.add_argument("--json", action="store_true")
 
     sub.add_parser("doctor", parents=[common], help="check the installation and say how to fix problems")
+    from desktop import review_cli
+
+    review_cli.add_parser(sub, common)
     return parser
 
 
@@ -159,6 +162,10 @@ def _main(argv: list[str] | None) -> int:
             from desktop import agent_cli
 
             return asyncio.run(agent_cli.runs(args, directory))
+        if command == "review":
+            from desktop import review_cli
+
+            return asyncio.run(review_cli.dispatch(args, directory))
         if command == "doctor":
             from desktop.doctor import doctor
 
