@@ -8,10 +8,16 @@ filed under it (they become standalone) rather than discarding them.
 
 Every decision is one *review batch*: one transaction on the database thread
 (``Store.run``) with set-based statements over a ``review_query.Selection``
-(explicit ids or "everything matching the filter"), logged in ``review_log``
-so ``undo(batch)`` reverts exactly that batch, again in one transaction.
+(explicit ids or "everything matching the filter"), so ``undo(batch)``
+reverts exactly that batch, again in one transaction: a rejection's rows are
+the ones whose ``rejected_at`` is the batch's time (unique per batch, found by
+the partial index); approvals and restores list their rows in ``review_log``;
+records a rejected project detached are logged with the project.
 ``restore`` brings rejected suggestions back to the queue (and re-files the
-records their rejection detached). Discarding a run's suggestions is a
+records their rejection detached). Records rejected together with their
+project keep their ``project_id`` (nothing to detach: both left the queue);
+restoring such a record alone, while its project stays rejected, makes it
+standalone. Discarding a run's suggestions is a
 rejection of the run's waiting suggestions, undoable like any other.
 
 Each operation emits ``review_did_change`` (pending count, batch, action,
@@ -25,13 +31,13 @@ import json
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from agents.errors import ErrorType, ToolError
 from agents.events import EventHub
-from agents.review_query import KIND_ORDER, Selection, counts, where
-from agents.store import Store, new_id, utcnow
-from agents.tools.records import KINDS, to_record
+from agents.review_query import KIND_ORDER, KINDS, Selection, counts, where
+from agents.store import Store, iso, new_id, parse_iso, utcnow
 
 __all__ = ["KIND_ORDER", "Batch", "Review", "Selection", "pending", "pending_count"]
 
@@ -51,6 +57,8 @@ async def pending_count(store: Store) -> int:
 
 async def pending(store: Store) -> dict[str, list[dict[str, Any]]]:
     """Waiting suggestions by kind, each with ``project_name`` (or None), oldest first. For small queues."""
+    from agents.tools.records import to_record
+
     out: dict[str, list[dict[str, Any]]] = {}
     async with store.transaction(write=False) as tx:
         for kind in KIND_ORDER:
@@ -92,32 +100,44 @@ def _logged(role: str, kind: str) -> str:
     return f"SELECT id FROM review_log WHERE batch_id = :batch AND kind = '{kind}' AND role = '{role}'"
 
 
+def _batch_time(conn: sqlite3.Connection) -> str:
+    """Now, made later than every earlier batch: a rejection's ``rejected_at`` names its batch."""
+    now = utcnow()
+    last = conn.execute("SELECT MAX(created_at) FROM review_batches").fetchall()[0][0]
+    if last is not None and now <= last:
+        moment = parse_iso(last)
+        assert moment is not None
+        now = iso(moment + timedelta(milliseconds=1))
+    return now
+
+
 def _decide_sync(conn: sqlite3.Connection, action: str, sel: Selection, label: str) -> Batch:
-    batch, now = new_id(), utcnow()
+    batch, now = new_id(), _batch_time(conn)
     conn.execute("INSERT INTO review_batches (id, action, label, created_at) VALUES (?, ?, ?, ?)",
                  (batch, action, label, now))
     if sel.ids is not None:
         _check_ids(conn, sel)
     args = {"batch": batch, "now": now}
     by_kind: list[tuple[str, int]] = []
-    # projects last: records the same batch decides are logged before their project detaches them
+    # projects last: records the same batch rejects are not detached from their project (both left the queue)
     for kind in [k for k in sel.kinds() if k != "projects"] + [k for k in sel.kinds() if k == "projects"]:
+        cond, params = where(kind, sel)
+        if action in ("reject", "discard"):
+            # no per-row log: rejected_at = the batch's unique time names its rows (undo finds them by index);
+            # updated_at stays: a rejected row leaves every list, and the indexes it would touch cost at volume
+            n = conn.execute(f"UPDATE {kind} SET rejected_at = '{now}' WHERE {cond}", params).rowcount
+            if n:
+                by_kind.append((kind, n))
+            if n and kind == "projects":
+                _detach(conn, args)
+            continue
         n = _log_items(conn, batch, kind, sel)
         if not n:
             continue
         by_kind.append((kind, n))
         items = _logged("item", kind)
-        # the rows just logged: by the filter itself (no id lookups) unless the ids were given
-        cond, params = where(kind, sel)
-        rows = f"id IN ({items})" if sel.ids is not None else cond
-        rows_args = args if sel.ids is not None else params
-        if action == "approve":
-            conn.execute(f"UPDATE {kind} SET is_approved = 1, updated_at = '{now}' WHERE {rows}", rows_args)
-        elif action in ("reject", "discard"):
-            # updated_at stays: a rejected row leaves every list, and the indexes it would touch cost at volume
-            conn.execute(f"UPDATE {kind} SET rejected_at = '{now}' WHERE {rows}", rows_args)
-            if kind == "projects":
-                _detach(conn, args)
+        if action == "approve":  # the rows just logged, by the filter itself (no id lookups)
+            conn.execute(f"UPDATE {kind} SET is_approved = 1, updated_at = '{now}' WHERE {cond}", params)
         else:  # restore: the previous rejected_at is kept in the log for undo
             conn.execute(
                 f"UPDATE review_log SET prev = (SELECT rejected_at FROM {kind} r WHERE r.id = review_log.id) "
@@ -125,6 +145,12 @@ def _decide_sync(conn: sqlite3.Connection, action: str, sel: Selection, label: s
             conn.execute(f"UPDATE {kind} SET rejected_at = NULL, updated_at = :now WHERE id IN ({items})", args)
             if kind == "projects":
                 _reattach(conn, args)
+            else:  # a record back in the queue whose project is still rejected becomes standalone
+                conn.execute(
+                    f"INSERT INTO review_log (batch_id, kind, id, role, prev) SELECT :batch, '{kind}', r.id, "
+                    f"'detached', r.project_id FROM {kind} r WHERE r.id IN ({items}) AND r.project_id IN "
+                    f"(SELECT id FROM projects WHERE rejected_at IS NOT NULL)", args)
+                conn.execute(f"UPDATE {kind} SET project_id = NULL WHERE id IN ({_logged('detached', kind)})", args)
     total = sum(n for _, n in by_kind)
     conn.execute("UPDATE review_batches SET count = ? WHERE id = ?", (total, batch))
     conn.execute("INSERT INTO activity (at, kind, message, subject_id, data) VALUES (?, 'review', ?, ?, ?)",
@@ -135,20 +161,21 @@ def _decide_sync(conn: sqlite3.Connection, action: str, sel: Selection, label: s
 
 def _check_ids(conn: sqlite3.Connection, sel: Selection) -> None:
     """Every explicit id must name a record; else ``not_found`` and nothing changes."""
-    known = " UNION ALL ".join(f"SELECT id FROM {k}" for k in KIND_ORDER)
+    unknown = " AND ".join(f"NOT EXISTS (SELECT 1 FROM {k} WHERE id = j.value)" for k in KIND_ORDER)
     missing = [r[0] for r in conn.execute(
-        f"SELECT value FROM json_each(?) WHERE value NOT IN ({known}) LIMIT 5", (json.dumps(list(sel.ids or ())),))]
+        f"SELECT value FROM json_each(?) j WHERE {unknown} LIMIT 5", (json.dumps(list(sel.ids or ())),)).fetchall()]
     if missing:
         raise ToolError(ErrorType.NOT_FOUND, f"no suggestion with id {', '.join(missing)}",
                         details={"missing": missing})
 
 
 def _detach(conn: sqlite3.Connection, args: dict[str, Any]) -> None:
-    projects = _logged("item", "projects")
+    projects = "SELECT id FROM projects WHERE rejected_at = :now AND deleted_at IS NULL"
     for child in CHILDREN:
         conn.execute(
             f"INSERT INTO review_log (batch_id, kind, id, role, prev) SELECT :batch, '{child}', c.id, "
-            f"'detached', c.project_id FROM {child} c WHERE c.project_id IN ({projects})", args)
+            f"'detached', c.project_id FROM {child} c WHERE c.project_id IN ({projects}) AND c.rejected_at IS NULL",
+            args)
         conn.execute(f"UPDATE {child} SET project_id = NULL, updated_at = :now WHERE id IN "
                      f"({_logged('detached', child)})", args)
 
@@ -189,8 +216,8 @@ def _undo_sync(conn: sqlite3.Connection, batch_id: str | None) -> Batch | None:
             n = conn.execute(f"UPDATE {kind} SET is_approved = 0, updated_at = :now WHERE id IN ({items}) "
                              "AND is_approved = 1", args).rowcount
         elif action in ("reject", "discard"):
-            n = conn.execute(f"UPDATE {kind} SET rejected_at = NULL WHERE id IN ({items}) "
-                             "AND rejected_at = :made", args).rowcount
+            n = conn.execute(f"UPDATE {kind} SET rejected_at = NULL WHERE rejected_at = :made "
+                             "AND deleted_at IS NULL", args).rowcount
             if kind in CHILDREN:
                 _file_back(conn, kind, "detached", args)
         else:
@@ -201,6 +228,7 @@ def _undo_sync(conn: sqlite3.Connection, batch_id: str | None) -> Batch | None:
             if kind in CHILDREN:
                 conn.execute(f"UPDATE {kind} SET project_id = NULL, updated_at = :now "
                              f"WHERE id IN ({_logged('attached', kind)})", args)
+                _file_back(conn, kind, "detached", args)
         if n:
             by_kind.append((kind, n))
     conn.execute("UPDATE review_batches SET undone_at = ? WHERE id = ?", (now, batch))

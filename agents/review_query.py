@@ -20,7 +20,6 @@ from typing import Any
 
 from agents.errors import ErrorType, ToolError
 from agents.store import Store
-from agents.tools.records import KINDS
 
 KIND_ORDER = ("projects", "tasks", "timelines", "notes")
 WAITING = "is_ai_suggested = 1 AND is_approved = 0 AND deleted_at IS NULL AND rejected_at IS NULL"
@@ -31,6 +30,18 @@ SORTS = {
     "agent": "agent_name COLLATE NOCASE", "source": "source_path", "rejected": "rejected_at",
 }
 NO_PROJECT = ""  # Selection.project_id for "records filed under no project"
+
+
+@dataclass(frozen=True)
+class _Columns:
+    title_column: str
+    text_column: str
+
+
+# the title and text column of each kind (as ``agents.tools.records.KINDS``, without importing the tools:
+# the review CLI starts faster without pydantic)
+KINDS = {"projects": _Columns("name", "description"), "tasks": _Columns("title", "description"),
+         "timelines": _Columns("title", "description"), "notes": _Columns("title", "content")}
 
 
 @dataclass(frozen=True)
@@ -97,17 +108,22 @@ def where(kind: str, sel: Selection, alias: str = "") -> tuple[str, list[Any]]:
     return " AND ".join(clauses), params
 
 
-def _union(sel: Selection) -> tuple[str, list[Any]]:
+def _union(sel: Selection, top: tuple[str, int] | None = None) -> tuple[str, list[Any]]:
+    """The kinds' rows as one UNION ALL; with ``top`` = (order, n) each part keeps only its first n in that order
+    (a page needs no more from any kind, and a top-n per table is cheaper than sorting them all)."""
     parts: list[str] = []
     params: list[Any] = []
     for kind in sel.kinds():
         spec = KINDS[kind]
         cond, p = where(kind, sel, "r")
         project = "NULL" if kind == "projects" else "r.project_id"
-        parts.append(
+        part = (
             f"SELECT '{kind}' AS kind, r.id, r.{spec.title_column} AS title, r.{spec.text_column} AS body, "
             f"{project} AS project_id, r.source_path, r.run_id, r.created_at, r.rejected_at FROM {kind} r WHERE {cond}"
         )
+        if top is not None:
+            part = f"SELECT * FROM ({part} ORDER BY {top[0]} LIMIT {int(top[1])})"
+        parts.append(part)
         params += p
     return " UNION ALL ".join(parts), params
 
@@ -119,9 +135,9 @@ async def page(store: Store, sel: Selection, *, offset: int = 0, limit: int = 20
         raise ToolError(ErrorType.INVALID_ARGS, f"cannot sort by {sort!r}")
     if not sel.kinds():
         return []
-    union, params = _union(sel)
     order = f"{SORTS[sort]} {'DESC' if descending else 'ASC'}, kind, id"
     need_join = sort in ("project", "agent")
+    union, params = _union(sel, None if need_join else (order, offset + limit))
     inner = f"SELECT * FROM ({union})"
     if not need_join:  # sort and slice before joining: the joins run for one page only
         inner = f"SELECT * FROM ({union}) ORDER BY {order} LIMIT ? OFFSET ?"
@@ -156,13 +172,10 @@ async def counts(store: Store, sel: Selection) -> dict[str, int]:
 
 async def facets(store: Store) -> dict[str, list[dict[str, Any]]]:
     """What the filters offer for waiting and rejected suggestions: agents, runs and projects."""
-    runs, projects = [], []
-    union = " UNION ".join(
-        f"SELECT DISTINCT run_id FROM {k} WHERE run_id IS NOT NULL AND (({WAITING}) OR ({REJECTED}))"
-        for k in KIND_ORDER
-    )
-    runs = await store.fetchall(
-        f"SELECT id, agent_name, trigger, started_at FROM agent_runs WHERE id IN ({union}) ORDER BY started_at DESC"
+    has = " OR ".join(
+        f"EXISTS (SELECT 1 FROM {k} WHERE run_id = ar.id AND (({WAITING}) OR ({REJECTED})))" for k in KIND_ORDER)
+    runs = await store.fetchall(  # newest first, through the run_id indexes: no scan of the queue
+        f"SELECT id, agent_name, trigger, started_at FROM agent_runs ar WHERE {has} ORDER BY started_at DESC LIMIT 200"
     )
     projects = await store.fetchall(
         "SELECT id, name FROM projects WHERE deleted_at IS NULL AND rejected_at IS NULL ORDER BY name COLLATE NOCASE"

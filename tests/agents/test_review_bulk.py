@@ -135,3 +135,28 @@ async def test_pages_counts_and_filters(store):
     assert by_agent[0]["agent_name"] == "Client work"
     with pytest.raises(ToolError):
         Selection(kind="bogus")
+
+
+async def test_a_record_rejected_with_its_project_comes_back_standalone_alone(store, catalog):
+    """Rejected together, a task keeps its project; restored alone it is standalone; undo files it back."""
+    p = (await catalog.invoke("create_project", {"name": "Maybe", "is_ai_suggested": True}))["id"]
+    t = (await catalog.invoke("create_task", {"title": "T", "project_id": p, "is_ai_suggested": True}))["id"]
+    r = Review(store=store)
+    await r.reject_all()
+    assert await store.scalar("SELECT project_id FROM tasks WHERE id = ?", (t,)) == p
+    await r.restore([t])
+    assert await store.scalar("SELECT project_id FROM tasks WHERE id = ?", (t,)) is None
+    await r.undo()
+    row = await store.fetchone("SELECT project_id, rejected_at IS NOT NULL AS rejected FROM tasks WHERE id = ?", (t,))
+    assert row == {"project_id": p, "rejected": 1}
+    await r.undo()  # the rejection of both
+    assert await pending_count(store) == 2
+
+
+def test_review_query_kinds_match_the_record_tools():
+    """The review queries' title/text columns are the record tools' (kept apart so the CLI skips pydantic)."""
+    from agents.review_query import KINDS as QUERY_KINDS
+    from agents.tools.records import KINDS
+
+    assert {k: (v.title_column, v.text_column) for k, v in KINDS.items()} == {
+        k: (v.title_column, v.text_column) for k, v in QUERY_KINDS.items()}

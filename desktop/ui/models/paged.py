@@ -212,7 +212,7 @@ class PagedModel(QAbstractTableModel):
             else:
                 ranges.append([i, i])
         self._generation += 1  # a page in flight was counted against the old rows
-        if len(ranges) > 64:  # scattered: one reset is cheaper than many removals
+        if len(ranges) > 64 or len(doomed) > 500:  # scattered or many: one reset beats row-by-row bookkeeping
             self.beginResetModel()
             self.rows = [r for r in self.rows if self.key(r) not in gone]
             self.endResetModel()

@@ -352,9 +352,16 @@ class ReviewView(QWidget):
         if self._pending_select is not None:
             self._select_soon(self._pending_select)
 
+    def selected_row_numbers(self) -> list[int]:
+        """The selected rows, from the selection's ranges (``selectedRows()`` asks the model about every row)."""
+        out: set[int] = set()
+        for span in self.table.selectionModel().selection():
+            out.update(range(span.top(), span.bottom() + 1))
+        return sorted(r for r in out if r < len(self.model.rows))
+
     def selected_rows(self) -> list[dict[str, Any]]:
         rows = self.model.rows
-        return [rows[i.row()] for i in self.table.selectionModel().selectedRows() if i.row() < len(rows)]
+        return [rows[i] for i in self.selected_row_numbers()]
 
     def select_all_matching(self) -> None:
         self.table.selectAll()
@@ -362,7 +369,7 @@ class ReviewView(QWidget):
         self._selection_changed()
 
     def _selection_changed(self) -> None:
-        if self.all_matching and len(self.table.selectionModel().selectedRows()) < len(self.model.rows):
+        if self.all_matching and len(self.selected_row_numbers()) < len(self.model.rows):
             self.all_matching = False
         chosen = self.selected_rows()
         if len(chosen) == 1 and not self.all_matching:
@@ -380,8 +387,11 @@ class ReviewView(QWidget):
         """What a decision applies to: every row matching the filters, or the selected ids."""
         if self.all_matching:
             return self.model.selection, None
-        ids = [r["id"] for r in self.selected_rows()]
-        return self.model.selection.with_(ids=tuple(ids)), ids
+        rows = self.selected_rows()
+        ids = [r["id"] for r in rows]
+        kinds = {r["kind"] for r in rows}
+        kind = kinds.pop() if len(kinds) == 1 else self.model.selection.kind  # one kind: one table to update
+        return self.model.selection.with_(ids=tuple(ids), kind=kind), ids
 
     # ── decisions ─────────────────────────────────────────────────────────
     def approve_selected(self) -> None:
@@ -411,8 +421,8 @@ class ReviewView(QWidget):
             selection, ids = (self.model.selection, None) if everything else self._target()
             if ids == []:
                 return
-        rows = [i.row() for i in self.table.selectionModel().selectedRows()]
-        next_row = min(rows) if rows else 0
+        rows = self.selected_row_numbers()
+        next_row = rows[0] if rows else 0
         self._working = True
         QTimer.singleShot(200, lambda: self._working and self.busy_bar.show())
 
@@ -423,6 +433,7 @@ class ReviewView(QWidget):
             self._finish()
             self._own.add(batch.id)
             if ids is not None:
+                self.table.selectionModel().clear()  # else Qt re-checks a 10,000-row selection as rows go
                 self.model.remove_keys(ids)
                 self._select_soon(next_row)
             else:
