@@ -12,6 +12,13 @@ or in the tray, builds none of them, and one with agents builds only the tab
 in front. The tab titles, the review badge and the status bar come from
 ``AppStatus``, not from the views, so they are right from the start.
 
+Review decisions are undoable from here: every ``review_did_change`` that
+carries a batch shows the undo bar ("Rejected 751 suggestions · Undo") at the
+bottom for a few seconds, and Edit ▸ Undo (Ctrl+Z) undoes the batch the bar
+shows, else the newest one (``companion.review.undo``, one transaction).
+When the first agent's first run (started from the welcome page) ends with
+suggestions waiting, the window lands on Review.
+
 Closing it hides it to the tray when a tray exists; without one, closing
 asks the app to quit (``on_quit``), which stops the companion first and then
 closes the window for good (``allow_close``). GUI thread only.

@@ -1,7 +1,8 @@
 """Review: AI suggestions waiting for approval, at any volume, with undo.
 
-A ``ReviewModel`` (paged from SQL) in a sortable table, filters (search,
-kind, project, agent, run, source folder), a Waiting / Rejected switch, and
+A ``ReviewModel`` (paged from SQL) in a sortable table, filters
+(``ReviewFilters``: search, kind, project, agent, run, source folder,
+Waiting / Rejected, "Discard this run's suggestions"), and
 on the right the selected suggestion (``DetailPanel``) or a multi-selection's
 summary (``SummaryPanel``). Every decision, on one row, a selection or "all
 matching the filters", is one ``companion.review.decide`` batch (one
@@ -21,30 +22,26 @@ from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QHBoxLayout,
-    QLineEdit,
     QMenu,
     QProgressBar,
     QPushButton,
     QSplitter,
     QStackedWidget,
-    QTabBar,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from agents import review, review_query
-from agents.review_query import KIND_ORDER, NO_PROJECT, Selection
-from agents.store import parse_iso
+from agents.review_query import KIND_ORDER, Selection
 from desktop.ui import operations
 from desktop.ui.models.paged import ROW
 from desktop.ui.models.records import ReviewModel, short_path
 from desktop.ui.signals import CoreSignals
-from desktop.ui.status import format_when
 from desktop.ui.views.record_dialog import RecordDialog, save_record
 from desktop.ui.views.review_detail import DetailPanel, SummaryPanel
+from desktop.ui.views.review_filters import ReviewFilters
 from desktop.ui.widgets import EmptyState, HintLabel, TitleLabel
 
 if TYPE_CHECKING:
@@ -101,36 +98,13 @@ class ReviewView(QWidget):
         top.addWidget(self.approve_all_button)
         top.addWidget(self.reject_all_button)
 
-        self.states = QTabBar()
-        self.states.addTab("Waiting")
-        self.states.addTab("Rejected")
-        self.states.currentChanged.connect(lambda _i: self._filters_changed())
-        self.search = QLineEdit()
-        self.search.setPlaceholderText("Search titles (Ctrl+F)")
-        self.search.setClearButtonEnabled(True)
-        self.search.textChanged.connect(lambda _t: self._filter_timer.start())
-        self.kind_combo, self.project_combo, self.agent_combo, self.run_combo = (QComboBox() for _ in range(4))
-        self.source_combo = QComboBox()
-        self.source_combo.setEditable(True)
-        self.source_combo.lineEdit().setPlaceholderText("Any source folder")
-        self.kind_combo.addItem("All kinds", ANY)
-        for kind in KIND_ORDER:
-            self.kind_combo.addItem(KIND_TITLES[kind], kind)
-        for combo in (self.kind_combo, self.project_combo, self.agent_combo, self.run_combo, self.source_combo):
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            combo.setMinimumContentsLength(8)
-            combo.currentIndexChanged.connect(lambda _i: self._filters_changed())
-        self.source_combo.lineEdit().editingFinished.connect(self._filters_changed)
-        self.discard_run_button = QPushButton("Discard this run's suggestions")
-        self.discard_run_button.clicked.connect(self.discard_run)
-        filters = QHBoxLayout()
-        filters.setContentsMargins(12, 0, 12, 4)
-        filters.addWidget(self.states)
-        filters.addWidget(self.search, 2)
-        for combo in (self.kind_combo, self.project_combo, self.agent_combo, self.run_combo, self.source_combo):
-            filters.addWidget(combo, 1)
-        filters.addWidget(self.discard_run_button)
-        self._filter_timer = QTimer(self, singleShot=True, interval=250, timeout=self._filters_changed)
+        self.filters = ReviewFilters()
+        self.filters.changed.connect(self._filters_changed)
+        self.filters.discard_run_button.clicked.connect(lambda: self.discard_run())
+        f = self.filters  # the view's own names for the filter widgets (tests and the context menu use them)
+        self.states, self.search, self.kind_combo, self.project_combo = f.states, f.search, f.kind, f.project
+        self.agent_combo, self.run_combo, self.source_combo = f.agent, f.run, f.source
+        self.discard_run_button = f.discard_run_button
         find = QAction(self, shortcut=QKeySequence.StandardKey.Find, triggered=self.focus_search)
         find.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.addAction(find)
@@ -195,7 +169,7 @@ class ReviewView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
-        layout.addLayout(filters)
+        layout.addWidget(self.filters)
         body = QHBoxLayout()
         body.setContentsMargins(12, 0, 12, 4)
         body.addWidget(splitter)
@@ -216,39 +190,22 @@ class ReviewView(QWidget):
     # ── filters ───────────────────────────────────────────────────────────
     @property
     def rejected_state(self) -> bool:
-        return self.states.currentIndex() == 1
+        return self.filters.rejected
 
     def selection_filter(self) -> Selection:
-        source = self.source_combo.currentText().strip()
-        return Selection(
-            state="rejected" if self.rejected_state else "waiting", kind=self.kind_combo.currentData(),
-            project_id=self.project_combo.currentData(), agent=self.agent_combo.currentData(),
-            run_id=self.run_combo.currentData(), source=source or None, search=self.search.text().strip(),
-        )
+        return self.filters.selection()
 
     def has_filters(self) -> bool:
-        return self.selection_filter().with_(state="waiting") != Selection()
+        return self.filters.narrowed()
 
     def _filters_changed(self) -> None:
         self.all_matching = False
-        self.discard_run_button.setEnabled(bool(self.run_combo.currentData()) and not self.rejected_state)
         self.approve_all_button.setText("Restore all" if self.rejected_state else "Approve all")
         self.reject_all_button.setVisible(not self.rejected_state)
         self.model.set_selection(self.selection_filter())
 
     def clear_filters(self) -> None:
-        for combo in (self.kind_combo, self.project_combo, self.agent_combo, self.run_combo):
-            combo.blockSignals(True)
-            combo.setCurrentIndex(0)
-            combo.blockSignals(False)
-        self.source_combo.blockSignals(True)
-        self.source_combo.setCurrentIndex(0)
-        self.source_combo.setEditText("")
-        self.source_combo.blockSignals(False)
-        self.search.blockSignals(True)
-        self.search.clear()
-        self.search.blockSignals(False)
-        self._filters_changed()
+        self.filters.clear()
 
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -258,23 +215,7 @@ class ReviewView(QWidget):
         return await review_query.facets(self.companion.store), await review_query.folders(self.companion.store)
 
     def _facets_loaded(self, result: tuple[dict[str, list[dict[str, Any]]], list[str]]) -> None:
-        facets, folders = result
-        lost = _refill(self.project_combo, "All projects",
-                       [("No project", NO_PROJECT)] + [(p["name"], p["id"]) for p in facets["projects"]])
-        lost |= _refill(self.agent_combo, "All agents", [(a["name"], a["name"]) for a in facets["agents"]])
-        lost |= _refill(self.run_combo, "All runs", [
-            (f"{r['agent_name']} · {format_when(parse_iso(r['started_at']))}", r["id"]) for r in facets["runs"]])
-        text = self.source_combo.currentText()
-        self.source_combo.blockSignals(True)
-        self.source_combo.clear()
-        self.source_combo.addItem("")
-        for folder in folders:
-            self.source_combo.addItem(folder)
-        self.source_combo.setEditText(text)
-        self.source_combo.blockSignals(False)
-        self.discard_run_button.setEnabled(bool(self.run_combo.currentData()) and not self.rejected_state)
-        if lost:  # a chosen project, agent or run is gone: the filter follows the combo
-            self._filters_changed()
+        self.filters.fill(*result)
 
     # ── counts and changes made elsewhere ──────────────────────────────
     async def _load_counts(self) -> tuple[int, int]:
@@ -507,17 +448,3 @@ def _by_kind(rows: list[dict[str, Any]]) -> dict[str, int]:
     for r in rows:
         out[r["kind"]] += 1
     return out
-
-
-def _refill(combo: QComboBox, everything: str, items: list[tuple[str, Any]]) -> bool:
-    """Refill a filter combo keeping its choice; True when the choice is gone."""
-    current = combo.currentData()
-    combo.blockSignals(True)
-    combo.clear()
-    combo.addItem(everything, ANY)
-    for label, value in items:
-        combo.addItem(label, value)
-    index = combo.findData(current)
-    combo.setCurrentIndex(max(index, 0))
-    combo.blockSignals(False)
-    return index < 0
