@@ -201,3 +201,35 @@ async def test_multi_selection_summary_and_empty_state(qtbot, companion, ui):
     view.table.selectAll()
     assert view.side.currentWidget() is view.summary
     assert view.summary.heading.text() == "5 selected: 3 tasks, 2 notes"
+
+
+async def test_open_file_reports_failure_and_a_slow_decision_shows_the_busy_bar(qtbot, companion, ui, tmp_path,
+                                                                                 monkeypatch):
+    """Open file says so when the desktop cannot open it; a decision over 200 ms shows the busy bar."""
+    import asyncio
+
+    from desktop.ui.views import review_detail
+
+    signals, _status = ui
+    source = tmp_path / "brief.md"
+    source.write_text("- [ ] Call Dana\n")
+    await companion.catalog.invoke("create_task", {"title": "Call Dana", "is_ai_suggested": True,
+                                                   "source_path": str(source)})
+    view = await _review(qtbot, companion, signals)
+    monkeypatch.setattr(review_detail, "open_path", lambda _p: False)
+    assert view.detail.open_source() is False
+    assert "could not open" in view.detail.open_error.text() and view.detail.open_error.isVisibleTo(view.detail)
+    source.unlink()
+    assert view.detail.open_source() is False and "gone" in view.detail.open_error.text()
+
+    real = companion.review.decide
+
+    async def slow(*args, **kwargs):
+        await asyncio.sleep(0.5)
+        return await real(*args, **kwargs)
+
+    monkeypatch.setattr(companion.review, "decide", slow)
+    view.approve_selected()
+    await until(lambda: view.busy_bar.isVisible(), what="the busy bar")
+    await until(lambda: not view.working, what="the decision")
+    assert not view.busy_bar.isVisible() and view.model.total == 0
