@@ -176,7 +176,8 @@ class ReviewView(QWidget):
         layout.addLayout(body, 1)
         layout.addWidget(self.busy_bar)
 
-        self._changed_timer = QTimer(self, singleShot=True, interval=150, timeout=self._changed_elsewhere)
+        # throttled, not debounced: a run's stream of events refreshes twice a second, not never
+        self._changed_timer = QTimer(self, singleShot=True, interval=400, timeout=self._changed_elsewhere)
         self._counts = operations.Refresher(self._load_counts, self._counts_loaded, parent=self)
         self._facets = operations.Refresher(self._load_facets, self._facets_loaded, parent=self)
         signals.review_did_change.connect(self._event)
@@ -244,6 +245,10 @@ class ReviewView(QWidget):
     def _event(self, payload: dict[str, Any]) -> None:
         self._counts.request()
         if payload.get("batch") not in self._own:
+            self._changed_soon()
+
+    def _changed_soon(self) -> None:
+        if not self._changed_timer.isActive():
             self._changed_timer.start()
 
     def _changed_elsewhere(self) -> None:

@@ -106,9 +106,10 @@ class WorkspaceView(QWidget):
 
         self._counts = operations.Refresher(
             lambda: review_query.workspace_counts(store, self._project_filter()), self._counts_loaded, parent=self)
-        self._changed_timer = QTimer(self, singleShot=True, interval=150, timeout=self._changed_elsewhere)
-        signals.record_did_change.connect(lambda _p: self._changed_timer.start())
-        signals.review_did_change.connect(lambda _p: self._changed_timer.start())
+        # throttled, not debounced: a run's stream of events refreshes twice a second, not never
+        self._changed_timer = QTimer(self, singleShot=True, interval=400, timeout=self._changed_elsewhere)
+        signals.record_did_change.connect(lambda _p: self._changed_soon())
+        signals.review_did_change.connect(lambda _p: self._changed_soon())
         self.projects_model.reload()
         for model in self.models.values():
             model.reload()
@@ -155,6 +156,10 @@ class WorkspaceView(QWidget):
     def _counts_loaded(self, counts: dict[str, int]) -> None:
         for i, (kind, title) in enumerate(TABS.items()):
             self.tabs.setTabText(i, f"{title} ({counts.get(kind, 0)})")
+
+    def _changed_soon(self) -> None:
+        if not self._changed_timer.isActive():
+            self._changed_timer.start()
 
     def _changed_elsewhere(self) -> None:
         self.projects_model.refresh()
