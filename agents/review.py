@@ -306,6 +306,6 @@ class Review:
             return
         for kind, n in batch.by_kind:
             self.events.emit("record_did_change", tool="review", group=kind, id=None, run_id=None, count=n,
-                             batch=batch.id)
+                             batch=batch.id, undone=undone)
         self.events.emit("review_did_change", pending=await pending_count(self.store), batch=batch.id,
                          action=batch.action, count=batch.count, undone=undone)

@@ -84,7 +84,6 @@ class ReviewView(QWidget):
         self.rejected_count = 0
         self.all_matching = False
         self.dialog: RecordDialog | None = None
-        self._own: set[str] = set()
         self._working = False
 
         self.heading = TitleLabel("Nothing waits for review", size=12)
@@ -244,7 +243,9 @@ class ReviewView(QWidget):
 
     def _event(self, payload: dict[str, Any]) -> None:
         self._counts.request()
-        if payload.get("batch") not in self._own:
+        # this view's own decision (announced while it awaits it) is applied row by row already
+        own = self._working and payload.get("batch") is not None and not payload.get("undone")
+        if not own:
             self._changed_soon()
 
     def _changed_soon(self) -> None:
@@ -377,7 +378,6 @@ class ReviewView(QWidget):
 
         def done(batch: Batch) -> None:
             self._finish()
-            self._own.add(batch.id)
             if ids is not None:
                 self.table.selectionModel().clear()  # else Qt re-checks a 10,000-row selection as rows go
                 self.model.remove_keys(ids)
