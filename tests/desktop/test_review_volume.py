@@ -233,3 +233,23 @@ async def test_open_file_reports_failure_and_a_slow_decision_shows_the_busy_bar(
     await until(lambda: view.busy_bar.isVisible(), what="the busy bar")
     await until(lambda: not view.working, what="the decision")
     assert not view.busy_bar.isVisible() and view.model.total == 0
+
+
+async def test_the_runs_view_discards_a_runs_suggestions(qtbot, companion, ui):
+    """The Runs tab's "Discard this run's suggestions" rejects that run's waiting suggestions in one batch."""
+    from desktop.ui.views.runs import RunsView
+
+    signals, _status = ui
+    run_a, run_b = await add_run(companion.store, "Client work"), await add_run(companion.store, "Inbox")
+    await seed(companion.store, 25, run_id=run_a)
+    await seed(companion.store, 5, run_id=run_b)
+    view = RunsView(companion=companion, signals=signals)
+    qtbot.addWidget(view)
+    view.show()
+    await settle()
+    view.table.selectRow(view.model.row_of(run_a))
+    view.discard_action.trigger()
+    await settle()
+    assert await pending_count(companion.store) == 5
+    assert await companion.store.fetchone("SELECT action, count FROM review_batches") == {"action": "discard",
+                                                                                          "count": 25}
