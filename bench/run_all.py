@@ -163,6 +163,7 @@ BENCHES = [
     Bench("journal_write", ["bench/journal_write.py", "--json"], from_json, ["--writes", "300", "--rounds", "2"]),
     Bench("agent_run", ["bench/agent_run.py"], parse_agent_run, ["--files", "200"]),
     Bench("extract_formats", ["bench/extract_formats.py", "--json"], from_json, ["--mb", "0.2", "--rounds", "2"]),
+    Bench("review_volume", ["bench/review_volume.py", "--json"], from_json, ["--suggestions", "20000"]),
     # footprint exits 1 when a goal is not met; it writes its own "## Footprint" section, with a row
     # for the app with a backend URL set (nothing listens there: the client dials and backs off)
     Bench("footprint", ["bench/footprint.py", "--backend-url", "ws://127.0.0.1:9/device"], parse_footprint,

@@ -3,7 +3,7 @@
 Without a command it starts the GUI, or the headless service with
 ``--headless`` or when no display is available (it says so). Commands:
 ``login``, ``logout``, ``gateway``, ``agent add|list|edit|remove|run``,
-``runs``, ``doctor``, ``service install|uninstall``, ``mcp``. No Qt is imported on any path but the GUI's.
+``runs``, ``review``, ``doctor``, ``service install|uninstall``, ``mcp``. No Qt is imported on any path but the GUI's.
 
 ``--data-dir`` and ``-v`` work before or after the command. A failure is one
 ``error: …`` line on stderr and exit 1 (2 for bad usage), never a traceback
@@ -134,6 +134,9 @@ def build_parser() -> argparse.ArgumentParser:
     from bridge.mcp_door import cli as mcp_cli
 
     mcp_cli.add_parser(sub, common)
+    from desktop import review_cli
+
+    review_cli.add_parser(sub, common)
     return parser
 
 
@@ -201,6 +204,10 @@ def _main(argv: list[str] | None) -> int:
             from desktop import agent_cli
 
             return asyncio.run(agent_cli.runs(args, directory))
+        if command == "review":
+            from desktop import review_cli
+
+            return asyncio.run(review_cli.dispatch(args, directory))
         if command == "doctor":
             from desktop.doctor import doctor
 

@@ -117,9 +117,9 @@ async def render(app, out: Path, data_dir: Path) -> None:
                 window.runs_view.table.selectRow(0)
             if name == "workspace":
                 view = window.workspace_view
-                acme = next((i for i in range(view.projects.count()) if view.projects.item(i).text() == "Acme Corp"),
-                            0)
-                view.projects.setCurrentRow(acme)
+                model = view.projects_model
+                acme = next((i for i, row in enumerate(model.rows) if row["name"] == "Acme Corp"), 0)
+                view.select_project_row(acme)
             await _settle(app)
             _save(window, out / f"{name}.png")
 

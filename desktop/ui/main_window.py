@@ -12,6 +12,13 @@ or in the tray, builds none of them, and one with agents builds only the tab
 in front. The tab titles, the review badge and the status bar come from
 ``AppStatus``, not from the views, so they are right from the start.
 
+Review decisions are undoable from here: every ``review_did_change`` that
+carries a batch shows the undo bar ("Rejected 751 suggestions · Undo") at the
+bottom for a few seconds, and Edit ▸ Undo (Ctrl+Z) undoes the batch the bar
+shows, else the newest one (``companion.review.undo``, one transaction).
+When the first agent's first run (started from the welcome page) ends with
+suggestions waiting, the window lands on Review.
+
 Closing it hides it to the tray when a tray exists; without one, closing
 asks the app to quit (``on_quit``), which stops the companion first and then
 closes the window for good (``allow_close``). GUI thread only.
@@ -28,7 +35,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QTabWidget, Q
 
 from agents import __version__
 from desktop.ui import operations
-from desktop.ui.widgets import CONNECTION_COLORS, HintLabel, icon, open_path
+from desktop.ui.widgets import CONNECTION_COLORS, HintLabel, UndoBar, icon, open_path
 
 if TYPE_CHECKING:
     from desktop.companion import Companion
@@ -99,7 +106,16 @@ class MainWindow(QMainWindow):
         self.starting.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.starting)
-        self.setCentralWidget(self.stack)
+        self.undo_bar = UndoBar()
+        self.undo_bar.undo_button.clicked.connect(self.undo)
+        central = QWidget()
+        central_layout = QVBoxLayout(central)
+        central_layout.setContentsMargins(0, 0, 0, 0)
+        central_layout.setSpacing(4)
+        central_layout.addWidget(self.stack, 1)
+        central_layout.addWidget(self.undo_bar)
+        self.setCentralWidget(central)
+        self._land_on_review = False
         self.connection_label = QLabel()
         self.activity_label = QLabel()
         self.next_label = QLabel()
@@ -130,6 +146,8 @@ class MainWindow(QMainWindow):
         # straight to the page the status asks for: showing the tabs even for a moment builds the front view
         self.stack.setCurrentWidget(self.welcome if status.loaded and not status.agents else self.tabs)
         status.changed.connect(self._status_changed)
+        status.run_finished.connect(self._run_finished)
+        signals.review_did_change.connect(self._review_changed)
         self._status_changed()
 
     def _build_menu(self) -> None:
@@ -142,6 +160,11 @@ class MainWindow(QMainWindow):
         self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         self.quit_action.triggered.connect(self._quit)
         menu.addAction(self.quit_action)
+        edit = self.menuBar().addMenu("&Edit")
+        self.undo_action = QAction("&Undo", self)
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.undo_action.triggered.connect(self.undo)
+        edit.addAction(self.undo_action)
         help_menu = self.menuBar().addMenu("&Help")
         about = QAction("About Adiuva Companion", self)
         about.triggered.connect(lambda: operations.message(
@@ -217,6 +240,41 @@ class MainWindow(QMainWindow):
 
     def _first_agent_started(self, _agent_id: str) -> None:
         self.show_tab("runs")
+        self._land_on_review = True  # when that first run ends with suggestions, show them
+
+    def _run_finished(self, _result: dict[str, Any]) -> None:
+        if not self._land_on_review or self.companion is None:
+            return
+        self._land_on_review = False
+        from agents.review import pending_count
+
+        operations.run(pending_count(self.companion.store),
+                       lambda n: n > 0 and self.current_page() == "runs" and self.show_tab("review"), parent=self)
+
+    # ── undo ──────────────────────────────────────────────────────────────
+    def _review_changed(self, payload: dict[str, Any]) -> None:
+        if not payload.get("batch") or not payload.get("count"):
+            return
+        n, action = payload["count"], payload.get("action", "")
+        verb = {"approve": "Approved", "reject": "Rejected", "discard": "Discarded", "restore": "Restored"}.get(
+            action, "Changed")
+        text = f"{verb} {n} suggestion{'s' if n != 1 else ''}"
+        if payload.get("undone"):
+            self.undo_bar.show_message(f"Undone: {text[0].lower()}{text[1:]}", None)
+        else:
+            self.undo_bar.show_message(text, payload["batch"])
+
+    def undo(self) -> None:
+        """Undo the decision the undo bar shows, else the newest one not undone yet."""
+        if self.companion is None:
+            return
+        batch_id = self.undo_bar.batch_id if self.undo_bar.isVisible() else None
+
+        def done(batch: Any) -> None:
+            if batch is None:
+                self.statusBar().showMessage("Nothing to undo", 4000)
+
+        operations.run(self.companion.review.undo(batch_id), done, parent=self, what="Undo did not finish")
 
     def _review_badge(self, count: int) -> None:
         index = self.tabs.indexOf(self.pages["review"])

@@ -5,13 +5,14 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt, QUrl
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt, QTimer, QUrl
 from PySide6.QtGui import QColor, QDesktopServices, QFont, QFontMetrics, QIcon, QPainter, QPalette
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QSplitter,
     QStyle,
     QStyledItemDelegate,
@@ -108,6 +109,71 @@ def fill_with_split(owner: QWidget, left: QWidget, right: QWidget, sizes: tuple[
     layout.setContentsMargins(0, 0, 0, 0)
     layout.addWidget(splitter)
     return splitter
+
+
+class EmptyState(QWidget):
+    """A friendly empty list: what is (not) here, what to do next, and an optional action button."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.title = TitleLabel("", size=13)
+        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.text = HintLabel()
+        self.text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.text.setMaximumWidth(460)
+        self.action = QPushButton()
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        layout.addWidget(self.title)
+        layout.addWidget(self.text, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addWidget(self.action, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(2)
+
+    def show_state(self, title: str, text: str, action: str | None = None) -> None:
+        self.title.setText(title)
+        self.text.setText(text)
+        self.action.setText(action or "")
+        self.action.setVisible(bool(action))
+
+
+class UndoBar(QFrame):
+    """"Rejected 751 suggestions · Undo" at the bottom of the window for a few seconds; hidden otherwise."""
+
+    SHOW_MS = 8000
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.batch_id: str | None = None
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setStyleSheet("UndoBar { background: #1f2937; border-radius: 6px; } QLabel { color: white; }")
+        self.label = QLabel()
+        self.undo_button = QPushButton("Undo")
+        self.close_button = QPushButton("✕")
+        self.close_button.setFlat(True)
+        self.close_button.setFixedWidth(28)
+        self.close_button.clicked.connect(self.dismiss)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(12, 4, 6, 4)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(self.undo_button)
+        layout.addWidget(self.close_button)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.dismiss)
+        self.hide()
+
+    def show_message(self, text: str, batch_id: str | None) -> None:
+        """Show ``text``; with a batch id the Undo button undoes it."""
+        self.batch_id = batch_id
+        self.label.setText(text)
+        self.undo_button.setVisible(batch_id is not None)
+        self.show()
+        self._timer.start(self.SHOW_MS)
+
+    def dismiss(self) -> None:
+        self.batch_id = None
+        self._timer.stop()
+        self.hide()
 
 
 def separator() -> QFrame:

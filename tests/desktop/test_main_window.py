@@ -71,7 +71,7 @@ async def test_a_tab_view_is_built_when_its_page_is_first_shown(qtbot, companion
     window.show_tab("review")
     await settle()
     assert list(window.views) == ["agents", "review"] and window.views["review"].isVisible()
-    assert window.review_view.tree.topLevelItemCount() == 1  # filled on its first show
+    assert window.review_view.model.rowCount() == 1  # filled on its first show
 
 
 async def test_the_exception_hook_logs_and_shows_a_box_instead_of_dying(qapp, tmp_path: Path, caplog):

@@ -31,8 +31,10 @@ async def test_first_run_picks_a_folder_creates_a_rules_agent_and_runs_it(qtbot,
     assert agent.name == "Clients" and agent.engine == "rules" and agent.directory_paths == [str(workfolder)]
     model = window.runs_view.model
     await until(lambda: model.rows and model.rows[0]["status"] == "success", what="the first run to succeed")
+    # the run found a task: the window lands on Review, where its suggestions wait
+    await until(lambda: window.current_page() == "review", what="the Review tab after the first run")
     await settle()
-    assert window.current_page() == "runs"
+    assert "Send the quote to Dana" in [r["title"] for r in window.review_view.model.rows]
 
 
 async def test_workspace_lists_a_projects_records_and_edits_a_task(qtbot, companion, ui):
@@ -49,26 +51,28 @@ async def test_workspace_lists_a_projects_records_and_edits_a_task(qtbot, compan
     qtbot.addWidget(view)
     view.show()
     await settle()
-    names = [view.projects.item(i).text() for i in range(view.projects.count())]
-    assert names == ["All projects", "Acme Corp", "No project"]
-    view.projects.setCurrentRow(1)
-    tasks = view.trees["tasks"]
-    assert tasks.topLevelItemCount() == 1 and tasks.topLevelItem(0).text(0) == "Send the quote"
-    assert view.tabs.tabText(1) == "Notes (1)"
+    model = view.projects_model
+    names = [model.rows[i]["name"] for i in range(model.rowCount())]
+    assert names == ["All projects", "No project", "Acme Corp"]  # the fixed entries first: the list is paged
+    view.select_project_row(2)
+    await settle()
+    tasks = view.models["tasks"]
+    assert [r["title"] for r in tasks.rows] == ["Send the quote"]
+    assert view.tabs.tabText(0) == "Tasks (1)" and view.tabs.tabText(1) == "Notes (1)"
 
-    tasks.setCurrentItem(tasks.topLevelItem(0))
+    view.tables["tasks"].selectRow(0)
     qtbot.mouseClick(view.done_button, Qt.MouseButton.LeftButton)
-    await until(lambda: view.trees["tasks"].topLevelItem(0).text(1) == "Completed", what="the task to be done")
+    await until(lambda: view.models["tasks"].data(view.models["tasks"].index(0, 1)) == "Completed",
+                what="the task to be done")
     assert (await companion.store.fetchone("SELECT state FROM tasks WHERE id = ?", (task,)))["state"] == "Completed"
 
-    tasks = view.trees["tasks"]
-    tasks.setCurrentItem(tasks.topLevelItem(0))
-    dialog = view.edit_record("tasks", None)
+    view.tables["tasks"].selectRow(0)
+    dialog = view.edit_record("tasks")
     assert dialog is not None
     dialog.title_edit.setText("Send the signed quote")
     dialog.due_edit.setText("2026-12-04")
     dialog.accept()
-    await until(lambda: view.trees["tasks"].topLevelItem(0).text(0) == "Send the signed quote", what="the edit")
+    await until(lambda: view.models["tasks"].rows[0]["title"] == "Send the signed quote", what="the edit")
     row = await companion.store.fetchone("SELECT title, due_date FROM tasks WHERE id = ?", (task,))
     assert row["title"] == "Send the signed quote" and row["due_date"].startswith("2026-12-04")
 

@@ -1,326 +1,455 @@
-"""Review: AI suggestions waiting for approval, grouped by kind and project.
+"""Review: AI suggestions waiting for approval, at any volume, with undo.
 
-Each suggestion shows its source file (with a button to open it) and the run
-that made it. Approve, reject, edit (``RecordDialog``), approve all and reject
-all go through ``companion.review`` / the catalogue; the list reloads from
-``review_did_change`` and ``record_did_change``. ``count_changed(n)`` feeds
-the tab badge. GUI thread only.
+A ``ReviewModel`` (paged from SQL) in a sortable table, filters
+(``ReviewFilters``: search, kind, project, agent, run, source folder,
+Waiting / Rejected, "Discard this run's suggestions"), and
+on the right the selected suggestion (``DetailPanel``) or a multi-selection's
+summary (``SummaryPanel``). Every decision, on one row, a selection or "all
+matching the filters", is one ``companion.review.decide`` batch (one
+transaction; undoable from the main window's undo bar and Edit ▸ Undo); a
+busy bar shows when it takes longer than 200 ms. Rows the view decided are
+removed row by row and the next one is selected; changes made elsewhere
+refetch only the loaded window (debounced). Keys: Enter approves (restores
+on Rejected), Delete rejects, E edits, Ctrl+F finds. ``count_changed(n)``
+feeds the tab badge. GUI thread only.
 """
 
 from __future__ import annotations
 
-import os
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
-    QLabel,
-    QMessageBox,
+    QMenu,
+    QProgressBar,
     QPushButton,
     QSplitter,
-    QTextBrowser,
-    QTreeWidget,
-    QTreeWidgetItem,
+    QStackedWidget,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from agents import review
-from agents.review import KIND_ORDER
-from agents.store import parse_iso
+from agents import review, review_query
+from agents.review_query import KIND_ORDER, Selection
 from desktop.ui import operations
+from desktop.ui.models.paged import ROW
+from desktop.ui.models.records import ReviewModel, short_path
 from desktop.ui.signals import CoreSignals
-from desktop.ui.status import format_when
-from desktop.ui.views.record_dialog import RecordDialog, save_record, text_of, title_of
-from desktop.ui.widgets import HintLabel, TitleLabel, open_path
+from desktop.ui.views.record_dialog import RecordDialog, save_record
+from desktop.ui.views.review_detail import DetailPanel, SummaryPanel
+from desktop.ui.views.review_filters import ReviewFilters
+from desktop.ui.widgets import EmptyState, HintLabel, TitleLabel
 
 if TYPE_CHECKING:
+    from agents.review import Batch
     from desktop.companion import Companion
 
 KIND_TITLES = {"projects": "Projects", "tasks": "Tasks", "timelines": "Milestones", "notes": "Notes"}
-NO_PROJECT = "No project"
-KEY = Qt.ItemDataRole.UserRole
+ANY = None
 
 
-async def load_pending(companion: Companion) -> tuple[dict[str, list[dict[str, Any]]], dict[str, dict[str, Any]]]:
-    """Waiting suggestions by kind, and the runs that made them (by id)."""
-    pending = await review.pending(companion.store)
-    run_ids = sorted({r["run_id"] for rows in pending.values() for r in rows if r.get("run_id")})
-    runs: dict[str, dict[str, Any]] = {}
-    if run_ids:
-        marks = ", ".join("?" * len(run_ids))
-        for row in await companion.store.fetchall(
-            f"SELECT id, agent_name, trigger, started_at, status FROM agent_runs WHERE id IN ({marks})", run_ids
-        ):
-            runs[row["id"]] = row
-    return pending, runs
+class ReviewTable(QTableView):
+    """The list; Enter, Delete and E are the review keys while it has focus."""
+
+    approve = Signal()
+    reject = Signal()
+    edit = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers():
+            self.approve.emit()
+        elif key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and not event.modifiers():
+            self.reject.emit()
+        elif key == Qt.Key.Key_E and not event.modifiers():
+            self.edit.emit()
+        else:
+            super().keyPressEvent(event)
 
 
 class ReviewView(QWidget):
-    """The review queue: a grouped list and the selected suggestion's detail."""
+    """The review queue: filters, a lazy table and the selection's detail or summary."""
 
     count_changed = Signal(int)
+    decided = Signal(object)  # the Batch a decision made
 
     def __init__(self, *, companion: Companion, signals: CoreSignals, parent: QWidget | None = None):
         super().__init__(parent)
         self.companion = companion
-        self.pending: dict[str, list[dict[str, Any]]] = {}
-        self.runs: dict[str, dict[str, Any]] = {}
         self.count = 0
+        self.rejected_count = 0
+        self.all_matching = False
+        self.dialog: RecordDialog | None = None
+        self._working = False
 
         self.heading = TitleLabel("Nothing waits for review", size=12)
         self.approve_all_button = QPushButton("Approve all")
         self.reject_all_button = QPushButton("Reject all")
         self.approve_all_button.clicked.connect(self.approve_all)
-        self.reject_all_button.clicked.connect(self.confirm_reject_all)
+        self.reject_all_button.clicked.connect(self.reject_all)
         top = QHBoxLayout()
         top.setContentsMargins(12, 10, 12, 4)
         top.addWidget(self.heading, 1)
         top.addWidget(self.approve_all_button)
         top.addWidget(self.reject_all_button)
 
-        self.tree = QTreeWidget()
-        self.tree.setHeaderLabels(["Suggestion", "Source"])
-        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.tree.setUniformRowHeights(True)
-        self.tree.setColumnWidth(0, 300)
-        self.tree.itemSelectionChanged.connect(self._selection_changed)
-        self.tree.itemDoubleClicked.connect(lambda *_: self.edit_selected())
+        self.filters = ReviewFilters()
+        self.filters.changed.connect(self._filters_changed)
+        self.filters.discard_run_button.clicked.connect(lambda: self.discard_run())
+        f = self.filters  # the view's own names for the filter widgets (tests and the context menu use them)
+        self.states, self.search, self.kind_combo, self.project_combo = f.states, f.search, f.kind, f.project
+        self.agent_combo, self.run_combo, self.source_combo = f.agent, f.run, f.source
+        self.discard_run_button = f.discard_run_button
+        find = QAction(self, shortcut=QKeySequence.StandardKey.Find, triggered=self.focus_search)
+        find.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.addAction(find)
 
-        self.title = TitleLabel("", size=12)
-        self.title.setWordWrap(True)
-        self.meta = HintLabel()
-        self.body = QTextBrowser()
-        self.body.setOpenExternalLinks(False)
-        self.source = QLabel()
-        self.source.setWordWrap(True)
-        self.source.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.open_button = QPushButton("Open file")
-        self.open_button.clicked.connect(self.open_source)
-        source_row = QHBoxLayout()
-        source_row.addWidget(self.source, 1)
-        source_row.addWidget(self.open_button)
-        self.run_label = HintLabel()
-        self.approve_button = QPushButton("Approve")
-        self.reject_button = QPushButton("Reject")
-        self.edit_button = QPushButton("Edit…")
-        self.approve_button.clicked.connect(self.approve_selected)
-        self.reject_button.clicked.connect(self.reject_selected)
-        self.edit_button.clicked.connect(self.edit_selected)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.edit_button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.reject_button)
-        buttons.addWidget(self.approve_button)
-        self.approve_button.setDefault(True)
+        self.model = ReviewModel(companion.store, self)
+        self.table = ReviewTable()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        self.table.setWordWrap(False)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setColumnWidth(0, 300)
+        self.table.horizontalHeader().setSortIndicator(5, Qt.SortOrder.AscendingOrder)
+        self.table.setSortingEnabled(True)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
+        self.table.doubleClicked.connect(lambda _i: self.edit_selected())
+        self.table.approve.connect(self.approve_selected)
+        self.table.reject.connect(self.reject_selected)
+        self.table.edit.connect(self.edit_selected)
+        self.model.loaded.connect(self._model_loaded)
+        self.model.modelReset.connect(self._model_loaded)
+        self.model.total_changed.connect(lambda _n: self._update_heading())
+        self.model.rowsInserted.connect(lambda *_: self._rows_arrived())
+        self._pending_select: int | None = None
 
-        detail = QWidget()
-        detail_layout = QVBoxLayout(detail)
-        detail_layout.setContentsMargins(12, 6, 12, 10)
-        detail_layout.addWidget(self.title)
-        detail_layout.addWidget(self.meta)
-        detail_layout.addWidget(self.body, 1)
-        detail_layout.addLayout(source_row)
-        detail_layout.addWidget(self.run_label)
-        detail_layout.addLayout(buttons)
+        self.empty = EmptyState()
+        self.empty.action.clicked.connect(self.clear_filters)
+        self.list_stack = QStackedWidget()
+        self.list_stack.addWidget(self.table)
+        self.list_stack.addWidget(self.empty)
+
+        self.detail = DetailPanel()
+        self.detail.approve_button.clicked.connect(self.approve_selected)
+        self.detail.reject_button.clicked.connect(self.reject_selected)
+        self.detail.edit_button.clicked.connect(self.edit_selected)
+        self.summary = SummaryPanel()
+        self.summary.approve_button.clicked.connect(self.approve_selected)
+        self.summary.reject_button.clicked.connect(self.reject_selected)
+        self.summary.select_all_button.clicked.connect(self.select_all_matching)
+        self.nothing = HintLabel("Select a suggestion to see where it came from.")
+        self.nothing.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.side = QStackedWidget()
+        for page in (self.nothing, self.detail, self.summary):
+            self.side.addWidget(page)
 
         splitter = QSplitter()
-        splitter.addWidget(self.tree)
-        splitter.addWidget(detail)
+        splitter.addWidget(self.list_stack)
+        splitter.addWidget(self.side)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
-        splitter.setSizes([560, 420])
-        body = QHBoxLayout()
-        body.setContentsMargins(12, 0, 12, 10)
-        body.addWidget(splitter)
+        splitter.setSizes([600, 400])
+        self.busy_bar = QProgressBar()
+        self.busy_bar.setRange(0, 0)
+        self.busy_bar.setMaximumHeight(6)
+        self.busy_bar.setTextVisible(False)
+        self.busy_bar.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
+        layout.addWidget(self.filters)
+        body = QHBoxLayout()
+        body.setContentsMargins(12, 0, 12, 4)
+        body.addWidget(splitter)
         layout.addLayout(body, 1)
+        layout.addWidget(self.busy_bar)
 
-        self._refresher = operations.Refresher(lambda: load_pending(companion), self._loaded, parent=self)
-        signals.review_did_change.connect(lambda _p: self._refresher.request())
-        signals.record_did_change.connect(lambda _p: self._refresher.request())
-        self._refresher.request()
-        self._show_detail()
+        # throttled, not debounced: a run's stream of events refreshes twice a second, not never
+        self._changed_timer = QTimer(self, singleShot=True, interval=400, timeout=self._changed_elsewhere)
+        self._counts = operations.Refresher(self._load_counts, self._counts_loaded, parent=self)
+        self._facets = operations.Refresher(self._load_facets, self._facets_loaded, parent=self)
+        signals.review_did_change.connect(self._event)
+        signals.record_did_change.connect(self._event)
+        signals.run_did_finish.connect(lambda _p: self._facets.request())
+        self._facets.request()
+        self._counts.request()
+        self.model.reload()
+        self._selection_changed()
 
-    # ── list ───────────────────────────────────────────────────────────────
-    def _loaded(self, result: tuple[dict[str, list[dict[str, Any]]], dict[str, dict[str, Any]]]) -> None:
-        selected = {key for key, _ in self.selected()}
-        self.pending, self.runs = result
-        self.tree.clear()
-        first: QTreeWidgetItem | None = None
-        reselect: list[QTreeWidgetItem] = []
-        for kind in KIND_ORDER:
-            rows = self.pending.get(kind, [])
-            if not rows:
-                continue
-            kind_item = QTreeWidgetItem([f"{KIND_TITLES[kind]} ({len(rows)})", ""])
-            _bold(kind_item)
-            self.tree.addTopLevelItem(kind_item)
-            groups: dict[str, list[dict[str, Any]]] = {}
-            for row in rows:
-                groups.setdefault(row.get("project_name") or NO_PROJECT, []).append(row)
-            for project, records in sorted(groups.items(), key=lambda g: (g[0] == NO_PROJECT, g[0].lower())):
-                parent = kind_item
-                if kind != "projects":
-                    parent = QTreeWidgetItem([f"{project} ({len(records)})", ""])
-                    kind_item.addChild(parent)
-                for record in records:
-                    item = QTreeWidgetItem([title_of(kind, record), _short_path(record.get("source_path"))])
-                    item.setData(0, KEY, (kind, record["id"]))
-                    item.setToolTip(1, record.get("source_path") or "")
-                    item.setToolTip(0, title_of(kind, record))
-                    parent.addChild(item)
-                    first = first or item
-                    if (kind, record["id"]) in selected:
-                        reselect.append(item)
-        self.tree.expandAll()
-        self.count = sum(len(v) for v in self.pending.values())
-        self.heading.setText(
-            f"{self.count} suggestion{'s' if self.count != 1 else ''} wait for your review" if self.count
-            else "Nothing waits for review"
-        )
-        self.approve_all_button.setEnabled(self.count > 0)
-        self.reject_all_button.setEnabled(self.count > 0)
-        for item in reselect:
-            item.setSelected(True)
-        if not reselect and first is not None:
-            self.tree.setCurrentItem(first)
-        self._show_detail()
+    # ── filters ───────────────────────────────────────────────────────────
+    @property
+    def rejected_state(self) -> bool:
+        return self.filters.rejected
+
+    def selection_filter(self) -> Selection:
+        return self.filters.selection()
+
+    def has_filters(self) -> bool:
+        return self.filters.narrowed()
+
+    def _filters_changed(self) -> None:
+        self.all_matching = False
+        self.approve_all_button.setText("Restore all" if self.rejected_state else "Approve all")
+        self.reject_all_button.setVisible(not self.rejected_state)
+        self.model.set_selection(self.selection_filter())
+
+    def clear_filters(self) -> None:
+        self.filters.clear()
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    async def _load_facets(self) -> tuple[dict[str, list[dict[str, Any]]], list[str]]:
+        return await review_query.facets(self.companion.store), await review_query.folders(self.companion.store)
+
+    def _facets_loaded(self, result: tuple[dict[str, list[dict[str, Any]]], list[str]]) -> None:
+        self.filters.fill(*result)
+
+    # ── counts and changes made elsewhere ──────────────────────────────
+    async def _load_counts(self) -> tuple[int, int]:
+        store = self.companion.store
+        waiting = await review.pending_count(store)
+        rejected = sum((await review_query.counts(store, Selection(state="rejected"))).values())
+        return waiting, rejected
+
+    def _counts_loaded(self, counts: tuple[int, int]) -> None:
+        self.count, self.rejected_count = counts
+        self.states.setTabText(1, f"Rejected ({self.rejected_count})" if self.rejected_count else "Rejected")
+        self._update_heading()
         self.count_changed.emit(self.count)
 
-    def selected(self) -> list[tuple[tuple[str, str], dict[str, Any]]]:
-        """The selected suggestions (a selected group counts as all of its items)."""
-        out: dict[tuple[str, str], dict[str, Any]] = {}
+    def _update_heading(self) -> None:
+        n = self.count
+        self.heading.setText(f"{n} suggestion{'s' if n != 1 else ''} wait{'s' if n == 1 else ''} for your review"
+                             if n else "Nothing waits for review")
+        matching = self.model.total
+        self.approve_all_button.setEnabled(matching > 0)
+        self.reject_all_button.setEnabled(matching > 0)
+        if matching and self.model.rows:
+            self.approve_all_button.setText(f"{'Restore' if self.rejected_state else 'Approve'} all {matching}")
+            self.reject_all_button.setText(f"Reject all {matching}")
 
-        def collect(item: QTreeWidgetItem) -> None:
-            key = item.data(0, KEY)
-            if key:
-                record = self.record(*key)
-                if record is not None:
-                    out[tuple(key)] = record  # type: ignore[index]
-            for i in range(item.childCount()):
-                collect(item.child(i))
+    def _event(self, payload: dict[str, Any]) -> None:
+        self._counts.request()
+        # this view's own decision (announced while it awaits it) is applied row by row already
+        own = self._working and payload.get("batch") is not None and not payload.get("undone")
+        if not own:
+            self._changed_soon()
 
-        for item in self.tree.selectedItems():
-            collect(item)
-        return list(out.items())
+    def _changed_soon(self) -> None:
+        if not self._changed_timer.isActive():
+            self._changed_timer.start()
 
-    def record(self, kind: str, record_id: str) -> dict[str, Any] | None:
-        return next((r for r in self.pending.get(kind, []) if r["id"] == record_id), None)
+    def _changed_elsewhere(self) -> None:
+        self.model.refresh()
+        self._facets.request()
+
+    def _model_loaded(self) -> None:
+        empty = self.model.total == 0
+        self.list_stack.setCurrentWidget(self.empty if empty else self.table)
+        if empty:
+            if self.has_filters():
+                self.empty.show_state("No suggestion matches these filters.",
+                                      "Change the filters or clear them to see the whole queue.", "Clear filters")
+            elif self.rejected_state:
+                self.empty.show_state("Nothing rejected.",
+                                      "Suggestions you reject are kept here, so you can restore any of them.")
+            else:
+                self.empty.show_state("Nothing waits for review.",
+                                      "When an agent reads your folders, the tasks, notes and projects it finds "
+                                      "wait here for your approval. Run an agent from the Agents tab, or give it "
+                                      "another folder.")
+        elif not self.table.selectionModel().hasSelection() and self.model.rows:
+            self.select_row(0)
+        self._update_heading()
+        self._selection_changed()
+
+    # ── selection ─────────────────────────────────────────────────────────
+    def select_row(self, row: int) -> None:
+        if not self.model.rows:
+            return
+        row = max(0, min(row, len(self.model.rows) - 1))
+        index = self.model.index(row, 0)
+        flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        self.table.selectionModel().setCurrentIndex(index, flags)
+        self.table.scrollTo(index)
+
+    def _select_soon(self, row: int) -> None:
+        """Select ``row`` (the item after the decided ones), paging it in first when it is not loaded yet."""
+        if row < len(self.model.rows) or not self.model.canFetchMore():
+            self._pending_select = None
+            self.select_row(row)
+        else:
+            self._pending_select = row
+            self.model.fetchMore()
+
+    def _rows_arrived(self) -> None:
+        if self._pending_select is not None:
+            self._select_soon(self._pending_select)
+
+    def selected_row_numbers(self) -> list[int]:
+        """The selected rows, from the selection's ranges (``selectedRows()`` asks the model about every row)."""
+        out: set[int] = set()
+        for span in self.table.selectionModel().selection():
+            out.update(range(span.top(), span.bottom() + 1))
+        return sorted(r for r in out if r < len(self.model.rows))
+
+    def selected_rows(self) -> list[dict[str, Any]]:
+        rows = self.model.rows
+        return [rows[i] for i in self.selected_row_numbers()]
+
+    def select_all_matching(self) -> None:
+        self.table.selectAll()
+        self.all_matching = True
+        self._selection_changed()
 
     def _selection_changed(self) -> None:
-        self._show_detail()
-
-    def _show_detail(self) -> None:
-        chosen = self.selected()
-        has = bool(chosen)
-        for button in (self.approve_button, self.reject_button):
-            button.setEnabled(has)
-        self.edit_button.setEnabled(len(chosen) == 1)
-        if len(chosen) != 1:
-            self.title.setText(f"{len(chosen)} suggestions selected" if chosen else "")
-            self.meta.setText("" if chosen else "Select a suggestion to see where it came from.")
-            self.body.setPlainText("")
-            self.source.setText("")
-            self.open_button.setEnabled(False)
-            self.run_label.setText("")
-            return
-        (kind, _record_id), record = chosen[0]
-        self.title.setText(title_of(kind, record))
-        bits = [KIND_TITLES[kind][:-1] if kind != "timelines" else "Milestone"]
-        if kind != "projects":
-            bits.append(record.get("project_name") or NO_PROJECT)
-        if record.get("state"):
-            bits.append(record["state"])
-        if record.get("due_date"):
-            bits.append(f"due {str(record['due_date'])[:10]}")
-        if record.get("start_date"):
-            bits.append(f"starts {str(record['start_date'])[:10]}")
-        self.meta.setText(" · ".join(bits))
-        self.body.setPlainText(text_of(kind, record) or "(no description)")
-        path = record.get("source_path")
-        self.source.setText(f"Source: {path}" if path else "Source: not recorded")
-        self.open_button.setEnabled(bool(path) and os.path.exists(path or ""))
-        run = self.runs.get(record.get("run_id") or "")
-        if run:
-            self.run_label.setText(
-                f"Suggested by {run['agent_name']} ({run['trigger']} run, {format_when(parse_iso(run['started_at']))})"
-            )
+        if self.all_matching and len(self.selected_row_numbers()) < len(self.model.rows):
+            self.all_matching = False
+        chosen = self.selected_rows()
+        if len(chosen) == 1 and not self.all_matching:
+            self.side.setCurrentWidget(self.detail)
+            self.detail.show_record(chosen[0], rejected=self.rejected_state)
+        elif chosen:
+            by_kind = dict(self.model.by_kind) if self.all_matching else _by_kind(chosen)
+            self.summary.show_summary(by_kind, matching=self.model.total, all_matching=self.all_matching,
+                                      rejected=self.rejected_state)
+            self.side.setCurrentWidget(self.summary)
         else:
-            self.run_label.setText("Suggested outside a local run (by the backend)" if record.get("run_id") is None
-                                   else "")
+            self.side.setCurrentWidget(self.nothing)
 
-    # ── actions ────────────────────────────────────────────────────────────
+    def _target(self) -> tuple[Selection, list[str] | None]:
+        """What a decision applies to: every row matching the filters, or the selected ids."""
+        if self.all_matching:
+            return self.model.selection, None
+        rows = self.selected_rows()
+        ids = [r["id"] for r in rows]
+        kinds = {r["kind"] for r in rows}
+        kind = kinds.pop() if len(kinds) == 1 else self.model.selection.kind  # one kind: one table to update
+        return self.model.selection.with_(ids=tuple(ids), kind=kind), ids
+
+    # ── decisions ─────────────────────────────────────────────────────────
     def approve_selected(self) -> None:
-        self._decide([key for key, _ in self.selected()], approve=True)
+        self._decide("restore" if self.rejected_state else "approve")
 
     def reject_selected(self) -> None:
-        self._decide([key for key, _ in self.selected()], approve=False)
-
-    def _decide(self, keys: list[tuple[str, str]], *, approve: bool) -> None:
-        if not keys:
-            return
-
-        async def decide() -> None:
-            for kind, record_id in keys:
-                if approve:
-                    await self.companion.review.approve(kind, record_id)
-                else:
-                    await self.companion.review.reject(kind, record_id)
-
-        operations.run(decide(), parent=self, what="The review was not saved")
+        if not self.rejected_state:
+            self._decide("reject")
 
     def approve_all(self) -> None:
-        operations.run(self.companion.review.approve_all(), parent=self, what="Approve all did not finish")
-
-    def confirm_reject_all(self) -> None:
-        box = QMessageBox(QMessageBox.Icon.Question, "Reject all suggestions",
-                          f"Reject all {self.count} suggestions? Rejected items are not suggested again.",
-                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.finished.connect(lambda result: result == QMessageBox.StandardButton.Yes.value and self.reject_all())
-        box.open()
+        self._decide("restore" if self.rejected_state else "approve", everything=True)
 
     def reject_all(self) -> None:
-        operations.run(self.companion.review.reject_all(), parent=self, what="Reject all did not finish")
+        if not self.rejected_state:
+            self._decide("reject", everything=True)
 
-    def edit_selected(self) -> RecordDialog | None:
-        chosen = self.selected()
-        if len(chosen) != 1:
-            return None
-        (kind, record_id), record = chosen[0]
-        dialog = RecordDialog(kind, record, self)
+    def discard_run(self, run_id: str | None = None) -> None:
+        run_id = run_id or self.run_combo.currentData()
+        if run_id:
+            self._decide("discard", selection=Selection(run_id=run_id))
+
+    def _decide(self, action: str, *, everything: bool = False, selection: Selection | None = None) -> None:
+        if self._working:
+            return
+        ids: list[str] | None = None
+        if selection is None:
+            selection, ids = (self.model.selection, None) if everything else self._target()
+            if ids == []:
+                return
+        rows = self.selected_row_numbers()
+        next_row = rows[0] if rows else 0
+        self._working = True
+        QTimer.singleShot(200, lambda: self._working and self.busy_bar.show())
+
+        async def go() -> Batch:
+            return await self.companion.review.decide(action, selection)
+
+        def done(batch: Batch) -> None:
+            self._finish()
+            if ids is not None:
+                self.table.selectionModel().clear()  # else Qt re-checks a 10,000-row selection as rows go
+                self.model.remove_keys(ids)
+                self._select_soon(next_row)
+            else:
+                self.model.reload()
+            self._counts.request()
+            self.decided.emit(batch)
+
+        def failed(exc: BaseException) -> None:
+            self._finish()
+            operations.show_failure(self, "The review was not saved", exc)
+
+        operations.run(go(), done, failed, parent=self)
+
+    def _finish(self) -> None:
+        self._working = False
+        self.busy_bar.hide()
+
+    @property
+    def working(self) -> bool:
+        return self._working
+
+    def edit_selected(self) -> None:
+        chosen = self.selected_rows()
+        if len(chosen) != 1 or self.rejected_state:
+            return
+        kind, record_id = chosen[0]["kind"], chosen[0]["id"]
+        operations.run(review_query.record(self.companion.store, kind, record_id),
+                       lambda record: record and self._open_editor(kind, record), parent=self)
+
+    def _open_editor(self, kind: str, record: dict[str, Any]) -> None:
+        dialog = self.dialog = RecordDialog(kind, record, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
         def accepted() -> None:
             values = dialog.values()
             if values:
-                operations.run(save_record(self.companion, kind, record_id, values), parent=self,
+                operations.run(save_record(self.companion, kind, record["id"], values), parent=self,
                                what="The change was not saved")
 
         dialog.accepted.connect(accepted)
+        dialog.finished.connect(lambda _r: setattr(self, "dialog", None))
         dialog.open()
-        return dialog
 
-    def open_source(self) -> None:
-        chosen = self.selected()
-        if len(chosen) == 1 and chosen[0][1].get("source_path"):
-            open_path(chosen[0][1]["source_path"])
+    def _context_menu(self, pos: Any) -> None:
+        index: QModelIndex = self.table.indexAt(pos)
+        if not index.isValid():
+            return
+        row = index.data(ROW)
+        menu = QMenu(self)
+        if self.rejected_state:
+            menu.addAction("Restore", self.approve_selected)
+        else:
+            menu.addAction("Approve", self.approve_selected)
+            menu.addAction("Reject", self.reject_selected)
+            menu.addAction("Edit…", self.edit_selected)
+            if row.get("run_id"):
+                menu.addSeparator()
+                menu.addAction("Discard this run's suggestions", lambda: self.discard_run(row["run_id"]))
+        if row.get("source_path"):
+            menu.addAction(f"Only from {short_path(row['source_path'])}", lambda: self._only_source(row))
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.popup(self.table.viewport().mapToGlobal(pos))
+
+    def _only_source(self, row: dict[str, Any]) -> None:
+        self.source_combo.setEditText(row["source_path"])
+        self._filters_changed()
 
 
-def _short_path(path: str | None) -> str:
-    if not path:
-        return ""
-    parts = path.replace("\\", "/").rstrip("/").split("/")
-    return "/".join(parts[-2:])
-
-
-def _bold(item: QTreeWidgetItem) -> None:
-    font = item.font(0)
-    font.setBold(True)
-    item.setFont(0, font)
-    item.setFlags(item.flags() | Qt.ItemFlag.ItemIsSelectable)
+def _by_kind(rows: list[dict[str, Any]]) -> dict[str, int]:
+    out = dict.fromkeys(KIND_ORDER, 0)
+    for r in rows:
+        out[r["kind"]] += 1
+    return out

@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QAction, QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -306,6 +306,11 @@ class RunsView(QWidget):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
             self.table.setColumnWidth(col, width)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        # a run's context menu: "Discard this run's suggestions" (agents.review, undoable from the undo bar)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.discard_action = QAction("Discard this run's suggestions", self.table)
+        self.discard_action.triggered.connect(self.discard_selected_run)
+        self.table.addAction(self.discard_action)
         self.empty = HintLabel("No runs yet. Run an agent from the Agents tab or wait for its schedule.")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
@@ -330,6 +335,11 @@ class RunsView(QWidget):
         signals.run_did_progress.connect(self.model.progressed)
         signals.run_did_finish.connect(self._finished)
         self._refresher.request()
+
+    def discard_selected_run(self) -> None:
+        if self._selected:
+            operations.run(self.companion.review.discard_run(self._selected), parent=self,
+                           what="The run's suggestions were not discarded")
 
     def _loaded(self, rows: list[dict[str, Any]]) -> None:
         self.model.set_rows(rows)

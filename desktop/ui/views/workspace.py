@@ -1,29 +1,34 @@
-"""Workspace: projects, and the tasks, notes and milestones of the selected one.
+"""Workspace: projects, and the tasks, notes and milestones of the selected one, at any volume.
 
-Everything is read and written through the catalogue's tools (``list_*``,
-``update_*``), the same ones the engines and the backend use; suggestions
-still waiting for review are listed in italics. Reloads follow
-``record_did_change``. GUI thread only.
+The project list and each tab are ``PagedModel``s (``desktop.ui.models.records``)
+paged from SQL as the user scrolls: no cap, a project with 1,200 tasks lists
+all of them. The tab titles carry SQL counts. Edits go through the
+catalogue's ``update_*`` tools (``save_record``), the same ones the engines
+and the backend use; suggestions still waiting for review are in italics.
+Changes made elsewhere (``record_did_change``, ``review_did_change``) refetch
+only the loaded rows, debounced, never the whole workspace. GUI thread only.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QHBoxLayout,
-    QListWidget,
-    QListWidgetItem,
+    QListView,
     QPushButton,
+    QTableView,
     QTabWidget,
-    QTreeWidget,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from agents import review_query
+from agents.review_query import NO_PROJECT
 from desktop.ui import operations
+from desktop.ui.models.records import ALL, ProjectsModel, WorkspaceModel
 from desktop.ui.signals import CoreSignals
 from desktop.ui.views.record_dialog import RecordDialog, save_record, title_of
 from desktop.ui.widgets import HintLabel, TitleLabel, fill_with_split
@@ -31,39 +36,8 @@ from desktop.ui.widgets import HintLabel, TitleLabel, fill_with_split
 if TYPE_CHECKING:
     from desktop.companion import Companion
 
-ALL = "__all__"
-NONE = "__none__"
-KEY = Qt.ItemDataRole.UserRole
-
-TABS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "tasks": ("Tasks", ("Title", "State", "Due")),
-    "notes": ("Notes", ("Title", "Updated")),
-    "timelines": ("Milestones", ("Title", "Start", "Due", "Done")),
-}
-
-
-async def load_workspace(companion: Companion) -> dict[str, list[dict[str, Any]]]:
-    """Every project, task, note and milestone (suggestions included), through the tools."""
-    invoke = companion.catalog.invoke
-    return {
-        "projects": (await invoke("list_all_projects", {}))["projects"],
-        "tasks": (await invoke("list_tasks", {"limit": 1000}))["tasks"],
-        "notes": (await invoke("list_notes", {"limit": 1000}))["notes"],
-        "timelines": (await invoke("list_timelines", {"limit": 1000}))["timelines"],
-    }
-
-
-def _columns(kind: str, record: dict[str, Any]) -> list[str]:
-    if kind == "tasks":
-        return [record["title"], record.get("state") or "", _day(record.get("due_date"))]
-    if kind == "notes":
-        return [record["title"], _day(record.get("updated_at"))]
-    return [record["title"], _day(record.get("start_date")), _day(record.get("due_date")),
-            "✓" if record.get("is_completed") else ""]
-
-
-def _day(value: Any) -> str:
-    return str(value)[:10] if value else ""
+NONE = NO_PROJECT
+TABS: dict[str, str] = {"tasks": "Tasks", "notes": "Notes", "timelines": "Milestones"}
 
 
 class WorkspaceView(QWidget):
@@ -72,10 +46,14 @@ class WorkspaceView(QWidget):
     def __init__(self, *, companion: Companion, signals: CoreSignals, parent: QWidget | None = None):
         super().__init__(parent)
         self.companion = companion
-        self.data: dict[str, list[dict[str, Any]]] = {}
+        store = companion.store
 
-        self.projects = QListWidget()
-        self.projects.currentItemChanged.connect(lambda *_: self._fill_records())
+        self.projects_model = ProjectsModel(store, self)
+        self.projects = QListView()
+        self.projects.setUniformItemSizes(True)
+        self.projects.setModel(self.projects_model)
+        self.projects.selectionModel().currentChanged.connect(lambda *_: self._project_changed())
+        self.projects_model.loaded.connect(self._projects_loaded)
         self.edit_project_button = QPushButton("Edit project…")
         self.edit_project_button.clicked.connect(self.edit_project)
         left = QWidget()
@@ -85,24 +63,32 @@ class WorkspaceView(QWidget):
         left_layout.addWidget(self.projects, 1)
         left_layout.addWidget(self.edit_project_button)
 
-        self.heading = TitleLabel("", size=12)
+        self.heading = TitleLabel("All projects", size=12)
         self.project_text = HintLabel()
+        self.project_text.hide()
         self.tabs = QTabWidget()
-        self.trees: dict[str, QTreeWidget] = {}
-        for kind, (title, headers) in TABS.items():
-            tree = QTreeWidget()
-            tree.setHeaderLabels(list(headers))
-            tree.setRootIsDecorated(False)
-            tree.setAlternatingRowColors(True)
-            tree.setColumnWidth(0, 380)
-            tree.itemDoubleClicked.connect(lambda item, _col, k=kind: self.edit_record(k, item))
-            tree.itemSelectionChanged.connect(self._update_buttons)
-            self.trees[kind] = tree
-            self.tabs.addTab(tree, title)
+        self.models: dict[str, WorkspaceModel] = {}
+        self.tables: dict[str, QTableView] = {}
+        for kind, title in TABS.items():
+            model = WorkspaceModel(store, kind, self)
+            table = QTableView()
+            table.setModel(model)
+            table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+            table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+            table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+            table.setAlternatingRowColors(True)
+            table.verticalHeader().hide()
+            table.verticalHeader().setDefaultSectionSize(24)
+            table.horizontalHeader().setStretchLastSection(True)
+            table.setColumnWidth(0, 380)
+            table.doubleClicked.connect(lambda _i, k=kind: self.edit_record(k))
+            table.selectionModel().currentChanged.connect(lambda *_: self._update_buttons())
+            self.models[kind], self.tables[kind] = model, table
+            self.tabs.addTab(table, title)
         self.tabs.currentChanged.connect(lambda _i: self._update_buttons())
         self.edit_button = QPushButton("Edit…")
         self.done_button = QPushButton("Mark done")
-        self.edit_button.clicked.connect(lambda: self.edit_record(self.current_kind(), None))
+        self.edit_button.clicked.connect(lambda: self.edit_record(self.current_kind()))
         self.done_button.clicked.connect(self.mark_done)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -118,82 +104,91 @@ class WorkspaceView(QWidget):
 
         fill_with_split(self, left, right, (250, 750))
 
-        self._refresher = operations.Refresher(lambda: load_workspace(companion), self._loaded, parent=self)
-        signals.record_did_change.connect(lambda _p: self._refresher.request())
-        signals.review_did_change.connect(lambda _p: self._refresher.request())
-        self._refresher.request()
+        self._counts = operations.Refresher(
+            lambda: review_query.workspace_counts(store, self._project_filter()), self._counts_loaded, parent=self)
+        # throttled, not debounced: a run's stream of events refreshes twice a second, not never
+        self._changed_timer = QTimer(self, singleShot=True, interval=400, timeout=self._changed_elsewhere)
+        signals.record_did_change.connect(lambda _p: self._changed_soon())
+        signals.review_did_change.connect(lambda _p: self._changed_soon())
+        self.projects_model.reload()
+        for model in self.models.values():
+            model.reload()
+        self._counts.request()
         self._update_buttons()
 
-    def _loaded(self, data: dict[str, list[dict[str, Any]]]) -> None:
-        current = self.projects.currentItem().data(KEY) if self.projects.currentItem() else ALL
-        self.data = data
-        self.projects.blockSignals(True)
-        self.projects.clear()
-        entries = [(ALL, "All projects", None)]
-        for project in sorted(data["projects"], key=lambda p: p["name"].lower()):
-            entries.append((project["id"], project["name"], project))
-        entries.append((NONE, "No project", None))
-        for key, label, project in entries:
-            item = QListWidgetItem(label)
-            item.setData(KEY, key)
-            if project is not None and not project.get("is_approved"):
-                _italic(item)
-                item.setToolTip("Suggested; waiting for review")
-            self.projects.addItem(item)
-            if key == current:
-                self.projects.setCurrentItem(item)
-        if self.projects.currentItem() is None:
-            self.projects.setCurrentRow(0)
-        self.projects.blockSignals(False)
-        self._fill_records()
-
+    # ── projects ──────────────────────────────────────────────────────────
     def current_project(self) -> str:
-        item = self.projects.currentItem()
-        return item.data(KEY) if item else ALL
+        row = self.project_record(any_row=True)
+        return row["id"] if row else ALL
 
-    def current_kind(self) -> str:
-        return list(TABS)[self.tabs.currentIndex()]
+    def project_record(self, *, any_row: bool = False) -> dict[str, Any] | None:
+        """The selected project's row (None for "All projects" / "No project" unless ``any_row``)."""
+        index = self.projects.currentIndex()
+        if not index.isValid() or index.row() >= len(self.projects_model.rows):
+            return None
+        row = self.projects_model.rows[index.row()]
+        return row if any_row or row["id"] not in (ALL, NONE) else None
 
-    def _fill_records(self) -> None:
+    def _project_filter(self) -> str | None:
         key = self.current_project()
-        project = next((p for p in self.data.get("projects", []) if p["id"] == key), None)
-        self.heading.setText(project["name"] if project else ("All projects" if key == ALL else "No project"))
+        return None if key == ALL else key
+
+    def _projects_loaded(self) -> None:
+        if not self.projects.currentIndex().isValid() and self.projects_model.rows:
+            self.select_project_row(0)
+
+    def select_project_row(self, row: int) -> None:
+        self.projects.selectionModel().setCurrentIndex(self.projects_model.index(row, 0),
+                                                       QItemSelectionModel.SelectionFlag.ClearAndSelect)
+
+    def _project_changed(self) -> None:
+        project = self.project_record()
+        key = self.current_project()
+        self.heading.setText(project["name"] if project else ("No project" if key == NONE else "All projects"))
         self.project_text.setText((project.get("description") or "") if project else "")
         self.project_text.setVisible(bool(self.project_text.text()))
-        for kind, tree in self.trees.items():
-            tree.clear()
-            rows = [r for r in self.data.get(kind, [])
-                    if key == ALL or (key == NONE and not r.get("project_id")) or r.get("project_id") == key]
-            items = []
-            for record in rows:
-                item = QTreeWidgetItem(_columns(kind, record))
-                item.setData(0, KEY, record["id"])
-                if not record.get("is_approved"):
-                    _italic(item, columns=tree.columnCount())
-                    item.setToolTip(0, "Suggested; waiting for review")
-                items.append(item)
-            tree.addTopLevelItems(items)
-            self.tabs.setTabText(list(TABS).index(kind), f"{TABS[kind][0]} ({len(rows)})")
+        for model in self.models.values():
+            model.set_project(key)
+        self._counts.request()
         self.edit_project_button.setEnabled(project is not None)
         self._update_buttons()
 
+    def _counts_loaded(self, counts: dict[str, int]) -> None:
+        for i, (kind, title) in enumerate(TABS.items()):
+            self.tabs.setTabText(i, f"{title} ({counts.get(kind, 0)})")
+
+    def _changed_soon(self) -> None:
+        if not self._changed_timer.isActive():
+            self._changed_timer.start()
+
+    def _changed_elsewhere(self) -> None:
+        self.projects_model.refresh()
+        for model in self.models.values():
+            model.refresh()
+        self._counts.request()
+
+    # ── records ───────────────────────────────────────────────────────────
+    def current_kind(self) -> str:
+        return list(TABS)[self.tabs.currentIndex()]
+
+    def current_record(self, kind: str) -> dict[str, Any] | None:
+        index = self.tables[kind].currentIndex()
+        rows = self.models[kind].rows
+        return rows[index.row()] if index.isValid() and index.row() < len(rows) else None
+
     def _update_buttons(self) -> None:
         kind = self.current_kind()
-        item = self.trees[kind].currentItem()
-        self.edit_button.setEnabled(item is not None)
+        has = self.current_record(kind) is not None
+        self.edit_button.setEnabled(has)
         self.done_button.setVisible(kind in ("tasks", "timelines"))
-        self.done_button.setEnabled(item is not None)
+        self.done_button.setEnabled(has)
 
-    def _record(self, kind: str, record_id: str) -> dict[str, Any] | None:
-        return next((r for r in self.data.get(kind, []) if r["id"] == record_id), None)
-
-    def edit_record(self, kind: str, item: QTreeWidgetItem | None) -> RecordDialog | None:
-        item = item or self.trees[kind].currentItem()
-        record = self._record(kind, item.data(0, KEY)) if item else None
+    def edit_record(self, kind: str) -> RecordDialog | None:
+        record = self.current_record(kind)
         return self._edit(kind, record) if record else None
 
     def edit_project(self) -> RecordDialog | None:
-        record = self._record("projects", self.current_project())
+        record = self.project_record()
         return self._edit("projects", record) if record else None
 
     def _edit(self, kind: str, record: dict[str, Any]) -> RecordDialog:
@@ -212,21 +207,9 @@ class WorkspaceView(QWidget):
 
     def mark_done(self) -> None:
         kind = self.current_kind()
-        item = self.trees[kind].currentItem()
-        if item is None or kind not in ("tasks", "timelines"):
+        record = self.current_record(kind)
+        if record is None or kind not in ("tasks", "timelines"):
             return
         values = {"state": "Completed"} if kind == "tasks" else {"is_completed": True}
-        operations.run(save_record(self.companion, kind, item.data(0, KEY), values), parent=self,
+        operations.run(save_record(self.companion, kind, record["id"], values), parent=self,
                        what="The change was not saved")
-
-
-def _italic(item: QListWidgetItem | QTreeWidgetItem, columns: int = 1) -> None:
-    if isinstance(item, QListWidgetItem):
-        font = item.font()
-        font.setItalic(True)
-        item.setFont(font)
-        return
-    for col in range(columns):
-        font = item.font(col)
-        font.setItalic(True)
-        item.setFont(col, font)
