@@ -259,6 +259,15 @@ async def _headless(directory: Path, backend_url: str | None, notice: str = "") 
     from desktop import control
     from desktop.companion import Companion
 
+    # Signals are handled before the start: a SIGTERM while starting (the control socket is already
+    # there) stops the service cleanly once it has started, instead of killing it half-way.
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        try:
+            loop.add_signal_handler(sig, stop.set)
+        except (NotImplementedError, RuntimeError):  # pragma: no cover - Windows
+            signal.signal(sig, lambda *_: loop.call_soon_threadsafe(stop.set))
     companion = Companion(data_dir=directory, backend_url=backend_url)
     try:
         await companion.start()  # on failure it has already undone what it started and released the lock
@@ -269,13 +278,6 @@ async def _headless(directory: Path, backend_url: str | None, notice: str = "") 
         return fail(exc, "the companion could not start: ")
     if notice:
         print(notice, file=sys.stderr)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        try:
-            loop.add_signal_handler(sig, stop.set)
-        except (NotImplementedError, RuntimeError):  # pragma: no cover - Windows
-            signal.signal(sig, lambda *_: loop.call_soon_threadsafe(stop.set))
     await _print_first_steps(companion)
     await stop.wait()
     print("Stopping…", file=sys.stderr)
