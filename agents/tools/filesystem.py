@@ -43,9 +43,10 @@ from typing import Any, TypeVar
 from pydantic import Field
 
 from agents import roots as pinned
+from agents.documents import EXTRACTABLE
 from agents.errors import ErrorType, ToolError
 from agents.store import SyncDb, iso
-from agents.tools import fsafe, textpage
+from agents.tools import docpage, fsafe, textpage
 from agents.tools.base import ArgsModel, ToolContext, ToolSpec
 from agents.tools.sandbox import Sandbox, forbidden, invalid, is_path_text
 
@@ -238,8 +239,9 @@ def get_file_metadata(box: Sandbox, args: GetFileMetadataArgs) -> dict[str, Any]
 
 
 class ReadFileContentArgs(ArgsModel):
-    path: str = Field(..., description="text file: absolute, or relative to the only allowed folder")
-    offset: int = Field(0, ge=0, description="byte offset to start at; use next_offset of the previous page")
+    path: str = Field(..., description="text file or document: absolute, or relative to the only allowed folder")
+    offset: int = Field(0, ge=0, description="where to start (bytes of a text file, characters of a document's "
+                        "extracted text); use next_offset of the previous page")
     max_bytes: int = Field(200_000, ge=1, description=f"page size in bytes, at most {MAX_READ_BYTES}")
 
 
@@ -283,7 +285,9 @@ def _read_page(fd: int, where: str, offset: int, max_bytes: int) -> dict[str, An
 def read_file_content(box: Sandbox, args: ReadFileContentArgs) -> dict[str, Any]:
     """Read a text file (UTF-8, or UTF-16/UTF-8 with a byte-order mark), one page of at most
     max_bytes bytes from byte offset. Pages end on whole characters; if truncated is true, call
-    again with offset=next_offset. Binary or undecodable files are refused."""
+    again with offset=next_offset. Documents (.docx, .odt, .pdf, .rtf, .html, .eml) return their
+    extracted text (encoding "extracted", format names it; offsets count characters of that text).
+    Other binary or undecodable files are refused."""
     if args.max_bytes > MAX_READ_BYTES:
         raise ToolError(
             ErrorType.TOO_LARGE,
@@ -297,6 +301,12 @@ def read_file_content(box: Sandbox, args: ReadFileContentArgs) -> dict[str, Any]
             raise _special(where)
         fd = os.open(found.name, fsafe.READ_FLAGS, dir_fd=found.dir_fd)
         try:
+            suffix = os.path.splitext(found.name)[1].lower()
+            if suffix in EXTRACTABLE:
+                st = os.fstat(fd)
+                if not stat.S_ISREG(st.st_mode):  # replaced between the stat and the open
+                    raise _special(where)
+                return docpage.read_page(fd, st, where, suffix, args.offset, args.max_bytes)
             return _read_page(fd, where, args.offset, args.max_bytes)
         finally:
             os.close(fd)
