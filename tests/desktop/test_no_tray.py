@@ -24,7 +24,7 @@ async def test_without_a_tray_a_notification_shows_in_the_window(qtbot, qapp, tm
         assert isinstance(banner, NotificationBanner) and not banner.isVisible()
         central = gui.window.centralWidget()
         assert central.layout().itemAt(0).widget() is banner  # on top of the central area
-        assert central.layout().itemAt(1).widget() is gui.window.stack
+        assert central.layout().itemAt(1).widget().isAncestorOf(gui.window.stack)  # the window's own content
 
         gui.tray._run_finished({"agent_name": "Client work", "status": "success", "processed": 2, "created": 1,
                                 "updated": 0})
@@ -54,7 +54,7 @@ async def test_with_a_tray_that_shows_messages_no_banner_is_added(qapp, tmp_path
         assert await gui._start() == app_module.EXIT_OK
         assert gui.attach_banner_if_needed() is None
         assert getattr(gui.window, "notification_banner", None) is None
-        assert gui.window.centralWidget() is gui.window.stack
+        assert gui.window.centralWidget().layout().itemAt(0).widget() is gui.window.stack
     finally:
         await gui.shutdown()
         qapp.setQuitOnLastWindowClosed(True)
