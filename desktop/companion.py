@@ -434,6 +434,9 @@ class Companion:
 
     def _on_event(self, event: Event) -> None:
         if isinstance(event, AgentDidChange):
+            log.info("companion.agent.changed agent_id=%s scheduler=%s hello=%s", event.agent_id,
+                     "notified" if self.scheduler is not None else "off",
+                     "resent" if self.client is not None and self.client.connected else "at next connect")
             if self.scheduler is not None:
                 self.scheduler.notify_changed()
             if self.client is not None and self.client.connected:
