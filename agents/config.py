@@ -283,3 +283,20 @@ async def delete_agent(store: Store, agent_id: str) -> bool:
 
 async def set_last_run(store: Store, agent_id: str, at: str) -> None:
     await store.execute("UPDATE agents SET last_run_at = ? WHERE id = ?", (at, agent_id))
+
+
+async def root_problems(store: Store, agents: list[AgentConfig] | None = None) -> list[roots.RootProblem]:
+    """Every agent folder that no longer is the folder the user picked, with the reason."""
+    if agents is None:
+        agents = await list_agents(store)
+    pins = await roots.load_pins(store)
+    paths = list(dict.fromkeys(p for a in agents for p in a.directory_paths))
+    if not paths:
+        return []
+    found = await asyncio.to_thread(lambda: {p: roots.check_root(p, pins.get(p)) for p in paths})
+    return [
+        roots.RootProblem(a.id, a.name, p, message)
+        for a in agents
+        for p in a.directory_paths
+        if (message := found[p]) is not None
+    ]

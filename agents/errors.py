@@ -1,15 +1,34 @@
-"""Typed errors shared by every tool, the dispatcher and the engines.
+"""The project's one exception tree, shared by every layer (stdlib only).
 
-Exception tree::
+Every exception class the app defines subclasses ``AdiuvaError``. Most live
+here; a few stay beside the code that raises them (so their module need not be
+imported by everyone), and are marked with their module::
 
     AdiuvaError
-    ├── ToolError          one of PROTOCOL.md's error types; becomes an error frame
-    ├── StoreError         the local database cannot be opened or migrated
-    │   └── SchemaTooNewError
-    └── ConfigError        an agent config or a setting is invalid (names the field)
+    ├── ToolError                 one of PROTOCOL.md's error types; only at the wire and tool boundary
+    │   ├── DocumentError         agents.documents.base: a document cannot be read (unsupported_file, too_large)
+    │   ├── RootChanged           agents.roots: an agent's folder is not the one picked (forbidden_path)
+    │   └── DeviceCallError       bridge.gateway: the device answered the reference gateway with an error
+    ├── ProtocolError             bridge.protocol: a frame that cannot be used (invalid_frame, invalid_args)
+    ├── StoreError                the local database cannot be opened or migrated
+    │   └── SchemaTooNewError     written by a newer version of the app
+    ├── ConfigError               an agent config or a setting is invalid (names the field)
+    ├── DataDirError              agents.paths: the data dir or its lock file cannot be written
+    ├── AlreadyRunning            agents.paths: another companion holds the data dir's lock
+    ├── RunError                  a run could not be started or did not end well
+    │   ├── AgentNotFound         no agent has that id or name
+    │   ├── RunFailed             the engine could not do its job; the message is the run's error
+    │   └── RunCancelled          the run was cancelled elsewhere (e.g. by the backend)
+    ├── CredentialsUnavailable    bridge.credentials: no OS keyring works here (also a RuntimeError)
+    ├── BadToken                  bridge.credentials: a token that cannot be sent (also a ValueError)
+    ├── NotLoopback               bridge.mcp_door.http: the MCP door may listen on loopback only (also a ValueError)
+    ├── PathEscape                agents.tools.fsafe ``Escape``: a path leaves its root or loops
+    └── DocumentFull              agents.documents.base ``_Full``: the text reached its cap (internal stop signal)
 
 A ``ToolError`` keeps three things apart: ``type`` (the machine code from the
-table), ``message`` (for a person) and ``details`` (structured extras).
+table), ``message`` (for a person) and ``details`` (structured extras). App
+errors that reach a wire (the control socket, the MCP door) are turned into a
+``ToolError``-shaped answer there, by their ``error_type``.
 """
 
 from __future__ import annotations
@@ -91,3 +110,30 @@ class ConfigError(AdiuvaError):
         self.field = field
         self.message = message
         super().__init__(f"{field}: {message}")
+
+
+class RunError(AdiuvaError):
+    """A run could not be started or did not end well; ``error_type`` is how a wire names it."""
+
+    error_type = ErrorType.INTERNAL
+
+
+class AgentNotFound(RunError):
+    """No agent has this id or name."""
+
+    error_type = ErrorType.NOT_FOUND
+
+    def __init__(self, key: str):
+        self.key = key
+        self.message = f"no agent named {key!r}"
+        super().__init__(self.message)
+
+
+class RunFailed(RunError):
+    """The engine could not do its job at all; the message is the run's error."""
+
+
+class RunCancelled(RunError):
+    """The run was cancelled elsewhere (e.g. by the backend)."""
+
+    error_type = ErrorType.CANCELLED

@@ -35,7 +35,7 @@ from datetime import timedelta
 from typing import Any
 
 from agents.errors import ErrorType, ToolError
-from agents.events import EventHub
+from agents.events import EventHub, RecordDidChange, ReviewDidChange
 from agents.review_query import KIND_ORDER, KINDS, Selection, counts, where
 from agents.store import Store, iso, new_id, parse_iso, utcnow
 
@@ -305,7 +305,7 @@ class Review:
         if self.events is None or batch.count == 0:
             return
         for kind, n in batch.by_kind:
-            self.events.emit("record_did_change", tool="review", group=kind, id=None, run_id=None, count=n,
-                             batch=batch.id, undone=undone)
-        self.events.emit("review_did_change", pending=await pending_count(self.store), batch=batch.id,
-                         action=batch.action, count=batch.count, undone=undone)
+            self.events.emit(RecordDidChange(tool="review", group=kind, id=None, run_id=None, count=n,
+                                             batch=batch.id, undone=undone))
+        self.events.emit(ReviewDidChange(pending=await pending_count(self.store), batch=batch.id,
+                                         action=batch.action, count=batch.count, undone=undone))

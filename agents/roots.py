@@ -8,7 +8,7 @@ and the folder's identity (``st_dev``, ``st_ino``). At call time
 (``fstat``). A folder replaced by a symlink (``mv Clients Clients.bak;
 ln -s / Clients``), moved away, or replaced by another folder is refused with
 ``forbidden_path`` and a message telling the user to pick it again in the
-Agents view; re-saving the agent re-pins it. ``root_problems`` lists such
+Agents view; re-saving the agent re-pins it. ``agents.config.root_problems`` lists such
 folders for ``doctor`` and the Agents view.
 
 Folders of agents saved before migration 0003 have no pin: they are pinned,
@@ -23,7 +23,6 @@ thread with a ``SyncDb``. POSIX only (``dir_fd``, ``O_NOFOLLOW``).
 
 from __future__ import annotations
 
-import asyncio
 import errno
 import os
 from collections.abc import Iterable, Mapping
@@ -34,7 +33,6 @@ from agents.errors import ErrorType, ToolError
 from agents.store import utcnow
 
 if TYPE_CHECKING:
-    from agents.config import AgentConfig
     from agents.store import Store, SyncDb, Tx
 
 # O_PATH needs no read permission on the folders above a root (e.g. a 0711 home).
@@ -183,22 +181,3 @@ async def store_pins(target: Store | Tx, pins: Mapping[str, Pin], *, replace: bo
 def store_first_pins_sync(db: SyncDb, pins: Mapping[str, Pin]) -> None:
     for params in _params(pins):
         db.execute(_FIRST, params)
-
-
-async def root_problems(store: Store, agents: list[AgentConfig] | None = None) -> list[RootProblem]:
-    """Every agent folder that no longer is the folder the user picked, with the reason."""
-    if agents is None:
-        from agents import config
-
-        agents = await config.list_agents(store)
-    pins = await load_pins(store)
-    paths = list(dict.fromkeys(p for a in agents for p in a.directory_paths))
-    if not paths:
-        return []
-    found = await asyncio.to_thread(lambda: {p: check_root(p, pins.get(p)) for p in paths})
-    return [
-        RootProblem(a.id, a.name, p, message)
-        for a in agents
-        for p in a.directory_paths
-        if (message := found[p]) is not None
-    ]

@@ -31,8 +31,8 @@ from typing import Any, Protocol, TypeVar
 
 from agents import journal
 from agents.config import AgentConfig, set_last_run
-from agents.errors import ErrorType, ToolError
-from agents.events import EventHub
+from agents.errors import ErrorType, RunCancelled, RunFailed, ToolError
+from agents.events import EventHub, RunDidFinish, RunDidProgress, RunDidStart
 from agents.steps import Call, Progress, Steps, advance
 from agents.store import Store, SyncDb, new_id, parse_iso, utcnow
 from agents.tools.base import ToolSpec
@@ -46,14 +46,6 @@ TRIGGERS = ("schedule", "manual", "catch_up", "backend")
 FINAL = ("success", "partial", "error", "cancelled", "interrupted")
 
 ToolCaller = Callable[[str, dict[str, Any]], Awaitable[dict[str, Any]]]
-
-
-class RunFailed(Exception):
-    """The engine could not do its job at all; the message is the run's error."""
-
-
-class RunCancelled(Exception):
-    """The run was cancelled elsewhere (e.g. by the backend)."""
 
 
 @dataclass
@@ -169,16 +161,15 @@ class Runner:
             "VALUES (?, ?, ?, ?, ?, 'running', ?)",
             (run_id, agent.id, agent.name, trigger, agent.engine, started),
         )
-        self.events.emit(
-            "run_did_start", run_id=run_id, agent_id=agent.id, agent_name=agent.name, trigger=trigger,
-            engine=agent.engine,
-        )
+        self.events.emit(RunDidStart(
+            run_id=run_id, agent_id=agent.id, agent_name=agent.name, trigger=trigger, engine=agent.engine,
+        ))
         log.info("agents.run.started run_id=%s agent_id=%s trigger=%s engine=%s", run_id, agent.id, trigger,
                  agent.engine)
         stats = RunStats()
 
         def progress(**kw: Any) -> None:
-            self.events.emit("run_did_progress", run_id=run_id, agent_id=agent.id, **kw)
+            self.events.emit(RunDidProgress.of(run_id, agent.id, kw))
 
         ctx = RunContext(
             run_id=run_id, agent=agent, trigger=trigger, call=self._caller(run_id, agent.id, stats),
@@ -225,10 +216,10 @@ class Runner:
             subject_id=agent.id, run_id=run_id,
             data={"status": status, "created": stats.created, "updated": stats.updated},
         )
-        self.events.emit(
-            "run_did_finish", run_id=run_id, agent_id=agent.id, agent_name=agent.name, status=status,
-            processed=stats.processed, created=stats.created, updated=stats.updated, errors=stats.errors[:5],
-        )
+        self.events.emit(RunDidFinish(
+            run_id=run_id, agent_id=agent.id, agent_name=agent.name, status=status, processed=stats.processed,
+            created=stats.created, updated=stats.updated, errors=tuple(stats.errors[:5]),
+        ))
         log.info("agents.run.finished run_id=%s status=%s processed=%d created=%d updated=%d errors=%d",
                  run_id, status, stats.processed, stats.created, stats.updated, len(stats.errors))
         return row

@@ -72,6 +72,7 @@ from functools import lru_cache
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from agents import events as ev
 from agents.errors import ConfigError
 
 log = logging.getLogger(__name__)
@@ -89,20 +90,6 @@ _FIELDS = (
     ("month", "1-12 or jan-dec"),
     ("day-of-week", "0-7 or sun-sat"),
 )
-
-# Events passed to ``on_event(name, payload)``; the lead merges them into
-# ``agents.events.EVENTS``.
-SCHEDULER_EVENTS: dict[str, str] = {
-    "scheduler_did_start_run": "The scheduler started a run (agent_id, trigger, due_at, missed).",
-    "scheduler_did_skip": "A due run was not started (agent_id, reason: already_running).",
-    "scheduler_did_detect_clock_jump": "Wall time moved unlike monotonic time (jump_seconds, wall_seconds, "
-    "monotonic_seconds): suspend/resume or a clock change.",
-    "scheduler_did_report_invalid_cron": "An agent's schedule cannot be used; it never fires "
-    "(agent_id, name, schedule_cron, message). Once per agent and expression.",
-    "scheduler_did_fail": "A callback raised; the loop goes on (stage, error, agent_id?, retry_in?).",
-    "scheduler_did_change": "The next due time changed or the loop stopped (paused, next_run_at, agent_id).",
-}
-
 
 # ── Pure functions ────────────────────────────────────────────────────────
 
@@ -458,7 +445,7 @@ class Scheduler:
         clock: Clock | None = None,
         tz: tzinfo | None = None,
         max_sleep: float = 60.0,
-        on_event: Callable[[str, dict[str, Any]], None] | None = None,
+        on_event: Callable[[ev.Event], None] | None = None,
     ) -> None:
         self._list_agents = list_agents
         self._start_run = start_run
@@ -511,13 +498,13 @@ class Scheduler:
                     await self._cycle()
                 except Exception as exc:  # a bug or a callback's surprise must not end scheduling
                     log.exception("scheduler.cycle.failed")
-                    self._emit("scheduler_did_fail", stage="cycle", error=repr(exc), retry_in=1.0)
+                    self._emit(ev.SchedulerDidFail(stage="cycle", error=repr(exc), retry_in=1.0))
                     await self._clock.sleep(1.0, self._wake)
         finally:
             self._running = False
             self._stop.clear()
             self._next = None
-            self._emit("scheduler_did_change", paused=True, next_run_at=None, agent_id=None)
+            self._emit(ev.SchedulerDidChange(paused=True, next_run_at=None, agent_id=None))
             log.info("scheduler.loop.stopped")
 
     # one planning cycle: fetch, start what is due, or sleep until the next due time
@@ -527,7 +514,7 @@ class Scheduler:
         except Exception as exc:
             self._backoff = min(max(1.0, self._backoff * 2), max(1.0, min(30.0, self._max_sleep)))
             log.exception("scheduler.list_agents.failed retry_in=%.0f", self._backoff)
-            self._emit("scheduler_did_fail", stage="list_agents", error=repr(exc), retry_in=self._backoff)
+            self._emit(ev.SchedulerDidFail(stage="list_agents", error=repr(exc), retry_in=self._backoff))
             await self._clock.sleep(self._backoff, self._wake)
             return
         self._backoff = 0.0
@@ -566,19 +553,19 @@ class Scheduler:
             busy = bool(self._is_running(agent.id))
         except Exception as exc:
             log.exception("scheduler.is_running.failed agent_id=%s", agent.id)
-            self._emit("scheduler_did_fail", stage="is_running", agent_id=agent.id, error=repr(exc))
+            self._emit(ev.SchedulerDidFail(stage="is_running", agent_id=agent.id, error=repr(exc)))
             return
         if busy:
             log.info("scheduler.run.skipped agent_id=%s reason=already_running due_at=%s", agent.id,
                      when.isoformat())
-            self._emit("scheduler_did_skip", agent_id=agent.id, reason="already_running",
-                       due_at=when.isoformat())
+            self._emit(ev.SchedulerDidSkip(agent_id=agent.id, reason="already_running",
+                                           due_at=when.isoformat()))
             return
         missed = missed_count(agent, tz, now)
         trigger = "catch_up" if missed >= 2 else "schedule"
         log.info("scheduler.run.started agent_id=%s trigger=%s due_at=%s", agent.id, trigger, when.isoformat())
-        self._emit("scheduler_did_start_run", agent_id=agent.id, trigger=trigger, due_at=when.isoformat(),
-                   missed=missed)
+        self._emit(ev.SchedulerDidStartRun(agent_id=agent.id, trigger=trigger, due_at=when.isoformat(),
+                                           missed=missed))
         try:
             task = asyncio.ensure_future(self._start_run(agent.id, trigger))
         except Exception as exc:
@@ -603,7 +590,7 @@ class Scheduler:
 
     def _run_failed(self, agent_id: str, exc: BaseException | None) -> None:
         log.error("scheduler.run.failed agent_id=%s error=%r", agent_id, exc, exc_info=exc)
-        self._emit("scheduler_did_fail", stage="start_run", agent_id=agent_id, error=repr(exc))
+        self._emit(ev.SchedulerDidFail(stage="start_run", agent_id=agent_id, error=repr(exc)))
 
     def _detached_done(self, task: asyncio.Future[Any]) -> None:
         self._detached.discard(task)
@@ -638,8 +625,8 @@ class Scheduler:
         jump = wall_s - mono_s
         if abs(jump) > _JUMP_TOLERANCE:
             log.info("scheduler.clock.jumped jump_s=%.1f wall_s=%.1f monotonic_s=%.1f", jump, wall_s, mono_s)
-            self._emit("scheduler_did_detect_clock_jump", jump_seconds=jump, wall_seconds=wall_s,
-                       monotonic_seconds=mono_s)
+            self._emit(ev.SchedulerDidDetectClockJump(jump_seconds=jump, wall_seconds=wall_s,
+                                                       monotonic_seconds=mono_s))
         return wall, mono
 
     def _report_invalid(self, agents: list[AgentSchedule]) -> None:
@@ -654,8 +641,8 @@ class Scheduler:
                 continue
             self._reported[agent.id] = agent.schedule_cron or ""
             log.warning("scheduler.cron.invalid agent_id=%s cron=%r", agent.id, agent.schedule_cron)
-            self._emit("scheduler_did_report_invalid_cron", agent_id=agent.id, name=agent.name,
-                       schedule_cron=agent.schedule_cron, message=problem)
+            self._emit(ev.SchedulerDidReportInvalidCron(agent_id=agent.id, agent_name=agent.name,
+                                                         schedule_cron=agent.schedule_cron, message=problem))
         for gone in set(self._reported) - seen:
             del self._reported[gone]
         for table in (self._handled, self._pinned):
@@ -667,13 +654,13 @@ class Scheduler:
         if current == self._next:
             return
         self._next = current
-        self._emit("scheduler_did_change", paused=False,
-                   next_run_at=current[1].isoformat() if current[1] else None, agent_id=current[0])
+        self._emit(ev.SchedulerDidChange(paused=False, next_run_at=current[1].isoformat() if current[1] else None,
+                                          agent_id=current[0]))
 
-    def _emit(self, event: str, /, **payload: Any) -> None:
+    def _emit(self, event: ev.Event, /) -> None:
         if self._on_event is None:
             return
         try:
-            self._on_event(event, payload)
+            self._on_event(event)
         except Exception:
-            log.exception("scheduler.on_event.failed event=%s", event)
+            log.exception("scheduler.on_event.failed event=%s", event.name)

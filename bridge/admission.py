@@ -28,10 +28,15 @@ from __future__ import annotations
 import asyncio
 import collections
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from bridge.dispatcher import Call
+
+class Call(Protocol):
+    """What a lane needs of a dispatcher call (``bridge.dispatcher.Call``): its id and tool name."""
+
+    id: str
+    name: str
+
 
 DATABASE = "database"
 FILES = "files"

@@ -62,7 +62,7 @@ from websockets.exceptions import (
 )
 
 from agents.errors import ErrorType, ToolError
-from agents.events import EventHub
+from agents.events import ConnectionDidChange, EventHub
 from bridge import credentials, protocol, redact
 from bridge.dial import Backoff, NoRedirects, close_reason, describe, printable
 from bridge.dispatcher import Call, Dispatcher
@@ -138,7 +138,7 @@ class DeviceClient:
             self.last_error = detail
         log.info("bridge.connection.%s detail=%s", state.value, detail or "")
         if self.events is not None:
-            self.events.emit("connection_did_change", state=state.value, detail=detail)
+            self.events.emit(ConnectionDidChange(state=state.value, detail=detail))
 
     @property
     def connected(self) -> bool:

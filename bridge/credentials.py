@@ -21,6 +21,7 @@ from pathlib import Path
 
 from pydantic import SecretStr
 
+from agents.errors import AdiuvaError
 from bridge import redact
 
 log = logging.getLogger(__name__)
@@ -35,7 +36,7 @@ HEADLESS_HINT = (
 )
 
 
-class CredentialsUnavailable(RuntimeError):
+class CredentialsUnavailable(AdiuvaError, RuntimeError):
     """No keyring backend works here; the message says how to run headless."""
 
 
@@ -60,7 +61,7 @@ def _keyring_call(action: str, fn, *args):
         raise CredentialsUnavailable(f"The OS keyring failed ({type(exc).__name__}). " + HEADLESS_HINT) from exc
 
 
-class BadToken(ValueError):
+class BadToken(AdiuvaError, ValueError):
     """The token cannot be sent in an ``Authorization`` header; the message never contains it."""
 
 

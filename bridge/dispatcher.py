@@ -40,7 +40,7 @@ from typing import Any
 
 from agents import journal, journal_retention
 from agents.errors import ErrorType, ToolError
-from agents.events import EventHub
+from agents.events import BridgeDidPause, EventHub, ToolCallDidFinish
 from agents.store import Store
 from agents.tools.catalog import Catalog, unencodable_text
 from bridge import protocol
@@ -276,7 +276,7 @@ class Dispatcher:
     def set_paused(self, paused: bool) -> None:
         self.paused = paused
         if self.events is not None:
-            self.events.emit("bridge_did_pause", paused=paused)
+            self.events.emit(BridgeDidPause(paused=paused))
 
     def _answer_now(self, call: Call, error: ToolError) -> None:
         task = asyncio.get_running_loop().create_task(self._deliver(error_result(call.id, error), call, error))
@@ -360,11 +360,11 @@ class Dispatcher:
 
     def _emit_finished(self, call: Call, ok: bool, error_type: Any, duration_ms: float, replayed: bool) -> None:
         if self.events is not None:
-            self.events.emit(
-                "tool_call_did_finish", call_id=call.id, name=call.name, ok=ok,
+            self.events.emit(ToolCallDidFinish(
+                call_id=call.id, tool=call.name, ok=ok,
                 error_type=str(error_type) if error_type else None, run_id=call.run_id,
                 duration_ms=duration_ms, replayed=replayed,
-            )
+            ))
 
     async def _deliver(self, frame: dict[str, Any], call: Call, error: ToolError | None) -> None:
         if error is not None:

@@ -7,16 +7,16 @@ Times are printed in local time with the zone (``desktop.ui.words.local_time``);
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
 
-from agents import config
-from agents.errors import ConfigError, ToolError
+from agents import config, runs_query
+from agents.errors import AgentNotFound, ConfigError, ToolError
+from agents.events import Event, RunDidProgress, RunDidStart
 from agents.store import DB_FILENAME, Store
 from desktop import control
-from desktop.cli import EXIT_ERROR, EXIT_OK, EXIT_USAGE, print_json
+from desktop.output import EXIT_ERROR, EXIT_OK, EXIT_USAGE, print_json
 from desktop.ui.words import local_time
 
 CLI_OPTIONS = {  # the option that sets each agent field, named in error messages
@@ -73,7 +73,7 @@ async def dispatch(args: argparse.Namespace, directory: Path) -> int:
             return EXIT_OK
         if action == "add":
             data = {"name": args.name, **_fields(args)}
-            agent = await config.save_agent(store, config.AgentConfig.parse(data))
+            agent = await _save(directory, store, data)
             _say(args, _agent_json(agent), f"Added agent {agent.name}.")
             return EXIT_OK
         agent = await config.get_agent(store, args.name)
@@ -84,11 +84,15 @@ async def dispatch(args: argparse.Namespace, directory: Path) -> int:
             data = {**agent.model_dump(exclude={"last_run_at", "schedule_saved_at"}), **_fields(args)}
             if args.rename:
                 data["name"] = args.rename
-            updated = await config.save_agent(store, config.AgentConfig.parse(data))
+            updated = await _save(directory, store, data)
             _say(args, _agent_json(updated), f"Updated agent {updated.name}.")
             return EXIT_OK
         if action == "remove":
-            await config.delete_agent(store, agent.id)
+            answer = await control.request(directory, {"cmd": "agent_remove", "agent": agent.id})
+            if answer is None:  # no companion runs: write the store directly
+                await config.delete_agent(store, agent.id)
+            elif not answer.get("ok"):
+                _refused(answer)
             _say(args, {"removed": agent.id}, f"Removed agent {agent.name}.")
             return EXIT_OK
     except ConfigError as exc:
@@ -98,6 +102,26 @@ async def dispatch(args: argparse.Namespace, directory: Path) -> int:
     finally:
         await store.close()
     return EXIT_USAGE
+
+
+async def _save(directory: Path, store: Store, data: dict[str, Any]) -> config.AgentConfig:
+    """Save through the running companion (its scheduler, hello and window see it at once), else directly."""
+    agent = config.AgentConfig.parse(data)  # bad input is refused here, before anyone is asked
+    answer = await control.request(directory, {"cmd": "agent_save", "agent": agent.model_dump(
+        mode="json", exclude={"last_run_at", "schedule_saved_at"})})
+    if answer is None:
+        return await config.save_agent(store, agent)
+    if not answer.get("ok"):
+        _refused(answer)
+    return config.AgentConfig.model_validate(answer["agent"])
+
+
+def _refused(answer: dict[str, Any]) -> None:
+    error = answer.get("error") or {}
+    field = (error.get("details") or {}).get("field")
+    if field:
+        raise ConfigError(field, str(error.get("message", "")))
+    raise ToolError(error.get("type", "internal"), str(error.get("message", "the companion refused")))
 
 
 def _say(args: argparse.Namespace, data: Any, text: str) -> None:
@@ -142,21 +166,21 @@ async def run_agent(args: argparse.Namespace, directory: Path) -> int:
         raise
     quiet = args.json
 
-    def progress(name: str, data: dict[str, Any]) -> None:
+    def progress(event: Event) -> None:
         if quiet:
             return
-        if name == "run_did_progress" and data.get("file"):
-            print(f"  [{data.get('processed', 0) + 1}/{data.get('total', '?')}] {data['file']}", flush=True)
-        elif name == "run_did_start":
-            print(f"Running {data['agent_name']} ({data['engine']})…", flush=True)
+        if isinstance(event, RunDidProgress) and event.file:
+            print(f"  [{(event.processed or 0) + 1}/{event.total or '?'}] {event.file}", flush=True)
+        elif isinstance(event, RunDidStart):
+            print(f"Running {event.agent_name} ({event.engine})…", flush=True)
 
     companion.events.subscribe(progress)
     try:
         agent = await config.get_agent(companion.store, args.name)
-        if agent is not None and agent.engine == "backend" and companion.client is not None:
-            await _wait_connected(companion)
+        if agent is not None and agent.engine == "backend" and companion.has_bridge:
+            await companion.wait_connected(15.0)  # it says why in the run's error if it cannot
         row = await companion.run_agent(args.name)
-    except ToolError as err:
+    except (ToolError, AgentNotFound) as err:
         print(f"error: {err.message}", file=sys.stderr)
         return EXIT_ERROR
     finally:
@@ -171,42 +195,19 @@ async def run_agent(args: argparse.Namespace, directory: Path) -> int:
     return EXIT_OK if row["status"] in ("success", "partial") else EXIT_ERROR
 
 
-async def _wait_connected(companion: Any, timeout: float = 15.0) -> None:
-    """Give the bridge a moment to connect before a backend run (it says why if it cannot)."""
-    import asyncio
-
-    connected = asyncio.Event()
-    if companion.client.connected:
-        return
-    unsubscribe = companion.events.subscribe(
-        lambda name, data: connected.set() if name == "connection_did_change" and data["state"] == "connected" else None
-    )
-    try:
-        await asyncio.wait_for(connected.wait(), timeout)
-    except TimeoutError:
-        pass
-    finally:
-        unsubscribe()
-
-
 async def runs(args: argparse.Namespace, directory: Path) -> int:
     store = await _open(directory)
     try:
-        params: list[Any] = []
-        where = ""
+        agent_id = None
         if args.agent:
             agent = await config.get_agent(store, args.agent)
             if agent is None:
                 print(f"error: no agent named {args.agent!r}", file=sys.stderr)
                 return EXIT_ERROR
-            where, params = "WHERE agent_id = ?", [agent.id]
-        rows = await store.fetchall(
-            f"SELECT * FROM agent_runs {where} ORDER BY started_at DESC LIMIT ?", [*params, max(1, args.limit)]
-        )
+            agent_id = agent.id
+        rows = await runs_query.recent_runs(store, args.limit, agent_id=agent_id)
     finally:
         await store.close()
-    for row in rows:
-        row["errors"] = json.loads(row["errors"])
     if args.json:
         print_json(rows)
         return EXIT_OK

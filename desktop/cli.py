@@ -16,19 +16,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import logging
 import os
-import signal
 import sys
 from pathlib import Path
 from typing import Any
 
 from agents import __version__
+from desktop.output import EXIT_ERROR, EXIT_OK, EXIT_USAGE, fail
 
 log = logging.getLogger("desktop.cli")
 
-EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
 
 # ── logging ────────────────────────────────────────────────────────────────
@@ -155,25 +153,6 @@ def main(argv: list[str] | None = None) -> int:
         return fail(exc)
 
 
-def fail(exc: BaseException, prefix: str = "") -> int:
-    """Say ``error: <prefix><what went wrong>`` in one line; the traceback goes to the debug log only."""
-    import errno
-
-    from agents.errors import AdiuvaError
-
-    if isinstance(exc, AdiuvaError | RuntimeError):
-        text = str(exc)
-    elif isinstance(exc, OSError):
-        text = f"{exc.strerror or exc}" + (f" ({exc.filename})" if exc.filename else "")
-    else:
-        text = f"{type(exc).__name__}: {exc}"
-    if (isinstance(exc, OSError) and exc.errno == errno.ENOSPC) or "disk is full" in text or "No space" in text:
-        text += " (free some disk space)"
-    print(f"error: {prefix}{' '.join(text.split())}", file=sys.stderr, flush=True)
-    log.debug("cli.failed", exc_info=exc)
-    return EXIT_ERROR
-
-
 def _main(argv: list[str] | None) -> int:
     args = build_parser().parse_args(argv)
     from agents.paths import data_dir
@@ -250,57 +229,9 @@ def _start_app(args: argparse.Namespace, directory: Path) -> int:
                 setup_logging(directory, args.verbose, stderr=args.verbose)
                 return run_gui(data_dir=directory, backend_url=args.backend_url)
     setup_logging(directory, args.verbose)
-    return asyncio.run(_headless(directory, args.backend_url, notice))
+    from desktop.service import headless
 
-
-async def _headless(directory: Path, backend_url: str | None, notice: str = "") -> int:
-    """The service without a window; a failed start is one ``error:`` line and exit 1 (the notice only on success)."""
-    from agents.paths import AlreadyRunning
-    from desktop import control
-    from desktop.companion import Companion
-
-    # Signals are handled before the start: a SIGTERM while starting (the control socket is already
-    # there) stops the service cleanly once it has started, instead of killing it half-way.
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        try:
-            loop.add_signal_handler(sig, stop.set)
-        except (NotImplementedError, RuntimeError):  # pragma: no cover - Windows
-            signal.signal(sig, lambda *_: loop.call_soon_threadsafe(stop.set))
-    companion = Companion(data_dir=directory, backend_url=backend_url)
-    try:
-        await companion.start()  # on failure it has already undone what it started and released the lock
-    except AlreadyRunning as exc:
-        answer = await control.request(directory, {"cmd": "ping"}, timeout=2.0)
-        return fail(AlreadyRunning(exc.directory, (answer or {}).get("pid")))
-    except Exception as exc:
-        return fail(exc, "the companion could not start: ")
-    if notice:
-        print(notice, file=sys.stderr)
-    await _print_first_steps(companion)
-    await stop.wait()
-    print("Stopping…", file=sys.stderr)
-    await companion.stop()
-    return EXIT_OK
-
-
-async def _print_first_steps(companion: Any) -> None:
-    from agents import config
-
-    agents = await config.list_agents(companion.store)
-    lines = [f"Adiuva Companion {__version__} running headless. Data: {companion.data_dir}"]
-    if not agents:
-        lines.append("No agents yet. Add one, e.g.:\n"
-                     "  adiuva-companion agent add \"Client work\" --folder ~/Clients --cron \"0 9 * * 1-5\"\n"
-                     "then run it now with: adiuva-companion agent run \"Client work\"")
-    else:
-        lines.append(f"{len(agents)} agent(s): " + ", ".join(a.name for a in agents))
-    if not await companion.backend_url():
-        lines.append("Not connected to a backend (offline mode). To connect:\n"
-                     "  adiuva-companion login --backend-url wss://api.example.com/ws/device  (token on stdin)")
-    lines.append("Stop with Ctrl-C or SIGTERM.")
-    print("\n".join(lines), file=sys.stderr, flush=True)
+    return asyncio.run(headless(directory, args.backend_url, notice))
 
 
 # ── login / logout ────────────────────────────────────────────────────────
@@ -359,10 +290,6 @@ async def _save_setting(directory: Path, key: str, value: Any) -> None:
         await store.set_setting(key, value)
     finally:
         await store.close()
-
-
-def print_json(value: Any) -> None:
-    print(json.dumps(value, indent=2, ensure_ascii=False, default=str))
 
 
 if __name__ == "__main__":  # pragma: no cover

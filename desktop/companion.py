@@ -15,6 +15,13 @@ created when there is a backend to dial: at start when a URL is configured
 connection). Until then ``client`` is None and the connection state is
 ``disabled`` ("no backend URL is configured"), as the client would say.
 
+It is the facade the window and the CLI use: runs (``run_agent``, ``start_run``, ``cancel_run``,
+``is_running``, ``running``), agents (``save_agent``, ``remove_agent``), settings and pause state,
+the connection (``connection_state``, ``reconnect``, ``wait_connected``) and tool calls
+(``invoke_tool``); they never reach into ``runner``, ``client`` or ``catalog``. It also answers the
+control socket (``desktop.control``): ``run``, ``agent_save`` and ``agent_remove``, so a CLI change
+reaches this companion's scheduler, hello and window at once.
+
 Everything runs on one asyncio loop (qasync's in the GUI).
 """
 
@@ -25,13 +32,14 @@ import logging
 import os
 import platform
 import socket
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from agents import __version__, config
+from agents import __version__, config, settings
 from agents.config import AgentConfig
-from agents.errors import ConfigError, ErrorType, ToolError
-from agents.events import EventHub
+from agents.errors import AgentNotFound, ConfigError, ErrorType, ToolError
+from agents.events import AgentDidChange, ConnectionDidChange, Event, EventHub, SchedulerDidChange
 from agents.paths import InstanceLock
 from agents.paths import data_dir as resolve_data_dir
 from agents.remote import BackendEngine
@@ -46,6 +54,7 @@ from bridge.endpoint import NO_URL, State, validate_backend_url
 if TYPE_CHECKING:
     from bridge.client import DeviceClient
     from bridge.dispatcher import Dispatcher
+    from desktop.control import ControlServer
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +91,7 @@ class Companion:
         self.review: Review
         self.scheduler: Scheduler | None = None
         self.client: DeviceClient | None = None
-        self.control: Any = None
+        self.control: ControlServer | None = None
         self.device_id = ""
         self._bridge_paused = False
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -132,16 +141,18 @@ class Companion:
             log.warning("companion.runs.interrupted count=%d", interrupted)
         if self._backend_url_arg:
             await self.set_backend_url(self._backend_url_arg, reconnect=False)
-        self._bridge_paused = bool(await self.store.get_setting("bridge_paused", False))
+        self._bridge_paused = await settings.is_bridge_paused(self.store)
         url = await self.backend_url()
         if url:
             self._start_client(url)
-        if self._want_scheduler and not await self.store.get_setting("schedule_paused", False):
+        if self._want_scheduler and not await settings.is_schedule_paused(self.store):
             self._start_scheduler()
         if self._want_control:
             from desktop.control import ControlServer
 
-            control = ControlServer(self)
+            control = ControlServer(self.data_dir, {
+                "run": self._control_run, "agent_save": self._control_save, "agent_remove": self._control_remove,
+            })
             await control.start()  # kept only once it serves: a failed start must not remove another's socket
             self.control = control
         self.events.subscribe(self._on_event)
@@ -198,15 +209,15 @@ class Companion:
         env = os.environ.get(BACKEND_URL_ENV)
         if env:
             return validate_backend_url(env)
-        value = await self.store.get_setting("backend_url")
+        value = await self.store.get_setting(settings.BACKEND_URL)
         return value or None
 
     async def set_backend_url(self, url: str | None, *, reconnect: bool = True) -> None:
         url = validate_backend_url(url) if url else None
         if url:
-            await self.store.set_setting("backend_url", url)
+            await self.store.set_setting(settings.BACKEND_URL, url)
         else:
-            await self.store.delete_setting("backend_url")
+            await self.store.delete_setting(settings.BACKEND_URL)
         if reconnect:
             self.reconnect(url=url or "")
 
@@ -221,7 +232,7 @@ class Companion:
             self._start_client(url)
 
     async def device_name(self) -> str:
-        return await self.store.get_setting("device_name") or socket.gethostname()
+        return await self.store.get_setting(settings.DEVICE_NAME) or socket.gethostname()
 
     def _start_scheduler(self) -> None:
         self.scheduler = Scheduler(
@@ -236,19 +247,28 @@ class Companion:
 
     async def set_schedule_paused(self, paused: bool) -> None:
         """Stop or restart the scheduler; remembered across restarts."""
-        await self.store.set_setting("schedule_paused", paused)
+        await self.store.set_setting(settings.SCHEDULE_PAUSED, paused)
         if paused and self.scheduler is not None:
             self.scheduler.stop()
             self.scheduler = None
-            self.events.emit("scheduler_did_change", paused=True, next_run_at=None, agent_id=None)
+            self.events.emit(SchedulerDidChange(paused=True, next_run_at=None, agent_id=None))
         elif not paused and self.scheduler is None and self._want_scheduler and self.started:
             self._start_scheduler()
 
     async def set_bridge_paused(self, paused: bool) -> None:
-        await self.store.set_setting("bridge_paused", paused)
+        await self.store.set_setting(settings.BRIDGE_PAUSED, paused)
         self._bridge_paused = paused
         if self.client is not None:
             self.client.dispatcher.set_paused(paused)
+
+    @property
+    def bridge_paused(self) -> bool:
+        return self._bridge_paused
+
+    @property
+    def next_run_at(self) -> datetime | None:
+        """When the scheduler fires next (None when paused or nothing is scheduled)."""
+        return self.scheduler.next_run_at if self.scheduler is not None else None
 
     def connection_state(self) -> tuple[str, str | None]:
         if self.client is None:
@@ -314,19 +334,34 @@ class Companion:
             log.info("companion.run.skipped agent_id=%s reason=%s", agent_id, err.message)
             return None
 
-    def _on_scheduler_event(self, name: str, data: dict[str, Any]) -> None:
-        self.events.emit(name, **data)
+    def _on_scheduler_event(self, event: Event) -> None:
+        self.events.emit(event)
 
     async def run_agent(self, key: str, trigger: str = "manual") -> dict[str, Any]:
         """Run an agent (by id or name) now and wait for the end."""
         agent = await config.get_agent(self.store, key)
         if agent is None:
-            raise ToolError(ErrorType.NOT_FOUND, f"no agent named {key!r}")
+            raise AgentNotFound(key)
         return await self.runner.run(agent, trigger)
 
     def start_run(self, key: str, trigger: str = "manual") -> asyncio.Task[Any]:
         """Start a run in the background; the task's result is the final run row."""
         return self._spawn(self.run_agent(key, trigger), f"run-{key}")
+
+    def is_running(self, agent_id: str) -> bool:
+        return self.runner.is_running(agent_id)
+
+    def running(self) -> dict[str, str]:
+        """The runs in progress: agent id → run id."""
+        return self.runner.running()
+
+    def cancel_run(self, agent_id: str | None = None) -> None:
+        """Cancel one agent's run, or every run when ``agent_id`` is None."""
+        self.runner.cancel(agent_id)
+
+    async def invoke_tool(self, name: str, args: dict[str, Any]) -> dict[str, Any]:
+        """Call a catalogue tool as the window does (an edit in a record dialog)."""
+        return await self.catalog.invoke(name, args)
 
     async def save_agent(self, data: dict[str, Any]) -> AgentConfig:
         agent = await config.save_agent(self.store, AgentConfig.parse(data))
@@ -340,10 +375,68 @@ class Companion:
         return removed
 
     def _agents_changed(self, agent_id: str) -> None:
-        self.events.emit("agent_did_change", agent_id=agent_id)
+        self.events.emit(AgentDidChange(agent_id=agent_id))
 
-    def _on_event(self, name: str, payload: dict[str, Any]) -> None:
-        if name == "agent_did_change":
+    # ── the connection, for the window and the CLI ──────────────────────────
+    @property
+    def has_bridge(self) -> bool:
+        """Whether a bridge client exists (a backend URL is configured)."""
+        return self.client is not None
+
+    @property
+    def bridge_connected(self) -> bool:
+        return self.client is not None and self.client.connected
+
+    async def wait_connected(self, timeout: float) -> bool:
+        """Wait up to ``timeout`` seconds for the bridge to connect; whether it did."""
+        if self.bridge_connected:
+            return True
+        connected = asyncio.Event()
+
+        def listen(event: Event) -> None:
+            if isinstance(event, ConnectionDidChange) and event.state == State.CONNECTED.value:
+                connected.set()
+
+        unsubscribe = self.events.subscribe(listen)
+        try:
+            await asyncio.wait_for(connected.wait(), timeout)
+            return True
+        except TimeoutError:
+            return False
+        finally:
+            unsubscribe()
+
+    # ── the control socket's commands ───────────────────────────────────────
+    async def _control_run(self, request: dict[str, Any]) -> dict[str, Any]:
+        key = str(request.get("agent") or "")
+        agent = await config.get_agent(self.store, key)
+        if agent is None:
+            raise ToolError(ErrorType.NOT_FOUND, f"no agent named {key!r}")  # the control wire's error type
+        if self.is_running(agent.id):
+            raise ToolError(ErrorType.BUSY, f"{agent.name} is already running")
+        self.start_run(agent.id, str(request.get("trigger") or "manual"))
+        return {"ok": True, "agent_id": agent.id, "agent": agent.name, "started": True}
+
+    async def _control_save(self, request: dict[str, Any]) -> dict[str, Any]:
+        data = request.get("agent")
+        if not isinstance(data, dict):
+            raise ToolError(ErrorType.INVALID_ARGS, "agent must be an object")
+        agent = await self.save_agent(data)
+        return {"ok": True, "agent": agent.model_dump(mode="json")}
+
+    async def _control_remove(self, request: dict[str, Any]) -> dict[str, Any]:
+        key = str(request.get("agent") or "")
+        agent = await config.get_agent(self.store, key)
+        if agent is None:
+            raise ToolError(ErrorType.NOT_FOUND, f"no agent named {key!r}")
+        await self.remove_agent(agent.id)
+        return {"ok": True, "removed": agent.id, "agent": agent.name}
+
+    def _on_event(self, event: Event) -> None:
+        if isinstance(event, AgentDidChange):
+            log.info("companion.agent.changed agent_id=%s scheduler=%s hello=%s", event.agent_id,
+                     "notified" if self.scheduler is not None else "off",
+                     "resent" if self.client is not None and self.client.connected else "at next connect")
             if self.scheduler is not None:
                 self.scheduler.notify_changed()
             if self.client is not None and self.client.connected:

@@ -7,7 +7,14 @@ line each way. On POSIX it is a Unix socket ``control.sock`` in the data dir
 written to ``control.port`` with a random key that each request must carry.
 
 Requests: ``{"cmd": "ping"}``, ``{"cmd": "run", "agent": NAME, "trigger": "manual"}``,
-``{"cmd": "show"}``. Answers: ``{"ok": true, ...}`` or ``{"ok": false, "error": {...}}``.
+``{"cmd": "show"}``, ``{"cmd": "agent_save", "agent": {...}}``, ``{"cmd": "agent_remove", "agent": NAME}``.
+Answers: ``{"ok": true, ...}`` or ``{"ok": false, "error": {...}}`` (a ``ConfigError`` carries
+``details.field``).
+
+This module knows nothing of the companion: the companion (``desktop.companion``) hands
+``ControlServer`` one async handler per command, and the GUI sets the ``show`` handler with
+``on_show`` (an explicit hook, not an attribute patched from outside). It runs on the companion's
+loop; ``request`` runs on the caller's.
 """
 
 from __future__ import annotations
@@ -19,14 +26,11 @@ import logging
 import os
 import secrets
 import sys
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from agents.errors import ErrorType, ToolError
-
-if TYPE_CHECKING:
-    from desktop.companion import Companion
+from agents.errors import AdiuvaError, ConfigError, ErrorType, ToolError
 
 log = logging.getLogger(__name__)
 
@@ -35,17 +39,25 @@ PORT_FILE = "control.port"
 _WINDOWS = sys.platform == "win32"
 
 
-class ControlServer:
-    """Serves control requests on the companion's loop."""
+Handler = Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]
 
-    def __init__(self, companion: Companion):
-        self.companion = companion
-        self.on_show: Callable[[], None] | None = None
+
+class ControlServer:
+    """Serves control requests on the companion's loop; ``handlers`` maps each command to its coroutine."""
+
+    def __init__(self, data_dir: Path, handlers: Mapping[str, Handler]):
+        self.data_dir = data_dir
+        self._handlers = dict(handlers)
+        self._show: Callable[[], None] | None = None
         self._server: asyncio.AbstractServer | None = None
         self._key = secrets.token_hex(16)
 
+    def on_show(self, show: Callable[[], None] | None) -> None:
+        """Set what ``{"cmd": "show"}`` does (the GUI brings its window forward); None: nothing to show."""
+        self._show = show
+
     async def start(self) -> None:
-        data_dir = self.companion.data_dir
+        data_dir = self.data_dir
         if _WINDOWS:  # pragma: no cover - exercised on Windows only
             self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
             port = self._server.sockets[0].getsockname()[1]
@@ -70,7 +82,7 @@ class ControlServer:
             self._server = None
         for name in (SOCKET_NAME, PORT_FILE):
             with contextlib.suppress(FileNotFoundError):
-                (self.companion.data_dir / name).unlink()
+                (self.data_dir / name).unlink()
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
@@ -84,6 +96,11 @@ class ControlServer:
                 answer = await self._handle(request)
             except ToolError as err:
                 answer = {"ok": False, "error": err.to_dict()}
+            except ConfigError as err:
+                answer = {"ok": False, "error": {"type": "invalid_args", "message": err.message,
+                                                 "details": {"field": err.field}}}
+            except AdiuvaError as err:
+                answer = {"ok": False, "error": {"type": "internal", "message": str(err)}}
             except (ValueError, PermissionError) as exc:
                 answer = {"ok": False, "error": {"type": "invalid_frame", "message": str(exc)}}
             writer.write((json.dumps(answer) + "\n").encode())
@@ -100,21 +117,13 @@ class ControlServer:
         if cmd == "ping":
             return {"ok": True, "pid": os.getpid()}
         if cmd == "show":
-            if self.on_show is not None:
-                self.on_show()
-            return {"ok": True, "shown": self.on_show is not None}
-        if cmd == "run":
-            from agents import config  # here, not at the top: the GUI's single-instance check stays light
-
-            key = str(request.get("agent") or "")
-            agent = await config.get_agent(self.companion.store, key)
-            if agent is None:
-                raise ToolError(ErrorType.NOT_FOUND, f"no agent named {key!r}")
-            if self.companion.runner.is_running(agent.id):
-                raise ToolError(ErrorType.BUSY, f"{agent.name} is already running")
-            self.companion.start_run(agent.id, str(request.get("trigger") or "manual"))
-            return {"ok": True, "agent_id": agent.id, "agent": agent.name, "started": True}
-        raise ToolError(ErrorType.INVALID_ARGS, f"unknown command {cmd!r}")
+            if self._show is not None:
+                self._show()
+            return {"ok": True, "shown": self._show is not None}
+        handler = self._handlers.get(str(cmd))
+        if handler is None:
+            raise ToolError(ErrorType.INVALID_ARGS, f"unknown command {cmd!r}")
+        return await handler(request)
 
 
 async def _alive(path: Path) -> bool:

@@ -29,7 +29,7 @@ from typing import Any, TypeVar
 
 from pydantic import SecretStr
 
-from agents import config, roots
+from agents import config
 from agents.errors import AdiuvaError
 from agents.store import DB_FILENAME, Store, known_migrations
 from bridge import credentials
@@ -240,7 +240,7 @@ async def doctor(data_dir: Path, *, timeout: float = 5.0) -> int:
 
 async def _check_pinned_roots(report: Report, store: Store, agents: list[config.AgentConfig]) -> None:
     """One FAIL line per agent folder that changed since the user picked it (its tools refuse it)."""
-    for problem in await roots.root_problems(store, agents):
+    for problem in await config.root_problems(store, agents):
         report.line(FAIL, f"agent {problem.agent_name}: {problem.message}",
                     f"pick the folder again in the Agents view and save, or: adiuva-companion agent edit "
                     f"{problem.agent_name!r} --folder {problem.path}")

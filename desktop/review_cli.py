@@ -82,7 +82,7 @@ def local(text: str | None) -> str:
 async def dispatch(args: argparse.Namespace, directory: Path) -> int:
     from agents.errors import ErrorType, ToolError
     from agents.store import DB_FILENAME, Store
-    from desktop.cli import print_json
+    from desktop.output import print_json
 
     store = await Store.open(directory / DB_FILENAME)
     try:

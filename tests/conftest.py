@@ -37,7 +37,7 @@ def events() -> list[tuple[str, dict]]:
 @pytest.fixture
 def hub(events) -> EventHub:
     h = EventHub()
-    h.subscribe(lambda name, payload: events.append((name, payload)))
+    h.subscribe(lambda event: events.append((event.name, event.payload())))
     return h
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from agents.documents import Sink
+from agents.documents.base import Sink
 
 # A bullet glyph (Word's Symbol-font bullet comes out as U+F0B7) followed by a space or tab.
 _GLYPH_BULLET = re.compile(r"^(\s*)[•·▪◦‣∙■□●○\uf0b7\uf0a7\uf076\uf0d8](?:[ \t]+|$)")

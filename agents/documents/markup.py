@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-from agents.documents import Sink, unsupported
+from agents.documents.base import Sink, unsupported
 from agents.documents.lines import emit
 
 _BLOCK = frozenset({

@@ -18,7 +18,7 @@ from typing import Any
 import defusedxml
 from defusedxml import ElementTree
 
-from agents.documents import MAX_PART_BYTES, MAX_ZIP_MEMBERS, Sink, too_large, unsupported
+from agents.documents.base import MAX_PART_BYTES, MAX_ZIP_MEMBERS, Sink, too_large, unsupported
 from agents.documents.lines import emit
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

@@ -20,7 +20,7 @@ from __future__ import annotations
 import io
 import re
 
-from agents.documents import MAX_PDF_PAGES, Sink, unsupported
+from agents.documents.base import MAX_PDF_PAGES, Sink, unsupported
 from agents.documents.lines import emit, normalise_marker
 
 FULL_WIDTH = 0.7  # a line this fraction of the page's longest line may have wrapped

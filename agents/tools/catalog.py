@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from agents.errors import ErrorType, ToolError
-from agents.events import EventHub
+from agents.events import EventHub, RecordDidChange
 from agents.store import Store
 from agents.tools import filesystem, generic, notes, projects, tasks, timelines
 from agents.tools.base import ToolContext, ToolSpec
@@ -183,8 +183,8 @@ class Catalog:
     def announce(self, spec: ToolSpec, result: dict[str, Any], run_id: str | None) -> None:
         """Tell the UI a write happened (after it is in the database)."""
         if not spec.read_only and self.events is not None:
-            self.events.emit("record_did_change", tool=spec.name, group=spec.group, id=result.get("id"),
-                             run_id=run_id)
+            self.events.emit(RecordDidChange(tool=spec.name, group=spec.group, id=result.get("id"),
+                                             run_id=run_id))
 
     def tools_for(self, groups: Iterable[str]) -> list[ToolSpec]:
         wanted = set(groups)

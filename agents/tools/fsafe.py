@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from operator import attrgetter
 from typing import Any
 
+from agents.errors import AdiuvaError
 from agents.roots import STEP_FLAGS
 
 SCAN_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
@@ -51,7 +52,7 @@ FD_BUDGET = 64  # folder descriptors a walk keeps open for pending subfolders
 _SWAPPED = (errno.ENOTDIR, errno.ELOOP, errno.EINVAL)
 
 
-class Escape(Exception):
+class Escape(AdiuvaError):
     """The path leaves the root or loops; ``str(exc)`` completes "<path> ..."."""
 
 

@@ -20,13 +20,14 @@ from typing import Any
 from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
 from mcp.server.transport_security import TransportSecuritySettings
 
+from agents.errors import AdiuvaError
 from bridge.mcp_door.server import open_door
 
 PATH = "/mcp"
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
 
 
-class NotLoopback(ValueError):
+class NotLoopback(AdiuvaError, ValueError):
     """The listen address is not a loopback address."""
 
 

@@ -3,7 +3,7 @@
 ``run_gui(data_dir=..., backend_url=...)`` (called by ``desktop.cli``):
 
 1. No reachable display, or the QApplication cannot be created → a clear
-   message on stderr and the headless service (``desktop.cli._headless``).
+   message on stderr and the headless service (``desktop.service.headless``).
 2. One instance per data dir: it first asks a running companion to show its
    window (``desktop.control.request(data_dir, {"cmd": "show"})``); if one
    answers, this process exits 0.
@@ -125,7 +125,7 @@ def _x11_reachable(display: str) -> bool:
 
 
 def _headless(data_dir: Path, backend_url: str | None) -> int:
-    from desktop.cli import _headless as headless
+    from desktop.service import headless
 
     return asyncio.run(headless(data_dir, backend_url))
 
@@ -268,7 +268,7 @@ class Gui:
         self.tray.show()
         self.attach_banner_if_needed()
         if companion.control is not None:
-            companion.control.on_show = self.window.bring_forward
+            companion.control.on_show(self.window.bring_forward)
         log.info("ui.app.started tray=%s data_dir=%s", self.has_tray, self.data_dir)
         marker = os.environ.get(BENCH_MARKER_ENV)
         if marker:

@@ -38,6 +38,7 @@ from desktop.ui import operations
 from desktop.ui.widgets import CONNECTION_COLORS, HintLabel, UndoBar, icon, open_path
 
 if TYPE_CHECKING:
+    from agents.events import ReviewDidChange
     from desktop.companion import Companion
     from desktop.ui.signals import CoreSignals
     from desktop.ui.status import AppStatus
@@ -252,17 +253,17 @@ class MainWindow(QMainWindow):
                        lambda n: n > 0 and self.current_page() == "runs" and self.show_tab("review"), parent=self)
 
     # ── undo ──────────────────────────────────────────────────────────────
-    def _review_changed(self, payload: dict[str, Any]) -> None:
-        if not payload.get("batch") or not payload.get("count"):
+    def _review_changed(self, event: ReviewDidChange) -> None:
+        if not event.batch or not event.count:
             return
-        n, action = payload["count"], payload.get("action", "")
+        n, action = event.count, event.action or ""
         verb = {"approve": "Approved", "reject": "Rejected", "discard": "Discarded", "restore": "Restored"}.get(
             action, "Changed")
         text = f"{verb} {n} suggestion{'s' if n != 1 else ''}"
-        if payload.get("undone"):
+        if event.undone:
             self.undo_bar.show_message(f"Undone: {text[0].lower()}{text[1:]}", None)
         else:
-            self.undo_bar.show_message(text, payload["batch"])
+            self.undo_bar.show_message(text, event.batch)
 
     def undo(self) -> None:
         """Undo the decision the undo bar shows, else the newest one not undone yet."""

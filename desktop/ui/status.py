@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
-from agents import config, review
+from agents import config, review, runs_query
+from agents import events as ev
 from agents.store import parse_iso
 from desktop.ui import operations
 from desktop.ui.signals import CoreSignals
@@ -91,7 +92,15 @@ class AppStatus(QObject):
         self._agents_refresher = operations.Refresher(
             lambda: config.list_agents(companion.store), self._set_agents, parent=self
         )
-        signals.event.connect(self._on_event)
+        handlers: dict[str, Any] = {
+            "connection_did_change": self._connection_changed, "run_did_start": self._run_started,
+            "run_did_progress": self._run_progressed, "run_did_finish": self._run_finished,
+            "review_did_change": self._review_changed, "record_did_change": self._record_changed,
+            "scheduler_did_change": self._scheduler_changed, "bridge_did_pause": self._bridge_paused,
+            "agent_did_change": self._agent_changed,
+        }
+        for name, slot in handlers.items():
+            getattr(signals, name).connect(slot)
 
     # ── loading ────────────────────────────────────────────────────────────
     async def load(self) -> None:
@@ -99,21 +108,19 @@ class AppStatus(QObject):
         c = self.companion
         self.connection_state, self.connection_detail = c.connection_state()
         self.pending = await review.pending_count(c.store)
-        self.schedule_paused = bool(await c.store.get_setting("schedule_paused", False))
-        self.bridge_paused = bool(await c.store.get_setting("bridge_paused", False))
-        last = await c.store.fetchone(
-            "SELECT * FROM agent_runs WHERE status != 'running' ORDER BY started_at DESC LIMIT 1"
-        )
+        self.schedule_paused = c.schedule_paused
+        self.bridge_paused = c.bridge_paused
+        last = await runs_query.last_finished_run(c.store)
         if last is not None:
             self.last_result = {
                 "run_id": last["id"], "agent_id": last["agent_id"], "agent_name": last["agent_name"],
                 "status": last["status"], "processed": last["items_processed"], "created": last["items_created"],
                 "updated": last["items_updated"], "finished_at": last["finished_at"],
             }
-        if c.scheduler is not None and c.scheduler.next_run_at is not None:
-            self.next_run_at = c.scheduler.next_run_at
+        if c.next_run_at is not None:
+            self.next_run_at = c.next_run_at
         self._set_agents(await config.list_agents(c.store), emit=False)
-        for agent_id, run_id in c.runner.running().items():
+        for agent_id, run_id in c.running().items():
             self.running[run_id] = RunProgress(run_id, agent_id, self.agent_name(agent_id))
         self.loaded = True
         self.changed.emit()
@@ -130,44 +137,53 @@ class AppStatus(QObject):
             self.changed.emit()
 
     # ── events (GUI thread) ────────────────────────────────────────────────
-    def _on_event(self, name: str, p: dict[str, Any]) -> None:
-        if name == "connection_did_change":
-            self.connection_state, self.connection_detail = p.get("state", "offline"), p.get("detail")
-        elif name == "run_did_start":
-            self.running[p["run_id"]] = RunProgress(
-                p["run_id"], p.get("agent_id", ""), p.get("agent_name") or self.agent_name(p.get("agent_id")),
-                trigger=p.get("trigger", "manual"),
-            )
-        elif name == "run_did_progress":
-            run = self.running.get(p.get("run_id", ""))
-            if run is None:
-                return
-            run.phase = str(p.get("phase") or run.phase)
-            run.file = str(p.get("file") or "")
-            run.processed = int(p.get("processed") or run.processed)
-            run.total = int(p.get("total") or run.total)
-        elif name == "run_did_finish":
-            run = self.running.pop(p.get("run_id", ""), None)
-            name = p.get("agent_name") or (run.agent_name if run else self.agent_name(p.get("agent_id")))
-            self.last_result = {**p, "agent_name": name, "finished_at": datetime.now().astimezone().isoformat()}
-            self.run_finished.emit(self.last_result)
-            self._pending_refresher.request()
-        elif name == "review_did_change":
-            self.pending = int(p.get("pending", self.pending))
-        elif name == "record_did_change":
-            self._pending_refresher.request()
-            return
-        elif name == "scheduler_did_change":
-            self.next_run_at = parse_iso(p.get("next_run_at")) if p.get("next_run_at") else None
-            self.next_agent_id = p.get("agent_id")
-        elif name == "bridge_did_pause":
-            self.bridge_paused = bool(p.get("paused"))
-        elif name == "agent_did_change":
-            self._agents_refresher.request()
-            return
-        else:
-            return
+    def _connection_changed(self, e: ev.ConnectionDidChange) -> None:
+        self.connection_state, self.connection_detail = e.state, e.detail
         self.changed.emit()
+
+    def _run_started(self, e: ev.RunDidStart) -> None:
+        self.running[e.run_id] = RunProgress(
+            e.run_id, e.agent_id, e.agent_name or self.agent_name(e.agent_id), trigger=e.trigger or "manual",
+        )
+        self.changed.emit()
+
+    def _run_progressed(self, e: ev.RunDidProgress) -> None:
+        run = self.running.get(e.run_id)
+        if run is None:
+            return
+        run.phase = str(e.phase or run.phase)
+        run.file = str(e.file or "")
+        run.processed = int(e.processed or run.processed)
+        run.total = int(e.total or run.total)
+        self.changed.emit()
+
+    def _run_finished(self, e: ev.RunDidFinish) -> None:
+        run = self.running.pop(e.run_id, None)
+        name = e.agent_name or (run.agent_name if run else self.agent_name(e.agent_id))
+        self.last_result = {**e.payload(), "errors": list(e.errors), "agent_name": name,
+                            "finished_at": datetime.now().astimezone().isoformat()}
+        self.run_finished.emit(self.last_result)
+        self._pending_refresher.request()
+        self.changed.emit()
+
+    def _review_changed(self, e: ev.ReviewDidChange) -> None:
+        self.pending = e.pending
+        self.changed.emit()
+
+    def _record_changed(self, _e: ev.RecordDidChange) -> None:
+        self._pending_refresher.request()
+
+    def _scheduler_changed(self, e: ev.SchedulerDidChange) -> None:
+        self.next_run_at = parse_iso(e.next_run_at) if e.next_run_at else None
+        self.next_agent_id = e.agent_id
+        self.changed.emit()
+
+    def _bridge_paused(self, e: ev.BridgeDidPause) -> None:
+        self.bridge_paused = e.paused
+        self.changed.emit()
+
+    def _agent_changed(self, _e: ev.AgentDidChange) -> None:
+        self._agents_refresher.request()
 
     # ── set by the UI's own operations ─────────────────────────────────────
     def set_schedule_paused(self, paused: bool) -> None:

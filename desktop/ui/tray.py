@@ -135,12 +135,12 @@ class Tray(QObject):
 
     # ── actions ────────────────────────────────────────────────────────────
     def run_agent(self, agent_id: str) -> None:
-        if self.companion.runner.is_running(agent_id):
+        if self.companion.is_running(agent_id):
             return
         operations.watch(self.companion.start_run(agent_id), what="The run could not start")
 
     def stop_runs(self) -> None:
-        self.companion.runner.cancel()
+        self.companion.cancel_run()
 
     def _pause_schedule(self, paused: bool) -> None:
         operations.run(self.companion.set_schedule_paused(paused), lambda _r: self.status.set_schedule_paused(paused),

@@ -11,7 +11,7 @@ import pytest
 
 from agents import journal
 from agents.config import AgentConfig, save_agent
-from agents.events import EventHub
+from agents.events import EventHub, RunDidProgress
 from agents.review import Review
 from agents.rules import RulesEngine
 from agents.runner import Runner
@@ -134,8 +134,8 @@ async def test_cancelled_run_is_recorded_and_keeps_whole_files(store, catalog, h
     runner = Runner(store=store, catalog=catalog, events=hub, engines={"rules": RulesEngine()}, trip_seconds=0)
     agent = await make_agent(store, root)
 
-    def on_progress(name: str, payload: dict) -> None:
-        if name == "run_did_progress" and payload.get("processed", 0) >= 1:
+    def on_progress(event) -> None:
+        if isinstance(event, RunDidProgress) and (event.processed or 0) >= 1:
             runner.cancel(agent.id)
 
     hub.subscribe(on_progress)

@@ -338,7 +338,8 @@ async def harness(clock, loop_events):
         store = FakeAgents(clock, *agents)
         sched = Scheduler(
             list_agents=store.list_agents, start_run=store.start_run, is_running=store.is_running,
-            clock=clock, tz=kwargs.pop("tz", UTC), on_event=lambda n, p: loop_events.append((n, p)), **kwargs,
+            clock=clock, tz=kwargs.pop("tz", UTC), on_event=lambda e: loop_events.append((e.name, e.payload())),
+            **kwargs,
         )
         made.append((sched, asyncio.create_task(sched.run())))
         return sched, store
@@ -523,7 +524,7 @@ async def test_on_event_error_does_not_end_the_loop(clock):
     """A listener that raises is logged; runs still start."""
     store = FakeAgents(clock, hourly(last=None))
 
-    def boom(name, payload):
+    def boom(event):
         raise RuntimeError("listener bug")
 
     sched = Scheduler(list_agents=store.list_agents, start_run=store.start_run, is_running=store.is_running,
@@ -557,7 +558,7 @@ async def test_stop_ends_the_loop(clock, loop_events):
     """stop() ends run() promptly, also when called before the loop got going."""
     store = FakeAgents(clock, hourly())
     sched = Scheduler(list_agents=store.list_agents, start_run=store.start_run, is_running=store.is_running,
-                      clock=clock, tz=UTC, on_event=lambda n, p: loop_events.append((n, p)))
+                      clock=clock, tz=UTC, on_event=lambda e: loop_events.append((e.name, e.payload())))
     task = asyncio.create_task(sched.run())
     await clock.idle()
     sched.stop()

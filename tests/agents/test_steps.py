@@ -61,7 +61,7 @@ async def test_local_driver_journals_every_call_and_announces_writes(store, cata
     the run id, each write announced once committed."""
     events: list = []
     hub = EventHub()
-    hub.subscribe(lambda name, payload: events.append((name, payload)))
+    hub.subscribe(lambda event: events.append((event.name, event.payload())))
     catalog.events = hub
     runner = Runner(store=store, catalog=catalog, events=hub, engines={"rules": RulesEngine()}, trip_seconds=0)
     seen: list = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
+from agents.events import ReviewDidChange
 from agents.review import pending_count
 from desktop.ui.main_window import MainWindow
 from desktop.ui.views.review import ReviewView
@@ -194,7 +195,7 @@ async def test_multi_selection_summary_and_empty_state(qtbot, companion, ui):
     assert view.empty.title.text() == "Nothing waits for review." and "Agents tab" in view.empty.text.text()
     await seed(companion.store, 3)
     await seed(companion.store, 2, kind="notes")
-    companion.events.emit("review_did_change", pending=5)  # what a run announces
+    companion.events.emit(ReviewDidChange(pending=5))  # what a run announces
     await until(lambda: view.model.total == 5, what="the new suggestions")
     await settle()
     assert view.list_stack.currentWidget() is view.table

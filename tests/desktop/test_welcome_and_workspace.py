@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
 from agents import config
+from agents.events import ReviewDidChange
 from desktop.ui.main_window import MainWindow
 from desktop.ui.signals import CoreSignals
 from tests.desktop.conftest import settle, until
@@ -82,8 +83,8 @@ async def test_events_from_another_thread_reach_slots_on_the_gui_thread(qapp, co
     signals = CoreSignals(companion.events)
     seen: list[tuple[str, bool]] = []
     gui = threading.current_thread()
-    signals.review_did_change.connect(lambda p: seen.append((str(p["pending"]), threading.current_thread() is gui)))
-    worker = threading.Thread(target=lambda: companion.events.emit("review_did_change", pending=7))
+    signals.review_did_change.connect(lambda e: seen.append((str(e.pending), threading.current_thread() is gui)))
+    worker = threading.Thread(target=lambda: companion.events.emit(ReviewDidChange(pending=7)))
     worker.start()
     worker.join()
     assert seen == []  # queued, not run on the worker

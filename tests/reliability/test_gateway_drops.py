@@ -28,7 +28,7 @@ from typing import Any
 import pytest
 from pydantic import SecretStr
 
-from agents.events import EventHub
+from agents.events import ConnectionDidChange, Event, EventHub
 from agents.store import Store
 from agents.tools.base import ArgsModel, ToolContext, tool
 from agents.tools.catalog import ALL_TOOLS, Catalog
@@ -138,9 +138,9 @@ async def start_device(tmp_path: Path, url: str, seed: int, *, stable_after: flo
     device = Device(store=store, client=client, task=None)  # type: ignore[arg-type]
     device.gate.set()
 
-    def on_event(name: str, payload: dict[str, Any]) -> None:
-        if name == "connection_did_change":
-            device.states.append((loop.time(), payload["state"], payload.get("detail")))
+    def on_event(event: Event) -> None:
+        if isinstance(event, ConnectionDidChange):
+            device.states.append((loop.time(), event.state, event.detail))
 
     hub.subscribe(on_event)
     device.task = asyncio.create_task(client.run())

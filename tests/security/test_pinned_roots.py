@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from agents import roots
+from agents import config, roots
 from agents.config import AgentConfig, save_agent
 from agents.errors import ErrorType, ToolError
 from agents.store import Store, utcnow
@@ -67,7 +67,7 @@ async def test_root_swapped_for_a_symlink_to_slash_is_refused(setup):
         assert "changed since it was picked" in err.message and "pick it again in the Agents view" in err.message
         await refused(store, "list_directory", agent_id, path=str(clients), recursive=True)
         await refused(store, "get_file_metadata", agent_id, path=str(clients / "etc" / "passwd"))
-    problems = await roots.root_problems(store)
+    problems = await config.root_problems(store)
     assert [(p.agent_name, p.path) for p in problems] == [("Client work", str(clients))]
     assert "symlink" in problems[0].message
 
@@ -94,7 +94,7 @@ async def test_a_moved_away_root_is_refused_and_repicking_repins(setup):
     await save_agent(store, AgentConfig.parse({**agent.model_dump(), "directory_paths": [str(clients)]}))
     listing = await call(store, "list_directory", agent.id, path=".")
     assert [e["name"] for e in listing["entries"]] == ["new.md"]
-    assert await roots.root_problems(store) == []
+    assert await config.root_problems(store) == []
 
 
 async def test_rows_saved_before_pinning_are_pinned_on_first_use(tmp_path: Path):

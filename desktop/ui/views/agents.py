@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from agents import config, roots
+from agents import config, runs_query
 from agents.config import DATA_TYPES, DEFAULT_EXTENSIONS, AgentConfig
 from agents.errors import ConfigError
 from agents.scheduler import local_timezone, next_fire_after, validate_cron
@@ -490,7 +490,7 @@ class AgentsView(QWidget):
             self._start(self.editor.agent_id)
 
     def _start(self, agent_id: str) -> None:
-        if self.companion.runner.is_running(agent_id):
+        if self.companion.is_running(agent_id):
             return
         self._note = ""
         task = self.companion.start_run(agent_id)
@@ -498,7 +498,7 @@ class AgentsView(QWidget):
 
     def stop(self) -> None:
         if self.editor.agent_id:
-            self.companion.runner.cancel(self.editor.agent_id)
+            self.companion.cancel_run(self.editor.agent_id)
 
     def _update_run_state(self) -> None:
         agent_id = self.editor.agent_id
@@ -531,10 +531,6 @@ async def load_agents(
     """The agents, each one's latest finished run, and its folders that changed since picked (by agent id)."""
     agents = await config.list_agents(companion.store)
     problems: dict[str, list[str]] = {}
-    for problem in await roots.root_problems(companion.store, agents):
+    for problem in await config.root_problems(companion.store, agents):
         problems.setdefault(problem.agent_id, []).append(problem.message)
-    rows = await companion.store.fetchall(
-        "SELECT r.* FROM agent_runs r JOIN (SELECT agent_id, MAX(started_at) AS latest FROM agent_runs "
-        "WHERE status != 'running' GROUP BY agent_id) x ON r.agent_id = x.agent_id AND r.started_at = x.latest"
-    )
-    return agents, {r["agent_id"]: r for r in rows}, problems
+    return agents, await runs_query.last_finished_by_agent(companion.store), problems

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from agents.errors import ConfigError
+from agents.events import ConnectionDidChange, Event
 from bridge import credentials
 from bridge.endpoint import State, validate_backend_url
 from desktop.ui.status import CONNECTION_TEXT
@@ -64,32 +65,28 @@ async def test_connection(companion: Companion, timeout: float = 10.0, *,
     outcome: asyncio.Future[tuple[str, str | None]] = loop.create_future()
     dialled = False
 
-    def listen(name: str, payload: dict[str, Any]) -> None:
+    def listen(event: Event) -> None:
         nonlocal dialled
-        if name != "connection_did_change" or outcome.done():
+        if not isinstance(event, ConnectionDidChange) or outcome.done():
             return
-        state = payload.get("state", "")
+        state = event.state
         if state == State.CONNECTING.value:
             dialled = True
         elif dialled or state in (State.DISABLED.value, State.UNAUTHORIZED.value):
-            outcome.set_result((state, payload.get("detail")))
+            outcome.set_result((state, event.detail))
 
     unsubscribe = companion.events.subscribe(listen)
     try:
-        if companion.client is None:
-            companion.reconnect(url=url)  # the first dial: the bridge client is created now
-        else:
-            companion.client.reconnect()
-        client = companion.client
-        assert client is not None
+        companion.reconnect(url=None if companion.has_bridge else url)  # the first dial creates the client
         end = loop.time() + timeout
         while not outcome.done():
             remaining = end - loop.time()
             if remaining <= 0:
                 return False, connection_error(TimeoutError(), url, timeout)
             await asyncio.wait({outcome}, timeout=min(0.5, remaining))
-            if not outcome.done() and not dialled and client.state is State.DISABLED:
-                return False, sentence(client.last_error or "Not signed in: paste the device token below")
+            current, detail = companion.connection_state()
+            if not outcome.done() and not dialled and current == State.DISABLED.value:
+                return False, sentence(detail or "Not signed in: paste the device token below")
         state, detail = outcome.result()
     finally:
         unsubscribe()

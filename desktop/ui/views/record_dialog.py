@@ -46,7 +46,7 @@ def text_of(kind: str, record: dict[str, Any]) -> str:
 async def save_record(companion: Companion, kind: str, record_id: str, values: dict[str, Any]) -> dict[str, Any]:
     """``update_<singular>`` through the catalogue (validation, events, one transaction)."""
     name = singular(kind)
-    return await companion.catalog.invoke(f"update_{name}", {f"{name}_id": record_id, **values})
+    return await companion.invoke_tool(f"update_{name}", {f"{name}_id": record_id, **values})
 
 
 class RecordDialog(QDialog):

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from agents import review, review_query
+from agents.events import RecordDidChange, ReviewDidChange
 from agents.review_query import KIND_ORDER, Selection
 from desktop.ui import operations
 from desktop.ui.models.paged import ROW
@@ -241,10 +242,10 @@ class ReviewView(QWidget):
             self.approve_all_button.setText(f"{'Restore' if self.rejected_state else 'Approve'} all {matching}")
             self.reject_all_button.setText(f"Reject all {matching}")
 
-    def _event(self, payload: dict[str, Any]) -> None:
+    def _event(self, event: ReviewDidChange | RecordDidChange) -> None:
         self._counts.request()
         # this view's own decision (announced while it awaits it) is applied row by row already
-        own = self._working and payload.get("batch") is not None and not payload.get("undone")
+        own = self._working and event.batch is not None and not event.undone
         if not own:
             self._changed_soon()
 

@@ -29,7 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from agents import journal
+from agents import journal, runs_query
+from agents.events import RunDidFinish, RunDidProgress, RunDidStart
 from agents.store import parse_iso
 from desktop.ui import operations
 from desktop.ui.signals import CoreSignals
@@ -143,13 +144,13 @@ class RunsModel(QAbstractTableModel):
     def row_of(self, run_id: str) -> int | None:
         return next((i for i, r in enumerate(self.rows) if r.get("id") == run_id), None)
 
-    def started(self, p: dict[str, Any]) -> None:
-        if self.row_of(p["run_id"]) is not None:
+    def started(self, e: RunDidStart) -> None:
+        if self.row_of(e.run_id) is not None:
             return
         self.beginInsertRows(QModelIndex(), 0, 0)
         self.rows.insert(0, {
-            "id": p["run_id"], "agent_id": p.get("agent_id"), "agent_name": p.get("agent_name", ""),
-            "trigger": p.get("trigger", "manual"), "engine": p.get("engine", ""), "status": "running",
+            "id": e.run_id, "agent_id": e.agent_id, "agent_name": e.agent_name,
+            "trigger": e.trigger, "engine": e.engine, "status": "running",
             "started_at": datetime.now().astimezone().isoformat(), "finished_at": None,
             "items_processed": 0, "items_created": 0, "items_updated": 0, "errors": [], "live": True,
         })
@@ -159,17 +160,17 @@ class RunsModel(QAbstractTableModel):
             del self.rows[LIMIT:]
             self.endRemoveRows()
 
-    def progressed(self, p: dict[str, Any]) -> None:
-        row = self.row_of(p.get("run_id", ""))
+    def progressed(self, e: RunDidProgress) -> None:
+        row = self.row_of(e.run_id)
         if row is None:
             return
         data = self.rows[row]
-        if p.get("processed") is not None:
-            data["items_processed"] = int(p["processed"])
-        if p.get("total"):
-            data["total"] = int(p["total"])
-        if p.get("file"):
-            data["file"] = p["file"]
+        if e.processed is not None:
+            data["items_processed"] = e.processed
+        if e.total:
+            data["total"] = e.total
+        if e.file:
+            data["file"] = e.file
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
 
     def replace(self, stored: dict[str, Any]) -> None:
@@ -267,15 +268,12 @@ def _escape(text: str) -> str:
 
 
 async def load_runs(companion: Companion, limit: int = LIMIT) -> list[dict[str, Any]]:
-    rows = await companion.store.fetchall("SELECT * FROM agent_runs ORDER BY started_at DESC LIMIT ?", (limit,))
-    for row in rows:
-        row["errors"] = _errors(row.get("errors"))
-    return rows
+    return await runs_query.recent_runs(companion.store, limit)
 
 
 async def load_run_detail(companion: Companion, run_id: str) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
     """The run row and its tool calls: local ones and those made under its backend run id."""
-    run = await companion.store.fetchone("SELECT * FROM agent_runs WHERE id = ?", (run_id,))
+    run = await runs_query.get_run(companion.store, run_id)
     if run is None:
         return None, []
     calls = await journal.calls_for_run(companion.store, run_id)
@@ -355,17 +353,17 @@ class RunsView(QWidget):
         self.empty.setVisible(not self.model.rows)
         self.table.setVisible(bool(self.model.rows))
 
-    def _started(self, p: dict[str, Any]) -> None:
-        self.model.started(p)
+    def _started(self, e: RunDidStart) -> None:
+        self.model.started(e)
         self._update_empty()
         if self._selected is None or self.model.row_of(self._selected) == 1:
             self.table.selectRow(0)
 
-    def _finished(self, p: dict[str, Any]) -> None:
-        run_id = p.get("run_id", "")
+    def _finished(self, e: RunDidFinish) -> None:
+        run_id = e.run_id
 
         async def fetch() -> dict[str, Any] | None:
-            return await self.companion.store.fetchone("SELECT * FROM agent_runs WHERE id = ?", (run_id,))
+            return await runs_query.get_run(self.companion.store, run_id)
 
         def apply(row: dict[str, Any] | None) -> None:
             if row is not None:
