@@ -156,7 +156,7 @@ async def test_run_frames_reach_the_right_waiter():
     session = online()
     agent = {"id": "a1", "name": "Client work", "directory_paths": ["/home/me"]}
     run_a, text_a = session.run_request(agent, "manual")
-    run_b, text_b = session.run_request(agent, "schedule")
+    run_b, _ = session.run_request(agent, "schedule")
     sent = json.loads(text_a)
     assert sent["type"] == "run_request" and sent["request_id"] == run_a.request_id and sent["agent"]["id"] == "a1"
     session.receive(json.dumps({"type": "run_rejected", "request_id": run_b.request_id,
