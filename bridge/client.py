@@ -348,8 +348,8 @@ class DeviceClient:
                 id=call.id, name=call.name, args=call.args,
                 run_id=ctx.run_id if ctx else None, agent_id=ctx.agent_id if ctx else None,
             ))
-        elif type(action) is Cancel:
-            self.dispatcher.cancel(action.call_id)
+        elif type(action) is Cancel and self.dispatcher.cancel(action.call_id):
+            self.session.stopped(action.call_id)  # stopped in time: no answer will come
 
     async def wait_connected(self, timeout: float) -> bool:
         """Wait until the device is connected and has said hello; False after ``timeout``."""

@@ -51,7 +51,7 @@ from bridge.runs import RemoteRun, RunBook
 
 log = logging.getLogger(__name__)
 
-MAX_SUPPRESSED = 10_000
+MAX_SUPPRESSED = 1_024
 
 
 # ── what the session tells the shell to do ────────────────────────────────
@@ -185,6 +185,10 @@ class DeviceSession:
             self.outbox.put(protocol.encode(protocol.tool_result_error(exc.call_id, exc.to_tool_error())))
         else:
             self.outbox.put(protocol.encode_error(exc))
+
+    def stopped(self, call_id: str) -> None:
+        """The dispatcher stopped the call (``Cancel`` found it): it will not answer, nothing to suppress."""
+        self._suppressed.pop(call_id, None)
 
     def _suppress(self, call_id: str) -> None:
         self._suppressed[call_id] = None
