@@ -2,7 +2,12 @@
 
 For a typical ``tool_call`` and ``tool_result``, measures ``protocol.parse`` followed
 by ``protocol.encode`` against ``json.loads`` + ``json.dumps`` of the same text, in the
-same run (alternating slices), and prints ours, the floor and their ratio. ~7 s::
+same run (alternating slices), and prints ours, the floor and their ratio. Then the
+device's send path for a stored result: the journal's JSON text spliced into the frame
+(``tool_result_raw``) beside decoding and encoding it again. Then the candidate JSON
+libraries (stdlib json, orjson, msgspec) on the same texts, decode and encode, and whether
+each keeps the protocol's number rules (integers past 2**64 exact both ways; NaN refused),
+which is how the codec's library was picked. ~20 s::
 
     .venv/bin/python bench/protocol_codec.py
 """
@@ -75,6 +80,54 @@ def floor(text: str) -> str:
     return json.dumps(json.loads(text), separators=(",", ":"), ensure_ascii=False)
 
 
+def spliced(text: str) -> str:
+    """The device's answer from a stored result: the journal's text spliced into the frame."""
+    return protocol.encode(protocol.tool_result_raw("call-3f1c2a9e-5b7d-4c1e-9a2b-0d8e7f6a5b4c", text, 1.7))
+
+
+def reencoded(text: str) -> str:
+    """The same answer the old way: the stored text decoded, then the frame encoded."""
+    return protocol.encode(protocol.tool_result_ok("call-3f1c2a9e-5b7d-4c1e-9a2b-0d8e7f6a5b4c", json.loads(text),
+                                                   1.7))
+
+
+def libraries() -> dict[str, tuple[Any, Any]]:
+    libs: dict[str, tuple[Any, Any]] = {
+        "json": (json.loads, lambda v: json.dumps(v, separators=(",", ":"), ensure_ascii=False)),
+    }
+    try:
+        import orjson
+        libs["orjson"] = (orjson.loads, lambda v: orjson.dumps(v).decode())
+    except ImportError:
+        pass
+    try:
+        import msgspec
+        dec, enc = msgspec.json.Decoder().decode, msgspec.json.Encoder().encode
+        libs["msgspec"] = (dec, lambda v: enc(v).decode())
+    except ImportError:
+        pass
+    return libs
+
+
+def keeps_number_rules(loads: Any, dumps: Any) -> str:
+    big = 2**64 + 7
+    try:
+        exact_in = loads(f'{{"n":{big}}}')["n"] == big and type(loads(f'{{"n":{big}}}')["n"]) is int
+    except Exception:
+        exact_in = False
+    try:
+        exact_out = dumps({"n": big}) == f'{{"n":{big}}}'
+    except Exception:
+        exact_out = False
+    try:
+        loads('{"n":NaN}')
+        nan_refused = False
+    except Exception:
+        nan_refused = True
+    return f"int>2**64 in:{'exact' if exact_in else 'NO'} out:{'exact' if exact_out else 'NO'} NaN in:" + (
+        "refused" if nan_refused else "ACCEPTED")
+
+
 def main() -> None:
     print("parse+encode per second; floor = json.loads+json.dumps of the same text;")
     print("ratio = floor/ours (how many times slower than bare json)")
@@ -84,6 +137,18 @@ def main() -> None:
         r_ours, r_floor = _rates(ours, floor, text)
         size = len(text.encode())
         print(f"{label:<12} {size:>6} {r_ours:>10,.0f} {r_floor:>10,.0f} {r_floor / r_ours:>5.2f}x")
+    stored = json.dumps(json.loads(TOOL_RESULT)["result"], sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    assert json.loads(spliced(stored)) == json.loads(reencoded(stored))
+    r_splice, r_re = _rates(spliced, reencoded, stored)
+    print(f"\nstored result → tool_result text per second: spliced {r_splice:,.0f}, decoded+encoded {r_re:,.0f}"
+          f" ({r_splice / r_re:.1f}x)")
+    print("\nJSON libraries on the same texts (decode/s, encode/s of the decoded value):")
+    print(f"{'library':<8} {'frame':<12} {'decode/s':>10} {'encode/s':>10}  number rules")
+    for name, (loads, dumps) in libraries().items():
+        for label, text in (("tool_call", TOOL_CALL), ("tool_result", TOOL_RESULT)):
+            value = json.loads(text)
+            r_dec, r_enc = _rates(loads, lambda _t, v=value, d=dumps: d(v), text)
+            print(f"{name:<8} {label:<12} {r_dec:>10,.0f} {r_enc:>10,.0f}  {keeps_number_rules(loads, dumps)}")
 
 
 if __name__ == "__main__":

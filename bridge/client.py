@@ -1,7 +1,10 @@
-"""DeviceClient: the device's connection to the backend (PROTOCOL.md).
+"""DeviceClient: the shell around the device session: dial, backoff, keepalive, sender, netwatch.
 
-The connect loop dials one attempt at a time (``websockets.asyncio.client.connect``)
-and sorts failures itself:
+What is said on a connection (hello first, the outbox, routing, every frame
+built) belongs to ``bridge.session.DeviceSession``, which does no I/O; this
+module moves its frames over a websocket. The connect loop dials one attempt
+at a time (``websockets.asyncio.client.connect``) and ``bridge.dial.classify_failure``
+sorts failures into fatal and transient:
 
 - HTTP 401/403 on the upgrade, or a token that cannot go in a header → fatal:
   state ``unauthorized``, dialling stops until ``reconnect()`` (after the user
@@ -21,12 +24,14 @@ as a handshake succeeds and redials at once after a connection that opened
 and closed, which would let a flapping server cause a dial storm; hence our
 own loop.)
 
-On every connect ``device_hello`` is the first frame, then results finished
-while disconnected (the outbox) are sent again. Incoming ``tool_call`` frames
-go to the ``Dispatcher``; nothing that arrives can end the loop.
+On every connect the session's ``device_hello`` is the first frame, then
+results finished while disconnected (the outbox) are sent again. The
+session's ``Submit``/``Cancel`` actions go to the ``Dispatcher``, whose answers
+go back to the session (``DeviceSession.deliver``); nothing that arrives can
+end the loop.
 
-Backpressure (``bridge.outbox``): results are queued encoded and one sender
-task per connection writes them, each send bounded by ``send_timeout``
+Backpressure (``bridge.outbox``, owned by the session): results are queued
+encoded and one sender task per connection writes them, each send bounded by ``send_timeout``
 (20 s); a send that times out aborts the connection (the unsent frames stay
 queued for after the next hello). While the queue is at its lower mark the
 connection stops reading, so a backend that never reads meets TCP flow
@@ -51,25 +56,20 @@ from typing import Any
 
 from pydantic import SecretStr
 from websockets.asyncio.client import ClientConnection
-from websockets.exceptions import (
-    ConnectionClosed,
-    InvalidHandshake,
-    InvalidHeader,
-    InvalidProxy,
-    InvalidStatus,
-    InvalidURI,
-    NegotiationError,
-)
+from websockets.exceptions import ConnectionClosed
 
 from agents.errors import ErrorType, ToolError
 from agents.events import ConnectionDidChange, EventHub
 from bridge import credentials, protocol, redact
-from bridge.dial import Backoff, NoRedirects, close_reason, describe, printable
+from bridge.dial import Backoff, Fatal, NoRedirects, Transient, classify_failure, close_reason
 from bridge.dispatcher import Call, Dispatcher
 from bridge.endpoint import NO_URL, State, proxy_for, validate_backend_url
 from bridge.netwatch import NetWatch
 from bridge.outbox import Outbox
-from bridge.runs import RemoteRun, RunBook
+from bridge.runs import RemoteRun
+from bridge.session import Cancel, DeviceSession, Submit
+
+__all__ = ["Backoff", "DeviceClient", "Fatal", "State", "Transient", "classify_failure"]
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +87,7 @@ class DeviceClient:
         *,
         url: str | None,
         token: Callable[[], SecretStr | None],
-        dispatcher_factory: Callable[[Callable[[dict[str, Any]], Awaitable[None]]], Dispatcher],
+        dispatcher_factory: Callable[[Callable[[Any], Awaitable[None]]], Dispatcher],
         hello: Callable[[], Awaitable[dict[str, Any]]],
         events: EventHub | None = None,
         ping_interval: float = 20.0,
@@ -109,21 +109,22 @@ class DeviceClient:
         self.backoff = backoff or Backoff()
         self.open_timeout = open_timeout
         self.send_timeout = send_timeout
-        self.dispatcher = dispatcher_factory(self.send_result)
+        self.session = DeviceSession(outbox=outbox or Outbox(max_frames=OUTBOX_LIMIT))
+        self.outbox = self.session.outbox
+        self.runs = self.session.runs
+        self.dispatcher = dispatcher_factory(self.session.deliver)
         self.state = State.OFFLINE
         self.last_error: str | None = None
         self.dials = 0
         self.connected_at: float | None = None
         self._ws: ClientConnection | None = None
         self._online = asyncio.Event()
-        self.outbox = outbox or Outbox(max_frames=OUTBOX_LIMIT)
         self._stalled = False
         if netwatch is True:
             netwatch = NetWatch()
         if netwatch:
             netwatch.on_change = self.network_changed
         self.netwatch = netwatch or None
-        self.runs = RunBook()
         self._stopping = asyncio.Event()
         self._redial = asyncio.Event()
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -242,15 +243,15 @@ class DeviceClient:
             ) as ws:
                 if ws.subprotocol != protocol.SUBPROTOCOL:
                     await ws.close(1002, "subprotocol required")
-                    self._set_state(State.MISCONFIGURED, (
+                    return self._settle(Fatal(State.MISCONFIGURED, (
                         f"the server at {self.url} did not select the {protocol.SUBPROTOCOL} subprotocol"
                         f" (it chose {ws.subprotocol or 'none'}): it is not an Adiuva device endpoint;"
-                        " check the backend URL"))
-                    return True
+                        " check the backend URL")))
                 opened = time.monotonic()
                 try:
                     await self._session(ws)
                 finally:
+                    self.session.disconnect()
                     self._ws = None
                     self._online.clear()
                     self.connected_at = None
@@ -259,59 +260,33 @@ class DeviceClient:
                 reason = close_reason(ws)
                 if ws.close_code is not None and 4000 <= ws.close_code <= 4999:
                     # PROTOCOL.md: only closes *without* a 4xxx code are redialled.
-                    self._set_state(
-                        State.CLOSED_BY_SERVER,
-                        f"the backend ended the connection ({reason}); not reconnecting until asked",
-                    )
-                    return True
+                    return self._settle(Fatal(State.CLOSED_BY_SERVER, (
+                        f"the backend ended the connection ({reason}); not reconnecting until asked")))
                 if self._stalled:
                     reason = f"the backend stopped reading (a send waited {self.send_timeout:g} s)"
-                self._set_state(State.OFFLINE, f"disconnected: {reason}")
-                return False
-        except InvalidStatus as exc:
-            status = exc.response.status_code
-            if 300 <= status < 400:
-                where = printable(exc.response.headers.get("Location", "")) or "nowhere (no Location)"
-                self._set_state(State.MISCONFIGURED, (
-                    f"the backend answered HTTP {status} redirecting to {where}; redirects are not followed:"
-                    " if that address is right, set it as the backend URL"))
-                return True
-            if status in (401, 403):
-                self._set_state(
-                    State.UNAUTHORIZED,
-                    f"the backend rejected the device token (HTTP {status}); sign in again",
-                )
-                return True
-            self._set_state(State.OFFLINE, f"the backend answered HTTP {status}")
-        except InvalidURI as exc:
-            self._set_state(State.DISABLED, f"invalid backend URL: {exc}")
-            return True
-        except InvalidProxy as exc:  # its text quotes the proxy URL, which may hold a password
-            self._set_state(State.MISCONFIGURED, f"the proxy setting (HTTPS_PROXY or the OS settings) is not valid:"
-                                                 f" {exc.msg}")
-            return True
-        except NegotiationError as exc:
-            self._set_state(State.MISCONFIGURED, (
-                f"the server's handshake does not fit this device ({describe(exc)}); it must select the"
-                f" {protocol.SUBPROTOCOL} subprotocol: check the backend URL"))
-            return True
-        except InvalidHeader as exc:  # its text may quote a header we sent: say which header only
-            self._set_state(State.OFFLINE, f"cannot reach the backend: bad {exc.name} header in the handshake")
-        except (OSError, TimeoutError, InvalidHandshake, ConnectionClosed) as exc:
-            self._set_state(State.OFFLINE, f"cannot reach the backend: {describe(exc)}")
+                return self._settle(Transient(f"disconnected: {reason}"))
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # never let the loop die
-            log.exception("bridge.connection.unexpected_error")
-            self._set_state(State.OFFLINE, f"connection failed: {describe(exc)}")
+            verdict = classify_failure(exc)
+            if isinstance(verdict, Transient) and verdict.unexpected:
+                log.exception("bridge.connection.unexpected_error")
+            return self._settle(verdict)
+        return False
+
+    def _settle(self, verdict: Fatal | Transient) -> bool:
+        """Apply a verdict to the state; True when dialling should wait for the user."""
+        if isinstance(verdict, Fatal):
+            self._set_state(verdict.state, verdict.detail)
+            return True
+        self._set_state(State.OFFLINE, verdict.detail)
         return False
 
     async def _session(self, ws: ClientConnection) -> None:
-        hello = await self._hello()
-        hello.setdefault("type", "device_hello")
-        hello.setdefault("protocol", protocol.PROTOCOL_VERSION)
-        if not await self._send_bounded(ws, protocol.encode_dict(hello)):
+        hello = self.session.connect(await self._hello())
+        if not await self._send_bounded(ws, hello):
             return
+        self.session.sent(hello)
         self._ws = ws
         self._online.set()
         self.connected_at = time.monotonic()
@@ -340,7 +315,7 @@ class DeviceClient:
             text = await self.outbox.wait_ready()
             if not await self._send_bounded(ws, text):
                 return
-            self.outbox.pop(text)
+            self.session.sent(text)
 
     async def _send_bounded(self, ws: ClientConnection, text: str) -> bool:
         """Send one frame; False when the link is gone. A send stuck past ``send_timeout`` aborts the link."""
@@ -357,47 +332,24 @@ class DeviceClient:
         except ConnectionClosed:
             return False
 
-    # ── sending ───────────────────────────────────────────────────────────
-    async def send_result(self, frame: dict[str, Any]) -> None:
-        """Queue a frame: sent in order while connected, after the next hello otherwise. Never blocks."""
-        self.outbox.put(protocol.encode_dict(frame))
-
-    async def _send_now(self, frame: dict[str, Any] | str) -> bool:
+    # ── sending and receiving ─────────────────────────────────────────────
+    async def _send_now(self, text: str) -> bool:
         ws = self._ws
         if ws is None:
             return False
-        return await self._send_bounded(ws, frame if isinstance(frame, str) else protocol.encode_dict(frame))
+        return await self._send_bounded(ws, text)
 
-    # ── receiving ─────────────────────────────────────────────────────────
     async def _on_message(self, message: str | bytes) -> None:
-        try:
-            frame = protocol.parse(message)
-        except protocol.ProtocolError as exc:
-            log.warning("bridge.frame.invalid call_id=%s error=%s", exc.call_id, exc.message)
-            if exc.call_id is not None:
-                await self.send_result({
-                    "type": "tool_result", "id": exc.call_id, "ok": False,
-                    "error": ToolError(exc.error_type, exc.message).to_dict(),
-                })
-            else:
-                await self._send_now(protocol.encode_error(exc))
-            return
-        if isinstance(frame, protocol.ToolCall):
-            ctx = frame.run_context
+        action = self.session.receive(message)
+        if type(action) is Submit:
+            call = action.call
+            ctx = call.run_context
             self.dispatcher.submit(Call(
-                id=frame.id, name=frame.name, args=frame.args,
+                id=call.id, name=call.name, args=call.args,
                 run_id=ctx.run_id if ctx else None, agent_id=ctx.agent_id if ctx else None,
             ))
-        elif isinstance(frame, protocol.ToolCancel):
-            self.dispatcher.cancel(frame.id)
-        elif isinstance(frame, protocol.HelloAck):
-            log.info("bridge.hello.acknowledged server_time=%s", frame.server_time)
-        elif self.runs.on_frame(frame):
-            pass
-        elif isinstance(frame, protocol.UnknownFrame):
-            log.info("bridge.frame.ignored type=%s", frame.type)
-        else:
-            log.info("bridge.frame.unexpected type=%s", getattr(frame, "type", "?"))
+        elif type(action) is Cancel and self.dispatcher.cancel(action.call_id):
+            self.session.stopped(action.call_id)  # stopped in time: no answer will come
 
     async def wait_connected(self, timeout: float) -> bool:
         """Wait until the device is connected and has said hello; False after ``timeout``."""
@@ -416,17 +368,16 @@ class DeviceClient:
         """
         if self._ws is None:
             raise ToolError(ErrorType.BUSY, "the companion is not connected to the backend")
-        run = self.runs.new()
-        frame = {"type": "run_request", "request_id": run.request_id, "trigger": trigger, "agent": agent}
-        if not await self._send_now(frame):
+        run, text = self.session.run_request(agent, trigger)
+        if not await self._send_now(text):
             self.runs.forget(run)
             raise ToolError(ErrorType.BUSY, "the connection dropped while asking for the run")
         return run
 
     async def cancel_run(self, run: RemoteRun) -> None:
-        if run.run_id:
-            await self._send_now({"type": "run_cancel", "run_id": run.run_id})
-        self.runs.forget(run)
+        text = self.session.run_cancel(run)
+        if text is not None:
+            await self._send_now(text)
 
     # ── shutdown ──────────────────────────────────────────────────────────
     async def stop(self, drain_timeout: float = 5.0) -> None:

@@ -45,6 +45,7 @@ from agents.store import Store
 from agents.tools.catalog import Catalog, unencodable_text
 from bridge import protocol
 from bridge.admission import DATABASE, DATABASE_WORKERS, FILES, Durations, Lane
+from bridge.session import Failure, Refusal
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +53,7 @@ DEFAULT_DEADLINE = 25.0
 DEFAULT_CONCURRENCY = 8
 DEFAULT_BACKLOG = 10_000
 
-Send = Callable[[dict[str, Any]], Awaitable[None]]
+Send = Callable[[Any], Awaitable[None]]  # an answer (outcome, Failure, Refusal) → bridge.session
 
 
 @dataclass(slots=True)
@@ -70,19 +71,13 @@ class Call:
     started_at: float = 0.0
 
 
-def result_frame(outcome: journal.Outcome) -> dict[str, Any]:
-    frame: dict[str, Any] = {"type": "tool_result", "id": outcome.call_id, "ok": outcome.ok,
-                             "duration_ms": outcome.duration_ms}
-    if outcome.ok:
-        frame["result"] = outcome.result
-    else:
-        frame["error"] = outcome.error.to_dict()  # type: ignore[union-attr]
-    return frame
+def result_frame(outcome: journal.Outcome) -> journal.Outcome:
+    """The answer to send: the outcome itself; ``bridge.session`` builds its frame."""
+    return outcome
 
 
-def error_result(call_id: str, error: ToolError, duration_ms: float = 0.0) -> dict[str, Any]:
-    return {"type": "tool_result", "id": call_id, "ok": False, "error": error.to_dict(),
-            "duration_ms": duration_ms}
+def error_result(call_id: str, error: ToolError, duration_ms: float = 0.0) -> Failure:
+    return Failure(call_id, error, duration_ms)
 
 
 class Dispatcher:
@@ -244,9 +239,7 @@ class Dispatcher:
     def _refuse_id(self, call: Call) -> None:
         """An id UTF-8 cannot carry cannot be answered by id: an ``error`` frame without one."""
         log.warning("bridge.tool_call.bad_id (the call id is not valid Unicode text)")
-        frame = {"type": "error", "error": {
-            "type": str(ErrorType.INVALID_FRAME), "retryable": False,
-            "message": "tool_call id is not valid Unicode text (a lone surrogate); the call was not run"}}
+        frame = Refusal("tool_call id is not valid Unicode text (a lone surrogate); the call was not run")
         task = asyncio.get_running_loop().create_task(self._deliver(frame, call, None))
         self._workers.add(task)
         task.add_done_callback(self._workers.discard)

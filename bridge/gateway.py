@@ -12,6 +12,15 @@ and a result nobody waits for is ignored.
 
 ``adiuva-companion gateway`` runs one for local development with the
 scripted two-phase run handler of ``bridge.scripted``.
+
+Frames are read with ``bridge.protocol.parse`` (the msgspec fast path) and
+written from the protocol models or, for the hot ``tool_call``, a plain dict
+through the codec. Nothing grows per call or per connection without bound:
+pending calls leave on their answer or timeout, runs on their end, and the
+figures kept for tests and tools (``hellos``, ``received``) are ``History``
+lists holding only the latest frames.
+
+Runs on one asyncio loop.
 """
 
 from __future__ import annotations
@@ -36,6 +45,20 @@ log = logging.getLogger(__name__)
 
 CALL_TIMEOUT = 30.0
 DEVICE_PATH = "/ws/device"
+HISTORY = 10_000
+
+
+class History(list):
+    """A list that keeps only its latest ``limit`` items (trimmed in chunks: appends stay O(1))."""
+
+    def __init__(self, limit: int = HISTORY):
+        super().__init__()
+        self.limit = max(1, limit)
+
+    def append(self, item: Any) -> None:
+        super().append(item)
+        if len(self) >= 2 * self.limit:
+            del self[: len(self) - self.limit]
 
 
 class DeviceCallError(ToolError):
@@ -75,6 +98,7 @@ class DeviceGateway:
         call_timeout: float = CALL_TIMEOUT,
         run_handler: RunHandler | None = None,
         send_hello_ack: bool = True,
+        history: int = HISTORY,
     ):
         self._tokens = dict(tokens)  # token -> user id
         self.call_timeout = call_timeout
@@ -91,8 +115,8 @@ class DeviceGateway:
         # figures for tests and tools
         self.dials = 0
         self.rejected_dials = 0
-        self.hellos: list[protocol.DeviceHello] = []
-        self.received: list[Any] = []
+        self.hellos: History = History(history)
+        self.received: History = History(history)
         self.online_changed = asyncio.Condition()
 
     # ── lifecycle ──────────────────────────────────────────────────────────
@@ -272,7 +296,7 @@ class DeviceGateway:
         except TimeoutError:
             self._pending.pop((user_id, call_id), None)
             try:
-                await self.send_frame(user_id, protocol.encode_dict({"type": "tool_cancel", "id": call_id}))
+                await self.send_frame(user_id, protocol.ToolCancel(id=call_id))
             except (ConnectionError, ConnectionClosed):
                 pass
             raise
@@ -291,22 +315,15 @@ class DeviceGateway:
     async def _on_run_request(self, conn: DeviceConnection, frame: protocol.RunRequest) -> None:
         agent = frame.agent
         if self.run_handler is None:
-            await self._send(conn, protocol.encode_dict({
-                "type": "run_rejected", "request_id": frame.request_id,
-                "error": {"type": "internal", "message": "this backend does not run agents"},
-            }))
+            await self._send(conn, _rejected(frame, ErrorType.INTERNAL, "this backend does not run agents"))
             return
         if agent.id in self._run_agents:
-            await self._send(conn, protocol.encode_dict({
-                "type": "run_rejected", "request_id": frame.request_id,
-                "error": {"type": "busy", "message": f"agent {agent.name} is already running"},
-            }))
+            await self._send(conn, _rejected(frame, ErrorType.BUSY, f"agent {agent.name} is already running"))
             return
         run_id = str(uuid.uuid4())
         run_context = {"run_id": run_id, "agent_id": agent.id, "agent_name": agent.name}
-        await self._send(conn, protocol.encode_dict(
-            {"type": "run_started", "request_id": frame.request_id, "run_context": run_context}
-        ))
+        await self._send(conn, protocol.RunStarted(request_id=frame.request_id,
+                                                   run_context=protocol.RunContext(**run_context)))
         self._run_agents[agent.id] = run_id
         task = self._spawn(self._drive_run(conn.user_id, frame, run_context))
         self._runs[run_id] = task
@@ -324,13 +341,17 @@ class DeviceGateway:
             self._runs.pop(run_context["run_id"], None)
             self._run_agents.pop(run_context["agent_id"], None)
         try:
-            await self.send_frame(user_id, protocol.encode_dict({
-                "type": "run_complete", "run_context": run_context, "status": outcome.status,
-                "summary": outcome.summary, "errors": outcome.errors,
-                "items_processed": outcome.items_processed,
-            }))
+            await self.send_frame(user_id, protocol.RunComplete(
+                run_context=protocol.RunContext(**run_context), status=outcome.status,  # type: ignore[arg-type]
+                summary=outcome.summary, errors=outcome.errors, items_processed=outcome.items_processed,
+            ))
         except (ConnectionError, ConnectionClosed):
             log.warning("gateway.run_complete.undelivered run_id=%s", run_context["run_id"])
+
+
+def _rejected(frame: protocol.RunRequest, kind: ErrorType, message: str) -> protocol.RunRejected:
+    return protocol.RunRejected(request_id=frame.request_id, error=protocol.ErrorBody(
+        type=str(kind), message=message, retryable=kind.retryable))
 
 
 def _now() -> str:

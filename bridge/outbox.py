@@ -11,7 +11,9 @@ backend that sends calls but does not read the answers is slowed by TCP
 instead of growing the device. Reading resumes when the queue is back under
 half the mark.
 
-Runs on the client's asyncio loop (not thread-safe).
+Owned by ``bridge.session.DeviceSession`` (which puts every answer here and
+pops what the shell reports sent); ``bridge.client``'s sender task waits on
+it. Runs on the client's asyncio loop (not thread-safe).
 """
 
 from __future__ import annotations

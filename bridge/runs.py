@@ -2,7 +2,8 @@
 
 ``RunBook`` keeps each ``RemoteRun`` from ``run_request`` until its
 ``run_complete`` (or ``run_rejected``) and resolves its futures from the
-frames the client hands it. Runs on the client's asyncio loop.
+frames ``bridge.session.DeviceSession`` routes to it (the session also builds
+the ``run_request`` / ``run_cancel`` frames). Runs on the client's asyncio loop.
 """
 
 from __future__ import annotations

@@ -584,3 +584,34 @@ def test_fuzz_tool_call_fields(replace: dict[str, Any], drop: set[str]) -> None:
     elif isinstance(out, ProtocolError) and out.call_id is not None:
         assert frame_dict.get("type") == "tool_call"
         assert out.call_id == str(frame_dict["id"])
+
+
+# ── the fast codec keeps the number and text rules ────────────────────────
+@pytest.mark.parametrize("number", [2**53 + 1, 2**63 + 7, 2**64 + 7, -(2**64), 10**300])
+def test_big_integers_stay_exact_both_ways(number: int) -> None:
+    """Integers past 2**53, 2**63 and 2**64 parse as exact ints and encode back digit for digit."""
+    text = f'{{"type":"tool_result","id":"c1","ok":true,"result":{{"n":{number}}},"duration_ms":1.0}}'
+    frame = parse(text)
+    assert type(frame.result["n"]) is int and frame.result["n"] == number
+    assert encode(frame) == text
+
+
+def test_integer_over_the_digit_limit_is_invalid_frame() -> None:
+    """An integer of more than 4300 digits is refused as invalid_frame, as before."""
+    exc = _fails('{"type":"tool_result","id":"c1","ok":true,"result":1' + "0" * 4300 + "}")
+    assert exc.error_type is ErrorType.INVALID_FRAME
+
+
+def test_escaped_lone_surrogate_still_parses() -> None:
+    """Text the fast decoder refuses but JSON allows (an escaped lone surrogate) still parses."""
+    frame = parse('{"type":"tool_call","id":"c1","name":"list_tasks","args":{"q":"\\ud800"}}')
+    assert isinstance(frame, ToolCall) and frame.args == {"q": "\ud800"}
+
+
+def test_raw_result_is_spliced_and_nan_refused() -> None:
+    """tool_result_raw puts the stored text in the frame as it is; stored NaN raises ValueError."""
+    text = encode(protocol.tool_result_raw("c1", '{"z":1,"a":[2]}', 2.0))
+    assert text == '{"type":"tool_result","id":"c1","ok":true,"result":{"z":1,"a":[2]},"duration_ms":2.0}'
+    assert encode(protocol.tool_result_raw("c1", '{"s":"NaN"}', 2.0)).count("NaN") == 1  # inside a string: fine
+    with pytest.raises(ValueError):
+        encode(protocol.tool_result_raw("c1", '{"x":NaN}', 2.0))

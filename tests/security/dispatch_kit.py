@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Iterable
 from typing import Any
 
@@ -10,17 +11,18 @@ from agents.store import Store
 from agents.tools.base import ArgsModel, ToolContext, ToolSpec, tool
 from agents.tools.catalog import ALL_TOOLS, Catalog
 from bridge.dispatcher import Call, Dispatcher
+from bridge.session import answer_text
 from tests.conftest import until
 
 
 class Sent:
-    """The frames a dispatcher sent, in order."""
+    """The frames a dispatcher sent, in order (each answer as the session words it, decoded)."""
 
     def __init__(self) -> None:
         self.frames: list[dict[str, Any]] = []
 
-    async def __call__(self, frame: dict[str, Any]) -> None:
-        self.frames.append(frame)
+    async def __call__(self, answer: Any) -> None:
+        self.frames.append(json.loads(answer_text(answer)))
 
     def of(self, call_id: str) -> list[dict[str, Any]]:
         return [f for f in self.frames if f.get("id") == call_id]

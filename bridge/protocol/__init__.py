@@ -1,0 +1,88 @@
+"""The device bridge wire format (PROTOCOL.md, version 1), sans-I/O: ``from bridge import protocol``.
+
+The frame models live in ``bridge.protocol.models``, text ↔ model in
+``bridge.protocol.codec``; this package re-exports both so callers name one
+module. Nothing here touches a socket, a file or an event loop.
+"""
+
+from __future__ import annotations
+
+from bridge.protocol.codec import (
+    RawJSON,
+    encode,
+    encode_dict,
+    encode_error,
+    error_frame,
+    parse,
+    result_budget,
+    tool_result_error,
+    tool_result_ok,
+    tool_result_raw,
+)
+from bridge.protocol.models import (
+    _MODELS,
+    MAX_FRAME_BYTES,
+    MAX_ID_LENGTH,
+    PROTOCOL_VERSION,
+    SUBPROTOCOL,
+    AgentSummary,
+    DeviceFrame,
+    DeviceHello,
+    ErrorBody,
+    ErrorFrame,
+    Frame,
+    HelloAck,
+    ProtocolError,
+    RunCancel,
+    RunComplete,
+    RunContext,
+    RunRejected,
+    RunRequest,
+    RunStarted,
+    ServerFrame,
+    ToolAnnotations,
+    ToolCall,
+    ToolCancel,
+    ToolManifestEntry,
+    ToolResult,
+    UnknownFrame,
+)
+
+__all__ = [
+    "MAX_FRAME_BYTES",
+    "MAX_ID_LENGTH",
+    "PROTOCOL_VERSION",
+    "SUBPROTOCOL",
+    "_MODELS",
+    "AgentSummary",
+    "DeviceFrame",
+    "DeviceHello",
+    "ErrorBody",
+    "ErrorFrame",
+    "Frame",
+    "HelloAck",
+    "ProtocolError",
+    "RawJSON",
+    "RunCancel",
+    "RunComplete",
+    "RunContext",
+    "RunRejected",
+    "RunRequest",
+    "RunStarted",
+    "ServerFrame",
+    "ToolAnnotations",
+    "ToolCall",
+    "ToolCancel",
+    "ToolManifestEntry",
+    "ToolResult",
+    "UnknownFrame",
+    "encode",
+    "encode_dict",
+    "encode_error",
+    "error_frame",
+    "parse",
+    "result_budget",
+    "tool_result_error",
+    "tool_result_ok",
+    "tool_result_raw",
+]
