@@ -1,0 +1,163 @@
+"""Pure text extraction for the offline ``rules`` engine: text in, suggestions out.
+
+No I/O, no store, no asyncio: safe on any thread and deterministic for a given
+``(text, filename, reference_date, today)``. The rules follow the labeling
+guide of the extraction corpus (docs/EXTRACTION.md):
+
+* ``blocks``: lines grouped into headings, list items (wrapped lines joined),
+  table rows and paragraph lines; code, comments, quotes and front matter skipped;
+* ``dates``: month-and-day dates, the document's own date, year resolution;
+* ``items``: tasks and milestones;
+* ``text``: titles, matching keys, note titles, project folder names.
+
+A date without a year is resolved against the document's own date (path,
+front matter or header), else the year the document states, else
+``reference_date`` (the file's modification day); never against today.
+``today`` only marks milestones already past (``completed``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from datetime import date, datetime
+
+from agents.extract import blocks, dates
+from agents.extract.items import Extractor
+from agents.extract.text import (
+    MAX_SUMMARY,
+    MAX_TITLE,
+    ExtractedMilestone,
+    ExtractedNote,
+    ExtractedTask,
+    FileExtraction,
+    _clean_inline,
+    _finish_title,
+    _truncate,
+    clean_title,
+    humanise_stem,
+    normalise_title,
+    project_name_for_folder,
+)
+
+__all__ = [
+    "MAX_SUMMARY",
+    "MAX_TITLE",
+    "ExtractedMilestone",
+    "ExtractedNote",
+    "ExtractedTask",
+    "FileExtraction",
+    "extract_text",
+    "fingerprint",
+    "humanise_stem",
+    "normalise_title",
+    "project_name_for_folder",
+]
+
+MAX_TEXT = 2_000_000
+_MINUTES_WORDS = re.compile(
+    r"\b(?:minutes|meeting|meetings|notes|agenda|call|standup|stand-up|sync|retro|retrospective|brief|briefing"
+    r"|kick-?off|1:1|one-on-one|workshop|review|plan|planning|proposal)\b",
+    re.IGNORECASE,
+)
+_TEMPLATE_NAME = re.compile(r"template|\.github[/\\]", re.IGNORECASE)
+_PLACEHOLDERS = re.compile(r"\bXXXX\b|@handle\b|<your |\[your |\bYYYY-MM-DD\b|\bChampion [AB]\b")
+
+
+def fingerprint(source: str) -> str:
+    """A short stable key of a source item's normalised text (its identity while it is unchanged)."""
+    return hashlib.blake2b(normalise_title(source).encode(), digest_size=8).hexdigest()
+
+
+def _day(value: date | datetime | None) -> date | None:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def extract_text(
+    text: str,
+    *,
+    filename: str | os.PathLike[str],
+    reference_date: date | datetime | None = None,
+    today: date | None = None,
+) -> FileExtraction:
+    """Tasks, milestones and (for a document worth one) a note found in one file's text.
+
+    ``filename``: a name or path (its date, if any, is the document's date; its
+    stem is the fallback note title). ``reference_date``: the file's
+    modification day, the anchor of last resort. ``today``: milestones before
+    it are ``completed`` (past events), never dropped.
+    """
+    name = os.fspath(filename)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text[:MAX_TEXT]
+    lines, units = blocks.units(text)
+    doc_day = dates.doc_date(name, lines)
+    anchor = doc_day
+    if anchor is None:
+        year = dates.stated_year(text)
+        ref = _day(reference_date)
+        if year is not None:
+            anchor = date(year, 7, 1) if ref is None or ref.year != year else ref
+        else:
+            anchor = ref
+    template = bool(_TEMPLATE_NAME.search(name)) or len(_PLACEHOLDERS.findall(text[:50_000])) >= 2
+    ex = Extractor(units, doc_day=doc_day, anchor=anchor, template=template)
+    ex.run()
+    tasks = []
+    for t in ex.tasks:
+        title = clean_title(t.title)
+        if not title or not normalise_title(title):
+            continue
+        tasks.append(ExtractedTask(title, t.completed, t.due.isoformat() if t.due else None, t.line,
+                                   fingerprint(t.source)))
+    milestones: list[ExtractedMilestone] = []
+    seen: dict[tuple[str, str], int] = {}
+    today = _day(today)
+    for m in ex.milestones:
+        title = clean_title(m.title)
+        key = normalise_title(title)
+        if not key:
+            continue
+        iso = m.day.isoformat()
+        words = set(key.split())
+        dup = False
+        for (k, d), _ in seen.items():
+            if d == iso and (k == key or words <= set(k.split()) or set(k.split()) <= words):
+                dup = True
+                break
+        if dup:
+            continue
+        seen[(key, iso)] = len(milestones)
+        milestones.append(ExtractedMilestone(title, iso, m.line, fingerprint(m.source),
+                                             completed=today is not None and m.day < today))
+    note = _note(units, name, bool(tasks or milestones), doc_day is not None)
+    return FileExtraction(tuple(tasks), tuple(milestones), note)
+
+
+def _note(units: list[blocks.Unit], name: str, has_items: bool, dated: bool) -> ExtractedNote | None:
+    """A note only for a document worth one: it has tasks or milestones, or reads as minutes or a brief."""
+    title: str | None = None
+    paragraph: str | None = None
+    for u in units[:400]:
+        if u.kind == "heading":
+            if title is None and u.level == 1:
+                title = u.text
+            continue
+        if u.kind == "para" and paragraph is None and len(u.text) >= 40 and u.text[-1:] in ".!?)" :
+            paragraph = u.text
+        if title is None and u.kind == "para" and len(u.text) < 80 and paragraph is None:
+            title = u.text
+        if paragraph is not None and title is not None:
+            break
+    if paragraph is None:
+        return None
+    head = " ".join(x for x in (title or "", humanise_stem(name)) if x)
+    if not has_items and not (dated and _MINUTES_WORDS.search(head)):
+        return None
+    title_text = _finish_title(_clean_inline(title)) if title else humanise_stem(name)
+    summary = _truncate(_clean_inline(paragraph), MAX_SUMMARY)
+    return ExtractedNote(title_text or humanise_stem(name), summary)

@@ -1,0 +1,341 @@
+"""Tasks and milestones from a document's units (``agents.extract.blocks``), following the labeling guide.
+
+Pure, no I/O, any thread. Tasks: explicit action markers (``Action item:``,
+``Action:``, ``**Action:**``, ``(Action)``, ``AI:``, ``ACTION - Name:``,
+``Next step:``, ``TODO:``/``FIXME:`` notes), assignments (``Name to <verb>``,
+``@name to/will``, "X has the TODO on …", "… assigned to JB"), checkboxes,
+and the items under a heading or line that introduces action items, TODOs or
+next steps (sub-items are details, not tasks). Milestones: month-and-day
+dates stated in the document, resolved against its own date, minus its own
+date, the days of the meeting itself, past narrative and chat timestamps.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from agents.extract.blocks import Unit
+from agents.extract.dates import Found, find_dates
+
+_LINK_OR_URL = re.compile(r"\]\([^()\s]*(?:\([^()\s]*\)[^()\s]*)*\)|<?https?://[^\s>)\]]+>?|`[^`\n]*`")
+_BOLD = r"(?:\*\*|__|\*|_)?"
+_MARKER = re.compile(
+    rf"{_BOLD}(?:action[ \t]*items?|actions?|ai|next[ \t]+steps?|next[ \t]+actions?|follow[- ]?up)"
+    rf"(?:[ \t]+(?:for|-|–)[ \t]+(?P<who>[^:*\n]{{1,40}}?))?[ \t]*{_BOLD}[ \t]*(?::|[ \t]-[ \t]|–|—)[ \t]*{_BOLD}[ \t]*"
+    rf"(?P<rest>.*)",
+    re.IGNORECASE,
+)
+_ACTION_TO = re.compile(r"action[ \t]+to[ \t]+(?P<rest>[a-z].*)", re.IGNORECASE)
+_PAREN_ACTION = re.compile(r"^\(action\)[ \t]*(?P<a>.*)$|^(?P<b>.*?)[ \t]*\(action\)[.!]?$", re.IGNORECASE)
+_TODO = re.compile(r"(?<![\w`/])(?:TODO|FIXME|To[- ]?do)\b[ \t]*(?::|-|–|—)?[ \t]*(?P<rest>.*)")
+_INLINE_TODO = re.compile(r"(?<![\w`/])\(?(?:TODO|FIXME)[ \t]*:[ \t]*(?P<rest>[^)\n]*)")
+_EMPTY_ACTION = re.compile(
+    r"(?:none|n/?a|no(?:ne)?\.?|nothing|no action\b.*|tbd|-+|\.+|see above\.?)?[ \t.]*$", re.IGNORECASE
+)
+_INTRO = re.compile(
+    rf"{_BOLD}(?:(?:review(?:ing)?[ \t]+(?:of[ \t]+)?)?(?:the[ \t]+)?(?:(?:prior|previous|last|open|outstanding|new|"
+    rf"pending|current)[ \t]+(?:(?:week|meeting|time)(?:'s|’s|s)?[ \t]+)?)?"
+    rf"(?:action[ \t]*items?|actions?|ais?|todos?|to[- ]?dos?|todo[ \t]+items?|next[ \t]+(?:steps?|actions?)|"
+    rf"follow[- ]?ups?|tasks?)\b)(?P<tail>[^:]{{0,60}}?){_BOLD}[ \t]*:?[ \t]*{_BOLD}$",
+    re.IGNORECASE,
+)
+_NAME = r"@?[A-Za-z][\w.'’-]{0,30}"
+_ASSIGN = re.compile(
+    rf"(?P<who>{_NAME}(?:(?:,[ \t]*|[ \t]+(?:and|&)[ \t]+|[ \t]*/[ \t]*)@?[A-Z][\w.-]{{0,30}}){{0,3}}"
+    rf"(?:[ \t]+[A-Z][\w.-]{{0,20}})?)[ \t]+(?P<verb>to|will)[ \t]+(?P<rest>[a-z].*)"
+)
+_NOT_NAMES = frozenset(
+    """a an the we i you they he she it this that these those there here what how why when who which need needs
+    needed going want wants have has had try tries tried plan plans planned agree agreed decided decision able up
+    due back time nothing something someone anyone everyone everybody nobody somebody next move moving hard easy
+    good better best nice important ready order reason way ways steps step goal goals idea ideas intent used use
+    supposed meant seems seem seemed continue start started begin link reply note refer similar compared related
+    according thanks thank and or but also so then still only just yet more less hope hoping ask asked this is
+    was were be been being would could should can may might must shall let lets let's nobody people folks team
+    group everything anything work working all some many most few other others each every any both either neither
+    no yes ok okay not well maybe perhaps probably likely unlikely free welcome proposal proposals motion question
+    questions issue issues pr prs rfc rfcs feature features plan release releases users user meeting meetings agenda
+    it's that's there's what's who's nice great tried trying attempt attempts easier harder sure unable likely
+    required requires require needed wanted chosen expected expect expects""".split()
+)
+_TAKES = re.compile(
+    r"\b(?:takes?|taking|took|has|have|gets?|got|owns?)[ \t]+(?:the[ \t]+|an[ \t]+|this[ \t]+|that[ \t]+)?"
+    r"(?:action[ \t]*items?|todo|ai)\b",
+    re.IGNORECASE,
+)
+_ASSIGNED = re.compile(r"(?:;|,|[ \t]-|–|—)[ \t]*assign(?:ed)?[ \t]+to[ \t]+@?\w[\w .&@-]{0,30}\.?$", re.IGNORECASE)
+_DONE_WORDS = re.compile(r"(?:\(done\)|\bdone\b\.?|issue closed\.?|completed\.?)$", re.IGNORECASE)
+_STRUCK = re.compile(r"~~(?P<t>.+?)~~")
+_SENTENCE = re.compile(r"[^.!?]+(?:[.!?]+(?=\s|$)|$)")
+_WEEKDAY_LEAD = re.compile(
+    r"(?:\b(?:on|by|due|before|until|till|from|is|are)[ \t]+)?(?:(?:mon|tue|tues|wed|weds|thu|thur|thurs|fri|sat|sun)"
+    r"[a-z]*\.?,?[ \t]+)?$",
+    re.IGNORECASE,
+)
+_PAST = re.compile(
+    r"\b(?:was|were|went|released|shipped|happened|held|took[ \t]+place|ago|published|merged|landed|announced"
+    r"|met|did|had|occurred|completed|finished|closed|ended|began|started|since|last)\b",
+    re.IGNORECASE,
+)
+_TEMPLATE_HINT = re.compile(r"\b(?:XXXX|YYYY|@handle|<your[^>]*>|\[your[^\]]*\]|TBD)\b|\b(?:template|checklist)s?\b",
+                            re.IGNORECASE)
+_DUE = re.compile(r"(?:\b(?:by|due|before|until|till|deadline)[ \t:]+|\()$", re.IGNORECASE)
+_SEP = " \t-–—:|@,;/.("
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    title: str
+    completed: bool
+    due: date | None
+    line: int
+    source: str  # the unit's text as written: its identity
+
+
+@dataclass(frozen=True, slots=True)
+class Milestone:
+    title: str
+    day: date
+    line: int
+    source: str
+
+
+def _blank_links(s: str) -> str:
+    """URLs, link targets and inline code blanked (same length) so no date or marker is read inside them."""
+    if "http" in s or "`" in s or "](" in s:
+        return _LINK_OR_URL.sub(lambda m: " " * len(m.group(0)), s)
+    return s
+
+
+def _strip_marker_text(s: str) -> str:
+    s = s.strip().strip("*_").strip()
+    return s.strip(" \t-–—:")
+
+
+def _done_and_text(text: str, box: str | None) -> tuple[str, bool]:
+    done = box == "x"
+    m = _STRUCK.fullmatch(text.strip())
+    if m:
+        text, done = m.group("t"), True
+    if not done and _DONE_WORDS.search(text.rstrip()):
+        done = True
+    return text, done
+
+
+def _is_name(who: str) -> bool:
+    first = who.split()[0].lstrip("@").lower().rstrip(",")
+    if who.startswith("@"):
+        return True
+    return first not in _NOT_NAMES and len(first) > 1
+
+
+class Extractor:
+    """Tasks and milestones of one document."""
+
+    def __init__(self, units: list[Unit], *, doc_day: date | None, anchor: date | None,
+                 template: bool = False) -> None:
+        self.units, self.doc_day, self.anchor, self.template = units, doc_day, anchor, template
+        self.tasks: list[Task] = []
+        self.milestones: list[Milestone] = []
+
+    # --- tasks --------------------------------------------------------------------------------
+
+    def run(self) -> None:
+        section_level: int | None = None  # an action heading is open at this level
+        intro_para = False  # the list after an intro line holds tasks
+        intro_items: set[int] = set()  # items that introduce their sub-items
+        section_roots: dict[int, int] = {}  # parent chain roots inside an action section
+        for idx, u in enumerate(self.units):
+            if u.kind == "heading":
+                if section_level is not None and u.level <= section_level:
+                    section_level = None
+                intro_para = False
+                if _INTRO.fullmatch(u.text.strip()) or _TODO.fullmatch(u.text.strip()) and \
+                        not _TODO.fullmatch(u.text.strip()).group("rest"):
+                    section_level = u.level
+                    section_roots.clear()
+                self._milestones(u)
+                continue
+            plain = _blank_links(u.text)
+            task = self._marked(u, plain)
+            if task is None and u.kind == "item":
+                in_section = section_level is not None or intro_para or u.parent in intro_items
+                top = u.parent is None or u.parent in intro_items
+                if section_level is not None and not intro_para and u.parent is not None:
+                    top = u.parent in intro_items
+                if in_section and top and not self.template:
+                    text, done = _done_and_text(u.text, u.box)
+                    task = self._task(text, done, u)
+                elif u.box is not None and not self._form_option(u):
+                    text, done = _done_and_text(u.text, u.box)
+                    task = self._task(text, done, u)
+            if task is None and u.kind == "row" and (section_level is not None or intro_para):
+                task = self._row(u)
+            if task is not None:
+                self.tasks.append(task)
+            if u.kind in ("para", "item") and self._is_intro(u.text):
+                if u.kind == "item":
+                    intro_items.add(idx)
+                else:
+                    intro_para = True
+            elif u.kind == "para" and u.parent is None and intro_para:
+                intro_para = False
+            self._milestones(u, task)
+
+    def _is_intro(self, text: str) -> bool:
+        t = text.strip()
+        if t.endswith(":") or t.endswith(":**") or t.endswith(":__"):
+            core = t
+            if _INTRO.fullmatch(core):
+                return True
+            m = _TODO.match(core)
+            return bool(m and core.startswith(("TODO", "To do", "To-do", "Todo")))
+        return bool(_INTRO.fullmatch(t)) and t.isupper()
+
+    def _form_option(self, u: Unit) -> bool:
+        if self.template:
+            return True
+        if u.parent is None:
+            return False
+        parent = self.units[u.parent].text.strip()
+        return parent.endswith((":**", ":__", "**:")) or (parent.endswith(":") and parent.startswith(("**", "__")))
+
+    def _marked(self, u: Unit, plain: str) -> Task | None:
+        """A task from an explicit marker or an assignment anywhere in ``u``; None if it has none."""
+        if u.kind not in ("para", "item"):
+            return None
+        text = u.text
+        if u.box is not None:
+            return None  # a checkbox is handled as such
+        m = _MARKER.match(plain)
+        if m:
+            rest = _strip_marker_text(text[m.start("rest"):])
+            if not rest or _EMPTY_ACTION.fullmatch(rest):
+                return None
+            if m.group("who") and not rest:
+                return None
+            t, done = _done_and_text(rest, None)
+            return self._task(t, done, u)
+        m = _ACTION_TO.match(plain)
+        if m:
+            return self._task(text[m.start("rest"):], False, u)
+        m = _PAREN_ACTION.match(plain.strip())
+        if m:
+            body = (m.group("a") if m.group("a") is not None else m.group("b")) or ""
+            if body.strip():
+                return self._task(body, False, u)
+        m = _TODO.match(plain)
+        if m and m.group("rest").strip() and not m.group("rest").rstrip().endswith(":") and \
+                (plain.startswith(("TODO", "FIXME")) or m.group(0)[4:5] in (":", " ")):
+            return self._task(text[m.start("rest"):], False, u)
+        m = _INLINE_TODO.search(plain)
+        if m and m.group("rest").strip():
+            body = text[m.start("rest"):m.end("rest")]
+            return self._task(body, False, u)
+        m = _ASSIGN.match(plain)
+        if m and _is_name(m.group("who")) and (m.group("verb") == "to" or m.group("who").startswith("@")):
+            if u.kind == "item" or m.group("who")[:1].isupper() or m.group("who").startswith("@"):
+                t, done = _done_and_text(text, None)
+                return self._task(t, done, u)
+        for sm in _SENTENCE.finditer(plain):
+            sentence = sm.group(0)
+            if _TAKES.search(sentence):
+                return self._task(text[sm.start():sm.end()].strip(), False, u)
+        if _ASSIGNED.search(plain):
+            return self._task(text, False, u)
+        return None
+
+    def _row(self, u: Unit) -> Task | None:
+        cells = [c.strip() for c in u.text.strip().strip("|").split("|")]
+        if all(not c or set(c) <= set("-: ") for c in cells):
+            return None
+        # the header row: followed by a separator row
+        idx = self.units.index(u)
+        nxt = self.units[idx + 1] if idx + 1 < len(self.units) else None
+        if nxt is not None and nxt.kind == "row" and set(nxt.text.replace("|", "").strip()) <= set("-: "):
+            return None
+        body = " | ".join(c for c in cells if c)
+        return self._task(body, False, u) if body else None
+
+    def _task(self, text: str, done: bool, u: Unit) -> Task | None:
+        title = _STRUCK.sub(lambda m: m.group("t"), text).strip()
+        if title.startswith(("**", "__")) and title.count(title[:2]) == 1:
+            title = title[2:]
+        title = title.strip(" \t-–—")
+        if not re.search(r"[^\W_]", title):
+            return None
+        due: date | None = None
+        plain = _blank_links(title)
+        for f in find_dates(plain):
+            before = plain[: f.start]
+            if _DUE.search(before.rstrip() + (" " if not before.endswith("(") else "")) or before.rstrip().endswith("("):
+                d = f.resolve(self.anchor)
+                if d is not None:
+                    due = d
+        return Task(" ".join(title.split()), done, due, u.line, u.text)
+
+    # --- milestones ---------------------------------------------------------------------------
+
+    def _milestones(self, u: Unit, task: Task | None = None) -> None:
+        plain = _blank_links(u.text)
+        if not any(ch.isdigit() for ch in plain):
+            return
+        if u.kind == "row":
+            plain = plain.replace("|", " ")
+        found = find_dates(plain)
+        if not found:
+            return
+        for sm in (_SENTENCE.finditer(plain) if u.kind == "para" else [None]):
+            lo, hi = (sm.start(), sm.end()) if sm else (0, len(plain))
+            mine = [f for f in found if lo <= f.start < hi]
+            if not mine:
+                continue
+            for f in mine:
+                day = self._keep(f, plain, lo, hi, u)
+                if day is None:
+                    continue
+                title = self._title(plain, u.text, lo, hi, f, mine)
+                if title:
+                    self.milestones.append(Milestone(title, day, u.line, u.text))
+
+    def _keep(self, f: Found, plain: str, lo: int, hi: int, u: Unit) -> date | None:
+        day = f.resolve(self.anchor)
+        if day is None:
+            return None
+        doc = self.doc_day
+        if doc is not None and day == doc:
+            return None
+        if doc is not None and u.line <= 25 and 0 <= (day - doc).days <= 4 and u.kind != "item":
+            return None  # the days of the meeting itself, in its header
+        head = plain[lo:f.start].strip(" \t[(*_-")
+        if not head and f.followed_by_time(plain):
+            return None  # a chat-log or calendar timestamp
+        sentence = plain[lo:hi]
+        if doc is not None and day < doc and _PAST.search(sentence):
+            return None
+        if u.kind == "heading" and re.search(r"\bv?\d+\.\d+", sentence) and doc is None and \
+                not re.search(r"\b(?:release|freeze|due|deadline|planned|target)\b", sentence, re.IGNORECASE):
+            return None  # a changelog version heading
+        return day
+
+    @staticmethod
+    def _title(plain: str, text: str, lo: int, hi: int, f: Found, mine: list[Found]) -> str:
+        start, end = f.start, f.end
+        lead = _WEEKDAY_LEAD.search(plain, lo, start)
+        if lead:
+            start = lead.start()
+        before = text[lo:start].rstrip(" \t,(")
+        after = text[end:hi].lstrip(" \t)")
+        after = re.sub(r"^\((?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?\)", "", after, flags=re.IGNORECASE)
+        b, a = before.strip(_SEP).strip(), after.strip(_SEP).strip()
+        if b and a:
+            title = f"{b} {a}" if not before.rstrip().endswith((":", "-", "–", "—")) else f"{b}: {a}"
+        else:
+            title = b or a
+        title = title.strip().strip("*_").strip(_SEP).strip()
+        title = re.sub(r"\s+", " ", title)
+        if not re.search(r"[^\W\d_]", title):
+            return ""
+        return title
