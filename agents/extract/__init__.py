@@ -70,6 +70,14 @@ def fingerprint(source: str) -> str:
     return hashlib.blake2b(normalise_title(source).encode(), digest_size=8).hexdigest()
 
 
+_STOP = frozenset("the and for with from into of on at in to a an is are be will meeting".split())
+
+
+def _shared_word(a: set[str], b: set[str]) -> bool:
+    """Two titles on one date name the same event when they share a content word ("Code Freeze", "Feature Freeze")."""
+    return any(len(w) >= 4 and w not in _STOP and not w.isdigit() for w in a & b)
+
+
 def _day(value: date | datetime | None) -> date | None:
     return value.date() if isinstance(value, datetime) else value
 
@@ -126,7 +134,8 @@ def extract_text(
         words = set(key.split())
         dup = False
         for (k, d), _ in seen.items():
-            if d == iso and (k == key or words <= set(k.split()) or set(k.split()) <= words):
+            other = set(k.split())
+            if d == iso and (k == key or words <= other or other <= words or _shared_word(words, other)):
                 dup = True
                 break
         if dup:

@@ -34,9 +34,9 @@ _WD = r"(?:mon|tue|tues|wed|weds|thu|thur|thurs|fri|sat|sun)[a-z]*\.?"
 _DATE = re.compile(
     rf"(?<![\w./#=-])(?P<iy>{_YEAR})-(?P<im>[01]\d)-(?P<id>[0-3]\d)(?![\w-]|:\d|T\d)"
     rf"(?:{_RANGE}{_YEAR}-[01]\d-[0-3]\d(?![\w-]))?"
-    rf"|(?<![\w-])(?P<mm>{_MON})\.?,?[ \t]{{1,2}}(?P<md>[0-3]?\d){_ORD}(?![\w:]|\.\d|/)"
+    rf"|(?<![\w-])(?P<mm>{_MON})\.?,?[ \t]{{1,2}}(?P<md>[0-3]?\d){_ORD}(?!\w|:\d|\.\d|/)"
     rf"(?:[ \t]*\({_WD}\))?"
-    rf"(?:{_RANGE}(?:{_MON}\.?[ \t]{{1,2}})?[0-3]?\d{_ORD}(?![\w:]|\.\d|/)(?:[ \t]*\({_WD}\))?)?"
+    rf"(?:{_RANGE}(?:{_MON}\.?[ \t]{{1,2}})?[0-3]?\d{_ORD}(?!\w|:\d|\.\d|/)(?:[ \t]*\({_WD}\))?)?"
     rf"(?:,?[ \t]{{1,2}}(?P<my>{_YEAR})(?!\d))?"
     rf"|(?<![\w.:/-])(?P<dd>[0-3]?\d){_ORD}(?:{_RANGE}[0-3]?\d{_ORD})?,?[ \t]{{1,2}}(?:of[ \t]{{1,2}})?"
     rf"(?P<dm>{_MON})(?![a-z])\.?(?:,?[ \t]{{1,2}}(?P<dy>{_YEAR})(?!\d))?",
@@ -100,7 +100,9 @@ def find_dates(s: str) -> list[Found]:
 # --- the document's own date ---------------------------------------------------------------------
 
 _PATH_FULL = re.compile(r"(?<!\d)((?:19|20)\d\d)[-_/.]?([01]\d)[-_/.]?([0-3]\d)(?!\d)")
-_PATH_YEAR_THEN_MD = re.compile(r"(?<!\d)((?:19|20)\d\d)[/_\\][A-Za-z_-]{0,20}?([01]\d)[-_]([0-3]\d)(?!\d)")
+_PATH_YEAR_THEN_MD = re.compile(
+    r"(?<!\d)((?:19|20)\d\d)[/_\\][A-Za-z_-]{0,20}?([01]\d)(?:-[A-Za-z]{3,9})?[-_/\\]([0-3]\d)(?!\d)"
+)
 _FRONT_PATH = re.compile(r"^(?:path|date|slug|permalink)\s*[:=]\s*[\"']?.*?((?:19|20)\d\d)[/-]([01]\d)[/-]([0-3]\d)",
                          re.MULTILINE | re.IGNORECASE)
 _HEADER_LABEL = re.compile(r"\b(?:date|when|held|meeting|minutes|notes|agenda|on)\b", re.IGNORECASE)
@@ -139,7 +141,7 @@ def _header_date(lines: list[str]) -> date | None:
         seen_text += 1
         if "http" in s and not s.startswith("#"):
             s = re.sub(r"https?://\S+", " ", s)
-        is_heading = s.startswith("#") or seen_text == 1
+        is_heading = s.startswith("#") or seen_text <= 2 or len(s) <= 60
         if not (is_heading or _HEADER_LABEL.search(s[:40])):
             continue
         for f in find_dates(s):

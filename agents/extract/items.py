@@ -22,14 +22,14 @@ from agents.extract.dates import Found, find_dates
 _LINK_OR_URL = re.compile(r"\]\([^()\s]*(?:\([^()\s]*\)[^()\s]*)*\)|<?https?://[^\s>)\]]+>?|`[^`\n]*`")
 _BOLD = r"(?:\*\*|__|\*|_)?"
 _MARKER = re.compile(
-    rf"{_BOLD}(?:action[ \t]*items?|actions?|ai|next[ \t]+steps?|next[ \t]+actions?|follow[- ]?up)"
-    rf"(?:[ \t]+(?:for|-|–)[ \t]+(?P<who>[^:*\n]{{1,40}}?))?[ \t]*{_BOLD}[ \t]*(?::|[ \t]-[ \t]|–|—)[ \t]*{_BOLD}[ \t]*"
+    rf"{_BOLD}(?:action[ \t]*items?|actions?|ai|next[ \t]+steps?|next[ \t]+actions?)"
+    rf"(?:[ \t]+(?:(?:for|-|–)[ \t]+)?(?P<who>[^:*\n]{{1,40}}?))?[ \t]*{_BOLD}[ \t]*(?::|[ \t]-[ \t]|–|—)[ \t]*{_BOLD}[ \t]*"
     rf"(?P<rest>.*)",
     re.IGNORECASE,
 )
 _ACTION_TO = re.compile(r"action[ \t]+to[ \t]+(?P<rest>[a-z].*)", re.IGNORECASE)
-_PAREN_ACTION = re.compile(r"^\(action\)[ \t]*(?P<a>.*)$|^(?P<b>.*?)[ \t]*\(action\)[.!]?$", re.IGNORECASE)
-_TODO = re.compile(r"(?<![\w`/])(?:TODO|FIXME|To[- ]?do)\b[ \t]*(?::|-|–|—)?[ \t]*(?P<rest>.*)")
+_PAREN_ACTION = re.compile(r"^\((?:action|TODO)\)[ \t]*(?P<a>.*)$|^(?P<b>.*?)[ \t]*\((?:action|TODO)\)[.!]?$", re.IGNORECASE)
+_TODO = re.compile(r"(?<![\w`/])(?:TODO|FIXME|To[- ]?do|Todo)s?\b[ \t]*(?::|-|–|—)?[ \t]*(?P<rest>.*)")
 _INLINE_TODO = re.compile(r"(?<![\w`/])\(?(?:TODO|FIXME)[ \t]*:[ \t]*(?P<rest>[^)\n]*)")
 _EMPTY_ACTION = re.compile(
     r"(?:none|n/?a|no(?:ne)?\.?|nothing|no action\b.*|tbd|-+|\.+|see above\.?)?[ \t.]*$", re.IGNORECASE
@@ -37,8 +37,8 @@ _EMPTY_ACTION = re.compile(
 _INTRO = re.compile(
     rf"{_BOLD}(?:(?:review(?:ing)?[ \t]+(?:of[ \t]+)?)?(?:the[ \t]+)?(?:(?:prior|previous|last|open|outstanding|new|"
     rf"pending|current)[ \t]+(?:(?:week|meeting|time)(?:'s|’s|s)?[ \t]+)?)?"
-    rf"(?:action[ \t]*items?|actions?|ais?|todos?|to[- ]?dos?|todo[ \t]+items?|next[ \t]+(?:steps?|actions?)|"
-    rf"follow[- ]?ups?|tasks?)\b)(?P<tail>[^:]{{0,60}}?){_BOLD}[ \t]*:?[ \t]*{_BOLD}$",
+    rf"(?:action[ \t]*items|actions|ais?|(?-i:TODOs?|To[- ]?dos?|Todos?)|(?-i:TODO|To[- ]?do|Todo)[ \t]+items?|"
+    rf"next[ \t]+(?:steps?|actions?))\b)(?P<tail>[^:]{{0,60}}?){_BOLD}[ \t]*:?[ \t]*{_BOLD}$",
     re.IGNORECASE,
 )
 _NAME = r"@?[A-Za-z][\w.'’-]{0,30}"
@@ -61,14 +61,14 @@ _NOT_NAMES = frozenset(
     required requires require needed wanted chosen expected expect expects""".split()
 )
 _TAKES = re.compile(
-    r"\b(?:takes?|taking|took|has|have|gets?|got|owns?)[ \t]+(?:the[ \t]+|an[ \t]+|this[ \t]+|that[ \t]+)?"
+    r"\b(?:takes?|taking|took|has|have|gets?|got|owns?)[ \t]+(?:as[ \t]+)?(?:the[ \t]+|an[ \t]+|this[ \t]+|that[ \t]+)?"
     r"(?:action[ \t]*items?|todo|ai)\b",
     re.IGNORECASE,
 )
 _ASSIGNED = re.compile(r"(?:;|,|[ \t]-|–|—)[ \t]*assign(?:ed)?[ \t]+to[ \t]+@?\w[\w .&@-]{0,30}\.?$", re.IGNORECASE)
 _DONE_WORDS = re.compile(r"(?:\(done\)|\bdone\b\.?|issue closed\.?|completed\.?)$", re.IGNORECASE)
 _STRUCK = re.compile(r"~~(?P<t>.+?)~~")
-_SENTENCE = re.compile(r"[^.!?]+(?:[.!?]+(?=\s|$)|$)")
+_SENTENCE = re.compile(r"(?:[^.!?]|[.!?]+(?![\s)]|$))+(?:[.!?]+|$)")
 _WEEKDAY_LEAD = re.compile(
     r"(?:\b(?:on|by|due|before|until|till|from|is|are)[ \t]+)?(?:(?:mon|tue|tues|wed|weds|thu|thur|thurs|fri|sat|sun)"
     r"[a-z]*\.?,?[ \t]+)?$",
@@ -77,6 +77,10 @@ _WEEKDAY_LEAD = re.compile(
 _PAST = re.compile(
     r"\b(?:was|were|went|released|shipped|happened|held|took[ \t]+place|ago|published|merged|landed|announced"
     r"|met|did|had|occurred|completed|finished|closed|ended|began|started|since|last)\b",
+    re.IGNORECASE,
+)
+_FUTURE = re.compile(
+    r"\b(?:register|registration|before|deadline|due|until|till|by|next|upcoming|will|planned|scheduled|freeze)\b",
     re.IGNORECASE,
 )
 _TEMPLATE_HINT = re.compile(r"\b(?:XXXX|YYYY|@handle|<your[^>]*>|\[your[^\]]*\]|TBD)\b|\b(?:template|checklist)s?\b",
@@ -124,11 +128,23 @@ def _done_and_text(text: str, box: str | None) -> tuple[str, bool]:
     return text, done
 
 
-def _is_name(who: str) -> bool:
-    first = who.split()[0].lstrip("@").lower().rstrip(",")
-    if who.startswith("@"):
-        return True
-    return first not in _NOT_NAMES and len(first) > 1
+_SPEAKER = re.compile(r"(?:^|[\n(,;:]|\band\b|\bwith\b)[ \t*_]*@?([A-Za-z][\w.-]{1,30})(?=[ \t]*(?::|\)|,|$| \())")
+_MID_CAP = re.compile(r"(?<=[a-z,;] )@?([A-Z][\w-]{1,30})")
+_HANDLE = re.compile(r"@([\w-]{2,39})")
+_ROLE = re.compile(r"^(?:take|taking)[ \t]+(?:the[ \t]+)?(?:notes|minutes)\b|^(?:scribe|chair|facilitate|moderate)\b",
+                   re.IGNORECASE)
+_NOT_VERB = frozenset("the a an this that agenda be date".split())
+
+
+def _known_names(units: list[Unit]) -> set[str]:
+    """Words the document uses as people: speakers ("Brad:"), handles, list entries, capitalised mid-sentence."""
+    names: set[str] = set()
+    for u in units:
+        t = u.text
+        for rx in (_SPEAKER, _MID_CAP, _HANDLE):
+            for m in rx.finditer(t):
+                names.add(m.group(1).lower())
+    return names - _NOT_NAMES
 
 
 class Extractor:
@@ -137,6 +153,8 @@ class Extractor:
     def __init__(self, units: list[Unit], *, doc_day: date | None, anchor: date | None,
                  template: bool = False) -> None:
         self.units, self.doc_day, self.anchor, self.template = units, doc_day, anchor, template
+        self.names = _known_names(units)
+        self.context = ""  # the last heading and intro line: the event of a bare date item
         self.tasks: list[Task] = []
         self.milestones: list[Milestone] = []
 
@@ -152,10 +170,11 @@ class Extractor:
                 if section_level is not None and u.level <= section_level:
                     section_level = None
                 intro_para = False
-                if _INTRO.fullmatch(u.text.strip()) or _TODO.fullmatch(u.text.strip()) and \
-                        not _TODO.fullmatch(u.text.strip()).group("rest"):
+                if _INTRO.fullmatch(u.text.strip()) or re.fullmatch(r"action[ \t]*items?:?", u.text.strip(" *_"),
+                                                                      re.IGNORECASE):
                     section_level = u.level
                     section_roots.clear()
+                self.context = u.text
                 self._milestones(u)
                 continue
             plain = _blank_links(u.text)
@@ -183,6 +202,8 @@ class Extractor:
             elif u.kind == "para" and u.parent is None and intro_para:
                 intro_para = False
             self._milestones(u, task)
+            if u.kind == "para" and u.text.rstrip().endswith(":") and len(u.text) < 80:
+                self.context = f"{self.context.rstrip(':')} {u.text}".strip()
 
     def _is_intro(self, text: str) -> bool:
         t = text.strip()
@@ -193,6 +214,20 @@ class Extractor:
             m = _TODO.match(core)
             return bool(m and core.startswith(("TODO", "To do", "To-do", "Todo")))
         return bool(_INTRO.fullmatch(t)) and t.isupper()
+
+    def _is_name(self, who: str, rest: str) -> bool:
+        """Whether ``who`` names people the document knows (initials, @handles or names it uses elsewhere)."""
+        if _ROLE.match(rest) or rest.split(" ", 1)[0].lower() in _NOT_VERB:
+            return False
+        first = who.split()[0].rstrip(",")
+        if first.startswith("@"):
+            return True
+        key = first.lower()
+        if key in _NOT_NAMES or len(key) < 2:
+            return False
+        if first.isupper() and len(first) <= 4:
+            return True  # initials: "JF", "MD & MB"
+        return key in self.names or (len(key) >= 4 and any(n.startswith(key) for n in self.names))
 
     def _form_option(self, u: Unit) -> bool:
         if self.template:
@@ -235,7 +270,7 @@ class Extractor:
             body = text[m.start("rest"):m.end("rest")]
             return self._task(body, False, u)
         m = _ASSIGN.match(plain)
-        if m and _is_name(m.group("who")) and (m.group("verb") == "to" or m.group("who").startswith("@")):
+        if m and self._is_name(m.group("who"), m.group("rest")) and (m.group("verb") == "to" or m.group("who").startswith("@")):
             if u.kind == "item" or m.group("who")[:1].isupper() or m.group("who").startswith("@"):
                 t, done = _done_and_text(text, None)
                 return self._task(t, done, u)
@@ -287,7 +322,7 @@ class Extractor:
         found = find_dates(plain)
         if not found:
             return
-        for sm in (_SENTENCE.finditer(plain) if u.kind == "para" else [None]):
+        for sm in (_SENTENCE.finditer(plain) if u.kind in ("para", "item") else [None]):
             lo, hi = (sm.start(), sm.end()) if sm else (0, len(plain))
             mine = [f for f in found if lo <= f.start < hi]
             if not mine:
@@ -297,6 +332,8 @@ class Extractor:
                 if day is None:
                     continue
                 title = self._title(plain, u.text, lo, hi, f, mine)
+                if not title and u.kind == "item" and self.context:
+                    title = self.context.strip(" #*_:")
                 if title:
                     self.milestones.append(Milestone(title, day, u.line, u.text))
 
@@ -307,14 +344,14 @@ class Extractor:
         doc = self.doc_day
         if doc is not None and day == doc:
             return None
-        if doc is not None and u.line <= 25 and 0 <= (day - doc).days <= 4 and u.kind != "item":
+        if doc is not None and u.line <= 25 and -1 <= (day - doc).days <= 4:
             return None  # the days of the meeting itself, in its header
         head = plain[lo:f.start].strip(" \t[(*_-")
         if not head and f.followed_by_time(plain):
             return None  # a chat-log or calendar timestamp
         sentence = plain[lo:hi]
-        if doc is not None and day < doc and _PAST.search(sentence):
-            return None
+        if doc is not None and day < doc and (_PAST.search(sentence) or not _FUTURE.search(sentence)):
+            return None  # a past event, unless stated as a deadline
         if u.kind == "heading" and re.search(r"\bv?\d+\.\d+", sentence) and doc is None and \
                 not re.search(r"\b(?:release|freeze|due|deadline|planned|target)\b", sentence, re.IGNORECASE):
             return None  # a changelog version heading
