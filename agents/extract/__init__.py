@@ -108,8 +108,8 @@ def extract_text(
     if anchor is None:
         year = dates.stated_year(text)
         ref = _day(reference_date)
-        if year is not None:
-            anchor = date(year, 7, 1) if ref is None or ref.year != year else ref
+        if year is not None and (ref is None or not dates.mentions_year(text, ref.year)):
+            anchor = date(year, 7, 1)
         else:
             anchor = ref
     template = bool(_TEMPLATE_NAME.search(name)) or len(_PLACEHOLDERS.findall(text[:50_000])) >= 2

@@ -23,6 +23,7 @@ _FENCE = re.compile(r"[ \t]{0,3}(?P<f>`{3,}|~{3,})")
 _STATEMENT = re.compile(
     r"(?:\*\*|__|\*|_)?(?:[A-Z@][\w.@&/ -]{0,30}?|AI|TODO|FIXME)(?:\*\*|__|\*|_)?[ \t]*(?::|-[ \t])", re.ASCII
 )
+_MARKER_START = re.compile(r"(?:TODO|FIXME|todo|To[- ]?do|AI|Action|ACTION|Next step)\b")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 
 
@@ -190,7 +191,8 @@ def units(text: str) -> tuple[list[str], list[Unit]]:
         while j < n and not skip[j]:
             t = lines[j].strip()
             if not t or _ITEM.fullmatch(lines[j]) or _HEADING.fullmatch(lines[j]) or t.startswith("|") \
-                    or _UNDERLINE.fullmatch(lines[j]) or _STATEMENT.match(t):
+                    or _UNDERLINE.fullmatch(lines[j]) or _STATEMENT.match(t) or _MARKER_START.match(t) \
+                    or _BARE_BOX.fullmatch(lines[j]):
                 break
             if parts[-1][-1:] in ".!?:" and not t[:1].islower():
                 break

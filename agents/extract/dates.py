@@ -164,3 +164,8 @@ def stated_year(text: str) -> int | None:
     if not counts:
         return None
     return max(counts, key=lambda y: (counts[y], -y))
+
+
+def mentions_year(text: str, year: int) -> bool:
+    """Whether ``year`` appears in ``text`` as a year (also inside ISO dates)."""
+    return re.search(rf"(?<![\w.]){year}(?!\d)", text[:200_000]) is not None

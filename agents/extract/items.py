@@ -23,12 +23,15 @@ _LINK_OR_URL = re.compile(r"\]\([^()\s]*(?:\([^()\s]*\)[^()\s]*)*\)|<?https?://[
 _BOLD = r"(?:\*\*|__|\*|_)?"
 _MARKER = re.compile(
     rf"{_BOLD}(?:action[ \t]*items?|actions?|ai|next[ \t]+steps?|next[ \t]+actions?)"
-    rf"(?:[ \t]+(?:(?:for|-|–)[ \t]+)?(?P<who>[^:*\n]{{1,40}}?))?[ \t]*{_BOLD}[ \t]*(?::|[ \t]-[ \t]|–|—)[ \t]*{_BOLD}[ \t]*"
+    rf"(?:[ \t]+(?:(?:for|-|–)[ \t]+)?(?P<who>[^:*\n]{{1,40}}?))?[ \t]*{_BOLD}[ \t]*"
+    rf"(?::|[ \t]-[ \t]|–|—)[ \t]*{_BOLD}[ \t]*"
     rf"(?P<rest>.*)",
     re.IGNORECASE,
 )
 _ACTION_TO = re.compile(r"action[ \t]+to[ \t]+(?P<rest>[a-z].*)", re.IGNORECASE)
-_PAREN_ACTION = re.compile(r"^\((?:action|TODO)\)[ \t]*(?P<a>.*)$|^(?P<b>.*?)[ \t]*\((?:action|TODO)\)[.!]?$", re.IGNORECASE)
+_PAREN_ACTION = re.compile(
+    r"^\((?:action|TODO)\)[ \t]*(?P<a>.*)$|^(?P<b>.*?)[ \t]*\((?:action|TODO)\)[.!]?$", re.IGNORECASE
+)
 _TODO = re.compile(r"(?<![\w`/])(?:TODO|FIXME|To[- ]?do|Todo)s?\b[ \t]*(?::|-|–|—)?[ \t]*(?P<rest>.*)")
 _INLINE_TODO = re.compile(r"(?<![\w`/])\(?(?:TODO|FIXME)[ \t]*:[ \t]*(?P<rest>[^)\n]*)")
 _EMPTY_ACTION = re.compile(
@@ -85,7 +88,11 @@ _FUTURE = re.compile(
 )
 _TEMPLATE_HINT = re.compile(r"\b(?:XXXX|YYYY|@handle|<your[^>]*>|\[your[^\]]*\]|TBD)\b|\b(?:template|checklist)s?\b",
                             re.IGNORECASE)
-_DUE = re.compile(r"(?:\b(?:by|due|before|until|till|deadline)[ \t:]+|\()$", re.IGNORECASE)
+_DUE_LEAD = re.compile(
+    r"(?:[ \t]*[—–-])?[ \t]*(?:[(\[][ \t]*(?:(?:due|by|until|deadline)[ \t:]*)?|\b(?:by|due(?:[ \t]+(?:on|by))?|"
+    r"before|until|till|deadline)[ \t:]+)(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?[ \t]+)?$",
+    re.IGNORECASE,
+)
 _SEP = " \t-–—:|@,;/.("
 
 
@@ -270,7 +277,8 @@ class Extractor:
             body = text[m.start("rest"):m.end("rest")]
             return self._task(body, False, u)
         m = _ASSIGN.match(plain)
-        if m and self._is_name(m.group("who"), m.group("rest")) and (m.group("verb") == "to" or m.group("who").startswith("@")):
+        if m and self._is_name(m.group("who"), m.group("rest")) and (
+                m.group("verb") == "to" or m.group("who").startswith("@")):
             if u.kind == "item" or m.group("who")[:1].isupper() or m.group("who").startswith("@"):
                 t, done = _done_and_text(text, None)
                 return self._task(t, done, u)
@@ -301,15 +309,35 @@ class Extractor:
         title = title.strip(" \t-–—")
         if not re.search(r"[^\W_]", title):
             return None
-        due: date | None = None
-        plain = _blank_links(title)
-        for f in find_dates(plain):
-            before = plain[: f.start]
-            if _DUE.search(before.rstrip() + (" " if not before.endswith("(") else "")) or before.rstrip().endswith("("):
-                d = f.resolve(self.anchor)
-                if d is not None:
-                    due = d
+        due, title = self._due(title)
         return Task(" ".join(title.split()), done, due, u.line, u.text)
+
+    def _due(self, title: str) -> tuple[date | None, str]:
+        """A due date stated with by/due/before/until or in brackets, or ending the item after a dash;
+        the phrase leaves the title ("Send the quote by Dec 4" → "Send the quote", due Dec 4)."""
+        plain = _blank_links(title)
+        chosen: tuple[int, int, date] | None = None
+        for f in find_dates(plain):
+            d = f.resolve(self.anchor)
+            if d is None:
+                continue
+            m = _DUE_LEAD.search(plain, 0, f.start)
+            tail = plain[f.end:]
+            if m is not None:
+                end = f.end
+                if m.group(0).lstrip().startswith(("(", "[")):
+                    close = re.match(r"[ \t]*[)\]]", tail)
+                    if close is None:
+                        continue
+                    end += close.end()
+                chosen = (m.start(), end, d)
+            elif not tail.strip(" \t.;,!") and re.search(r"[—–-][ \t]*$", plain[:f.start]):
+                chosen = (re.search(r"[ \t]*[—–-][ \t]*$", plain[:f.start]).start(), f.end, d)
+        if chosen is None:
+            return None, title
+        start, end, d = chosen
+        rest = (title[:start].rstrip(" \t,;—–-") + " " + title[end:].lstrip(" \t,;")).strip()
+        return d, rest if re.search(r"[^\W\d_]", rest) else title
 
     # --- milestones ---------------------------------------------------------------------------
 
