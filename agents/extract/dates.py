@@ -141,11 +141,11 @@ def _header_date(lines: list[str]) -> date | None:
         seen_text += 1
         if "http" in s and not s.startswith("#"):
             s = re.sub(r"https?://\S+", " ", s)
-        is_heading = s.startswith("#") or seen_text <= 2 or len(s) <= 60
-        if not (is_heading or _HEADER_LABEL.search(s[:40])):
-            continue
+        is_heading = s.startswith("#") or seen_text <= 2
+        labelled = _HEADER_LABEL.search(s[:40]) is not None
         for f in find_dates(s):
-            if f.year is not None:
+            mostly_date = seen_text <= 5 and (f.end - f.start) * 2 >= len(s.strip("#*_ \t"))
+            if f.year is not None and (is_heading or labelled or mostly_date):
                 d = f.resolve(None)
                 if d is not None:
                     return d

@@ -32,7 +32,7 @@ _ACTION_TO = re.compile(r"action[ \t]+to[ \t]+(?P<rest>[a-z].*)", re.IGNORECASE)
 _PAREN_ACTION = re.compile(
     r"^\((?:action|TODO)\)[ \t]*(?P<a>.*)$|^(?P<b>.*?)[ \t]*\((?:action|TODO)\)[.!]?$", re.IGNORECASE
 )
-_TODO = re.compile(r"(?<![\w`/])(?:TODO|FIXME|To[- ]?do|Todo)s?\b[ \t]*(?::|-|–|—)?[ \t]*(?P<rest>.*)")
+_TODO = re.compile(r"(?<![\w`/])(?:TODO|FIXME|To[- ]?do|Todo|todo(?=:))s?\b[ \t]*(?::|-|–|—)?[ \t]*(?P<rest>.*)")
 _INLINE_TODO = re.compile(r"(?<![\w`/])\(?(?:TODO|FIXME)[ \t]*:[ \t]*(?P<rest>[^)\n]*)")
 _EMPTY_ACTION = re.compile(
     r"(?:none|n/?a|no(?:ne)?\.?|nothing|no action\b.*|tbd|-+|\.+|see above\.?)?[ \t.]*$", re.IGNORECASE
@@ -79,7 +79,7 @@ _WEEKDAY_LEAD = re.compile(
 )
 _PAST = re.compile(
     r"\b(?:was|were|went|released|shipped|happened|held|took[ \t]+place|ago|published|merged|landed|announced"
-    r"|met|did|had|occurred|completed|finished|closed|ended|began|started|since|last)\b",
+    r"|met|did|had|occurred|completed|finished|closed|ended|began|started|since|last|sent|paid|received|done)\b",
     re.IGNORECASE,
 )
 _FUTURE = re.compile(
@@ -88,6 +88,10 @@ _FUTURE = re.compile(
 )
 _TEMPLATE_HINT = re.compile(r"\b(?:XXXX|YYYY|@handle|<your[^>]*>|\[your[^\]]*\]|TBD)\b|\b(?:template|checklist)s?\b",
                             re.IGNORECASE)
+_LEAD_MARKER = re.compile(
+    r"^(?:\[[ xX]\][ \t]*)?(?:\*\*|__)?(?:(?:TODO|FIXME|AI|Action(?:[ \t]+items?)?|Next[ \t]+steps?|Deadline|Milestone|Due(?:[ \t]+date)?)"
+    r"(?:\*\*|__)?[ \t]*[:\-–—][ \t]*(?:\*\*|__)?)?", re.IGNORECASE
+)
 _DUE_LEAD = re.compile(
     r"(?:[ \t]*[—–-])?[ \t]*(?:[(\[][ \t]*(?:(?:due|by|until|deadline)[ \t:]*)?|\b(?:by|due(?:[ \t]+(?:on|by))?|"
     r"before|until|till|deadline)[ \t:]+)(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?[ \t]+)?$",
@@ -380,6 +384,8 @@ class Extractor:
         sentence = plain[lo:hi]
         if doc is not None and day < doc and (_PAST.search(sentence) or not _FUTURE.search(sentence)):
             return None  # a past event, unless stated as a deadline
+        if doc is None and self.anchor is not None and day <= self.anchor and _PAST.search(sentence):
+            return None
         if u.kind == "heading" and re.search(r"\bv?\d+\.\d+", sentence) and doc is None and \
                 not re.search(r"\b(?:release|freeze|due|deadline|planned|target)\b", sentence, re.IGNORECASE):
             return None  # a changelog version heading
@@ -400,6 +406,9 @@ class Extractor:
         else:
             title = b or a
         title = title.strip().strip("*_").strip(_SEP).strip()
+        bare = _LEAD_MARKER.sub("", title).strip("*_ \t")
+        if re.search(r"[^\W\d_]", bare):
+            title = bare
         title = re.sub(r"\s+", " ", title)
         if not re.search(r"[^\W\d_]", title):
             return ""
