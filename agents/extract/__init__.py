@@ -61,7 +61,7 @@ _MINUTES_WORDS = re.compile(
     r"|kick-?off|1:1|one-on-one|workshop|review|plan|planning|proposal)\b",
     re.IGNORECASE,
 )
-_TEMPLATE_NAME = re.compile(r"template|\.github[/\\]", re.IGNORECASE)
+_TEMPLATE_NAME = re.compile(r"template|\.github[/\\_]|contributing|procedure|guidelines?\b", re.IGNORECASE)
 _PLACEHOLDERS = re.compile(r"\bXXXX\b|@handle\b|<your |\[your |\bYYYY-MM-DD\b|\bChampion [AB]\b")
 
 

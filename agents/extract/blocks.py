@@ -23,7 +23,7 @@ _FENCE = re.compile(r"[ \t]{0,3}(?P<f>`{3,}|~{3,})")
 _STATEMENT = re.compile(
     r"(?:\*\*|__|\*|_)?(?:[A-Z@][\w.@&/ -]{0,30}?|AI|TODO|FIXME)(?:\*\*|__|\*|_)?[ \t]*(?::|-[ \t])", re.ASCII
 )
-_MARKER_START = re.compile(r"(?:TODO|FIXME|todo|To[- ]?do|AI|Action|ACTION|Next step)\b")
+_MARKER_START = re.compile(r"(?:TODO|FIXME|todo|To[- ]?do|AI|Action|ACTION|Next step)\b|\[?\d{1,4}[-:/.]\d")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 
 

@@ -32,7 +32,7 @@ _WD = r"(?:mon|tue|tues|wed|weds|thu|thur|thurs|fri|sat|sun)[a-z]*\.?"
 
 # One pattern, three shapes; every quantifier bounded.
 _DATE = re.compile(
-    rf"(?<![\w./#=-])(?P<iy>{_YEAR})-(?P<im>[01]\d)-(?P<id>[0-3]\d)(?![\w-]|:\d|T\d)"
+    rf"(?<![\w./#=-])(?P<iy>{_YEAR})(?P<sep>[-/])(?P<im>[01]\d)(?P=sep)(?P<id>[0-3]\d)(?![\w/-]|:\d|T\d)"
     rf"(?:{_RANGE}{_YEAR}-[01]\d-[0-3]\d(?![\w-]))?"
     rf"|(?<![\w-])(?P<mm>{_MON})\.?,?[ \t]{{1,2}}(?P<md>[0-3]?\d){_ORD}(?!\w|:\d|\.\d|/)"
     rf"(?:[ \t]*\({_WD}\))?"

@@ -28,6 +28,8 @@ _MARKER = re.compile(
     rf"(?P<rest>.*)",
     re.IGNORECASE,
 )
+_BRACKET_MARKER = re.compile(r"\[(?:action(?:[ \t]*item)?|AI|TODO)\][ \t]*:?[ \t]*(?P<rest>\S.*)", re.IGNORECASE)
+_ROLE_WHO = re.compile(r"scribe|taker|notes|minutes|facilitat|chair|moderat|owner", re.IGNORECASE)
 _ACTION_TO = re.compile(r"action[ \t]+to[ \t]+(?P<rest>[a-z].*)", re.IGNORECASE)
 _PAREN_ACTION = re.compile(
     r"^\((?:action|TODO)\)[ \t]*(?P<a>.*)$|^(?P<b>.*?)[ \t]*\((?:action|TODO)\)[.!]?$", re.IGNORECASE
@@ -35,7 +37,8 @@ _PAREN_ACTION = re.compile(
 _TODO = re.compile(r"(?<![\w`/])(?:TODO|FIXME|To[- ]?do|Todo|todo(?=:))s?\b[ \t]*(?::|-|–|—)?[ \t]*(?P<rest>.*)")
 _INLINE_TODO = re.compile(r"(?<![\w`/])\(?(?:TODO|FIXME)[ \t]*:[ \t]*(?P<rest>[^)\n]*)")
 _EMPTY_ACTION = re.compile(
-    r"(?:none|n/?a|no(?:ne)?\.?|nothing|no action\b.*|tbd|-+|\.+|see above\.?)?[ \t.]*$", re.IGNORECASE
+    r"(?:none|n/?a|no(?:ne)?\.?|nothing|no action\b.*|no action items?\b.*|tbd|-+|\.+|see above\.?)?[ \t.]*$",
+    re.IGNORECASE
 )
 _INTRO = re.compile(
     rf"{_BOLD}(?:(?:review(?:ing)?[ \t]+(?:of[ \t]+)?)?(?:the[ \t]+)?(?:(?:prior|previous|last|open|outstanding|new|"
@@ -86,10 +89,11 @@ _FUTURE = re.compile(
     r"\b(?:register|registration|before|deadline|due|until|till|by|next|upcoming|will|planned|scheduled|freeze)\b",
     re.IGNORECASE,
 )
-_TEMPLATE_HINT = re.compile(r"\b(?:XXXX|YYYY|@handle|<your[^>]*>|\[your[^\]]*\]|TBD)\b|\b(?:template|checklist)s?\b",
-                            re.IGNORECASE)
+_GENERIC_COLUMN = re.compile(r"(?:target[ \t]+|planned[ \t]+|due[ \t]+)?(?:date|dates|when|day|due|deadline)s?",
+                             re.IGNORECASE)
 _LEAD_MARKER = re.compile(
-    r"^(?:\[[ xX]\][ \t]*)?(?:\*\*|__)?(?:(?:TODO|FIXME|AI|Action(?:[ \t]+items?)?|Next[ \t]+steps?|Deadline|Milestone|Due(?:[ \t]+date)?)"
+    r"^(?:\[[ xX]\][ \t]*)?(?:\*\*|__)?(?:(?:TODO|FIXME|AI|Action(?:[ \t]+items?)?|Next[ \t]+steps?|Deadline|Milestone"
+    r"|Due(?:[ \t]+date)?)"
     r"(?:\*\*|__)?[ \t]*[:\-–—][ \t]*(?:\*\*|__)?)?", re.IGNORECASE
 )
 _DUE_LEAD = re.compile(
@@ -241,8 +245,19 @@ class Extractor:
         return key in self.names or (len(key) >= 4 and any(n.startswith(key) for n in self.names))
 
     def _form_option(self, u: Unit) -> bool:
+        """A checkbox that is an option of a form or survey question, or part of a template."""
         if self.template:
             return True
+        idx = self.units.index(u)
+        for prev in reversed(self.units[max(0, idx - 30):idx]):
+            if prev.kind == "item" and prev.box is not None:
+                continue
+            label = prev.text.strip()
+            if u.parent is None or self.units[u.parent] is prev:
+                if label.rstrip(" *_").endswith("?") or (label.startswith(("**", "__")) and label.endswith(
+                        (":**", ":__", "**:", "__:"))):
+                    return True
+            break
         if u.parent is None:
             return False
         parent = self.units[u.parent].text.strip()
@@ -256,6 +271,10 @@ class Extractor:
         if u.box is not None:
             return None  # a checkbox is handled as such
         m = _MARKER.match(plain)
+        if m and m.group("who") and _ROLE_WHO.search(m.group("who")):
+            return None  # "Action item scribe: X" is a meeting role
+        if m is None and (b := _BRACKET_MARKER.match(plain)):
+            return self._task(text[b.start("rest"):], False, u)
         if m:
             rest = _strip_marker_text(text[m.start("rest"):])
             if not rest or _EMPTY_ACTION.fullmatch(rest):
@@ -274,10 +293,11 @@ class Extractor:
                 return self._task(body, False, u)
         m = _TODO.match(plain)
         if m and m.group("rest").strip() and not m.group("rest").rstrip().endswith(":") and \
+                not _EMPTY_ACTION.fullmatch(m.group("rest").strip()) and \
                 (plain.startswith(("TODO", "FIXME")) or m.group(0)[4:5] in (":", " ")):
             return self._task(text[m.start("rest"):], False, u)
         m = _INLINE_TODO.search(plain)
-        if m and m.group("rest").strip():
+        if m and m.group("rest").strip() and not _EMPTY_ACTION.fullmatch(m.group("rest").strip()):
             body = text[m.start("rest"):m.end("rest")]
             return self._task(body, False, u)
         m = _ASSIGN.match(plain)
@@ -350,7 +370,8 @@ class Extractor:
         if not any(ch.isdigit() for ch in plain):
             return
         if u.kind == "row":
-            plain = plain.replace("|", " ")
+            self._row_milestones(u, plain)
+            return
         found = find_dates(plain)
         if not found:
             return
@@ -368,6 +389,36 @@ class Extractor:
                     title = self.context.strip(" #*_:")
                 if title:
                     self.milestones.append(Milestone(title, day, u.line, u.text))
+
+    def _row_milestones(self, u: Unit, plain: str) -> None:
+        """A table row's dates: each titled by the row's first cell and its column's header."""
+        cells = plain.strip().strip("|").split("|")
+        raw_cells = u.text.strip().strip("|").split("|")
+        header = self._header_cells(u)
+        for i, cell in enumerate(cells):
+            for f in find_dates(cell):
+                day = self._keep(f, cell, 0, len(cell), u)
+                if day is None:
+                    continue
+                name = next((c.strip() for j, c in enumerate(raw_cells) if j != i and c.strip()
+                             and not find_dates(cells[j]) if j < len(cells)), "")
+                rest = (raw_cells[i][: f.start] + raw_cells[i][f.end:]).strip(_SEP + " ") if i < len(raw_cells) else ""
+                col = header[i].strip() if header and i < len(header) else ""
+                if name and _GENERIC_COLUMN.fullmatch(col.strip(" *_")):
+                    col = ""
+                title = " ".join(x for x in (name, rest or col) if x).strip()
+                if re.search(r"[^\W\d_]|\d", title):
+                    self.milestones.append(Milestone(title, day, u.line, u.text))
+
+    def _header_cells(self, u: Unit) -> list[str]:
+        idx = self.units.index(u)
+        j = idx
+        while j > 0 and self.units[j - 1].kind == "row" and self.units[j - 1].line == self.units[j].line - 1:
+            j -= 1
+        first = self.units[j]
+        if first is u:
+            return []
+        return first.text.strip().strip("|").split("|")
 
     def _keep(self, f: Found, plain: str, lo: int, hi: int, u: Unit) -> date | None:
         day = f.resolve(self.anchor)
