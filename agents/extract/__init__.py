@@ -143,11 +143,13 @@ def extract_text(
         seen[(key, iso)] = len(milestones)
         milestones.append(ExtractedMilestone(title, iso, m.line, fingerprint(m.source),
                                              completed=today is not None and m.day < today))
-    note = _note(units, name, bool(tasks or milestones), doc_day is not None)
+    used = {t.line for t in tasks} | {m.line for m in milestones}
+    note = _note(units, name, bool(tasks or milestones), doc_day is not None, used)
     return FileExtraction(tuple(tasks), tuple(milestones), note)
 
 
-def _note(units: list[blocks.Unit], name: str, has_items: bool, dated: bool) -> ExtractedNote | None:
+def _note(units: list[blocks.Unit], name: str, has_items: bool, dated: bool, used: set[int]
+          ) -> ExtractedNote | None:
     """A note only for a document worth one: it has tasks or milestones, or reads as minutes or a brief."""
     title: str | None = None
     paragraph: str | None = None
@@ -156,10 +158,12 @@ def _note(units: list[blocks.Unit], name: str, has_items: bool, dated: bool) -> 
             if title is None and u.level == 1:
                 title = u.text
             continue
-        if u.kind == "para" and paragraph is None and len(u.text) >= 40 and u.text[-1:] in ".!?)" :
-            paragraph = u.text
-        if title is None and u.kind == "para" and len(u.text) < 80 and paragraph is None:
+        if u.kind != "para" or u.line in used:
+            continue
+        if title is None and len(u.text) < 80 and u.text[-1:] not in ".!?" and paragraph is None:
             title = u.text
+        elif paragraph is None and u.parent is None:
+            paragraph = u.text
         if paragraph is not None and title is not None:
             break
     if paragraph is None:

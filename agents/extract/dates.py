@@ -60,7 +60,7 @@ class Found:
         if anchor is None:
             return None
         best: date | None = None
-        for y in (anchor.year - 1, anchor.year, anchor.year + 1):
+        for y in range(anchor.year - 4, anchor.year + 5):  # ±4 years always reach a Feb 29
             d = _make(y, self.month, self.day)
             if d is not None and (best is None or abs((d - anchor).days) < abs((best - anchor).days)):
                 best = d
@@ -107,6 +107,10 @@ _FRONT_PATH = re.compile(r"^(?:path|date|slug|permalink)\s*[:=]\s*[\"']?.*?((?:1
                          re.MULTILINE | re.IGNORECASE)
 _HEADER_LABEL = re.compile(r"\b(?:date|when|held|meeting|minutes|notes|agenda|on)\b", re.IGNORECASE)
 HEADER_LINES = 25
+_EVENT_LABEL = re.compile(
+    r"[-*+ \t]*(?:\*\*|__)?(?:deadline|due|milestone|launch|go-live|release|next|delivery|kick-?off|freeze)\b",
+    re.IGNORECASE,
+)
 
 
 def doc_date(path: str, lines: list[str]) -> date | None:
@@ -141,11 +145,12 @@ def _header_date(lines: list[str]) -> date | None:
         seen_text += 1
         if "http" in s and not s.startswith("#"):
             s = re.sub(r"https?://\S+", " ", s)
-        is_heading = s.startswith("#") or seen_text <= 2
+        listed = re.match(r"(?:[-*+]|\d{1,3}[.)])[ \t]", s) is not None
+        is_heading = s.startswith("#") or (seen_text <= 2 and not listed and not _EVENT_LABEL.match(s))
         labelled = _HEADER_LABEL.search(s[:40]) is not None
         for f in find_dates(s):
-            mostly_date = seen_text <= 5 and (f.end - f.start) * 2 >= len(s.strip("#*_ \t"))
-            if f.year is not None and (is_heading or labelled or mostly_date):
+            mostly_date = seen_text <= 5 and not listed and (f.end - f.start) * 2 >= len(s.strip("#*_ \t"))
+            if f.year is not None and (is_heading or labelled or mostly_date) and not _EVENT_LABEL.match(s):
                 d = f.resolve(None)
                 if d is not None:
                     return d

@@ -89,6 +89,11 @@ _FUTURE = re.compile(
     r"\b(?:register|registration|before|deadline|due|until|till|by|next|upcoming|will|planned|scheduled|freeze)\b",
     re.IGNORECASE,
 )
+_END_LEAD = re.compile(
+    r"(?:[ \t]*[—–-])?[ \t]*(?:\b(?:on|by|due)[ \t]+)?(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?[ \t]+)?$",
+    re.IGNORECASE,
+)
+_EMPTY_TITLE = frozenset("week of the on by from until till starting beginning ending date dates day days".split())
 _GENERIC_COLUMN = re.compile(r"(?:target[ \t]+|planned[ \t]+|due[ \t]+)?(?:date|dates|when|day|due|deadline)s?",
                              re.IGNORECASE)
 _LEAD_MARKER = re.compile(
@@ -294,7 +299,8 @@ class Extractor:
         m = _TODO.match(plain)
         if m and m.group("rest").strip() and not m.group("rest").rstrip().endswith(":") and \
                 not _EMPTY_ACTION.fullmatch(m.group("rest").strip()) and \
-                (plain.startswith(("TODO", "FIXME")) or m.group(0)[4:5] in (":", " ")):
+                (plain.startswith(("TODO", "FIXME"))
+                 or plain[:m.start("rest")].rstrip().endswith((":", "-", "–", "—"))):
             return self._task(text[m.start("rest"):], False, u)
         m = _INLINE_TODO.search(plain)
         if m and m.group("rest").strip() and not _EMPTY_ACTION.fullmatch(m.group("rest").strip()):
@@ -355,8 +361,11 @@ class Extractor:
                         continue
                     end += close.end()
                 chosen = (m.start(), end, d)
-            elif not tail.strip(" \t.;,!") and re.search(r"[—–-][ \t]*$", plain[:f.start]):
-                chosen = (re.search(r"[ \t]*[—–-][ \t]*$", plain[:f.start]).start(), f.end, d)
+            elif not tail.strip(" \t.;,!"):  # the date ends the item: "Wireframes — Dec 8", "Call Anna on Fri, Dec 4"
+                lead = _END_LEAD.search(plain, 0, f.start)
+                chosen = (lead.start() if lead else f.start, f.end, d)
+            elif not plain[:f.start].strip() and tail.lstrip()[:1] in (":", "-", "–", "—"):
+                chosen = (f.start, f.end + len(tail) - len(tail.lstrip()) + 1, d)  # "Dec 4: send the draft"
         if chosen is None:
             return None, title
         start, end, d = chosen
@@ -461,6 +470,6 @@ class Extractor:
         if re.search(r"[^\W\d_]", bare):
             title = bare
         title = re.sub(r"\s+", " ", title)
-        if not re.search(r"[^\W\d_]", title):
+        if not re.search(r"[^\W\d_]", title) or not (set(re.findall(r"[^\W\d_]+", title.lower())) - _EMPTY_TITLE):
             return ""
         return title
