@@ -57,8 +57,8 @@ __all__ = [
 
 MAX_TEXT = 2_000_000
 _MINUTES_WORDS = re.compile(
-    r"\b(?:minutes|meeting|meetings|notes|agenda|call|standup|stand-up|sync|retro|retrospective|brief|briefing"
-    r"|kick-?off|1:1|one-on-one|workshop|review|plan|planning|proposal)\b",
+    r"\b(?:minutes|meeting|meetings|agenda|call|standup|stand-up|sync|retro|retrospective|brief|briefing"
+    r"|kick-?off|1:1|one-on-one|workshop)\b",
     re.IGNORECASE,
 )
 _TEMPLATE_NAME = re.compile(r"template|\.github[/\\_]|contributing|procedure|guidelines?\b", re.IGNORECASE)

@@ -105,7 +105,10 @@ _PATH_YEAR_THEN_MD = re.compile(
 )
 _FRONT_PATH = re.compile(r"^(?:path|date|slug|permalink)\s*[:=]\s*[\"']?.*?((?:19|20)\d\d)[/-]([01]\d)[/-]([0-3]\d)",
                          re.MULTILINE | re.IGNORECASE)
-_HEADER_LABEL = re.compile(r"\b(?:date|when|held|meeting|minutes|notes|agenda|on)\b", re.IGNORECASE)
+_HEADER_LABEL = re.compile(
+    r"[-*+ \t]*(?:\*\*|__)?(?:(?:meeting|call)[ \t]+)?(?:date|dates|when|held|time|date[ \t]*/[ \t]*time|on)\b",
+    re.IGNORECASE,
+)
 HEADER_LINES = 25
 _EVENT_LABEL = re.compile(
     r"[-*+ \t]*(?:\*\*|__)?(?:deadline|due|milestone|launch|go-live|release|next|delivery|kick-?off|freeze)\b",
@@ -147,7 +150,7 @@ def _header_date(lines: list[str]) -> date | None:
             s = re.sub(r"https?://\S+", " ", s)
         listed = re.match(r"(?:[-*+]|\d{1,3}[.)])[ \t]", s) is not None
         is_heading = s.startswith("#") or (seen_text <= 2 and not listed and not _EVENT_LABEL.match(s))
-        labelled = _HEADER_LABEL.search(s[:40]) is not None
+        labelled = _HEADER_LABEL.match(s) is not None
         for f in find_dates(s):
             mostly_date = seen_text <= 5 and not listed and (f.end - f.start) * 2 >= len(s.strip("#*_ \t"))
             if f.year is not None and (is_heading or labelled or mostly_date) and not _EVENT_LABEL.match(s):

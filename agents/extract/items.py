@@ -258,7 +258,7 @@ class Extractor:
             if prev.kind == "item" and prev.box is not None:
                 continue
             label = prev.text.strip()
-            if u.parent is None or self.units[u.parent] is prev:
+            if (u.parent is None and prev.kind == "para") or (u.parent is not None and self.units[u.parent] is prev):
                 if label.rstrip(" *_").endswith("?") or (label.startswith(("**", "__")) and label.endswith(
                         (":**", ":__", "**:", "__:"))):
                     return True
