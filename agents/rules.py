@@ -31,7 +31,7 @@ from agents import extract
 from agents.errors import ErrorType, ToolError
 from agents.rules_apply import RecordIndex, apply_file
 from agents.runner import RunContext, RunFailed, RunStats, ToolCaller
-from agents.steps import CHECKPOINT, Call, Progress, Steps, drive
+from agents.steps import CHECKPOINT, Call, Local, Progress, Steps, drive
 from agents.store import parse_iso
 
 log = logging.getLogger(__name__)
@@ -129,23 +129,20 @@ def summarise(stats: RunStats, by_folder: dict[str, int], *, first_run: bool) ->
 
 def _ignore_spec(patterns: list[str]) -> pathspec.PathSpec | None:
     lines = [p for p in patterns if p.strip() and not p.lstrip().startswith("#")]
-    return pathspec.PathSpec.from_lines("gitwildmatch", lines) if lines else None
+    return pathspec.GitIgnoreSpec.from_lines(lines) if lines else None
 
 
 def _gitignores(root: str, listing: list[dict[str, Any]], root_parts: int) -> Steps[list[tuple[str, Any]]]:
-    """The ``.gitignore`` files of ``root`` and its folders: (folder relative to root, spec), top first."""
+    """The ``.gitignore`` files of ``root`` and its folders: (folder relative to root, spec), top first.
+
+    Asked of the local store (``Local("gitignores")``); a driver without one answers None: no .gitignore.
+    """
     dirs = sorted("/".join([p for p in _SPLIT.split(e["path"]) if p][root_parts:])
                   for e in listing if e.get("type") == "dir")
-    folders = ["", *dirs[:MAX_GITIGNORE_FOLDERS]]
-    sep = "\\" if "\\" in root and "/" not in root else "/"
+    texts = yield Local("gitignores", {"root": root, "folders": ["", *dirs[:MAX_GITIGNORE_FOLDERS]]})
     found: list[tuple[str, Any]] = []
-    for rel in folders:
-        path = root.rstrip("/\\") + sep + (rel.replace("/", sep) + sep if rel else "") + GITIGNORE
-        try:
-            page = yield Call("read_file_content", {"path": path, "max_bytes": 100_000})
-        except ToolError:
-            continue
-        spec = _ignore_spec(page.get("content", "").splitlines())
+    for rel, text in texts or []:
+        spec = _ignore_spec(text.splitlines())
         if spec is not None:
             found.append((rel, spec))
     return found
@@ -291,6 +288,8 @@ def _process_file(
             err.type, "unreadable")
         log.info("agents.rules.skipped path=%s reason=%s", path, reason)
         stats.skipped.append({"path": path, "reason": reason, "message": err.message})
+        if reason == "unreadable":
+            stats.errors.append(f"{path}: {err.message}")  # a real problem, unlike a type or size limit
         return 0
     stats.processed += 1
     modified = parse_iso(entry.get("modified_at"))

@@ -1,5 +1,7 @@
 """Suggestion identity: which record an engine suggested from which source line (``suggestion_sources``).
 
+Also the ``.gitignore`` files of an agent's folders (``gitignores``).
+
 Runs on the database thread inside a local run's trip (``Runner.run_steps``
 answers the rules engine's ``Local`` steps with ``handle``), so it shares the
 trip's transaction: a record and its source row commit together.
@@ -13,6 +15,7 @@ suggested again while its source is unchanged.
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from agents.store import SyncDb, utcnow
@@ -57,8 +60,35 @@ def remember(db: SyncDb, *, kind: str, record_id: str, path: str, fingerprint: s
     )
 
 
+MAX_GITIGNORE_BYTES = 100_000
+
+
+def gitignores(root: str, folders: list[str]) -> list[tuple[str, str]]:
+    """(folder relative to ``root``, text) of each ``.gitignore`` in ``root`` and the given subfolders.
+
+    Read here, not through ``read_file_content``: most folders have none, and a failed
+    tool call per folder would fill the run's journal. Only files named ``.gitignore``
+    directly in a folder under ``root`` are read, at most 100 kB each.
+    """
+    base = os.path.realpath(root)
+    found: list[tuple[str, str]] = []
+    for rel in folders:
+        folder = os.path.realpath(os.path.join(base, rel)) if rel else base
+        if folder != base and not folder.startswith(base + os.sep):
+            continue
+        path = os.path.join(folder, ".gitignore")
+        try:
+            with open(path, encoding="utf-8", errors="replace") as fh:
+                found.append((rel, fh.read(MAX_GITIGNORE_BYTES)))
+        except OSError:
+            continue
+    return found
+
+
 def handle(db: SyncDb, op: str, args: dict[str, Any]) -> Any:
     """Answer one ``Local`` step of an engine."""
+    if op == "gitignores":
+        return gitignores(args["root"], args["folders"])
     if op == "sources":
         return lookup(db, args["path"])
     if op == "remember":
