@@ -42,7 +42,20 @@ class Unit:
 
 
 def _width(ind: str) -> int:
-    return len(ind.expandtabs(4))
+    return len(ind.expandtabs(4)) if "\t" in ind else len(ind)
+
+
+def _structural(line: str, t: str) -> bool:
+    """Whether a stripped line ``t`` cannot continue a paragraph: a list item, heading, table, rule or marker."""
+    first = t[:1]
+    if first in "-*+•[#|=" or first.isdigit():
+        if _ITEM.fullmatch(line) or _BARE_BOX.fullmatch(line) or _HEADING.fullmatch(line) or first == "|" \
+                or _UNDERLINE.fullmatch(line) or _MARKER_START.match(t):
+            return True
+    head = t[:44]
+    if (":" in head or "- " in head) and _STATEMENT.match(t):
+        return True
+    return first in "TtFfAaN" and _MARKER_START.match(t) is not None
 
 
 def skipped_lines(lines: list[str]) -> list[bool]:
@@ -190,9 +203,7 @@ def units(text: str) -> tuple[list[str], list[Unit]]:
         parts, j = [s], i + 1
         while j < n and not skip[j]:
             t = lines[j].strip()
-            if not t or _ITEM.fullmatch(lines[j]) or _HEADING.fullmatch(lines[j]) or t.startswith("|") \
-                    or _UNDERLINE.fullmatch(lines[j]) or _STATEMENT.match(t) or _MARKER_START.match(t) \
-                    or _BARE_BOX.fullmatch(lines[j]):
+            if not t or _structural(lines[j], t):
                 break
             if parts[-1][-1:] in ".!?:" and not t[:1].islower():
                 break

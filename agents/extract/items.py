@@ -94,6 +94,8 @@ _END_LEAD = re.compile(
     re.IGNORECASE,
 )
 _EMPTY_TITLE = frozenset("week of the on by from until till starting beginning ending date dates day days".split())
+_DIGIT = re.compile(r"\d")
+_TAKES_HINT = re.compile(r"action|todo|\bai\b", re.IGNORECASE)
 _GENERIC_COLUMN = re.compile(r"(?:target[ \t]+|planned[ \t]+|due[ \t]+)?(?:date|dates|when|day|due|deadline)s?",
                              re.IGNORECASE)
 _LEAD_MARKER = re.compile(
@@ -173,7 +175,7 @@ class Extractor:
     def __init__(self, units: list[Unit], *, doc_day: date | None, anchor: date | None,
                  template: bool = False) -> None:
         self.units, self.doc_day, self.anchor, self.template = units, doc_day, anchor, template
-        self.names = _known_names(units)
+        self._names: set[str] | None = None
         self.context = ""  # the last heading and intro line: the event of a bare date item
         self.tasks: list[Task] = []
         self.milestones: list[Milestone] = []
@@ -247,7 +249,10 @@ class Extractor:
             return False
         if first.isupper() and len(first) <= 4:
             return True  # initials: "JF", "MD & MB"
-        return key in self.names or (len(key) >= 4 and any(n.startswith(key) for n in self.names))
+        if self._names is None:
+            self._names = _known_names(self.units)
+        names = self._names
+        return key in names or (len(key) >= 4 and any(n.startswith(key) for n in names))
 
     def _form_option(self, u: Unit) -> bool:
         """A checkbox that is an option of a form or survey question, or part of a template."""
@@ -302,7 +307,7 @@ class Extractor:
                 (plain.startswith(("TODO", "FIXME"))
                  or plain[:m.start("rest")].rstrip().endswith((":", "-", "–", "—"))):
             return self._task(text[m.start("rest"):], False, u)
-        m = _INLINE_TODO.search(plain)
+        m = _INLINE_TODO.search(plain) if ("TODO" in plain or "FIXME" in plain) else None
         if m and m.group("rest").strip() and not _EMPTY_ACTION.fullmatch(m.group("rest").strip()):
             body = text[m.start("rest"):m.end("rest")]
             return self._task(body, False, u)
@@ -312,11 +317,11 @@ class Extractor:
             if u.kind == "item" or m.group("who")[:1].isupper() or m.group("who").startswith("@"):
                 t, done = _done_and_text(text, None)
                 return self._task(t, done, u)
-        for sm in _SENTENCE.finditer(plain):
-            sentence = sm.group(0)
-            if _TAKES.search(sentence):
-                return self._task(text[sm.start():sm.end()].strip(), False, u)
-        if _ASSIGNED.search(plain):
+        if _TAKES_HINT.search(plain):
+            for sm in _SENTENCE.finditer(plain):
+                if _TAKES.search(sm.group(0)):
+                    return self._task(text[sm.start():sm.end()].strip(), False, u)
+        if "assign" in plain.lower() and _ASSIGNED.search(plain):
             return self._task(text, False, u)
         return None
 
@@ -375,9 +380,9 @@ class Extractor:
     # --- milestones ---------------------------------------------------------------------------
 
     def _milestones(self, u: Unit, task: Task | None = None) -> None:
-        plain = _blank_links(u.text)
-        if not any(ch.isdigit() for ch in plain):
+        if _DIGIT.search(u.text) is None:
             return
+        plain = _blank_links(u.text)
         if u.kind == "row":
             self._row_milestones(u, plain)
             return
