@@ -182,18 +182,27 @@ def triage(*, agent: dict[str, Any], since: datetime | None, stats: RunStats,
         root_parts = [p for p in _SPLIT.split(listing.get("path") or root) if p]
         specs = yield from _gitignores(listing.get("path") or root, listing["entries"], len(root_parts))
         ignored_dirs: list[str] = []
+        ignoring = bool(specs) or own is not None
         for entry in listing["entries"]:
+            kind = entry.get("type")
+            if kind == "dir":
+                if ignoring:
+                    rel = "/".join([p for p in _SPLIT.split(entry["path"]) if p][len(root_parts):])
+                    if any(rel.startswith(d + "/") for d in ignored_dirs) or _ignored(rel, True, specs, own):
+                        ignored_dirs.append(rel)
+                continue
+            if kind != "file":
+                continue
+            if since is not None:  # unchanged since the last successful run: neither read nor counted
+                modified = parse_iso(entry.get("modified_at"))
+                if modified is not None and modified <= since:
+                    continue
             rel_parts = [p for p in _SPLIT.split(entry["path"]) if p][len(root_parts):]
-            rel = "/".join(rel_parts)
-            if entry.get("type") == "dir":
-                if any(rel.startswith(d + "/") for d in ignored_dirs) or _ignored(rel, True, specs, own):
-                    ignored_dirs.append(rel)
-                continue
-            if entry.get("type") != "file":
-                continue
-            if any(rel.startswith(d + "/") for d in ignored_dirs) or _ignored(rel, False, specs, own):
-                stats.skipped.append({"path": entry["path"], "reason": "ignored"})
-                continue
+            if ignoring:
+                rel = "/".join(rel_parts)
+                if any(rel.startswith(d + "/") for d in ignored_dirs) or _ignored(rel, False, specs, own):
+                    stats.skipped.append({"path": entry["path"], "reason": "ignored"})
+                    continue
             name = entry["name"]
             dot = name.rfind(".")
             if extensions and (dot <= 0 or name[dot:].lower() not in extensions):
@@ -202,10 +211,6 @@ def triage(*, agent: dict[str, Any], since: datetime | None, stats: RunStats,
             if (entry.get("size") or 0) > MAX_FILE_BYTES:
                 stats.skipped.append({"path": entry["path"], "reason": "too large"})
                 continue
-            if since is not None:
-                modified = parse_iso(entry.get("modified_at"))
-                if modified is not None and modified <= since:
-                    continue
             group = _group_for(rel_parts, root, by_name, data_types, groups)
             group.files.append({**entry, "folder": "/".join(rel_parts[:-1])})
     if unreadable and len(unreadable) == len(agent["directory_paths"]):

@@ -70,13 +70,11 @@ def gitignores(root: str, folders: list[str]) -> list[tuple[str, str]]:
     tool call per folder would fill the run's journal. Only files named ``.gitignore``
     directly in a folder under ``root`` are read, at most 100 kB each.
     """
-    base = os.path.realpath(root)
     found: list[tuple[str, str]] = []
     for rel in folders:
-        folder = os.path.realpath(os.path.join(base, rel)) if rel else base
-        if folder != base and not folder.startswith(base + os.sep):
-            continue
-        path = os.path.join(folder, ".gitignore")
+        if ".." in rel.split("/"):
+            continue  # only folders under the root
+        path = os.path.join(root, *rel.split("/"), ".gitignore") if rel else os.path.join(root, ".gitignore")
         try:
             with open(path, encoding="utf-8", errors="replace") as fh:
                 found.append((rel, fh.read(MAX_GITIGNORE_BYTES)))
