@@ -78,6 +78,20 @@ def _shared_word(a: set[str], b: set[str]) -> bool:
     return any(len(w) >= 4 and w not in _STOP and not w.isdigit() for w in a & b)
 
 
+_TODO_STEM = re.compile(r"(?:^|[ _.-])(?:todo|todos|to-do|to_do|todo-list|todolist)$", re.IGNORECASE)
+
+
+def _todo_list_kind(name: str) -> str | None:
+    """"txt" for a todo.txt file (one task a line), "md" for another to-do list file (TODO.md), else None."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    stem, _, ext = base.rpartition(".")
+    if not stem:
+        stem, ext = base, ""
+    if not _TODO_STEM.search(stem):
+        return None
+    return "txt" if ext.lower() in ("txt", "") else "md"
+
+
 def _day(value: date | datetime | None) -> date | None:
     return value.date() if isinstance(value, datetime) else value
 
@@ -102,7 +116,8 @@ def extract_text(
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = text[:MAX_TEXT]
-    lines, units = blocks.units(text)
+    todo_list = _todo_list_kind(name)
+    lines, units = blocks.units(text, one_line_paragraphs=todo_list == "txt")
     doc_day = dates.doc_date(name, lines)
     anchor = doc_day
     if anchor is None:
@@ -113,7 +128,7 @@ def extract_text(
         else:
             anchor = ref
     template = bool(_TEMPLATE_NAME.search(name)) or len(_PLACEHOLDERS.findall(text[:50_000])) >= 2
-    ex = Extractor(units, doc_day=doc_day, anchor=anchor, template=template)
+    ex = Extractor(units, doc_day=doc_day, anchor=anchor, template=template, todo_list=todo_list)
     ex.run()
     tasks = []
     for t in ex.tasks:

@@ -122,8 +122,11 @@ def skipped_lines(lines: list[str]) -> list[bool]:
     return skip
 
 
-def units(text: str) -> tuple[list[str], list[Unit]]:
-    """The text's lines and its units in order; skipped lines give no unit."""
+def units(text: str, *, one_line_paragraphs: bool = False) -> tuple[list[str], list[Unit]]:
+    """The text's lines and its units in order; skipped lines give no unit.
+
+    ``one_line_paragraphs``: every line is a unit of its own (todo.txt: one task a line).
+    """
     if "<!--" in text:
         # one-line comments vanish (keeping line numbers); multi-line ones are skipped below
         text = _COMMENT.sub(lambda m: "\n" * m.group(0).count("\n") if "\n" in m.group(0) else "", text)
@@ -201,7 +204,7 @@ def units(text: str) -> tuple[list[str], list[Unit]]:
             if not (stack and lead > out[stack[-1]].indent):
                 stack.clear()
         parts, j = [s], i + 1
-        while j < n and not skip[j]:
+        while j < n and not skip[j] and not one_line_paragraphs:
             t = lines[j].strip()
             if not t or _structural(lines[j], t):
                 break

@@ -95,6 +95,7 @@ _END_LEAD = re.compile(
 )
 _EMPTY_TITLE = frozenset("week of the on by from until till starting beginning ending date dates day days".split())
 _DIGIT = re.compile(r"\d")
+_TODO_TXT = re.compile(r"(?P<done>x[ \t]+)?(?:\([A-Z]\)[ \t]+)?(?:\d{4}-\d\d-\d\d[ \t]+){0,2}(?P<rest>[^#].*)")
 _TAKES_HINT = re.compile(r"action|todo|\bai\b", re.IGNORECASE)
 _GENERIC_COLUMN = re.compile(r"(?:target[ \t]+|planned[ \t]+|due[ \t]+)?(?:date|dates|when|day|due|deadline)s?",
                              re.IGNORECASE)
@@ -173,8 +174,9 @@ class Extractor:
     """Tasks and milestones of one document."""
 
     def __init__(self, units: list[Unit], *, doc_day: date | None, anchor: date | None,
-                 template: bool = False) -> None:
+                 template: bool = False, todo_list: str | None = None) -> None:
         self.units, self.doc_day, self.anchor, self.template = units, doc_day, anchor, template
+        self.todo_list = todo_list  # "md": a to-do list file (TODO.md); "txt": one task a line (todo.txt)
         self._names: set[str] | None = None
         self.context = ""  # the last heading and intro line: the event of a bare date item
         self.tasks: list[Task] = []
@@ -187,9 +189,11 @@ class Extractor:
         intro_para = False  # the list after an intro line holds tasks
         intro_items: set[int] = set()  # items that introduce their sub-items
         section_roots: dict[int, int] = {}  # parent chain roots inside an action section
+        if self.todo_list:
+            section_level = 0  # the whole file is a to-do list
         for idx, u in enumerate(self.units):
             if u.kind == "heading":
-                if section_level is not None and u.level <= section_level:
+                if u.kind == "heading" and section_level is not None and u.level <= section_level:
                     section_level = None
                 intro_para = False
                 if _INTRO.fullmatch(u.text.strip()) or re.fullmatch(r"action[ \t]*items?:?", u.text.strip(" *_"),
@@ -206,7 +210,7 @@ class Extractor:
                 top = u.parent is None or u.parent in intro_items
                 if section_level is not None and not intro_para and u.parent is not None:
                     top = u.parent in intro_items
-                if in_section and top and not self.template:
+                if in_section and top and not self.template and not (self.todo_list and u.text.rstrip().endswith(":")):
                     text, done = _done_and_text(u.text, u.box)
                     task = self._task(text, done, u)
                 elif u.box is not None and not self._form_option(u):
@@ -214,6 +218,8 @@ class Extractor:
                     task = self._task(text, done, u)
             if task is None and u.kind == "row" and (section_level is not None or intro_para):
                 task = self._row(u)
+            if task is None and u.kind == "para" and self.todo_list == "txt":
+                task = self._todo_txt(u)
             if task is not None:
                 self.tasks.append(task)
             if u.kind in ("para", "item") and self._is_intro(u.text):
@@ -226,6 +232,13 @@ class Extractor:
             self._milestones(u, task)
             if u.kind == "para" and u.text.rstrip().endswith(":") and len(u.text) < 80:
                 self.context = f"{self.context.rstrip(':')} {u.text}".strip()
+
+    def _todo_txt(self, u: Unit) -> Task | None:
+        """A todo.txt line: "x " done, "(A) " priority dropped."""
+        m = _TODO_TXT.fullmatch(u.text.strip())
+        if m is None:
+            return None
+        return self._task(m.group("rest"), bool(m.group("done")), u)
 
     def _is_intro(self, text: str) -> bool:
         t = text.strip()

@@ -550,3 +550,11 @@ def test_sample_workspace_files():
     ]
 
 
+
+
+def test_todo_list_files():
+    """A todo.txt is one task a line ("x " done); a TODO.md's top-level items are tasks, intro lines are not."""
+    assert tasks("(A) Call mom +family\nx 2024-01-02 Pay rent\n", filename="todo.txt") == [
+        ("Call mom +family", False, None), ("Pay rent", True, None)]
+    text = "# Roadmap\n\nSome intro text.\n\n- Support Windows\n  - detail\n- Add a flag:\n\n## Later\n\n- Plugins\n"
+    assert titles(text, filename="TODO.md") == ["Support Windows", "Plugins"]
