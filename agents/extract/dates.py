@@ -110,6 +110,7 @@ _HEADER_LABEL = re.compile(
     re.IGNORECASE,
 )
 HEADER_LINES = 25
+LABELLED_LINES = 60  # a "Date:" line may follow a long attendee list
 _EVENT_LABEL = re.compile(
     r"[-*+ \t]*(?:\*\*|__)?(?:deadline|due|milestone|launch|go-live|release|next|delivery|kick-?off|freeze)\b",
     re.IGNORECASE,
@@ -141,7 +142,7 @@ def _header_date(lines: list[str]) -> date | None:
         if d:
             return d
     seen_text = 0
-    for raw in lines[:HEADER_LINES]:
+    for n, raw in enumerate(lines[:LABELLED_LINES]):
         s = raw.strip()
         if not s or s.startswith(("<", "[!", "---", "```")):
             continue
@@ -149,6 +150,8 @@ def _header_date(lines: list[str]) -> date | None:
         if "http" in s and not s.startswith("#"):
             s = re.sub(r"https?://\S+", " ", s)
         listed = re.match(r"(?:[-*+]|\d{1,3}[.)])[ \t]", s) is not None
+        if n >= HEADER_LINES and not _HEADER_LABEL.match(s):
+            continue
         is_heading = s.startswith("#") or (seen_text <= 2 and not listed and not _EVENT_LABEL.match(s))
         labelled = _HEADER_LABEL.match(s) is not None
         for f in find_dates(s):

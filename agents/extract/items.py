@@ -95,6 +95,10 @@ _END_LEAD = re.compile(
 )
 _EMPTY_TITLE = frozenset("week of the on by from until till starting beginning ending date dates day days".split())
 _DIGIT = re.compile(r"\d")
+_VERSION = re.compile(r"\bv?\d+\.\d+(?:\.\d+)?\b")
+_AGENDA = re.compile(r"\bagenda\b", re.IGNORECASE)
+_PRESENTS = re.compile(r"(?:present|discuss|talk|speak|lead|host|introduce|demo|give[ \t]+(?:a|an|the))\b",
+                       re.IGNORECASE)
 _TODO_TXT = re.compile(r"(?P<done>x[ \t]+)?(?:\([A-Z]\)[ \t]+)?(?:\d{4}-\d\d-\d\d[ \t]+){0,2}(?P<rest>[^#].*)")
 _TAKES_HINT = re.compile(r"action|todo|\bai\b", re.IGNORECASE)
 _GENERIC_COLUMN = re.compile(r"(?:target[ \t]+|planned[ \t]+|due[ \t]+)?(?:date|dates|when|day|due|deadline)s?",
@@ -178,6 +182,9 @@ class Extractor:
         self.units, self.doc_day, self.anchor, self.template = units, doc_day, anchor, template
         self.todo_list = todo_list  # "md": a to-do list file (TODO.md); "txt": one task a line (todo.txt)
         self._names: set[str] | None = None
+        versioned = sum(1 for u in units if u.kind == "heading" and _VERSION.search(u.text) and find_dates(u.text))
+        self.changelog = versioned >= 3  # dated version headings: past releases, not milestones
+        self.agenda = False  # inside a section whose heading names an agenda
         self.context = ""  # the last heading and intro line: the event of a bare date item
         self.tasks: list[Task] = []
         self.milestones: list[Milestone] = []
@@ -201,6 +208,7 @@ class Extractor:
                     section_level = u.level
                     section_roots.clear()
                 self.context = u.text
+                self.agenda = bool(_AGENDA.search(u.text))
                 self._milestones(u)
                 continue
             plain = _blank_links(u.text)
@@ -210,7 +218,8 @@ class Extractor:
                 top = u.parent is None or u.parent in intro_items
                 if section_level is not None and not intro_para and u.parent is not None:
                     top = u.parent in intro_items
-                if in_section and top and not self.template and not (self.todo_list and u.text.rstrip().endswith(":")):
+                if in_section and top and not self.template and not (self.todo_list and u.text.rstrip().endswith(":")) \
+                        and not _EMPTY_ACTION.fullmatch(u.text.strip(" *_")):
                     text, done = _done_and_text(u.text, u.box)
                     task = self._task(text, done, u)
                 elif u.box is not None and not self._form_option(u):
@@ -325,6 +334,8 @@ class Extractor:
             body = text[m.start("rest"):m.end("rest")]
             return self._task(body, False, u)
         m = _ASSIGN.match(plain)
+        if m and self.agenda and _PRESENTS.match(m.group("rest")):
+            m = None  # "Bob to present the roadmap" in an agenda: who speaks, not work
         if m and self._is_name(m.group("who"), m.group("rest")) and (
                 m.group("verb") == "to" or m.group("who").startswith("@")):
             if u.kind == "item" or m.group("who")[:1].isupper() or m.group("who").startswith("@"):
@@ -460,6 +471,8 @@ class Extractor:
         if not head and f.followed_by_time(plain):
             return None  # a chat-log or calendar timestamp
         sentence = plain[lo:hi]
+        if self.changelog and not _FUTURE.search(sentence):
+            return None
         if doc is not None and day < doc and (_PAST.search(sentence) or not _FUTURE.search(sentence)):
             return None  # a past event, unless stated as a deadline
         if doc is None and self.anchor is not None and day <= self.anchor and _PAST.search(sentence):

@@ -558,3 +558,21 @@ def test_todo_list_files():
         ("Call mom +family", False, None), ("Pay rent", True, None)]
     text = "# Roadmap\n\nSome intro text.\n\n- Support Windows\n  - detail\n- Add a flag:\n\n## Later\n\n- Plugins\n"
     assert titles(text, filename="TODO.md") == ["Support Windows", "Plugins"]
+
+
+def test_changelog_release_headings_are_past_releases():
+    """Three or more dated version headings make a changelog: its dates are past releases, not milestones."""
+    text = "# Changes\n\n" + "".join(f"## Release 1.{i} - 2021-0{i}-02\n\n- Fixed {i}\n\n" for i in range(1, 5))
+    assert run(text, filename="HISTORY.md").milestones == ()
+
+
+def test_agenda_presenters_and_empty_action_items_are_not_tasks():
+    """'Bob to present …' in an agenda names a speaker; "- None" under Action items is no action."""
+    text = MINUTES + "## Agenda\n\n1. Roadmap\n    * Dana to present the roadmap\n\n## Action items\n\n- None\n"
+    assert run(text).tasks == ()
+
+
+def test_a_date_line_after_a_long_attendee_list_is_the_document_date():
+    """A labelled "Date:" line within the first 60 lines is the document's date."""
+    text = "# WG call\n\n" + "".join(f"* Person {i}\n" for i in range(30)) + "\nDate: 2019-11-20\n\nNext call: Dec 4\n"
+    assert milestones(text, filename="wg.md", reference_date=date(2026, 5, 1)) == [("Next call", "2019-12-04")]
