@@ -128,7 +128,10 @@ def extract_text(
         else:
             anchor = ref
     template = bool(_TEMPLATE_NAME.search(name)) or len(_PLACEHOLDERS.findall(text[:50_000])) >= 2
-    ex = Extractor(units, doc_day=doc_day, anchor=anchor, template=template, todo_list=todo_list)
+    first_heading = next((u.text for u in units if u.kind == "heading"), "")
+    minutes = doc_day is not None or bool(_MINUTES_WORDS.search(f"{name} {first_heading}")) or \
+        bool(re.search(r"\bnotes\b", f"{name} {first_heading}", re.IGNORECASE))
+    ex = Extractor(units, doc_day=doc_day, anchor=anchor, template=template, todo_list=todo_list, minutes=minutes)
     ex.run()
     tasks = []
     for t in ex.tasks:

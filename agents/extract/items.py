@@ -178,8 +178,9 @@ class Extractor:
     """Tasks and milestones of one document."""
 
     def __init__(self, units: list[Unit], *, doc_day: date | None, anchor: date | None,
-                 template: bool = False, todo_list: str | None = None) -> None:
+                 template: bool = False, todo_list: str | None = None, minutes: bool = True) -> None:
         self.units, self.doc_day, self.anchor, self.template = units, doc_day, anchor, template
+        self.minutes = minutes  # the document is dated or reads as minutes/notes
         self.todo_list = todo_list  # "md": a to-do list file (TODO.md); "txt": one task a line (todo.txt)
         self._names: set[str] | None = None
         versioned = sum(1 for u in units if u.kind == "heading" and _VERSION.search(u.text) and find_dates(u.text))
@@ -203,7 +204,7 @@ class Extractor:
                 if u.kind == "heading" and section_level is not None and u.level <= section_level:
                     section_level = None
                 intro_para = False
-                if _INTRO.fullmatch(u.text.strip()) or re.fullmatch(r"action[ \t]*items?:?", u.text.strip(" *_"),
+                if self._intro(u.text.strip()) or re.fullmatch(r"action[ \t]*items?:?", u.text.strip(" *_"),
                                                                       re.IGNORECASE):
                     section_level = u.level
                     section_roots.clear()
@@ -253,11 +254,19 @@ class Extractor:
         t = text.strip()
         if t.endswith(":") or t.endswith(":**") or t.endswith(":__"):
             core = t
-            if _INTRO.fullmatch(core):
+            if self._intro(core):
                 return True
             m = _TODO.match(core)
             return bool(m and core.startswith(("TODO", "To do", "To-do", "Todo")))
-        return bool(_INTRO.fullmatch(t)) and t.isupper()
+        return self._intro(t) and t.isupper()
+
+    def _intro(self, text: str) -> bool:
+        """A heading or line introducing action items or TODOs; "next steps" only in minutes-like documents
+        (a README's "Next steps" section is documentation)."""
+        m = _INTRO.fullmatch(text)
+        if m is None:
+            return False
+        return self.minutes or not re.search(r"\bnext\b", text[: m.end()], re.IGNORECASE)
 
     def _is_name(self, who: str, rest: str) -> bool:
         """Whether ``who`` names people the document knows (initials, @handles or names it uses elsewhere)."""

@@ -576,3 +576,10 @@ def test_a_date_line_after_a_long_attendee_list_is_the_document_date():
     """A labelled "Date:" line within the first 60 lines is the document's date."""
     text = "# WG call\n\n" + "".join(f"* Person {i}\n" for i in range(30)) + "\nDate: 2019-11-20\n\nNext call: Dec 4\n"
     assert milestones(text, filename="wg.md", reference_date=date(2026, 5, 1)) == [("Next call", "2019-12-04")]
+
+
+def test_next_steps_in_a_readme_are_documentation():
+    """A README's "Next steps" section is documentation; the same heading in minutes holds tasks."""
+    text = "# Tool\n\nA tool.\n\n## Next steps\n\n- Read the tutorial\n- Join the forum\n"
+    assert run(text, filename="README.md").tasks == ()
+    assert titles(text, filename="meeting-minutes.md") == ["Read the tutorial", "Join the forum"]
