@@ -62,6 +62,7 @@ _MINUTES_WORDS = re.compile(
     re.IGNORECASE,
 )
 _TEMPLATE_NAME = re.compile(r"template|\.github[/\\_]|contributing|procedure|guidelines?\b", re.IGNORECASE)
+_PLACEHOLDER_HINTS = ("XXXX", "@handle", "<your ", "[your ", "YYYY-MM-DD", "Champion ")
 _PLACEHOLDERS = re.compile(r"\bXXXX\b|@handle\b|<your |\[your |\bYYYY-MM-DD\b|\bChampion [AB]\b")
 
 
@@ -127,7 +128,9 @@ def extract_text(
             anchor = date(year, 7, 1)
         else:
             anchor = ref
-    template = bool(_TEMPLATE_NAME.search(name)) or len(_PLACEHOLDERS.findall(text[:50_000])) >= 2
+    head = text[:50_000]
+    template = bool(_TEMPLATE_NAME.search(name)) or (
+        any(hint in head for hint in _PLACEHOLDER_HINTS) and len(_PLACEHOLDERS.findall(head)) >= 2)
     first_heading = next((u.text for u in units if u.kind == "heading"), "")
     minutes = doc_day is not None or bool(_MINUTES_WORDS.search(f"{name} {first_heading}")) or \
         bool(re.search(r"\bnotes\b", f"{name} {first_heading}", re.IGNORECASE))

@@ -89,20 +89,22 @@ def skipped_lines(lines: list[str]) -> list[bool]:
                 in_comment = False
             i += 1
             continue
-        m = _FENCE.match(raw)
+        first = s[:1]
+        m = _FENCE.match(raw) if first in "`~" else None
         if m:
             fence = m.group("f")
             skip[i] = True
             i += 1
             continue
-        if s.startswith("<!--") and "-->" not in s:
+        if first == "<" and s.startswith("<!--") and "-->" not in s:
             in_comment = True
             skip[i] = True
             i += 1
             continue
-        if s.startswith(">"):
+        lead = _width(raw[: len(raw) - len(raw.lstrip())]) if s and raw[:1] in " \t" else 0
+        if first == ">":
             skip[i] = True
-        elif s and _width(raw[: len(raw) - len(raw.lstrip())]) >= 4 and prev_blank and not in_list:
+        elif lead >= 4 and prev_blank and not in_list:
             skip[i] = True  # indented code block
             i += 1
             while i < n and (not lines[i].strip() or _width(lines[i][: len(lines[i]) - len(lines[i].lstrip())]) >= 4):
@@ -111,11 +113,9 @@ def skipped_lines(lines: list[str]) -> list[bool]:
             prev_blank = True
             continue
         if s:
-            if _ITEM.match(raw):
+            if (first in "-*+•" or first.isdigit()) and _ITEM.match(raw):
                 in_list = True
-            elif _width(raw[: len(raw) - len(raw.lstrip())]) == 0 and not prev_blank:
-                pass
-            elif _width(raw[: len(raw) - len(raw.lstrip())]) == 0:
+            elif lead == 0 and prev_blank:
                 in_list = False
         prev_blank = not s
         i += 1

@@ -163,14 +163,24 @@ def _header_date(lines: list[str]) -> date | None:
     return None
 
 
-_YEAR_WORD = re.compile(r"(?<![\w./-])((?:19|20)\d\d)(?![\w/-])")
+_YEAR_WORD = re.compile(r"[12][09]\d\d")  # a charset prefix: the engine scans for it; boundaries checked below
+_NOT_AROUND = frozenset("./-_")
 
 
 def stated_year(text: str) -> int | None:
     """The year a document states most often in prose (for schedules without a dated header)."""
     counts: dict[int, int] = {}
-    for m in _YEAR_WORD.finditer(text[:200_000]):
-        y = int(m.group(1))
+    text = text[:200_000]
+    for m in _YEAR_WORD.finditer(text):
+        word = m.group(0)
+        if word[:2] not in ("19", "20"):
+            continue
+        a, b = m.start(), m.end()
+        before = text[a - 1] if a else " "
+        after = text[b] if b < len(text) else " "
+        if before.isalnum() or before in _NOT_AROUND or after.isalnum() or after in "/-_":
+            continue
+        y = int(word)
         counts[y] = counts.get(y, 0) + 1
     if not counts:
         return None

@@ -327,7 +327,8 @@ class Extractor:
         m = _ACTION_TO.match(plain)
         if m:
             return self._task(text[m.start("rest"):], False, u)
-        m = _PAREN_ACTION.match(plain.strip())
+        low = plain.lower()
+        m = _PAREN_ACTION.match(plain.strip()) if ("(action)" in low or "(todo)" in low) else None
         if m:
             body = (m.group("a") if m.group("a") is not None else m.group("b")) or ""
             if body.strip():
@@ -350,11 +351,11 @@ class Extractor:
             if u.kind == "item" or m.group("who")[:1].isupper() or m.group("who").startswith("@"):
                 t, done = _done_and_text(text, None)
                 return self._task(t, done, u)
-        if _TAKES_HINT.search(plain):
+        if ("action" in low or "todo" in low or " ai " in low) and _TAKES_HINT.search(plain):
             for sm in _SENTENCE.finditer(plain):
                 if _TAKES.search(sm.group(0)):
                     return self._task(text[sm.start():sm.end()].strip(), False, u)
-        if "assign" in plain.lower() and _ASSIGNED.search(plain):
+        if "assign" in low and _ASSIGNED.search(plain):
             return self._task(text, False, u)
         return None
 
