@@ -61,7 +61,9 @@ _MINUTES_WORDS = re.compile(
     r"|kick-?off|1:1|one-on-one|workshop)\b",
     re.IGNORECASE,
 )
-_TEMPLATE_NAME = re.compile(r"template|\.github[/\\_]|contributing|procedure|guidelines?\b", re.IGNORECASE)
+_TEMPLATE_NAME = re.compile(
+    r"template|\.github[/\\_]|contributing|procedure|guidelines?\b|checklist|releasing|process(?:es)?\b", re.IGNORECASE
+)
 _PLACEHOLDER_HINTS = ("XXXX", "@handle", "<your ", "[your ", "YYYY-MM-DD", "Champion ")
 _PLACEHOLDERS = re.compile(r"\bXXXX\b|@handle\b|<your |\[your |\bYYYY-MM-DD\b|\bChampion [AB]\b")
 

@@ -583,3 +583,10 @@ def test_next_steps_in_a_readme_are_documentation():
     text = "# Tool\n\nA tool.\n\n## Next steps\n\n- Read the tutorial\n- Join the forum\n"
     assert run(text, filename="README.md").tasks == ()
     assert titles(text, filename="meeting-minutes.md") == ["Read the tutorial", "Join the forum"]
+
+
+@pytest.mark.parametrize("filename", ["docs/RELEASING.md", "release-process.md", "onboarding-checklist.md",
+                                      ".github/ISSUE_TEMPLATE/bug.md", "CONTRIBUTING.md"])
+def test_process_documents_and_templates_give_no_checkbox_tasks(filename):
+    """Checklists in process documents and templates are meant to be copied, not done."""
+    assert run("# Steps\n\n- [ ] Bump the version\n- [ ] Tag the release\n", filename=filename).tasks == ()
