@@ -23,7 +23,8 @@ _LINK_OR_URL = re.compile(r"\]\([^()\s]*(?:\([^()\s]*\)[^()\s]*)*\)|<?https?://[
 _BOLD = r"(?:\*\*|__|\*|_)?"
 _MARKER = re.compile(
     rf"{_BOLD}(?:action[ \t]*items?|actions?|ai|next[ \t]+steps?|next[ \t]+actions?)"
-    rf"(?:[ \t]+(?:(?:for|-|–)[ \t]+)?(?P<who>[^:*\n]{{1,40}}?))?[ \t]*{_BOLD}[ \t]*"
+    rf"(?:[ \t]*\((?P<owner>[^)\n]{{1,40}})\)|[ \t]+(?:(?:for|-|–)[ \t]+)?(?P<who>[^:*\n]{{1,40}}?))?"
+    rf"[ \t]*{_BOLD}[ \t]*"
     rf"(?::|[ \t]-[ \t]|–|—)[ \t]*{_BOLD}[ \t]*"
     rf"(?P<rest>.*)",
     re.IGNORECASE,
@@ -34,7 +35,9 @@ _ACTION_TO = re.compile(r"action[ \t]+to[ \t]+(?P<rest>[a-z].*)", re.IGNORECASE)
 _PAREN_ACTION = re.compile(
     r"^\((?:action|TODO)\)[ \t]*(?P<a>.*)$|^(?P<b>.*?)[ \t]*\((?:action|TODO)\)[.!]?$", re.IGNORECASE
 )
-_TODO = re.compile(r"(?<![\w`/])(?:TODO|FIXME|To[- ]?do|Todo|todo(?=:))s?\b[ \t]*(?::|-|–|—)?[ \t]*(?P<rest>.*)")
+_TODO = re.compile(
+    r"(?<![\w`/])(?:TODO|FIXME|To[- ]?do|Todo|todo(?=:))s?\b(?:\([\w@ .-]{1,30}\))?[ \t]*(?::|-|–|—)?[ \t]*(?P<rest>.*)"
+)
 _INLINE_TODO = re.compile(r"(?<![\w`/])\(?(?:TODO|FIXME)[ \t]*:[ \t]*(?P<rest>[^)\n]*)")
 _EMPTY_ACTION = re.compile(
     r"(?:none|n/?a|no(?:ne)?\.?|nothing|no action\b.*|no action items?\b.*|tbd|-+|\.+|see above\.?)?[ \t.]*$",

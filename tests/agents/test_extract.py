@@ -76,6 +76,8 @@ MINUTES = "# Team sync 2019-11-20\n\nAttendees: Dana, Marco, Ali\n\n"
         ("Marco will take the action item of writing it up.", "Marco will take the action item of writing it up"),
         ("* Fix the flaky test; assign to BW", "Fix the flaky test; assign to BW"),
         ("Action to post a comment on the issue.", "Post a comment on the issue"),
+        ("AI(Dana): send the draft", "Send the draft"),
+        ("TODO(dana): fix the header", "Fix the header"),
     ],
 )
 def test_action_markers_and_assignments(line, title):
