@@ -5,9 +5,8 @@ Pure, no I/O, any thread. Tasks: explicit action markers (``Action item:``,
 ``Next step:``, ``TODO:``/``FIXME:`` notes), assignments (``Name to <verb>``,
 ``@name to/will``, "X has the TODO on …", "… assigned to JB"), checkboxes,
 and the items under a heading or line that introduces action items, TODOs or
-next steps (sub-items are details, not tasks). Milestones: month-and-day
-dates stated in the document, resolved against its own date, minus its own
-date, the days of the meeting itself, past narrative and chat timestamps.
+next steps (sub-items are details, not tasks); to-do list files. The
+milestone rules are the ``MilestoneRules`` mixin (``agents.extract.milestones``).
 """
 
 from __future__ import annotations
