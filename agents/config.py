@@ -45,6 +45,7 @@ class AgentConfig(BaseModel):
     file_extensions: list[str] = Field(default_factory=lambda: list(DEFAULT_EXTENSIONS), max_length=50)
     data_types: list[DataType] = Field(default_factory=lambda: list(DATA_TYPES), min_length=1)
     prompt_template: str = Field("", max_length=10_000)
+    ignore_patterns: list[str] = Field(default_factory=list, max_length=200)  # .gitignore syntax
     schedule_cron: str | None = None
     enabled: bool = True
     engine: Engine = "rules"
@@ -208,6 +209,7 @@ def _from_row(row: dict[str, Any]) -> AgentConfig:
         file_extensions=json.loads(row["file_extensions"]),
         data_types=json.loads(row["data_types"]),
         prompt_template=row["prompt_template"],
+        ignore_patterns=json.loads(row.get("ignore_patterns") or "[]"),
         schedule_cron=row["schedule_cron"],
         enabled=bool(row["enabled"]),
         engine=row["engine"],
@@ -246,19 +248,22 @@ async def save_agent(store: Store, config: AgentConfig) -> AgentConfig:
             raise ConfigError("name", f"Another agent is already called “{config.name}”: pick another name.")
         await tx.execute(
             "INSERT INTO agents (id, name, directory_paths, file_extensions, data_types, prompt_template, "
-            "schedule_cron, enabled, engine, last_run_at, created_at, updated_at, schedule_saved_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+            "schedule_cron, enabled, engine, last_run_at, created_at, updated_at, schedule_saved_at, "
+            "ignore_patterns) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
             "schedule_saved_at = CASE WHEN agents.schedule_cron IS excluded.schedule_cron "
             "AND (agents.enabled OR NOT excluded.enabled) THEN agents.schedule_saved_at "
             "ELSE excluded.schedule_saved_at END, "
             "name = excluded.name, directory_paths = excluded.directory_paths, "
             "file_extensions = excluded.file_extensions, data_types = excluded.data_types, "
             "prompt_template = excluded.prompt_template, schedule_cron = excluded.schedule_cron, "
-            "enabled = excluded.enabled, engine = excluded.engine, updated_at = excluded.updated_at",
+            "enabled = excluded.enabled, engine = excluded.engine, updated_at = excluded.updated_at, "
+            "ignore_patterns = excluded.ignore_patterns",
             (
                 config.id, config.name, json.dumps(config.directory_paths), json.dumps(config.file_extensions),
                 json.dumps(config.data_types), config.prompt_template, config.schedule_cron, int(config.enabled),
                 config.engine, iso(config.last_run_at) if config.last_run_at else None, now, now, now,
+                json.dumps(config.ignore_patterns),
             ),
         )
         await roots.store_pins(tx, pins, replace=True)

@@ -25,10 +25,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+import pathspec
+
 from agents import extract
 from agents.errors import ErrorType, ToolError
+from agents.rules_apply import RecordIndex, apply_file
 from agents.runner import RunContext, RunFailed, RunStats, ToolCaller
-from agents.steps import CHECKPOINT, Call, Progress, Steps, drive
+from agents.steps import CHECKPOINT, Call, Local, Progress, Steps, drive
 from agents.store import parse_iso
 
 log = logging.getLogger(__name__)
@@ -37,6 +40,10 @@ MAX_LISTING = 100_000
 PAGE_BYTES = 200_000
 MAX_FILE_BYTES = 2_000_000
 STANDALONE = "standalone"
+FLOOD = 300  # a first run suggesting more than this says so and groups its suggestions by folder
+GITIGNORE = ".gitignore"
+MAX_GITIGNORE_FOLDERS = 2_000  # folders whose .gitignore is looked for
+SKIP_REASONS = ("unsupported type", "too large", "unreadable", "ignored")
 _SPLIT = re.compile(r"[\\/]+")
 
 
@@ -48,52 +55,21 @@ class Group:
     folder: str | None = None
 
 
-class RecordIndex:
-    """Existing records of one kind in one group, by normalised title (update-first)."""
-
-    def __init__(self, tool: str, plural: str, title_key: str, project_id: str | None):
-        self.tool, self.plural, self.title_key = tool, plural, title_key
-        self.project_id = project_id
-        self._by_title: dict[str, dict[str, Any]] | None = None
-        self._complete = False
-
-    def _load(self) -> Steps[dict[str, dict[str, Any]]]:
-        if self._by_title is None:
-            args: dict[str, Any] = {"limit": 1000}
-            if self.project_id:
-                args["project_id"] = self.project_id
-            page = yield Call(self.tool, args)
-            items = page[self.plural]
-            self._by_title = {extract.normalise_title(r[self.title_key]): r for r in items}
-            self._complete = page["total"] <= len(items)
-        return self._by_title
-
-    def find(self, title: str) -> Steps[dict[str, Any] | None]:
-        index = yield from self._load()
-        key = extract.normalise_title(title)
-        if key in index or self._complete:
-            return index.get(key)
-        page = yield Call(self.tool, {"query": title, "limit": 50})
-        for record in page[self.plural]:
-            if extract.normalise_title(record[self.title_key]) == key:
-                index[key] = record
-                return record
-        return None
-
-    def add(self, record: dict[str, Any]) -> None:
-        if self._by_title is not None:
-            self._by_title[extract.normalise_title(record[self.title_key])] = record
-
-
 def rules_steps(
-    *, agent: dict[str, Any], since: datetime | None, reference_date: date, stats: RunStats
+    *, agent: dict[str, Any], since: datetime | None, reference_date: date, stats: RunStats,
+    ignore_patterns: list[str] | None = None,
 ) -> Steps[None]:
-    """Both phases for one agent (its PROTOCOL.md summary), as steps. Adds to ``stats``."""
-    groups = yield from triage(agent=agent, since=since, stats=stats)
+    """Both phases for one agent (its PROTOCOL.md summary), as steps. Adds to ``stats``.
+
+    ``reference_date`` is today: milestones before it are recorded as completed (past events);
+    dates without a year are read against each document's own date (``agents.extract``).
+    """
+    groups = yield from triage(agent=agent, since=since, stats=stats, ignore_patterns=ignore_patterns)
     yield CHECKPOINT
     total = sum(len(g.files) for g in groups)
     yield Progress({"phase": "processing", "processed": 0, "total": total})
     done = 0
+    by_folder: dict[str, int] = {}
     for group in groups:
         project_id = yield from _group_project(group, agent, stats)
         indexes = {
@@ -103,13 +79,13 @@ def rules_steps(
         }
         for entry in group.files:
             yield Progress({"phase": "processing", "file": entry["path"], "processed": done, "total": total})
-            yield from _process_file(entry, project_id, agent, indexes, reference_date, stats)
+            made = yield from _process_file(entry, project_id, agent, indexes, reference_date, stats)
+            if made:
+                folder = entry.get("folder") or ""
+                by_folder[folder] = by_folder.get(folder, 0) + made
             done += 1
             yield CHECKPOINT
-    stats.summary = (
-        f"Read {stats.processed} file{'s' if stats.processed != 1 else ''}: "
-        f"{stats.created} new suggestion{'s' if stats.created != 1 else ''}, {stats.updated} updated"
-    )
+    stats.summary = summarise(stats, by_folder, first_run=since is None)
     yield Progress({"phase": "done", "processed": done, "total": total})
 
 
@@ -126,8 +102,69 @@ async def run_rules(
     await drive(rules_steps(agent=agent, since=since, reference_date=reference_date, stats=stats), call, progress)
 
 
-def triage(*, agent: dict[str, Any], since: datetime | None, stats: RunStats) -> Steps[list[Group]]:
-    """Phase 1: which files to read, grouped by project."""
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def summarise(stats: RunStats, by_folder: dict[str, int], *, first_run: bool) -> str:
+    """The run's summary line; the skipped files and a flood's folders go to ``stats.details``."""
+    text = (f"Read {_plural(stats.processed, 'file')}: {_plural(stats.created, 'new suggestion')}, "
+            f"{stats.updated} updated")
+    if stats.skipped:
+        counts: dict[str, int] = {}
+        for s in stats.skipped:
+            counts[s["reason"]] = counts.get(s["reason"], 0) + 1
+        stats.details["skipped_by_reason"] = counts
+        text += f"; skipped {_plural(len(stats.skipped), 'file')} (" + ", ".join(
+            f"{counts[r]} {r}" for r in SKIP_REASONS if r in counts) + ")"
+    folders = sorted(by_folder.items(), key=lambda kv: (-kv[1], kv[0]))
+    stats.details["suggestions_by_folder"] = dict(folders)
+    if first_run and stats.created > FLOOD:
+        stats.details["flood"] = True
+        top = ", ".join(f"{f or '(top folder)'} {n}" for f, n in folders[:5])
+        text += (f". A first run with many suggestions: review them by folder ({top}"
+                 f"{', …' if len(folders) > 5 else ''})")
+    return text
+
+
+def _ignore_spec(patterns: list[str]) -> pathspec.PathSpec | None:
+    lines = [p for p in patterns if p.strip() and not p.lstrip().startswith("#")]
+    return pathspec.GitIgnoreSpec.from_lines(lines) if lines else None
+
+
+def _gitignores(root: str, listing: list[dict[str, Any]], root_parts: int) -> Steps[list[tuple[str, Any]]]:
+    """The ``.gitignore`` files of ``root`` and its folders: (folder relative to root, spec), top first.
+
+    Asked of the local store (``Local("gitignores")``); a driver without one answers None: no .gitignore.
+    """
+    dirs = sorted("/".join([p for p in _SPLIT.split(e["path"]) if p][root_parts:])
+                  for e in listing if e.get("type") == "dir")
+    texts = yield Local("gitignores", {"root": root, "folders": ["", *dirs[:MAX_GITIGNORE_FOLDERS]]})
+    found: list[tuple[str, Any]] = []
+    for rel, text in texts or []:
+        spec = _ignore_spec(text.splitlines())
+        if spec is not None:
+            found.append((rel, spec))
+    return found
+
+
+def _ignored(rel: str, is_dir: bool, specs: list[tuple[str, Any]], own: Any) -> bool:
+    target = rel + ("/" if is_dir else "")
+    if own is not None and own.match_file(target):
+        return True
+    for folder, spec in specs:
+        if not folder:
+            if spec.match_file(target):
+                return True
+        elif rel.startswith(folder + "/") and spec.match_file(target[len(folder) + 1:]):
+            return True
+    return False
+
+
+def triage(*, agent: dict[str, Any], since: datetime | None, stats: RunStats,
+           ignore_patterns: list[str] | None = None) -> Steps[list[Group]]:
+    """Phase 1: which files to read, grouped by project; what is left out is in ``stats.skipped``."""
+    own = _ignore_spec(ignore_patterns or [])
     extensions = {e.lower() for e in agent.get("file_extensions") or []}
     data_types = set(agent.get("data_types") or [])
     projects = (yield Call("list_all_projects", {}))["projects"]
@@ -143,20 +180,39 @@ def triage(*, agent: dict[str, Any], since: datetime | None, stats: RunStats) ->
         if listing.get("truncated"):
             stats.errors.append(f"{root}: more than {MAX_LISTING} entries; the rest was not looked at")
         root_parts = [p for p in _SPLIT.split(listing.get("path") or root) if p]
+        specs = yield from _gitignores(listing.get("path") or root, listing["entries"], len(root_parts))
+        ignored_dirs: list[str] = []
+        ignoring = bool(specs) or own is not None
         for entry in listing["entries"]:
-            if entry.get("type") != "file":
+            kind = entry.get("type")
+            if kind == "dir":
+                if ignoring:
+                    rel = "/".join([p for p in _SPLIT.split(entry["path"]) if p][len(root_parts):])
+                    if any(rel.startswith(d + "/") for d in ignored_dirs) or _ignored(rel, True, specs, own):
+                        ignored_dirs.append(rel)
                 continue
-            name = entry["name"]
-            dot = name.rfind(".")
-            if extensions and (dot <= 0 or name[dot:].lower() not in extensions):
+            if kind != "file":
                 continue
-            if since is not None:
+            if since is not None:  # unchanged since the last successful run: neither read nor counted
                 modified = parse_iso(entry.get("modified_at"))
                 if modified is not None and modified <= since:
                     continue
-            parts = [p for p in _SPLIT.split(entry["path"]) if p][len(root_parts):]
-            group = _group_for(parts, root, by_name, data_types, groups)
-            group.files.append(entry)
+            rel_parts = [p for p in _SPLIT.split(entry["path"]) if p][len(root_parts):]
+            if ignoring:
+                rel = "/".join(rel_parts)
+                if any(rel.startswith(d + "/") for d in ignored_dirs) or _ignored(rel, False, specs, own):
+                    stats.skipped.append({"path": entry["path"], "reason": "ignored"})
+                    continue
+            name = entry["name"]
+            dot = name.rfind(".")
+            if extensions and (dot <= 0 or name[dot:].lower() not in extensions):
+                stats.skipped.append({"path": entry["path"], "reason": "unsupported type"})
+                continue
+            if (entry.get("size") or 0) > MAX_FILE_BYTES:
+                stats.skipped.append({"path": entry["path"], "reason": "too large"})
+                continue
+            group = _group_for(rel_parts, root, by_name, data_types, groups)
+            group.files.append({**entry, "folder": "/".join(rel_parts[:-1])})
     if unreadable and len(unreadable) == len(agent["directory_paths"]):
         raise RunFailed("Triage found no readable folder: " + "; ".join(unreadable))
     stats.errors.extend(unreadable)
@@ -225,81 +281,32 @@ def _process_file(
     project_id: str | None,
     agent: dict[str, Any],
     indexes: dict[str, RecordIndex],
-    reference_date: date,
+    today: date,
     stats: RunStats,
-) -> Steps[None]:
+) -> Steps[int]:
+    """Read, extract and apply one file; returns how many suggestions it created."""
     path = entry["path"]
     try:
         text = yield from _read_text(path)
     except ToolError as err:
-        if err.type == ErrorType.UNSUPPORTED_FILE:
-            log.info("agents.rules.skipped path=%s reason=%s", path, err.type)
-            return
-        stats.errors.append(f"{path}: {err.message}")
-        return
+        reason = {ErrorType.UNSUPPORTED_FILE: "unsupported type", ErrorType.TOO_LARGE: "too large"}.get(
+            err.type, "unreadable")
+        log.info("agents.rules.skipped path=%s reason=%s", path, reason)
+        stats.skipped.append({"path": path, "reason": reason, "message": err.message})
+        if reason == "unreadable":
+            stats.errors.append(f"{path}: {err.message}")  # a real problem, unlike a type or size limit
+        return 0
     stats.processed += 1
-    found = extract.extract_text(text or "", filename=entry["name"], reference_date=reference_date)
+    modified = parse_iso(entry.get("modified_at"))
+    found = extract.extract_text(text or "", filename=path, reference_date=modified.date() if modified else today,
+                                 today=today)
     types = set(agent.get("data_types") or [])
     common = {"project_id": project_id, "source_path": path, "is_ai_suggested": True, "is_approved": False}
     try:
-        if "tasks" in types:
-            for task in found.tasks:
-                yield from _apply_task(task, common, indexes["tasks"], stats)
-        if "timelines" in types:
-            for milestone in found.milestones:
-                yield from _apply_milestone(milestone, common, indexes["timelines"], stats)
-        if "notes" in types and found.note is not None:
-            yield from _apply_note(found.note, common, indexes["notes"], stats)
+        return (yield from apply_file(found, path=path, types=types, common=common, indexes=indexes, stats=stats))
     except ToolError as err:
         stats.errors.append(f"{path}: {err.message}")
-
-
-def _create(tool: str, args: dict[str, Any], index: RecordIndex, stats: RunStats) -> Steps[None]:
-    try:
-        record = yield Call(tool, args)
-    except ToolError as err:
-        if err.type == ErrorType.CONFLICT:
-            return  # rejected by the user before: not suggested again
-        raise
-    index.add(record)
-    stats.created += 1
-
-
-def _apply_task(task: Any, common: dict[str, Any], index: RecordIndex, stats: RunStats) -> Steps[None]:
-    existing = yield from index.find(task.title)
-    if existing is None:
-        yield from _create("create_task", {
-            **common, "title": task.title, "state": "Completed" if task.completed else "ToDo",
-            "due_date": task.due_date,
-        }, index, stats)
-        return
-    changes: dict[str, Any] = {}
-    if task.completed and existing["state"] != "Completed":
-        changes["state"] = "Completed"
-    if task.due_date and (existing.get("due_date") or "")[:10] != task.due_date:
-        changes["due_date"] = task.due_date
-    if changes:
-        index.add((yield Call("update_task", {"task_id": existing["id"], **changes})))
-        stats.updated += 1
-
-
-def _apply_milestone(milestone: Any, common: dict[str, Any], index: RecordIndex, stats: RunStats) -> Steps[None]:
-    existing = yield from index.find(milestone.title)
-    if existing is None:
-        yield from _create("create_timeline", {**common, "title": milestone.title, "due_date": milestone.date},
-                          index, stats)
-    elif (existing.get("due_date") or "")[:10] != milestone.date:
-        index.add((yield Call("update_timeline", {"timeline_id": existing["id"], "due_date": milestone.date})))
-        stats.updated += 1
-
-
-def _apply_note(note: Any, common: dict[str, Any], index: RecordIndex, stats: RunStats) -> Steps[None]:
-    existing = yield from index.find(note.title)
-    if existing is None:
-        yield from _create("create_note", {**common, "title": note.title, "content": note.summary}, index, stats)
-    elif existing.get("source_path") == common["source_path"] and existing.get("content") != note.summary:
-        index.add((yield Call("update_note", {"note_id": existing["id"], "content": note.summary})))
-        stats.updated += 1
+        return 0
 
 
 class RulesEngine:
@@ -310,4 +317,5 @@ class RulesEngine:
     async def run(self, ctx: RunContext) -> None:
         await ctx.run_steps(rules_steps(
             agent=ctx.agent.summary(), since=ctx.since, reference_date=ctx.reference_date, stats=ctx.stats,
+            ignore_patterns=list(getattr(ctx.agent, "ignore_patterns", None) or []),
         ))

@@ -29,11 +29,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Protocol, TypeVar
 
-from agents import journal
+from agents import journal, sources
 from agents.config import AgentConfig, set_last_run
 from agents.errors import ErrorType, RunCancelled, RunFailed, ToolError
 from agents.events import EventHub, RunDidFinish, RunDidProgress, RunDidStart
-from agents.steps import Call, Progress, Steps, advance
+from agents.steps import Call, Local, Progress, Steps, advance
 from agents.store import Store, SyncDb, new_id, parse_iso, utcnow
 from agents.tools.base import ToolSpec
 from agents.tools.catalog import Catalog
@@ -55,6 +55,8 @@ class RunStats:
     updated: int = 0
     errors: list[str] = field(default_factory=list)
     summary: str = ""
+    skipped: list[dict[str, str]] = field(default_factory=list)  # {"path", "reason"}: not read, and why
+    details: dict[str, Any] = field(default_factory=dict)  # stored with the run (agent_runs.details)
 
     def status(self) -> str:
         """The backend's rule: errors and nothing processed → error; errors → partial; else success."""
@@ -202,14 +204,15 @@ class Runner:
                       ) -> dict[str, Any]:
         await self.store.execute(
             "UPDATE agent_runs SET status = ?, finished_at = ?, items_processed = ?, items_created = ?, "
-            "items_updated = ?, errors = ?, summary = ? WHERE id = ?",
+            "items_updated = ?, errors = ?, summary = ?, details = ? WHERE id = ?",
             (status, utcnow(), stats.processed, stats.created, stats.updated, json.dumps(stats.errors[:200]),
-             stats.summary, run_id),
+             stats.summary, json.dumps({**stats.details, "skipped": stats.skipped[:10_000]}), run_id),
         )
         await set_last_run(self.store, agent.id, started)
         row = await self.store.fetchone("SELECT * FROM agent_runs WHERE id = ?", (run_id,))
         assert row is not None
         row["errors"] = json.loads(row["errors"])
+        row["details"] = json.loads(row.get("details") or "{}")
         await self.store.add_activity(
             "run_finished",
             f"{agent.name}: {status}, {stats.created} suggested, {stats.updated} updated",
@@ -284,6 +287,8 @@ class Runner:
                                 written.append((spec, value))
                         else:
                             error = outcome.error
+                    elif isinstance(step, Local):
+                        value = sources.handle(db, step.op, step.args)
                     elif isinstance(step, Progress):
                         shown.append(step.payload)
                     else:  # a checkpoint: the unit of work before it is complete

@@ -5,6 +5,9 @@ An engine's logic (the rules engine's two phases) is a generator. It yields
 * ``Call(name, args)``: run this tool; the result is sent back, or the
   ``ToolError`` is thrown in at the ``yield``;
 * ``Progress(...)``: tell whoever watches;
+* ``Local(op, args)``: a question for the local store that is not a tool
+  (the suggestion identity of ``agents.sources``); a driver without a local
+  store answers None, and the engine goes without;
 * ``CHECKPOINT``: a unit of work (one file) is complete; a good place to
   commit and to hand control back.
 
@@ -36,6 +39,12 @@ class Call:
 
 
 @dataclass(frozen=True, slots=True)
+class Local:
+    op: str
+    args: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
 class Progress:
     payload: dict[str, Any]
 
@@ -49,7 +58,7 @@ class _Checkpoint:
 
 CHECKPOINT = _Checkpoint()
 
-Step = Call | Progress | _Checkpoint
+Step = Call | Local | Progress | _Checkpoint
 Steps = Generator[Step, Any, T]
 
 

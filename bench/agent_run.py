@@ -2,17 +2,18 @@
 
     python bench/agent_run.py [--files 1000] [--seed 7]
 
-Floor: ``os.scandir`` the tree, ``stat`` and read every file, in the same
-process, same files, same run (page cache warm for both). Ours: a full
-``rules`` run through the runner (triage, processing, journaled tool calls,
-real SQLite in a temp dir). Goal: ours ≤ 2 × floor.
+Floors, in the same process, same files, same run (page cache warm for all):
+read+stat (``os.scandir`` the tree, ``stat`` and read every file) and
+read+extract (the same with the rules extraction of each file,
+``agents.extract.extract_text``, and nothing else: no tool calls, no sandbox,
+no journal, no writes). Ours: a full ``rules`` run through the runner
+(triage with ignore patterns and .gitignore files, processing, suggestion
+identity, journaled tool calls, real SQLite in a temp dir).
 
-For information, a second line: the same read + stat with the rules
-extraction of each file (``agents.extract.extract_text``) and nothing else:
-no tool calls, no sandbox, no journal, no writes. Ours minus that is what the
-tools, the journal and SQLite cost. And a third: the agent's next run over the
-same, unchanged files (the usual scheduled run: triage stats every file and
-reads none).
+Goals (issue 13): the first run ≤ 4 × the read+extract floor; the agent's next
+run over the same, unchanged files (the usual scheduled run: triage stats
+every file and reads none) ≤ 1.2 × the read+stat floor. For information, the
+first run against the read+stat floor.
 """
 
 from __future__ import annotations
@@ -76,7 +77,7 @@ def floor(root: Path, extract: bool = False) -> float:
                     with open(entry.path, "rb") as fh:
                         data = fh.read()
                     if extract:
-                        extract_text(data.decode(), filename=entry.name, reference_date=today)
+                        extract_text(data.decode(), filename=entry.path, reference_date=today, today=today)
     return time.perf_counter() - began
 
 
@@ -113,16 +114,16 @@ def main() -> None:
         floor_s = min(floor(root) for _ in range(3))
         extract_s = min(floor(root, extract=True) for _ in range(3))
         ours_s, row, again_s, again = asyncio.run(ours(root, data))
-        ratio = ours_s / floor_s
-        print(f"agent run over {args.files} files ({size / 1e6:.1f} MB): ours {ours_s * 1000:.0f} ms "
+        first_ratio, again_ratio = ours_s / extract_s, again_s / floor_s
+        print(f"agent run over {args.files} files ({size / 1e6:.1f} MB): first run {ours_s * 1000:.0f} ms "
               f"({row['status']}, processed {row['items_processed']}, created {row['items_created']}), "
-              f"floor read+stat {floor_s * 1000:.0f} ms, ratio {ratio:.1f}x, goal <= 2x "
-              f"{'met' if ratio <= 2 else 'NOT met'}")
-        print(f"for information: read+stat+extract {extract_s * 1000:.0f} ms "
-              f"({extract_s / floor_s:.1f}x the floor); ours is {ours_s / extract_s:.1f}x that")
-        print(f"for information: the next run, nothing changed: {again_s * 1000:.0f} ms "
-              f"(processed {again['items_processed']}, created {again['items_created']}), "
-              f"{again_s / floor_s:.2f}x the floor")
+              f"floor read+extract {extract_s * 1000:.0f} ms, ratio {first_ratio:.1f}x, goal <= 4x "
+              f"{'met' if first_ratio <= 4 else 'NOT met'}")
+        print(f"unchanged rerun {again_s * 1000:.0f} ms (processed {again['items_processed']}, "
+              f"created {again['items_created']}), floor read+stat {floor_s * 1000:.0f} ms, ratio {again_ratio:.2f}x, "
+              f"goal <= 1.2x {'met' if again_ratio <= 1.2 else 'NOT met'}")
+        print(f"for information: the first run is {ours_s / floor_s:.1f}x the read+stat floor; "
+              f"read+extract is {extract_s / floor_s:.1f}x read+stat")
 
 
 if __name__ == "__main__":

@@ -108,12 +108,12 @@ async def test_rejected_suggestion_is_not_suggested_again(store, runner, folder)
     assert "Renew insurance" not in await titles(store, "tasks")
 
 
-async def test_unreadable_file_makes_a_partial_run(store, runner, folder):
-    """A file that cannot be read is an error for that file; the rest is processed: partial."""
+async def test_too_large_file_is_skipped_with_its_reason(store, runner, folder):
+    """A file over the size limit is skipped and listed with its reason in the run's details; the rest is processed."""
     (folder / "huge.md").write_text("x" * 2_100_000)
     row = await runner.run(await make_agent(store, folder), "manual")
-    assert row["status"] == "partial"
-    assert any("huge.md" in e for e in row["errors"])
+    assert row["status"] == "success"
+    assert [s["reason"] for s in row["details"]["skipped"] if s["path"].endswith("huge.md")] == ["too large"]
     assert row["items_processed"] == 2
 
 
@@ -159,10 +159,10 @@ async def test_an_engine_failure_keeps_the_files_before_it(store, runner, folder
 
     real = rules.extract.extract_text
 
-    def explode(text, *, filename, reference_date):
-        if filename == "todo.md":
+    def explode(text, *, filename, **kw):
+        if str(filename).endswith("todo.md"):
             raise RuntimeError("extractor bug")
-        return real(text, filename=filename, reference_date=reference_date)
+        return real(text, filename=filename, **kw)
 
     monkeypatch.setattr(rules.extract, "extract_text", explode)
     (folder / "Acme Corp" / "aaa.md").write_text("- [ ] Before the failure\n")

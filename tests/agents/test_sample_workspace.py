@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -27,10 +28,14 @@ EXPECTED_TASKS = {
     ("Send the signed contract back", ACME, "Completed", None),
     ("Book a studio day for the product photos", ACME, "ToDo", "2026-12-09"),
     ("Send revised quote", ACME, "ToDo", "2026-12-04"),
+    # "AI:" is an action marker (labeling guide, docs/EXTRACTION.md)
+    ("Marco to check the print budget with finance", ACME, "ToDo", None),
     ("Confirm the print vendor with Dana", ACME, "ToDo", None),
     ("Audit the current Etsy listings", BLUEBIRD, "Completed", None),
     ("Sitemap and page list approved", BLUEBIRD, "Completed", None),
     ("Wireframes for home, shop and workshops", BLUEBIRD, "ToDo", "2026-12-08"),
+    # listed a second time further down, without the date: an item listed twice is two items
+    ("Wireframes for home, shop and workshops", BLUEBIRD, "ToDo", None),
     ("Write alt text for the product photos", BLUEBIRD, "ToDo", None),
     ("Set up the booking form (Cal.com embed)", BLUEBIRD, "ToDo", None),
     ("Collect product photos from Ana", BLUEBIRD, "Completed", None),
@@ -53,6 +58,16 @@ EXPECTED_TIMELINES = {
     ("Design sign-off", BLUEBIRD, "2026-12-18"),
     ("Delivery: Harbor Books picture book files", None, "2025-06-30"),
     ("Send bookkeeping spreadsheet to the accountant", None, "2027-01-24"),
+    # The labeling guide (docs/EXTRACTION.md): a dated action item or checkbox is a task and a milestone;
+    # "Next call" is a next meeting; a deadline stated in prose is a milestone.
+    ("Chase AP about invoice #2026-038 if unpaid", ACME, "2026-12-03"),
+    ("Share the revised moodboard with Dana", ACME, "2026-11-25"),
+    ("Book a studio day for the product photos", ACME, "2026-12-09"),
+    ("Send revised quote", ACME, "2026-12-04"),
+    ("Next call at 10:00 to walk through the first concepts", ACME, "2026-12-02"),
+    ("Wireframes for home, shop and workshops", BLUEBIRD, "2026-12-08"),
+    ("Workshop page copy is due from Ana so keep that section flexible", BLUEBIRD, "2026-12-11"),
+    ("Renew professional indemnity insurance", None, "2026-12-01"),
 }
 EXPECTED_NOTES = {
     ("Invoices — Acme Corp", ACME),
@@ -66,7 +81,13 @@ EXPECTED_NOTES = {
 
 @pytest.fixture
 def workspace(tmp_path: Path) -> Path:
-    return Path(shutil.copytree(resource_path("sample-workspace"), tmp_path / "Clients"))
+    root = Path(shutil.copytree(resource_path("sample-workspace"), tmp_path / "Clients"))
+    # The files were last edited just before "today": a document without a date of its own reads
+    # its year-less dates against its modification day, not against the checkout's.
+    stamp = datetime(2026, 11, 20, 12, 0).timestamp()
+    for path in root.rglob("*"):
+        os.utime(path, (stamp, stamp))
+    return root
 
 
 async def _snapshot(store):
@@ -92,12 +113,12 @@ async def test_sample_workspace_gives_the_exact_expected_set(store, catalog, hub
     assert tasks == EXPECTED_TASKS
     assert timelines == EXPECTED_TIMELINES
     assert notes == EXPECTED_NOTES
-    assert row["items_created"] == 2 + 22 + 11 + 6
+    assert row["items_created"] == 2 + 24 + 19 + 6
     assert await store.scalar(
         "SELECT COUNT(*) FROM (SELECT id FROM tasks WHERE is_ai_suggested = 1 AND is_approved = 0 "
         "AND source_path IS NOT NULL AND run_id = ? UNION ALL SELECT id FROM notes WHERE run_id = ?)",
         (row["id"], row["id"]),
-    ) == 22 + 6
+    ) == 24 + 6
 
     second = await save_agent(store, AgentConfig.parse({"name": "Again", "directory_paths": [str(workspace)]}))
     rerun = await runner.run(second, "manual")

@@ -1,0 +1,199 @@
+"""Pure text extraction for the offline ``rules`` engine: text in, suggestions out.
+
+No I/O, no store, no asyncio: safe on any thread and deterministic for a given
+``(text, filename, reference_date, today)``. The rules follow the labeling
+guide of the extraction corpus (docs/EXTRACTION.md):
+
+* ``blocks``: lines grouped into headings, list items (wrapped lines joined),
+  table rows and paragraph lines; code, comments, quotes and front matter skipped;
+* ``dates``: month-and-day dates, the document's own date, year resolution;
+* ``items``: tasks and milestones;
+* ``text``: titles, matching keys, note titles, project folder names.
+
+A date without a year is resolved against the document's own date (path,
+front matter or header), else the year the document states, else
+``reference_date`` (the file's modification day); never against today.
+``today`` only marks milestones already past (``completed``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from datetime import date, datetime
+
+from agents.extract import blocks, dates
+from agents.extract.items import Extractor
+from agents.extract.text import (
+    MAX_SUMMARY,
+    MAX_TITLE,
+    ExtractedMilestone,
+    ExtractedNote,
+    ExtractedTask,
+    FileExtraction,
+    _clean_inline,
+    _finish_title,
+    _truncate,
+    clean_title,
+    humanise_stem,
+    normalise_title,
+    project_name_for_folder,
+)
+
+__all__ = [
+    "MAX_SUMMARY",
+    "MAX_TITLE",
+    "ExtractedMilestone",
+    "ExtractedNote",
+    "ExtractedTask",
+    "FileExtraction",
+    "extract_text",
+    "fingerprint",
+    "humanise_stem",
+    "normalise_title",
+    "project_name_for_folder",
+]
+
+MAX_TEXT = 2_000_000
+_MINUTES_WORDS = re.compile(
+    r"\b(?:minutes|meeting|meetings|agenda|call|standup|stand-up|sync|retro|retrospective|brief|briefing"
+    r"|kick-?off|1:1|one-on-one|workshop)\b",
+    re.IGNORECASE,
+)
+_TEMPLATE_NAME = re.compile(
+    r"template|\.github[/\\_]|contributing|procedure|guidelines?\b|checklist|releasing|process(?:es)?\b", re.IGNORECASE
+)
+_PLACEHOLDER_HINTS = ("XXXX", "@handle", "<your ", "[your ", "YYYY-MM-DD", "Champion ")
+_PLACEHOLDERS = re.compile(r"\bXXXX\b|@handle\b|<your |\[your |\bYYYY-MM-DD\b|\bChampion [AB]\b")
+
+
+def fingerprint(source: str) -> str:
+    """A short stable key of a source item's normalised text (its identity while it is unchanged)."""
+    return hashlib.blake2b(normalise_title(source).encode(), digest_size=8).hexdigest()
+
+
+_STOP = frozenset("the and for with from into of on at in to a an is are be will meeting".split())
+
+
+def _shared_word(a: set[str], b: set[str]) -> bool:
+    """Two titles on one date name the same event when they share a content word ("Code Freeze", "Feature Freeze")."""
+    return any(len(w) >= 4 and w not in _STOP and not w.isdigit() for w in a & b)
+
+
+_TODO_STEM = re.compile(r"(?:^|[ _.-])(?:todo|todos|to-do|to_do|todo-list|todolist)$", re.IGNORECASE)
+
+
+def _todo_list_kind(name: str) -> str | None:
+    """"txt" for a todo.txt file (one task a line), "md" for another to-do list file (TODO.md), else None."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    stem, _, ext = base.rpartition(".")
+    if not stem:
+        stem, ext = base, ""
+    if not _TODO_STEM.search(stem):
+        return None
+    return "txt" if ext.lower() in ("txt", "") else "md"
+
+
+def _day(value: date | datetime | None) -> date | None:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def extract_text(
+    text: str,
+    *,
+    filename: str | os.PathLike[str],
+    reference_date: date | datetime | None = None,
+    today: date | None = None,
+) -> FileExtraction:
+    """Tasks, milestones and (for a document worth one) a note found in one file's text.
+
+    ``filename``: a name or path (its date, if any, is the document's date; its
+    stem is the fallback note title). ``reference_date``: the file's
+    modification day, the anchor of last resort. ``today``: milestones before
+    it are ``completed`` (past events), never dropped.
+    """
+    name = os.fspath(filename)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text[:MAX_TEXT]
+    todo_list = _todo_list_kind(name)
+    lines, units = blocks.units(text, one_line_paragraphs=todo_list == "txt")
+    doc_day = dates.doc_date(name, lines)
+    anchor = doc_day
+    if anchor is None:
+        year = dates.stated_year(text)
+        ref = _day(reference_date)
+        if year is not None and (ref is None or not dates.mentions_year(text, ref.year)):
+            anchor = date(year, 7, 1)
+        else:
+            anchor = ref
+    head = text[:50_000]
+    template = bool(_TEMPLATE_NAME.search(name)) or (
+        any(hint in head for hint in _PLACEHOLDER_HINTS) and len(_PLACEHOLDERS.findall(head)) >= 2)
+    first_heading = next((u.text for u in units if u.kind == "heading"), "")
+    minutes = doc_day is not None or bool(_MINUTES_WORDS.search(f"{name} {first_heading}")) or \
+        bool(re.search(r"\bnotes\b", f"{name} {first_heading}", re.IGNORECASE))
+    ex = Extractor(units, doc_day=doc_day, anchor=anchor, template=template, todo_list=todo_list, minutes=minutes)
+    ex.run()
+    tasks = []
+    for t in ex.tasks:
+        title = clean_title(t.title)
+        if not title or not normalise_title(title):
+            continue
+        tasks.append(ExtractedTask(title, t.completed, t.due.isoformat() if t.due else None, t.line,
+                                   fingerprint(t.source)))
+    milestones: list[ExtractedMilestone] = []
+    seen: dict[tuple[str, str], int] = {}
+    today = _day(today)
+    for m in ex.milestones:
+        title = clean_title(m.title)
+        key = normalise_title(title)
+        if not key:
+            continue
+        iso = m.day.isoformat()
+        words = set(key.split())
+        dup = False
+        for (k, d), _ in seen.items():
+            other = set(k.split())
+            if d == iso and (k == key or words <= other or other <= words or _shared_word(words, other)):
+                dup = True
+                break
+        if dup:
+            continue
+        seen[(key, iso)] = len(milestones)
+        milestones.append(ExtractedMilestone(title, iso, m.line, fingerprint(m.source),
+                                             completed=today is not None and m.day < today))
+    used = {t.line for t in tasks} | {m.line for m in milestones}
+    note = _note(units, name, bool(tasks or milestones), doc_day is not None, used)
+    return FileExtraction(tuple(tasks), tuple(milestones), note)
+
+
+def _note(units: list[blocks.Unit], name: str, has_items: bool, dated: bool, used: set[int]
+          ) -> ExtractedNote | None:
+    """A note only for a document worth one: it has tasks or milestones, or reads as minutes or a brief."""
+    title: str | None = None
+    paragraph: str | None = None
+    for u in units[:400]:
+        if u.kind == "heading":
+            if title is None and u.level == 1:
+                title = u.text
+            continue
+        if u.kind != "para" or u.line in used:
+            continue
+        if title is None and len(u.text) < 80 and u.text[-1:] not in ".!?" and paragraph is None:
+            title = u.text
+        elif paragraph is None and u.parent is None:
+            paragraph = u.text
+        if paragraph is not None and title is not None:
+            break
+    if paragraph is None:
+        return None
+    head = " ".join(x for x in (title or "", humanise_stem(name)) if x)
+    if not has_items and not (dated and _MINUTES_WORDS.search(head)):
+        return None
+    title_text = _finish_title(_clean_inline(title)) if title else humanise_stem(name)
+    summary = _truncate(_clean_inline(paragraph), MAX_SUMMARY)
+    return ExtractedNote(title_text or humanise_stem(name), summary)

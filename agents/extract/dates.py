@@ -1,0 +1,192 @@
+"""Dates written in documents: found, resolved against the document's own date, never today's.
+
+Pure functions, no I/O; safe on any thread. ``find_dates`` returns every
+month-and-day date in a string (ISO ``2026-12-04``; ``Dec 4``, ``December 4th,
+2026``, ``4 Dec``, ``4th of December 2026``; ranges ``May 27 - 29, 2015``,
+``24 - 26, Mar. 2015``, ``2016-07-26 to 2016-07-28`` keep their year and are
+dated by their first day). Month-only, weekday-only and relative phrases are
+not dates. A date without a year takes the year that puts it nearest to the
+anchor (the document's date); without an anchor it is left unresolved.
+``doc_date`` reads a document's own date from its path, front matter or
+header lines.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+MONTHS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
+    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+}
+_MON = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+_YEAR = r"(?:19|20)\d\d"
+_ORD = r"(?:st|nd|rd|th)?"
+_RANGE = r"(?:[ \t]*(?:-|–|—|to|through|till|until|&|and)[ \t]*)"
+_WD = r"(?:mon|tue|tues|wed|weds|thu|thur|thurs|fri|sat|sun)[a-z]*\.?"
+
+# One pattern, three shapes; every quantifier bounded.
+_DATE = re.compile(
+    rf"(?<![\w./#=-])(?P<iy>{_YEAR})(?P<sep>[-/])(?P<im>[01]\d)(?P=sep)(?P<id>[0-3]\d)(?![\w/-]|:\d|T\d)"
+    rf"(?:{_RANGE}{_YEAR}-[01]\d-[0-3]\d(?![\w-]))?"
+    rf"|(?<![\w-])(?P<mm>{_MON})\.?,?[ \t]{{1,2}}(?P<md>[0-3]?\d){_ORD}(?!\w|:\d|\.\d|/)"
+    rf"(?:[ \t]*\({_WD}\))?"
+    rf"(?:{_RANGE}(?:{_MON}\.?[ \t]{{1,2}})?[0-3]?\d{_ORD}(?!\w|:\d|\.\d|/)(?:[ \t]*\({_WD}\))?)?"
+    rf"(?:,?[ \t]{{1,2}}(?P<my>{_YEAR})(?!\d))?"
+    rf"|(?<![\w.:/-])(?P<dd>[0-3]?\d){_ORD}(?:{_RANGE}[0-3]?\d{_ORD})?,?[ \t]{{1,2}}(?:of[ \t]{{1,2}})?"
+    rf"(?P<dm>{_MON})(?![a-z])\.?(?:,?[ \t]{{1,2}}(?P<dy>{_YEAR})(?!\d))?",
+    re.IGNORECASE,
+)
+_TIME_AFTER = re.compile(r"[ \t,]*(?:T|at|@)?[ \t]*\d{1,2}:\d\d")
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    start: int
+    end: int
+    month: int
+    day: int
+    year: int | None  # as written
+
+    def resolve(self, anchor: date | None) -> date | None:
+        """The date: its own year, else the year nearest to ``anchor``; None if impossible or unanchored."""
+        if self.year is not None:
+            return _make(self.year, self.month, self.day)
+        if anchor is None:
+            return None
+        best: date | None = None
+        for y in range(anchor.year - 4, anchor.year + 5):  # ±4 years always reach a Feb 29
+            d = _make(y, self.month, self.day)
+            if d is not None and (best is None or abs((d - anchor).days) < abs((best - anchor).days)):
+                best = d
+        return best
+
+    def followed_by_time(self, s: str) -> bool:
+        return _TIME_AFTER.match(s, self.end) is not None
+
+
+def _make(y: int, m: int, d: int) -> date | None:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+def find_dates(s: str) -> list[Found]:
+    """Every month-and-day date in ``s``, in order ("may" only capitalised: "we may 2" is no date)."""
+    out: list[Found] = []
+    for m in _DATE.finditer(s):
+        g = m.groupdict()
+        if g["iy"]:
+            out.append(Found(m.start(), m.end(), int(g["im"]), int(g["id"]), int(g["iy"])))
+            continue
+        month_word = g["mm"] or g["dm"]
+        if month_word.lower() == "may" and not month_word[0].isupper():
+            continue
+        month = MONTHS[month_word[:3].lower()]
+        day = int(g["md"] or g["dd"])
+        year = g["my"] or g["dy"]
+        if not 1 <= day <= 31:
+            continue
+        out.append(Found(m.start(), m.end(), month, day, int(year) if year else None))
+    return out
+
+
+# --- the document's own date ---------------------------------------------------------------------
+
+_PATH_FULL = re.compile(r"(?<!\d)((?:19|20)\d\d)[-_/.]?([01]\d)[-_/.]?([0-3]\d)(?!\d)")
+_PATH_YEAR_THEN_MD = re.compile(
+    r"(?<!\d)((?:19|20)\d\d)[/_\\][A-Za-z_-]{0,20}?([01]\d)(?:-[A-Za-z]{3,9})?[-_/\\]([0-3]\d)(?!\d)"
+)
+_FRONT_PATH = re.compile(r"^(?:path|date|slug|permalink)\s*[:=]\s*[\"']?.*?((?:19|20)\d\d)[/-]([01]\d)[/-]([0-3]\d)",
+                         re.MULTILINE | re.IGNORECASE)
+_HEADER_LABEL = re.compile(
+    r"[-*+ \t]*(?:\*\*|__)?(?:(?:meeting|call)[ \t]+)?(?:date|dates|when|held|time|date[ \t]*/[ \t]*time|on)\b",
+    re.IGNORECASE,
+)
+HEADER_LINES = 25
+LABELLED_LINES = 60  # a "Date:" line may follow a long attendee list
+_EVENT_LABEL = re.compile(
+    r"[-*+ \t]*(?:\*\*|__)?(?:deadline|due|milestone|launch|go-live|release|next|delivery|kick-?off|freeze)\b",
+    re.IGNORECASE,
+)
+
+
+def doc_date(path: str, lines: list[str]) -> date | None:
+    """The document's own date: a dated header line wins over the path (guide: "the heading wins")."""
+    header = _header_date(lines)
+    if header is not None:
+        return header
+    name = path.replace("\\", "/")
+    for rx in (_PATH_FULL, _PATH_YEAR_THEN_MD):
+        found = None
+        for m in rx.finditer(name):
+            found = m  # the last one: the file name over the folders
+        if found:
+            d = _make(int(found.group(1)), int(found.group(2)), int(found.group(3)))
+            if d is not None:
+                return d
+    return None
+
+
+def _header_date(lines: list[str]) -> date | None:
+    text = "\n".join(lines[:HEADER_LINES])
+    m = _FRONT_PATH.search(text)
+    if m and text.startswith(("---", "+++")):
+        d = _make(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        if d:
+            return d
+    seen_text = 0
+    for n, raw in enumerate(lines[:LABELLED_LINES]):
+        s = raw.strip()
+        if not s or s.startswith(("<", "[!", "---", "```")):
+            continue
+        seen_text += 1
+        if "http" in s and not s.startswith("#"):
+            s = re.sub(r"https?://\S+", " ", s)
+        listed = re.match(r"(?:[-*+]|\d{1,3}[.)])[ \t]", s) is not None
+        if n >= HEADER_LINES and not _HEADER_LABEL.match(s):
+            continue
+        is_heading = s.startswith("#") or (seen_text <= 2 and not listed and not _EVENT_LABEL.match(s))
+        labelled = _HEADER_LABEL.match(s) is not None
+        for f in find_dates(s):
+            mostly_date = seen_text <= 5 and not listed and (f.end - f.start) * 2 >= len(s.strip("#*_ \t"))
+            if f.year is not None and (is_heading or labelled or mostly_date) and not _EVENT_LABEL.match(s):
+                d = f.resolve(None)
+                if d is not None:
+                    return d
+    return None
+
+
+_YEAR_WORD = re.compile(r"[12][09]\d\d")  # a charset prefix: the engine scans for it; boundaries checked below
+_NOT_AROUND = frozenset("./-_")
+
+
+def stated_year(text: str) -> int | None:
+    """The year a document states most often in prose (for schedules without a dated header)."""
+    counts: dict[int, int] = {}
+    text = text[:200_000]
+    for m in _YEAR_WORD.finditer(text):
+        word = m.group(0)
+        if word[:2] not in ("19", "20"):
+            continue
+        a, b = m.start(), m.end()
+        before = text[a - 1] if a else " "
+        after = text[b] if b < len(text) else " "
+        if before.isalnum() or before in _NOT_AROUND or after.isalnum() or after in "/-_":
+            continue
+        y = int(word)
+        counts[y] = counts.get(y, 0) + 1
+    if not counts:
+        return None
+    return max(counts, key=lambda y: (counts[y], -y))
+
+
+def mentions_year(text: str, year: int) -> bool:
+    """Whether ``year`` appears in ``text`` as a year (also inside ISO dates)."""
+    return re.search(rf"(?<![\w.]){year}(?!\d)", text[:200_000]) is not None

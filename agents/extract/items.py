@@ -1,0 +1,371 @@
+"""Tasks and milestones from a document's units (``agents.extract.blocks``), following the labeling guide.
+
+Pure, no I/O, any thread. Tasks: explicit action markers (``Action item:``,
+``Action:``, ``**Action:**``, ``(Action)``, ``AI:``, ``ACTION - Name:``,
+``Next step:``, ``TODO:``/``FIXME:`` notes), assignments (``Name to <verb>``,
+``@name to/will``, "X has the TODO on …", "… assigned to JB"), checkboxes,
+and the items under a heading or line that introduces action items, TODOs or
+next steps (sub-items are details, not tasks); to-do list files. The
+milestone rules are the ``MilestoneRules`` mixin (``agents.extract.milestones``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from agents.extract.blocks import Unit
+from agents.extract.dates import find_dates
+from agents.extract.milestones import _SENTENCE, _VERSION, Milestone, MilestoneRules, _blank_links
+
+_BOLD = r"(?:\*\*|__|\*|_)?"
+_MARKER = re.compile(
+    rf"{_BOLD}(?:action[ \t]*items?|actions?|ai|next[ \t]+steps?|next[ \t]+actions?)"
+    rf"(?:[ \t]*\((?P<owner>[^)\n]{{1,40}})\)|[ \t]+(?:(?:for|-|–)[ \t]+)?(?P<who>[^:*\n]{{1,40}}?))?"
+    rf"[ \t]*{_BOLD}[ \t]*"
+    rf"(?::|[ \t]-[ \t]|–|—)[ \t]*{_BOLD}[ \t]*"
+    rf"(?P<rest>.*)",
+    re.IGNORECASE,
+)
+_BRACKET_MARKER = re.compile(r"\[(?:action(?:[ \t]*item)?|AI|TODO)\][ \t]*:?[ \t]*(?P<rest>\S.*)", re.IGNORECASE)
+_ROLE_WHO = re.compile(r"scribe|taker|notes|minutes|facilitat|chair|moderat|owner", re.IGNORECASE)
+_ACTION_TO = re.compile(r"action[ \t]+to[ \t]+(?P<rest>[a-z].*)", re.IGNORECASE)
+_PAREN_ACTION = re.compile(
+    r"^\((?:action|TODO)\)[ \t]*(?P<a>.*)$|^(?P<b>.*?)[ \t]*\((?:action|TODO)\)[.!]?$", re.IGNORECASE
+)
+_TODO = re.compile(
+    r"(?<![\w`/])(?:TODO|FIXME|To[- ]?do|Todo|todo(?=:))s?\b(?:\([\w@ .-]{1,30}\))?[ \t]*(?::|-|–|—)?[ \t]*(?P<rest>.*)"
+)
+_INLINE_TODO = re.compile(r"(?<![\w`/])\(?(?:TODO|FIXME)[ \t]*:[ \t]*(?P<rest>[^)\n]*)")
+_EMPTY_ACTION = re.compile(
+    r"(?:none|n/?a|no(?:ne)?\.?|nothing|no action\b.*|no action items?\b.*|tbd|-+|\.+|see above\.?)?[ \t.]*$",
+    re.IGNORECASE
+)
+_INTRO = re.compile(
+    rf"{_BOLD}(?:(?:review(?:ing)?[ \t]+(?:of[ \t]+)?)?(?:the[ \t]+)?(?:(?:prior|previous|last|open|outstanding|new|"
+    rf"pending|current)[ \t]+(?:(?:week|meeting|time)(?:'s|’s|s)?[ \t]+)?)?"
+    rf"(?:action[ \t]*items|actions|ais?|(?-i:TODOs?|To[- ]?dos?|Todos?)|(?-i:TODO|To[- ]?do|Todo)[ \t]+items?|"
+    rf"next[ \t]+(?:steps?|actions?))\b)(?P<tail>[^:]{{0,60}}?){_BOLD}[ \t]*:?[ \t]*{_BOLD}$",
+    re.IGNORECASE,
+)
+_NAME = r"@?[A-Za-z][\w.'’-]{0,30}"
+_ASSIGN = re.compile(
+    rf"(?P<who>{_NAME}(?:(?:,[ \t]*|[ \t]+(?:and|&)[ \t]+|[ \t]*/[ \t]*)@?[A-Z][\w.-]{{0,30}}){{0,3}}"
+    rf"(?:[ \t]+[A-Z][\w.-]{{0,20}})?)[ \t]+(?P<verb>to|will)[ \t]+(?P<rest>[a-z].*)"
+)
+_NOT_NAMES = frozenset(
+    """a an the we i you they he she it this that these those there here what how why when who which need needs
+    needed going want wants have has had try tries tried plan plans planned agree agreed decided decision able up
+    due back time nothing something someone anyone everyone everybody nobody somebody next move moving hard easy
+    good better best nice important ready order reason way ways steps step goal goals idea ideas intent used use
+    supposed meant seems seem seemed continue start started begin link reply note refer similar compared related
+    according thanks thank and or but also so then still only just yet more less hope hoping ask asked this is
+    was were be been being would could should can may might must shall let lets let's nobody people folks team
+    group everything anything work working all some many most few other others each every any both either neither
+    no yes ok okay not well maybe perhaps probably likely unlikely free welcome proposal proposals motion question
+    questions issue issues pr prs rfc rfcs feature features plan release releases users user meeting meetings agenda
+    it's that's there's what's who's nice great tried trying attempt attempts easier harder sure unable likely
+    required requires require needed wanted chosen expected expect expects""".split()
+)
+_TAKES = re.compile(
+    r"\b(?:takes?|taking|took|has|have|gets?|got|owns?)[ \t]+(?:as[ \t]+)?(?:the[ \t]+|an[ \t]+|this[ \t]+|that[ \t]+)?"
+    r"(?:action[ \t]*items?|todo|ai)\b",
+    re.IGNORECASE,
+)
+_ASSIGNED = re.compile(r"(?:;|,|[ \t]-|–|—)[ \t]*assign(?:ed)?[ \t]+to[ \t]+@?\w[\w .&@-]{0,30}\.?$", re.IGNORECASE)
+_DONE_WORDS = re.compile(r"(?:\(done\)|\bdone\b\.?|issue closed\.?|completed\.?)$", re.IGNORECASE)
+_STRUCK = re.compile(r"~~(?P<t>.+?)~~")
+_END_LEAD = re.compile(
+    r"(?:[ \t]*[—–-])?[ \t]*(?:\b(?:on|by|due)[ \t]+)?(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?[ \t]+)?$",
+    re.IGNORECASE,
+)
+_AGENDA = re.compile(r"\bagenda\b", re.IGNORECASE)
+_PRESENTS = re.compile(r"(?:present|discuss|talk|speak|lead|host|introduce|demo|give[ \t]+(?:a|an|the))\b",
+                       re.IGNORECASE)
+_TODO_TXT = re.compile(r"(?P<done>x[ \t]+)?(?:\([A-Z]\)[ \t]+)?(?:\d{4}-\d\d-\d\d[ \t]+){0,2}(?P<rest>[^#].*)")
+_TAKES_HINT = re.compile(r"action|todo|\bai\b", re.IGNORECASE)
+_DUE_LEAD = re.compile(
+    r"(?:[ \t]*[—–-])?[ \t]*(?:[(\[][ \t]*(?:(?:due|by|until|deadline)[ \t:]*)?|\b(?:by|due(?:[ \t]+(?:on|by))?|"
+    r"before|until|till|deadline)[ \t:]+)(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?[ \t]+)?$",
+    re.IGNORECASE,
+)
+@dataclass(frozen=True, slots=True)
+class Task:
+    title: str
+    completed: bool
+    due: date | None
+    line: int
+    source: str  # the unit's text as written: its identity
+
+
+def _strip_marker_text(s: str) -> str:
+    s = s.strip().strip("*_").strip()
+    return s.strip(" \t-–—:")
+
+
+def _done_and_text(text: str, box: str | None) -> tuple[str, bool]:
+    done = box == "x"
+    m = _STRUCK.fullmatch(text.strip())
+    if m:
+        text, done = m.group("t"), True
+    if not done and _DONE_WORDS.search(text.rstrip()):
+        done = True
+    return text, done
+
+
+_SPEAKER = re.compile(r"(?:^|[\n(,;:]|\band\b|\bwith\b)[ \t*_]*@?([A-Za-z][\w.-]{1,30})(?=[ \t]*(?::|\)|,|$| \())")
+_MID_CAP = re.compile(r"(?<=[a-z,;] )@?([A-Z][\w-]{1,30})")
+_HANDLE = re.compile(r"@([\w-]{2,39})")
+_ROLE = re.compile(r"^(?:take|taking)[ \t]+(?:the[ \t]+)?(?:notes|minutes)\b|^(?:scribe|chair|facilitate|moderate)\b",
+                   re.IGNORECASE)
+_NOT_VERB = frozenset("the a an this that agenda be date".split())
+
+
+def _known_names(units: list[Unit]) -> set[str]:
+    """Words the document uses as people: speakers ("Brad:"), handles, list entries, capitalised mid-sentence."""
+    names: set[str] = set()
+    for u in units:
+        t = u.text
+        for rx in (_SPEAKER, _MID_CAP, _HANDLE):
+            for m in rx.finditer(t):
+                names.add(m.group(1).lower())
+    return names - _NOT_NAMES
+
+
+class Extractor(MilestoneRules):
+    """Tasks and milestones of one document."""
+
+    def __init__(self, units: list[Unit], *, doc_day: date | None, anchor: date | None,
+                 template: bool = False, todo_list: str | None = None, minutes: bool = True) -> None:
+        self.units, self.doc_day, self.anchor, self.template = units, doc_day, anchor, template
+        self.minutes = minutes  # the document is dated or reads as minutes/notes
+        self.todo_list = todo_list  # "md": a to-do list file (TODO.md); "txt": one task a line (todo.txt)
+        self._names: set[str] | None = None
+        versioned = sum(1 for u in units if u.kind == "heading" and _VERSION.search(u.text) and find_dates(u.text))
+        self.changelog = versioned >= 3  # dated version headings: past releases, not milestones
+        self.agenda = False  # inside a section whose heading names an agenda
+        self.context = ""  # the last heading and intro line: the event of a bare date item
+        self.tasks: list[Task] = []
+        self.milestones: list[Milestone] = []
+
+    # --- tasks --------------------------------------------------------------------------------
+
+    def run(self) -> None:
+        section_level: int | None = None  # an action heading is open at this level
+        intro_para = False  # the list after an intro line holds tasks
+        intro_items: set[int] = set()  # items that introduce their sub-items
+        section_roots: dict[int, int] = {}  # parent chain roots inside an action section
+        if self.todo_list:
+            section_level = 0  # the whole file is a to-do list
+        for idx, u in enumerate(self.units):
+            if u.kind == "heading":
+                if u.kind == "heading" and section_level is not None and u.level <= section_level:
+                    section_level = None
+                intro_para = False
+                if self._intro(u.text.strip()) or re.fullmatch(r"action[ \t]*items?:?", u.text.strip(" *_"),
+                                                                      re.IGNORECASE):
+                    section_level = u.level
+                    section_roots.clear()
+                self.context = u.text
+                self.agenda = bool(_AGENDA.search(u.text))
+                self._milestones(u)
+                continue
+            plain = _blank_links(u.text)
+            task = self._marked(u, plain)
+            if task is None and u.kind == "item":
+                in_section = section_level is not None or intro_para or u.parent in intro_items
+                top = u.parent is None or u.parent in intro_items
+                if section_level is not None and not intro_para and u.parent is not None:
+                    top = u.parent in intro_items
+                if in_section and top and not self.template and not (self.todo_list and u.text.rstrip().endswith(":")) \
+                        and not _EMPTY_ACTION.fullmatch(u.text.strip(" *_")):
+                    text, done = _done_and_text(u.text, u.box)
+                    task = self._task(text, done, u)
+                elif u.box is not None and not self._form_option(u):
+                    text, done = _done_and_text(u.text, u.box)
+                    task = self._task(text, done, u)
+            if task is None and u.kind == "row" and (section_level is not None or intro_para):
+                task = self._row(u)
+            if task is None and u.kind == "para" and self.todo_list == "txt":
+                task = self._todo_txt(u)
+            if task is not None:
+                self.tasks.append(task)
+            if u.kind in ("para", "item") and self._is_intro(u.text):
+                if u.kind == "item":
+                    intro_items.add(idx)
+                else:
+                    intro_para = True
+            elif u.kind == "para" and u.parent is None and intro_para:
+                intro_para = False
+            self._milestones(u, task)
+            if u.kind == "para" and u.text.rstrip().endswith(":") and len(u.text) < 80:
+                self.context = f"{self.context.rstrip(':')} {u.text}".strip()
+
+    def _todo_txt(self, u: Unit) -> Task | None:
+        """A todo.txt line: "x " done, "(A) " priority dropped."""
+        m = _TODO_TXT.fullmatch(u.text.strip())
+        if m is None:
+            return None
+        return self._task(m.group("rest"), bool(m.group("done")), u)
+
+    def _is_intro(self, text: str) -> bool:
+        t = text.strip()
+        if t.endswith(":") or t.endswith(":**") or t.endswith(":__"):
+            core = t
+            if self._intro(core):
+                return True
+            m = _TODO.match(core)
+            return bool(m and core.startswith(("TODO", "To do", "To-do", "Todo")))
+        return self._intro(t) and t.isupper()
+
+    def _intro(self, text: str) -> bool:
+        """A heading or line introducing action items or TODOs; "next steps" only in minutes-like documents
+        (a README's "Next steps" section is documentation)."""
+        m = _INTRO.fullmatch(text)
+        if m is None:
+            return False
+        return self.minutes or not re.search(r"\bnext\b", text[: m.end()], re.IGNORECASE)
+
+    def _is_name(self, who: str, rest: str) -> bool:
+        """Whether ``who`` names people the document knows (initials, @handles or names it uses elsewhere)."""
+        if _ROLE.match(rest) or rest.split(" ", 1)[0].lower() in _NOT_VERB:
+            return False
+        first = who.split()[0].rstrip(",")
+        if first.startswith("@"):
+            return True
+        key = first.lower()
+        if key in _NOT_NAMES or len(key) < 2:
+            return False
+        if first.isupper() and len(first) <= 4:
+            return True  # initials: "JF", "MD & MB"
+        if self._names is None:
+            self._names = _known_names(self.units)
+        names = self._names
+        return key in names or (len(key) >= 4 and any(n.startswith(key) for n in names))
+
+    def _form_option(self, u: Unit) -> bool:
+        """A checkbox that is an option of a form or survey question, or part of a template."""
+        if self.template:
+            return True
+        idx = self.units.index(u)
+        for prev in reversed(self.units[max(0, idx - 30):idx]):
+            if prev.kind == "item" and prev.box is not None:
+                continue
+            label = prev.text.strip()
+            if (u.parent is None and prev.kind == "para") or (u.parent is not None and self.units[u.parent] is prev):
+                if label.rstrip(" *_").endswith("?") or (label.startswith(("**", "__")) and label.endswith(
+                        (":**", ":__", "**:", "__:"))):
+                    return True
+            break
+        if u.parent is None:
+            return False
+        parent = self.units[u.parent].text.strip()
+        return parent.endswith((":**", ":__", "**:")) or (parent.endswith(":") and parent.startswith(("**", "__")))
+
+    def _marked(self, u: Unit, plain: str) -> Task | None:
+        """A task from an explicit marker or an assignment anywhere in ``u``; None if it has none."""
+        if u.kind not in ("para", "item"):
+            return None
+        text = u.text
+        if u.box is not None:
+            return None  # a checkbox is handled as such
+        m = _MARKER.match(plain)
+        if m and m.group("who") and _ROLE_WHO.search(m.group("who")):
+            return None  # "Action item scribe: X" is a meeting role
+        if m is None and (b := _BRACKET_MARKER.match(plain)):
+            return self._task(text[b.start("rest"):], False, u)
+        if m:
+            rest = _strip_marker_text(text[m.start("rest"):])
+            if not rest or _EMPTY_ACTION.fullmatch(rest):
+                return None
+            if m.group("who") and not rest:
+                return None
+            t, done = _done_and_text(rest, None)
+            return self._task(t, done, u)
+        m = _ACTION_TO.match(plain)
+        if m:
+            return self._task(text[m.start("rest"):], False, u)
+        low = plain.lower()
+        m = _PAREN_ACTION.match(plain.strip()) if ("(action)" in low or "(todo)" in low) else None
+        if m:
+            body = (m.group("a") if m.group("a") is not None else m.group("b")) or ""
+            if body.strip():
+                return self._task(body, False, u)
+        m = _TODO.match(plain)
+        if m and m.group("rest").strip() and not m.group("rest").rstrip().endswith(":") and \
+                not _EMPTY_ACTION.fullmatch(m.group("rest").strip()) and \
+                (plain.startswith(("TODO", "FIXME"))
+                 or plain[:m.start("rest")].rstrip().endswith((":", "-", "–", "—"))):
+            return self._task(text[m.start("rest"):], False, u)
+        m = _INLINE_TODO.search(plain) if ("TODO" in plain or "FIXME" in plain) else None
+        if m and m.group("rest").strip() and not _EMPTY_ACTION.fullmatch(m.group("rest").strip()):
+            body = text[m.start("rest"):m.end("rest")]
+            return self._task(body, False, u)
+        m = _ASSIGN.match(plain)
+        if m and self.agenda and _PRESENTS.match(m.group("rest")):
+            m = None  # "Bob to present the roadmap" in an agenda: who speaks, not work
+        if m and self._is_name(m.group("who"), m.group("rest")) and (
+                m.group("verb") == "to" or m.group("who").startswith("@")):
+            if u.kind == "item" or m.group("who")[:1].isupper() or m.group("who").startswith("@"):
+                t, done = _done_and_text(text, None)
+                return self._task(t, done, u)
+        if ("action" in low or "todo" in low or " ai " in low) and _TAKES_HINT.search(plain):
+            for sm in _SENTENCE.finditer(plain):
+                if _TAKES.search(sm.group(0)):
+                    return self._task(text[sm.start():sm.end()].strip(), False, u)
+        if "assign" in low and _ASSIGNED.search(plain):
+            return self._task(text, False, u)
+        return None
+
+    def _row(self, u: Unit) -> Task | None:
+        cells = [c.strip() for c in u.text.strip().strip("|").split("|")]
+        if all(not c or set(c) <= set("-: ") for c in cells):
+            return None
+        # the header row: followed by a separator row
+        idx = self.units.index(u)
+        nxt = self.units[idx + 1] if idx + 1 < len(self.units) else None
+        if nxt is not None and nxt.kind == "row" and set(nxt.text.replace("|", "").strip()) <= set("-: "):
+            return None
+        body = " | ".join(c for c in cells if c)
+        return self._task(body, False, u) if body else None
+
+    def _task(self, text: str, done: bool, u: Unit) -> Task | None:
+        title = _STRUCK.sub(lambda m: m.group("t"), text).strip()
+        if title.startswith(("**", "__")) and title.count(title[:2]) == 1:
+            title = title[2:]
+        title = title.strip(" \t-–—")
+        if not re.search(r"[^\W_]", title):
+            return None
+        due, title = self._due(title)
+        return Task(" ".join(title.split()), done, due, u.line, u.text)
+
+    def _due(self, title: str) -> tuple[date | None, str]:
+        """A due date stated with by/due/before/until or in brackets, or ending the item after a dash;
+        the phrase leaves the title ("Send the quote by Dec 4" → "Send the quote", due Dec 4)."""
+        plain = _blank_links(title)
+        chosen: tuple[int, int, date] | None = None
+        for f in find_dates(plain):
+            d = f.resolve(self.anchor)
+            if d is None:
+                continue
+            m = _DUE_LEAD.search(plain, 0, f.start)
+            tail = plain[f.end:]
+            if m is not None:
+                end = f.end
+                if m.group(0).lstrip().startswith(("(", "[")):
+                    close = re.match(r"[ \t]*[)\]]", tail)
+                    if close is None:
+                        continue
+                    end += close.end()
+                chosen = (m.start(), end, d)
+            elif not tail.strip(" \t.;,!"):  # the date ends the item: "Wireframes — Dec 8", "Call Anna on Fri, Dec 4"
+                lead = _END_LEAD.search(plain, 0, f.start)
+                chosen = (lead.start() if lead else f.start, f.end, d)
+            elif not plain[:f.start].strip() and tail.lstrip()[:1] in (":", "-", "–", "—"):
+                chosen = (f.start, f.end + len(tail) - len(tail.lstrip()) + 1, d)  # "Dec 4: send the draft"
+        if chosen is None:
+            return None, title
+        start, end, d = chosen
+        rest = (title[:start].rstrip(" \t,;—–-") + " " + title[end:].lstrip(" \t,;")).strip()
+        return d, rest if re.search(r"[^\W\d_]", rest) else title

@@ -1,0 +1,180 @@
+"""Milestones from a document's units: dated events, resolved against the document's own date.
+
+Pure, no I/O, any thread; a mixin of ``agents.extract.items.Extractor`` (it
+uses the extractor's ``units``, ``doc_day``, ``anchor``, ``changelog`` and
+``context``). A milestone is a month-and-day date stated in the document,
+titled by its event (the sentence or item without the date phrase; a table
+row by its name cell and column header). Skipped: the document's own date and
+the days of the meeting in its header, past dates (before the document's date
+and not stated as a deadline; changelogs), chat-log stamps, titles without an
+event ("Week of").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from agents.extract.blocks import Unit
+from agents.extract.dates import Found, find_dates
+
+_LINK_OR_URL = re.compile(r"\]\([^()\s]*(?:\([^()\s]*\)[^()\s]*)*\)|<?https?://[^\s>)\]]+>?|`[^`\n]*`")
+_SENTENCE = re.compile(r"(?:[^.!?]|[.!?]+(?![\s)]|$))+(?:[.!?]+|$)")
+_DIGIT = re.compile(r"\d")
+_WEEKDAY_LEAD = re.compile(
+    r"(?:\b(?:on|by|due|before|until|till|from|is|are)[ \t]+)?(?:(?:mon|tue|tues|wed|weds|thu|thur|thurs|fri|sat|sun)"
+    r"[a-z]*\.?,?[ \t]+)?$",
+    re.IGNORECASE,
+)
+_PAST = re.compile(
+    r"\b(?:was|were|went|released|shipped|happened|held|took[ \t]+place|ago|published|merged|landed|announced"
+    r"|met|did|had|occurred|completed|finished|closed|ended|began|started|since|last|sent|paid|received|done)\b",
+    re.IGNORECASE,
+)
+_FUTURE = re.compile(
+    r"\b(?:register|registration|before|deadline|due|until|till|by|next|upcoming|will|planned|scheduled|freeze)\b",
+    re.IGNORECASE,
+)
+_EMPTY_TITLE = frozenset("week of the on by from until till starting beginning ending date dates day days".split())
+_VERSION = re.compile(r"\bv?\d+\.\d+(?:\.\d+)?\b")
+_GENERIC_COLUMN = re.compile(r"(?:target[ \t]+|planned[ \t]+|due[ \t]+)?(?:date|dates|when|day|due|deadline)s?",
+                             re.IGNORECASE)
+_LEAD_MARKER = re.compile(
+    r"^(?:\[[ xX]\][ \t]*)?(?:\*\*|__)?(?:(?:TODO|FIXME|AI|Action(?:[ \t]+items?)?|Next[ \t]+steps?|Deadline|Milestone"
+    r"|Due(?:[ \t]+date)?)"
+    r"(?:\*\*|__)?[ \t]*[:\-–—][ \t]*(?:\*\*|__)?)?", re.IGNORECASE
+)
+_SEP = " \t-–—:|@,;/.("
+
+
+
+
+@dataclass(frozen=True, slots=True)
+class Milestone:
+    title: str
+    day: date
+    line: int
+    source: str
+
+
+def _blank_links(s: str) -> str:
+    """URLs, link targets and inline code blanked (same length) so no date or marker is read inside them."""
+    if "http" in s or "`" in s or "](" in s:
+        return _LINK_OR_URL.sub(lambda m: " " * len(m.group(0)), s)
+    return s
+
+
+
+class MilestoneRules:
+    """The milestone half of the extractor."""
+
+    units: list[Unit]
+    doc_day: date | None
+    anchor: date | None
+    changelog: bool
+    context: str
+    milestones: list[Milestone]
+
+    def _milestones(self, u: Unit, task: Any = None) -> None:
+        if _DIGIT.search(u.text) is None:
+            return
+        plain = _blank_links(u.text)
+        if u.kind == "row":
+            self._row_milestones(u, plain)
+            return
+        found = find_dates(plain)
+        if not found:
+            return
+        for sm in (_SENTENCE.finditer(plain) if u.kind in ("para", "item") else [None]):
+            lo, hi = (sm.start(), sm.end()) if sm else (0, len(plain))
+            mine = [f for f in found if lo <= f.start < hi]
+            if not mine:
+                continue
+            for f in mine:
+                day = self._keep(f, plain, lo, hi, u)
+                if day is None:
+                    continue
+                title = self._title(plain, u.text, lo, hi, f, mine)
+                if not title and u.kind == "item" and self.context:
+                    title = self.context.strip(" #*_:")
+                if title:
+                    self.milestones.append(Milestone(title, day, u.line, u.text))
+
+    def _row_milestones(self, u: Unit, plain: str) -> None:
+        """A table row's dates: each titled by the row's first cell and its column's header."""
+        cells = plain.strip().strip("|").split("|")
+        raw_cells = u.text.strip().strip("|").split("|")
+        header = self._header_cells(u)
+        for i, cell in enumerate(cells):
+            for f in find_dates(cell):
+                day = self._keep(f, cell, 0, len(cell), u)
+                if day is None:
+                    continue
+                name = next((c.strip() for j, c in enumerate(raw_cells) if j != i and c.strip()
+                             and not find_dates(cells[j]) if j < len(cells)), "")
+                rest = (raw_cells[i][: f.start] + raw_cells[i][f.end:]).strip(_SEP + " ") if i < len(raw_cells) else ""
+                col = header[i].strip() if header and i < len(header) else ""
+                if name and _GENERIC_COLUMN.fullmatch(col.strip(" *_")):
+                    col = ""
+                title = " ".join(x for x in (name, rest or col) if x).strip()
+                if re.search(r"[^\W\d_]|\d", title):
+                    self.milestones.append(Milestone(title, day, u.line, u.text))
+
+    def _header_cells(self, u: Unit) -> list[str]:
+        idx = self.units.index(u)
+        j = idx
+        while j > 0 and self.units[j - 1].kind == "row" and self.units[j - 1].line == self.units[j].line - 1:
+            j -= 1
+        first = self.units[j]
+        if first is u:
+            return []
+        return first.text.strip().strip("|").split("|")
+
+    def _keep(self, f: Found, plain: str, lo: int, hi: int, u: Unit) -> date | None:
+        day = f.resolve(self.anchor)
+        if day is None:
+            return None
+        doc = self.doc_day
+        if doc is not None and day == doc:
+            return None
+        if doc is not None and u.line <= 25 and -1 <= (day - doc).days <= 4:
+            return None  # the days of the meeting itself, in its header
+        head = plain[lo:f.start].strip(" \t[(*_-")
+        if not head and f.followed_by_time(plain):
+            return None  # a chat-log or calendar timestamp
+        sentence = plain[lo:hi]
+        if self.changelog and not _FUTURE.search(sentence):
+            return None
+        if doc is not None and day < doc and (_PAST.search(sentence) or not _FUTURE.search(sentence)):
+            return None  # a past event, unless stated as a deadline
+        if doc is None and self.anchor is not None and day <= self.anchor and _PAST.search(sentence):
+            return None
+        if u.kind == "heading" and re.search(r"\bv?\d+\.\d+", sentence) and doc is None and \
+                not re.search(r"\b(?:release|freeze|due|deadline|planned|target)\b", sentence, re.IGNORECASE):
+            return None  # a changelog version heading
+        return day
+
+    @staticmethod
+    def _title(plain: str, text: str, lo: int, hi: int, f: Found, mine: list[Found]) -> str:
+        start, end = f.start, f.end
+        lead = _WEEKDAY_LEAD.search(plain, lo, start)
+        if lead:
+            start = lead.start()
+        before = text[lo:start].rstrip(" \t,(")
+        after = text[end:hi].lstrip(" \t)")
+        after = re.sub(r"^\((?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?\)", "", after, flags=re.IGNORECASE)
+        b, a = before.strip(_SEP).strip(), after.strip(_SEP).strip()
+        if b and a:
+            title = f"{b} {a}" if not before.rstrip().endswith((":", "-", "–", "—")) else f"{b}: {a}"
+        else:
+            title = b or a
+        title = title.strip().strip("*_").strip(_SEP).strip()
+        bare = _LEAD_MARKER.sub("", title).strip("*_ \t")
+        if re.search(r"[^\W\d_]", bare):
+            title = bare
+        title = re.sub(r"\s+", " ", title)
+        if not re.search(r"[^\W\d_]", title) or not (set(re.findall(r"[^\W\d_]+", title.lower())) - _EMPTY_TITLE):
+            return ""
+        return title
