@@ -147,11 +147,25 @@ def _refresh(kind: str, source: dict[str, Any], args: dict[str, Any], stats: Any
         stats.updated += 1
 
 
+def _pending_elsewhere(record: dict[str, Any], path: str) -> bool:
+    """A suggestion from another file that nobody reviewed yet: it does not absorb this file's item.
+
+    Update-first is for the workspace's real records (approved, or the user's own): an item the
+    user already has is updated, not suggested again. Two files that say the same thing (minutes
+    and their PDF export, an action item restated in next week's minutes) each keep their own
+    suggestion, tied to its own source, so rejecting one copy never hides the other file's item.
+    """
+    return bool(record.get("is_ai_suggested")) and not record.get("is_approved") and \
+        record.get("source_path") not in (None, path)
+
+
 def _apply(kind: str, args: dict[str, Any], common: dict[str, Any], index: RecordIndex, stats: Any,
            *, same_source: bool) -> Steps[tuple[str | None, int]]:
     """Update-first by title against records from elsewhere, else create; (record id, 1 if created)."""
     create, update, id_key = _TOOLS[kind]
     existing = yield from index.find(args["title"])
+    if existing is not None and _pending_elsewhere(existing, common["source_path"]):
+        existing = None  # another file's suggestion still waiting: each file's item is its own suggestion
     if existing is not None and not (same_source and existing.get("source_path") == common["source_path"]):
         changes: dict[str, Any] = {}
         if kind == "tasks":
