@@ -39,6 +39,8 @@ CONNECTION_TEXT = {
     "connected": "Connected",
     "offline": "Offline",
     "unauthorized": "Sign-in needed",
+    "misconfigured": "Check the backend URL",
+    "closed_by_server": "Closed by the backend",
     "stopped": "Stopped",
 }
 

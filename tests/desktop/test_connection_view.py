@@ -127,3 +127,30 @@ async def test_model_settings_and_start_at_login_are_stored(qtbot, companion, ui
     assert entry.is_file() and "Exec=env ADIUVA_START_HIDDEN=1 " in entry.read_text()
     view.autostart_box.setChecked(False)
     assert not entry.exists()
+
+
+async def test_direct_writes_box_is_off_by_default_and_stored(qtbot, companion, ui):
+    """Backend creates wait in Review unless the user ticks the box; the choice is stored and shown again."""
+    from agents.tools.records import ALLOW_DIRECT_WRITES
+
+    signals, status = ui
+    view = ConnectionView(companion=companion, signals=signals, status=status)
+    qtbot.addWidget(view)
+    view.show()
+    await settle()
+    assert not view.direct_writes_box.isChecked()
+    view.direct_writes_box.setChecked(True)
+    await settle()
+    assert await companion.store.get_setting(ALLOW_DIRECT_WRITES) is True
+    again = ConnectionView(companion=companion, signals=signals, status=status)
+    qtbot.addWidget(again)
+    await settle()
+    assert again.direct_writes_box.isChecked()
+
+
+def test_a_misconfigured_backend_reads_as_a_settings_problem():
+    """The bridge's "misconfigured" state (a redirect, no subprotocol) has its own words and the error tone."""
+    from desktop.ui.status import CONNECTION_TEXT
+
+    assert CONNECTION_TEXT["misconfigured"] == "Check the backend URL"
+    assert connection_view.CONNECTION_TONES["misconfigured"] == "error"

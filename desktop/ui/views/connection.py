@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from agents.errors import ConfigError
+from agents.tools.records import ALLOW_DIRECT_WRITES
 from bridge import credentials
 from bridge.endpoint import State, validate_backend_url
 from desktop.ui import autostart, operations, tones
@@ -50,7 +51,8 @@ LLM_KEY_SERVICE = "adiuva-companion"
 LLM_KEY_ACCOUNT = "llm-api-key"
 
 
-CONNECTION_TONES = {"connected": "ok", "connecting": "warn", "unauthorized": "error", "closed_by_server": "error"}
+CONNECTION_TONES = {"connected": "ok", "connecting": "warn", "unauthorized": "error", "closed_by_server": "error",
+                    "misconfigured": "error"}
 __all__ = ["ConnectionView", "keyring_guidance", "probe", "test_connection"]
 
 
@@ -145,10 +147,14 @@ class ConnectionView(QWidget):
         self.pause_schedule_box = QCheckBox("Pause the schedule: agents run only when you click Run now")
         self.pause_bridge_box.toggled.connect(self._pause_bridge)
         self.pause_schedule_box.toggled.connect(self._pause_schedule)
-        pause_box = QGroupBox("Pauses")
+        self.direct_writes_box = QCheckBox("Let the backend add records without review "
+                                           "(off: what it creates waits in Review)")
+        self.direct_writes_box.toggled.connect(self._direct_writes)
+        pause_box = QGroupBox("Pauses and review")
         pause_layout = QVBoxLayout(pause_box)
         pause_layout.addWidget(self.pause_bridge_box)
         pause_layout.addWidget(self.pause_schedule_box)
+        pause_layout.addWidget(self.direct_writes_box)
 
         # ── llm model ────────────────────────────────────────────────────
         self.llm_url_edit = QLineEdit()
@@ -225,6 +231,7 @@ class ConnectionView(QWidget):
             "name": await self.companion.device_name(),
             "llm_base_url": await store.get_setting("llm_base_url", "") or "",
             "llm_model": await store.get_setting("llm_model", "") or "",
+            "direct_writes": bool(await store.get_setting(ALLOW_DIRECT_WRITES, False)),
         }
 
     def _loaded(self, values: dict[str, Any]) -> None:
@@ -232,6 +239,9 @@ class ConnectionView(QWidget):
         self.name_edit.setText(values["name"])
         self.llm_url_edit.setText(values["llm_base_url"])
         self.llm_model_edit.setText(values["llm_model"])
+        self.direct_writes_box.blockSignals(True)
+        self.direct_writes_box.setChecked(values["direct_writes"])
+        self.direct_writes_box.blockSignals(False)
 
     def showEvent(self, event: Any) -> None:
         """The keyring is read when the tab is first shown, not at start-up (it may ask to be unlocked)."""
@@ -380,6 +390,10 @@ class ConnectionView(QWidget):
     def _pause_bridge(self, paused: bool) -> None:
         operations.run(self.companion.set_bridge_paused(paused), lambda _r: self.status.set_bridge_paused(paused),
                        parent=self, what="The bridge could not be paused")
+
+    def _direct_writes(self, allowed: bool) -> None:
+        operations.run(self.companion.store.set_setting(ALLOW_DIRECT_WRITES, allowed), lambda _r: None,
+                       parent=self, what="The setting could not be saved")
 
     def _pause_schedule(self, paused: bool) -> None:
         operations.run(self.companion.set_schedule_paused(paused),
