@@ -7,6 +7,12 @@ and whether the schedule or the bridge is paused. It emits ``changed`` after
 every update and ``run_finished(payload)`` when a run ends. All slots run on
 the GUI thread; reloads go through ``operations.Refresher``.
 
+A run's progress events can come thousands a second: they update the state
+at once but emit ``changed`` at most every ``PROGRESS_MS``; while a run is
+live a one-second timer emits it too, so its elapsed time counts up (the
+timer stops when no run is live: an idle app does not wake for it). The next
+run is never shown for an agent that no longer exists or has no schedule.
+
 ``tray_state()`` sorts that into the five tray states, in priority order:
 ``running`` > ``attention`` (suggestions wait for review, or the last run
 failed) > ``paused`` (schedule or bridge) > ``connected`` > ``offline``.
@@ -18,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from agents import config, review
 from agents.store import parse_iso
@@ -70,6 +76,7 @@ class AppStatus(QObject):
     changed = Signal()
     run_finished = Signal(object)
     agents_changed = Signal()
+    PROGRESS_MS = 250
 
     def __init__(self, companion: Companion, signals: CoreSignals, parent: QObject | None = None):
         super().__init__(parent)
@@ -91,6 +98,10 @@ class AppStatus(QObject):
         self._agents_refresher = operations.Refresher(
             lambda: config.list_agents(companion.store), self._set_agents, parent=self
         )
+        # progress: at most one ``changed`` per PROGRESS_MS; the clock: once a second while a run is live
+        self._progress_timer = QTimer(self, singleShot=True, interval=self.PROGRESS_MS, timeout=self.changed.emit)
+        self._clock = QTimer(self, interval=1000, timeout=self.changed.emit)
+        self.changed.connect(self._update_clock)
         signals.event.connect(self._on_event)
 
     # ── loading ────────────────────────────────────────────────────────────
@@ -112,6 +123,8 @@ class AppStatus(QObject):
             }
         if c.scheduler is not None and c.scheduler.next_run_at is not None:
             self.next_run_at = c.scheduler.next_run_at
+        upcoming = getattr(c.scheduler, "_next", None) if c.scheduler is not None else None
+        self.next_agent_id = upcoming[0] if upcoming else None
         self._set_agents(await config.list_agents(c.store), emit=False)
         for agent_id, run_id in c.runner.running().items():
             self.running[run_id] = RunProgress(run_id, agent_id, self.agent_name(agent_id))
@@ -125,6 +138,7 @@ class AppStatus(QObject):
 
     def _set_agents(self, agents: list[Any], *, emit: bool = True) -> None:
         self.agents = [AgentInfo(a.id, a.name, a.enabled, a.schedule_cron, a.engine) for a in agents]
+        self._drop_stale_next_run()
         if emit:
             self.agents_changed.emit()
             self.changed.emit()
@@ -146,6 +160,9 @@ class AppStatus(QObject):
             run.file = str(p.get("file") or "")
             run.processed = int(p.get("processed") or run.processed)
             run.total = int(p.get("total") or run.total)
+            if not self._progress_timer.isActive():
+                self._progress_timer.start()
+            return
         elif name == "run_did_finish":
             run = self.running.pop(p.get("run_id", ""), None)
             name = p.get("agent_name") or (run.agent_name if run else self.agent_name(p.get("agent_id")))
@@ -160,6 +177,7 @@ class AppStatus(QObject):
         elif name == "scheduler_did_change":
             self.next_run_at = parse_iso(p.get("next_run_at")) if p.get("next_run_at") else None
             self.next_agent_id = p.get("agent_id")
+            self._drop_stale_next_run()
         elif name == "bridge_did_pause":
             self.bridge_paused = bool(p.get("paused"))
         elif name == "agent_did_change":
@@ -175,6 +193,22 @@ class AppStatus(QObject):
         if paused:
             self.next_run_at = None
         self.changed.emit()
+
+    def _drop_stale_next_run(self) -> None:
+        """Forget a next run whose agent was removed, disabled or unscheduled (the scheduler re-announces)."""
+        if self.next_agent_id is None:
+            if not self.agents and self.loaded:  # no agent left: nothing can be scheduled
+                self.next_run_at = None
+            return
+        agent = next((a for a in self.agents if a.id == self.next_agent_id), None)
+        if agent is None or not agent.enabled or not agent.schedule_cron:
+            self.next_run_at, self.next_agent_id = None, None
+
+    def _update_clock(self) -> None:
+        if self.running and not self._clock.isActive():
+            self._clock.start()
+        elif not self.running and self._clock.isActive():
+            self._clock.stop()
 
     def set_bridge_paused(self, paused: bool) -> None:
         self.bridge_paused = paused
@@ -227,7 +261,7 @@ class AppStatus(QObject):
         run = next(iter(self.running.values()))
         step = f" {run.processed}/{plural(run.total, 'file')}" if run.total else ""
         more = f" (+{len(self.running) - 1} more)" if len(self.running) > 1 else ""
-        return f"Running {run.agent_name}{step}{more}"
+        return f"Running {run.agent_name}{step}{more} · {format_elapsed(run.started)}"
 
     def last_result_text(self) -> str:
         r = self.last_result
@@ -240,6 +274,14 @@ class AppStatus(QObject):
                     f"{r.get('updated', 0)} updated")
             return text + (" (with errors)" if status == "partial" else "")
         return f"{name}: {status}"
+
+
+def format_elapsed(since: datetime, now: datetime | None = None) -> str:
+    """How long since ``since``: ``0:07``, ``12:45``, ``1:02:03``."""
+    seconds = max(0, int(((now or datetime.now().astimezone()) - since).total_seconds()))
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
 def format_when(moment: datetime | None) -> str:
