@@ -43,8 +43,7 @@ def color(tone: str, widget: QWidget | None = None) -> str:
 def apply(widget: QWidget, tone: str | None, *, extra: str = "") -> None:
     """Colour ``widget``'s text with ``tone`` (``None``: the palette's normal text colour)."""
     widget.setProperty("tone", tone or "")
-    # the colour follows the parent's palette: the widget's own follows its style sheet
-    style = (f"color: {color(tone, widget.parentWidget())};" if tone else "") + extra
+    style = (f"color: {color(tone, widget)};" if tone else "") + extra
     if widget.styleSheet() != style:  # a style sheet change is a palette change: re-applying must settle
         widget.setStyleSheet(style)
 

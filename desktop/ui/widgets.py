@@ -78,8 +78,8 @@ class ToneLabel(QLabel):
         tones.apply(self, self.tone, extra=self.extra)
 
     def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.PaletteChange:
-            tones.apply(self, self.tone, extra=self.extra)
+        if event.type() == QEvent.Type.PaletteChange:  # the tone set last (``tones.apply`` may have changed it)
+            tones.apply(self, self.property("tone") or None, extra=self.extra)
         super().changeEvent(event)
 
 
