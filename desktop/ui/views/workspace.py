@@ -94,6 +94,7 @@ class WorkspaceView(QWidget):
             table.setColumnWidth(0, 380)
             table.doubleClicked.connect(lambda _i, k=kind: self.edit_record(k))
             table.selectionModel().currentChanged.connect(lambda *_: self._update_buttons())
+            model.loaded.connect(self._update_buttons)  # the selected row changed elsewhere (done, reopened)
             self.models[kind], self.tables[kind] = model, table
             self.tabs.addTab(table, title)
         self.tabs.currentChanged.connect(lambda _i: self._update_buttons())
