@@ -33,9 +33,15 @@ def is_dark(widget: QWidget | None = None) -> bool:
 
 def color(tone: str, widget: QWidget | None = None) -> str:
     """The ``#rrggbb`` of ``tone`` for ``widget``'s palette."""
-    if tone == "muted":
-        palette = widget.palette() if widget is not None else QApplication.palette()
-        return palette.color(QPalette.ColorRole.PlaceholderText).name()
+    if tone == "muted":  # the parent's: a widget's own placeholder colour follows its style sheet's colour
+        parent = widget.parentWidget() if widget is not None else None
+        palette = parent.palette() if parent is not None else QApplication.palette()
+        muted = palette.color(QPalette.ColorRole.PlaceholderText)
+        if muted.alpha() < 255:  # Fusion's is the text colour at half alpha: blend it over the window
+            back, a = palette.color(QPalette.ColorRole.Window), muted.alphaF()
+            muted = QColor.fromRgbF(*(a * m + (1 - a) * b for m, b in (
+                (muted.redF(), back.redF()), (muted.greenF(), back.greenF()), (muted.blueF(), back.blueF()))))
+        return muted.name()
     light, dark = _SHADES.get(tone, _SHADES["error"])
     return dark if is_dark(widget) else light
 

@@ -71,6 +71,7 @@ class ToneLabel(QLabel):
 
     tone = "muted"
     extra = ""
+    _applying = False
 
     def __init__(self, text: str = "", parent: QWidget | None = None):
         super().__init__(text, parent)
@@ -78,8 +79,12 @@ class ToneLabel(QLabel):
         tones.apply(self, self.tone, extra=self.extra)
 
     def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.PaletteChange:  # the tone set last (``tones.apply`` may have changed it)
-            tones.apply(self, self.property("tone") or None, extra=self.extra)
+        if event.type() == QEvent.Type.PaletteChange and not self._applying:
+            self._applying = True  # the tone set last (``tones.apply`` may have changed it)
+            try:
+                tones.apply(self, self.property("tone") or None, extra=self.extra)
+            finally:
+                self._applying = False
         super().changeEvent(event)
 
 
@@ -179,6 +184,7 @@ class UndoBar(QFrame):
         self._action: Callable[[], None] | None = None
         self.close_button = QPushButton("✕")
         self.close_button.setFlat(True)
+        self.close_button.setObjectName("undoClose")
         self.close_button.setFixedWidth(28)
         self.close_button.clicked.connect(self.dismiss)
         layout = QHBoxLayout(self)
@@ -194,7 +200,8 @@ class UndoBar(QFrame):
 
     def _restyle(self) -> None:
         background, text = tones.inverse(self.parentWidget())  # its own palette follows the sheet
-        style = f"UndoBar {{ background: {background}; border-radius: 6px; }} QLabel {{ color: {text}; }}"
+        style = (f"UndoBar {{ background: {background}; border-radius: 6px; }} QLabel {{ color: {text}; }} "
+                 f"QPushButton#undoClose {{ color: {text}; border: none; background: transparent; }}")
         if self.styleSheet() != style:
             self.setStyleSheet(style)
 
