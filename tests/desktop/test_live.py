@@ -109,3 +109,20 @@ async def test_a_live_runs_duration_counts_up_and_its_clock_stops_after(qtbot, c
                           processed=120, created=0, updated=0)
     await until(lambda: not status._clock.isActive(), what="the clock to stop")
     assert window.activity_label.text().startswith("Docs: 120 files")
+
+
+async def test_a_burst_of_progress_events_redraws_the_status_once_not_per_event(qtbot, companion, ui):
+    """Thousands of progress events a second update the state at once but emit ``changed`` throttled."""
+    signals, status = ui
+    companion.events.emit("run_did_start", run_id="r2", agent_id="a1", agent_name="Docs", trigger="manual")
+    await settle()
+    changes: list[int] = []
+    status.changed.connect(lambda: changes.append(1))
+    for n in range(1, 501):
+        companion.events.emit("run_did_progress", run_id="r2", phase="scan", file=f"f{n}", processed=n, total=500)
+    assert changes == [] and status.running["r2"].processed == 500  # state current, no redraw per event
+    await until(lambda: changes, what="the throttled redraw")
+    assert len(changes) <= 2
+    companion.events.emit("run_did_finish", run_id="r2", agent_id="a1", agent_name="Docs", status="success",
+                          processed=500, created=0, updated=0)
+    await settle()
