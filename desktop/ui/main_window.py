@@ -19,6 +19,9 @@ shows, else the newest one (``companion.review.undo``, one transaction).
 When the first agent's first run (started from the welcome page) ends with
 suggestions waiting, the window lands on Review.
 
+The change watcher (``agents.watch``, handed over by ``watch_with``) polls
+every second while the window shows and every five while it is hidden.
+
 Closing it hides it to the tray when a tray exists; without one, closing
 asks the app to quit (``on_quit``), which stops the companion first and then
 closes the window for good (``allow_close``). GUI thread only.
