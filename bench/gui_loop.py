@@ -16,6 +16,11 @@ QTimer's tick came (a repeating timer, measured with ``perf_counter``): what a
 click or a repaint would wait. Floor = the same timer over ``--idle`` seconds
 of the same window with nothing running, in the same process just before.
 Goals (issue 14): during the run p99 ≤ 20 ms and max ≤ 50 ms.
+
+On a loaded machine the GUI thread also waits for a CPU: each tick reads the
+thread's run-queue wait (``/proc/thread-self/schedstat``, Linux), and the
+figures are printed as well with that wait taken out ("net"): what is left is
+time the loop spent in our own work (or waiting for the GIL).
 """
 
 from __future__ import annotations
@@ -58,29 +63,47 @@ class LagProbe:
         from PySide6.QtCore import Qt, QTimer
 
         self.lags: list[float] = []
+        self.net: list[float] = []
         self.recording = False
         self._last = time.perf_counter()
+        self._waited = _run_queue_ms()
         self.timer = QTimer(interval=10, timerType=Qt.TimerType.PreciseTimer, timeout=self._tick)
 
     def _tick(self) -> None:
-        now = time.perf_counter()
+        now, waited = time.perf_counter(), _run_queue_ms()
         if self.recording:
-            self.lags.append(max(0.0, (now - self._last) * 1000 - 10))
-        self._last = now
+            lag = max(0.0, (now - self._last) * 1000 - 10)
+            self.lags.append(lag)
+            self.net.append(max(0.0, lag - (waited - self._waited)))
+        self._last, self._waited = now, waited
 
     def start(self) -> None:
         self._last = time.perf_counter()
         self.timer.start()
 
-    def take(self) -> list[float]:
-        lags, self.lags = self.lags, []
-        return lags
+    def take(self) -> tuple[list[float], list[float]]:
+        lags, net, self.lags, self.net = self.lags, self.net, [], []
+        return lags, net
 
 
-def summary(lags: list[float]) -> dict[str, float]:
-    ordered = sorted(lags) or [0.0]
-    return {"ticks": len(lags), "p50": statistics.median(ordered),
-            "p99": ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))], "max": ordered[-1]}
+def _run_queue_ms() -> float:
+    """This thread's time spent waiting for a CPU so far, in ms (0 where /proc has no schedstat)."""
+    try:
+        with open("/proc/thread-self/schedstat") as fh:
+            return int(fh.read().split()[1]) / 1e6
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+def summary(taken: tuple[list[float], list[float]]) -> dict[str, float]:
+    lags, net = taken
+    ordered, net = sorted(lags) or [0.0], sorted(net) or [0.0]
+    return {"ticks": len(lags), "p50": statistics.median(ordered), "p99": _p99(ordered), "max": ordered[-1],
+            "net_p99": _p99(net), "net_max": net[-1]}
+
+
+def _p99(ordered: list[float]) -> float:
+    return ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
 
 
 async def measure(files: int, idle: float, tmp: Path) -> dict[str, dict[str, float]]:
@@ -160,6 +183,8 @@ def main(argv: list[str] | None = None) -> int:
           f"{run['ticks']:,.0f} ticks): p50 {run['p50']:.1f} ms, p99 {run['p99']:.1f} ms, max {run['max']:.1f} ms")
     print(f"floor, the same window idle ({floor['ticks']:,.0f} ticks): p50 {floor['p50']:.1f} ms, "
           f"p99 {floor['p99']:.1f} ms, max {floor['max']:.1f} ms")
+    print(f"net of waiting for a CPU (run queue): during the run p99 {run['net_p99']:.1f} ms, max "
+          f"{run['net_max']:.1f} ms; idle p99 {floor['net_p99']:.1f} ms, max {floor['net_max']:.1f} ms")
     print(f"goal p99 ≤ {P99_GOAL_MS:g} ms: {'met' if ok_p99 else 'NOT met'}; "
           f"max ≤ {MAX_GOAL_MS:g} ms: {'met' if ok_max else 'NOT met'}")
     if args.json:
