@@ -197,6 +197,10 @@ def main(argv: list[str] | None = None) -> int:
              "peer": round(floor["max"], 1), "peer_label": "idle window",
              "ratio": round(run["max"] / floor["max"], 2) if floor["max"] else None,
              "goal": f"≤ {MAX_GOAL_MS:g} ms", "met": ok_max},
+            {"figure": "GUI loop lag max during the run, net of waiting for a CPU", "unit": "ms",
+             "ours": round(run["net_max"], 1), "peer": round(floor["net_max"], 1), "peer_label": "idle window",
+             "ratio": round(run["net_max"] / floor["net_max"], 2) if floor["net_max"] else None,
+             "goal": f"≤ {MAX_GOAL_MS:g} ms", "met": run["net_max"] <= MAX_GOAL_MS},
         ]
         print(json.dumps({"bench": "gui_loop", "rows": rows}))
     return 0
