@@ -113,7 +113,7 @@ async def test_a_live_runs_duration_counts_up_and_its_clock_stops_after(qtbot, c
 
 async def test_a_burst_of_progress_events_redraws_the_status_once_not_per_event(qtbot, companion, ui):
     """Thousands of progress events a second update the state at once but emit ``changed`` throttled."""
-    signals, status = ui
+    _signals, status = ui
     companion.events.emit("run_did_start", run_id="r2", agent_id="a1", agent_name="Docs", trigger="manual")
     await settle()
     changes: list[int] = []
