@@ -474,6 +474,11 @@ class Scheduler:
         """The earliest due time seen at the last planning, aware UTC."""
         return self._next[1] if self._next else None
 
+    @property
+    def next_agent_id(self) -> str | None:
+        """The agent due at ``next_run_at`` (None when nothing is planned)."""
+        return self._next[0] if self._next else None
+
     def notify_changed(self) -> None:
         """Agents or schedules changed: re-plan now. Call on the loop's thread."""
         self._wake.set()

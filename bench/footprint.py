@@ -17,8 +17,14 @@ Start = from just before spawning to reading the marker line (ours shows its
 window with a "Starting…" page first, then imports and starts the core); "views
 filled" = to ours' ``<marker> ready`` line (the bare window's start). RSS = ``VmRSS``
 from ``/proc/<pid>/status`` after ``--idle`` seconds of idling after the marker.
-The median of ``--runs`` alternating runs is reported. Goal: RSS ≤ bare + 40 MB,
-start ≤ bare + 0.5 s (both for the default configuration above: no backend URL).
+Wake-ups = context switches of all the process's threads (``voluntary`` and
+``nonvoluntary_ctxt_switches`` summed over ``/proc/<pid>/task/*/status``) over
+``--wake`` seconds of idling after the RSS reading, per second: how often the
+idle app takes the CPU (the change watcher's poll, timers, threads). The median
+of ``--runs`` alternating runs is reported. Goals: RSS ≤ bare + 40 MB, start ≤
+bare + 0.5 s, idle wake-ups ≤ 2 per second (for the default configuration
+above: no backend URL; the window is shown, so the watcher polls at its
+visible rate).
 
 ``--backend-url URL`` also measures ours started with ``ADIUVA_BACKEND_URL=URL``
 (and a device token), in the same alternation, as one more row for information:
@@ -47,6 +53,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 MARKER = "ADIUVA-BENCH-WINDOW-SHOWN"
 RSS_GOAL_MB = 40.0
+WAKE_GOAL = 2.0
 START_GOAL_S = 0.5
 
 BARE = f"""
@@ -80,9 +87,22 @@ def _rss_mb(pid: int) -> float:
     return int(match.group(1)) / 1024
 
 
+def _switches(pid: int) -> int:
+    """Context switches so far of every thread of ``pid``."""
+    total = 0
+    for status in Path(f"/proc/{pid}/task").glob("*/status"):
+        try:
+            text = status.read_text()
+        except OSError:  # the thread ended meanwhile
+            continue
+        total += sum(int(n) for n in re.findall(r"^(?:non)?voluntary_ctxt_switches:\s+(\d+)", text, re.MULTILINE))
+    return total
+
+
 def measure(argv: list[str], env: dict[str, str], idle: float, timeout: float = 60.0,
-            ready: bool = False) -> tuple[float, float, float]:
-    """(seconds until the window is shown, until it is ready, RSS in MB after ``idle`` seconds).
+            ready: bool = False, wake: float = 0.0) -> tuple[float, float, float, float]:
+    """(seconds until the window is shown, until it is ready, RSS in MB after ``idle`` seconds,
+    wake-ups per second over the next ``wake`` seconds (0 when not measured)).
 
     ``ready``: also wait for the ``<marker> ready`` line (ours prints it when the core has started and
     the views are filled; the bare window is ready when shown).
@@ -110,6 +130,11 @@ def measure(argv: list[str], env: dict[str, str], idle: float, timeout: float = 
                 raise RuntimeError(f"{argv[:3]} exited {proc.returncode}: {proc.stderr.read()[-2000:]}")
         time.sleep(idle)
         rss = _rss_mb(proc.pid)
+        wakeups = 0.0
+        if wake > 0:
+            before = _switches(proc.pid)
+            time.sleep(wake)
+            wakeups = (_switches(proc.pid) - before) / wake
     finally:
         proc.send_signal(signal.SIGTERM)
         try:
@@ -117,12 +142,12 @@ def measure(argv: list[str], env: dict[str, str], idle: float, timeout: float = 
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.communicate()
-    return shown, done, rss
+    return shown, done, rss, wakeups
 
 
-def run(runs: int, idle: float, backend_url: str | None = None) -> dict[str, dict[str, float]]:
+def run(runs: int, idle: float, backend_url: str | None = None, wake: float = 10.0) -> dict[str, dict[str, float]]:
     figures: dict[str, dict[str, list[float]]] = {
-        k: {"ours": [], "bare": []} for k in ("start", "ready", "rss")
+        k: {"ours": [], "bare": []} for k in ("start", "ready", "rss", "wake")
     }
     figures["rss"]["ours_url"] = []
     # one unmeasured start of each warms the page cache for both alike
@@ -135,19 +160,20 @@ def run(runs: int, idle: float, backend_url: str | None = None) -> dict[str, dic
         for i in range(runs):
             for who, argv, wait_ready in (("bare", [sys.executable, "-c", BARE], False),
                                           ("ours", [*ours, str(Path(tmp) / f"data{i}")], True)):
-                shown, done, rss = measure(argv, env, idle, ready=wait_ready)
+                shown, done, rss, wakeups = measure(argv, env, idle, ready=wait_ready, wake=wake)
                 figures["start"][who].append(shown)
                 figures["ready"][who].append(done)
                 figures["rss"][who].append(rss)
+                figures["wake"][who].append(wakeups)
             if backend_url:
-                _shown, _done, rss = measure([*ours, str(Path(tmp) / f"url{i}")], url_env, idle, ready=True)
+                _shown, _done, rss, _wake = measure([*ours, str(Path(tmp) / f"url{i}")], url_env, idle, ready=True)
                 figures["rss"]["ours_url"].append(rss)
     return {k: {who: statistics.median(v) for who, v in d.items() if v} for k, d in figures.items()}
 
 
 def report(result: dict[str, dict[str, float]], runs: int, idle: float,
-           backend_url: str | None = None) -> tuple[str, bool]:
-    start, ready, rss = result["start"], result["ready"], result["rss"]
+           backend_url: str | None = None, wake: float = 10.0) -> tuple[str, bool]:
+    start, ready, rss, wakeups = result["start"], result["ready"], result["rss"], result.get("wake")
     d_start, d_ready, d_rss = start["ours"] - start["bare"], ready["ours"] - ready["bare"], rss["ours"] - rss["bare"]
     ok_start, ok_rss = d_start <= START_GOAL_S, d_rss <= RSS_GOAL_MB
     rows = [
@@ -159,6 +185,11 @@ def report(result: dict[str, dict[str, float]], runs: int, idle: float,
         (f"RSS after {idle:g} s idle", f"{rss['ours']:.1f} MB", f"{rss['bare']:.1f} MB", f"{d_rss:+.1f} MB",
          f"≤ bare + {RSS_GOAL_MB:g} MB", "yes" if ok_rss else "NO"),
     ]
+    ok_wake = True
+    if wakeups:
+        ok_wake = wakeups["ours"] <= WAKE_GOAL
+        rows.append((f"wake-ups per second idle ({wake:g} s)", f"{wakeups['ours']:.1f}", f"{wakeups['bare']:.1f}",
+                     f"{wakeups['ours'] - wakeups['bare']:+.1f}", f"≤ {WAKE_GOAL:g} per s", "yes" if ok_wake else "NO"))
     if "ours_url" in rss:
         rows.append(("… with a backend URL set", f"{rss['ours_url']:.1f} MB", f"{rss['bare']:.1f} MB",
                      f"{rss['ours_url'] - rss['bare']:+.1f} MB", "(for information)", ""))
@@ -169,7 +200,7 @@ def report(result: dict[str, dict[str, float]], runs: int, idle: float,
            f"PySide6 {_pyside_version()}, {platform.system()} {platform.machine()}")
     if "ours_url" in rss:
         env += f"\nbackend URL row: ADIUVA_BACKEND_URL={backend_url} and a device token (the client dials at start)"
-    return "\n".join([*lines, "", env]), ok_start and ok_rss
+    return "\n".join([*lines, "", env]), ok_start and ok_rss and ok_wake
 
 
 def _pyside_version() -> str:
@@ -227,14 +258,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--idle", type=float, default=3.0, help="seconds to idle before reading RSS")
+    parser.add_argument("--wake", type=float, default=10.0, help="seconds over which idle wake-ups are counted")
     parser.add_argument("--no-write", action="store_true", help="do not update docs/PERFORMANCE.md")
     parser.add_argument("--backend-url", help="also measure ours with ADIUVA_BACKEND_URL set to this (one more row)")
     args = parser.parse_args(argv)
     if not sys.platform.startswith("linux"):
         print("bench/footprint.py reads /proc: Linux only", file=sys.stderr)
         return 2
-    result = run(args.runs, args.idle, args.backend_url)
-    text, ok = report(result, args.runs, args.idle, args.backend_url)
+    result = run(args.runs, args.idle, args.backend_url, args.wake)
+    text, ok = report(result, args.runs, args.idle, args.backend_url, args.wake)
     print(text)
     if not args.no_write:
         write_section(text, REPO / "docs" / "PERFORMANCE.md")

@@ -150,6 +150,10 @@ def parse_footprint(output: str) -> list[Row]:
         d = float(rss.group(4))
         out.append(Row(f"app {rss.group(1)}", f"{rss.group(2)} MB", f"{rss.group(3)} MB (bare PySide6)",
                        f"{d:+.1f} MB", "≤ bare + 40 MB", d <= 40))
+    wake = re.search(r"^wake-ups per second idle \(\S+ s\)\s+([\d.]+)\s+([\d.]+)", output, re.MULTILINE)
+    if wake:
+        out.append(Row("app wake-ups per second, idle", wake.group(1), f"{wake.group(2)} (bare PySide6)", "—",
+                       "≤ 2 per s", float(wake.group(1)) <= 2))
     if not out:
         raise ValueError("no footprint rows")
     return out
@@ -164,6 +168,7 @@ BENCHES = [
     Bench("agent_run", ["bench/agent_run.py"], parse_agent_run, ["--files", "200"]),
     Bench("extract_formats", ["bench/extract_formats.py", "--json"], from_json, ["--mb", "0.2", "--rounds", "2"]),
     Bench("review_volume", ["bench/review_volume.py", "--json"], from_json, ["--suggestions", "20000"]),
+    Bench("gui_loop", ["bench/gui_loop.py", "--json"], from_json, ["--files", "5000"]),
     # footprint exits 1 when a goal is not met; it writes its own "## Footprint" section, with a row
     # for the app with a backend URL set (nothing listens there: the client dials and backs off)
     Bench("footprint", ["bench/footprint.py", "--backend-url", "ws://127.0.0.1:9/device"], parse_footprint,

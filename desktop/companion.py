@@ -270,6 +270,11 @@ class Companion:
         """When the scheduler fires next (None when paused or nothing is scheduled)."""
         return self.scheduler.next_run_at if self.scheduler is not None else None
 
+    @property
+    def next_agent_id(self) -> str | None:
+        """The agent the scheduler starts at ``next_run_at``."""
+        return self.scheduler.next_agent_id if self.scheduler is not None else None
+
     def connection_state(self) -> tuple[str, str | None]:
         if self.client is None:
             return (State.DISABLED.value, NO_URL) if self.started else (State.OFFLINE.value, None)

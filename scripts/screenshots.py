@@ -1,6 +1,10 @@
 """Render every view of the app with sample data into ``docs/screenshots/<view>.png`` (offscreen).
 
-    .venv/bin/python scripts/screenshots.py [--out docs/screenshots]
+    .venv/bin/python scripts/screenshots.py [--out docs/screenshots] [--palette light|dark|both]
+
+Fusion style with an explicit palette (offscreen has no desktop theme): light
+writes ``<view>.png``, dark ``<view>-dark.png``; ``both`` (the default) renders
+each view in both.
 
 A temporary data dir, a reference gateway on port 0 so the connection view
 shows a live connection, and a ``rules`` agent run over
@@ -48,7 +52,7 @@ def _save(widget, path: Path) -> None:
           f"({pixmap.width()}x{pixmap.height()})")
 
 
-async def render(app, out: Path, data_dir: Path) -> None:
+async def render(app, out: Path, data_dir: Path, suffix: str = "") -> None:
     from agents.resources import resource_path
     from agents.store import DB_FILENAME, Store
     from bridge.gateway import DeviceGateway
@@ -80,7 +84,7 @@ async def render(app, out: Path, data_dir: Path) -> None:
         window.resize(*SIZE)
         window.show()
         await _settle(app)
-        _save(window, out / "welcome.png")
+        _save(window, out / f"welcome{suffix}.png")
 
         samples = resource_path("sample-workspace")
         agent = await companion.save_agent({
@@ -121,12 +125,12 @@ async def render(app, out: Path, data_dir: Path) -> None:
                 acme = next((i for i, row in enumerate(model.rows) if row["name"] == "Acme Corp"), 0)
                 view.select_project_row(acme)
             await _settle(app)
-            _save(window, out / f"{name}.png")
+            _save(window, out / f"{name}{suffix}.png")
 
         tray.menu.adjustSize()
         tray.menu.show()
         await _settle(app)
-        _save(tray.menu, out / "tray-menu.png")
+        _save(tray.menu, out / f"tray-menu{suffix}.png")
         tray.menu.hide()
         window.hide()
         signals.close()
@@ -138,6 +142,7 @@ async def render(app, out: Path, data_dir: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(REPO / "docs" / "screenshots"))
+    parser.add_argument("--palette", choices=("light", "dark", "both"), default="both")
     args = parser.parse_args(argv)
     out = Path(args.out).resolve()
     out.mkdir(parents=True, exist_ok=True)
@@ -148,14 +153,19 @@ def main(argv: list[str] | None = None) -> int:
 
     app = QApplication.instance() or QApplication(["adiuva-companion-screenshots"])
     from desktop.ui.app import _configure
+    from desktop.ui.tones import use_palette
 
     _configure(app)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
+    palettes = ("light", "dark") if args.palette == "both" else (args.palette,)
     with tempfile.TemporaryDirectory(prefix="adiuva-shots-") as tmp, loop:
         os.environ["XDG_CONFIG_HOME"] = str(Path(tmp) / "config")
-        (Path(tmp) / "data").mkdir()
-        loop.run_until_complete(render(app, out, Path(tmp) / "data"))
+        for palette in palettes:
+            use_palette(app, palette)
+            data = Path(tmp) / f"data-{palette}"
+            data.mkdir()
+            loop.run_until_complete(render(app, out, data, "-dark" if palette == "dark" else ""))
     return 0
 
 

@@ -183,6 +183,8 @@ def _configure(app: QApplication) -> None:
     app.setApplicationDisplayName("Adiuva Companion")
     app.setDesktopFileName("adiuva-companion")
     app.setWindowIcon(icon("app"))
+    if app.platformName() in ("offscreen", "minimal"):  # no platform theme: Fusion, not the bare Windows style
+        app.setStyle("Fusion")
 
 
 # ── the running app ────────────────────────────────────────────────────────
@@ -201,6 +203,7 @@ class Gui:
         self._shut_down = False
         self._error_box: Any = None
         self.has_tray = False
+        self.watcher: Any = None
 
     async def main(self) -> int:
         from desktop import control
@@ -264,6 +267,11 @@ class Gui:
         status = AppStatus(companion, self.signals)
         await status.load()
         self.window.attach(companion=companion, signals=self.signals, status=status)
+        from agents.watch import ChangeWatcher
+
+        self.watcher = ChangeWatcher(companion.store.path, companion.events)
+        self.watcher.start()
+        self.window.watch_with(self.watcher)
         self.tray = Tray(companion=companion, status=status, window=self.window, on_quit=self.request_quit)
         self.tray.show()
         self.attach_banner_if_needed()
@@ -319,6 +327,8 @@ class Gui:
             self.tray.hide()
         if self.window is not None:
             self.window.hide()
+        if self.watcher is not None:
+            await self.watcher.stop()
         operations.cancel_all()
         try:
             await operations.drain(timeout=5.0)

@@ -19,6 +19,9 @@ shows, else the newest one (``companion.review.undo``, one transaction).
 When the first agent's first run (started from the welcome page) ends with
 suggestions waiting, the window lands on Review.
 
+The change watcher (``agents.watch``, handed over by ``watch_with``) polls
+every second while the window shows and every five while it is hidden.
+
 Closing it hides it to the tray when a tray exists; without one, closing
 asks the app to quit (``on_quit``), which stops the companion first and then
 closes the window for good (``allow_close``). GUI thread only.
@@ -34,8 +37,8 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
 
 from agents import __version__
-from desktop.ui import operations
-from desktop.ui.widgets import CONNECTION_COLORS, HintLabel, UndoBar, icon, open_path
+from desktop.ui import operations, tones
+from desktop.ui.widgets import CONNECTION_TONES, HintLabel, UndoBar, icon, open_path
 
 if TYPE_CHECKING:
     from agents.events import ReviewDidChange
@@ -295,10 +298,26 @@ class MainWindow(QMainWindow):
                 self.stack.setCurrentWidget(self.welcome)
             elif not want_welcome and self.stack.currentWidget() is self.welcome:
                 self.stack.setCurrentWidget(self.tabs)
-        color = CONNECTION_COLORS.get(s.connection_state, "#9ca3af")
+        color = tones.color(CONNECTION_TONES.get(s.connection_state, "muted"), self)
         self.connection_label.setText(f'<span style="color:{color}">●</span> {s.connection_text()}')
         self.activity_label.setText(s.running_text() or s.last_result_text())
         self.next_label.setText(s.next_run_text())
+
+    # ── changes made by other processes ────────────────────────────────────
+    def watch_with(self, watcher: Any) -> None:
+        """Let ``watcher`` (``agents.watch.ChangeWatcher``) poll fast while this window shows, slowly while not."""
+        self.watcher = watcher
+        watcher.set_visible(self.isVisible() and not self.isMinimized())
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if getattr(self, "watcher", None) is not None:
+            self.watcher.set_visible(True)
+
+    def hideEvent(self, event: Any) -> None:
+        super().hideEvent(event)
+        if getattr(self, "watcher", None) is not None:
+            self.watcher.set_visible(False)
 
     # ── window ─────────────────────────────────────────────────────────────
     def bring_forward(self) -> None:

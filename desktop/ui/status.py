@@ -7,6 +7,12 @@ and whether the schedule or the bridge is paused. It emits ``changed`` after
 every update and ``run_finished(payload)`` when a run ends. All slots run on
 the GUI thread; reloads go through ``operations.Refresher``.
 
+A run's progress events can come thousands a second: they update the state
+at once but emit ``changed`` at most every ``PROGRESS_MS``; while a run is
+live a one-second timer emits it too, so its elapsed time counts up (the
+timer stops when no run is live: an idle app does not wake for it). The next
+run is never shown for an agent that no longer exists or has no schedule.
+
 ``tray_state()`` sorts that into the five tray states, in priority order:
 ``running`` > ``attention`` (suggestions wait for review, or the last run
 failed) > ``paused`` (schedule or bridge) > ``connected`` > ``offline``.
@@ -18,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from agents import config, review, runs_query
 from agents import events as ev
@@ -73,6 +79,7 @@ class AppStatus(QObject):
     changed = Signal()
     run_finished = Signal(object)
     agents_changed = Signal()
+    PROGRESS_MS = 250
 
     def __init__(self, companion: Companion, signals: CoreSignals, parent: QObject | None = None):
         super().__init__(parent)
@@ -103,6 +110,10 @@ class AppStatus(QObject):
         }
         for name, slot in handlers.items():
             getattr(signals, name).connect(slot)
+        # progress: at most one ``changed`` per PROGRESS_MS; the clock: once a second while a run is live
+        self._progress_timer = QTimer(self, singleShot=True, interval=self.PROGRESS_MS, timeout=self.changed.emit)
+        self._clock = QTimer(self, interval=1000, timeout=self.changed.emit)
+        self.changed.connect(self._update_clock)
 
     # ── loading ────────────────────────────────────────────────────────────
     async def load(self) -> None:
@@ -121,6 +132,7 @@ class AppStatus(QObject):
             }
         if c.next_run_at is not None:
             self.next_run_at = c.next_run_at
+        self.next_agent_id = c.next_agent_id
         self._set_agents(await config.list_agents(c.store), emit=False)
         for agent_id, run_id in c.running().items():
             self.running[run_id] = RunProgress(run_id, agent_id, self.agent_name(agent_id))
@@ -134,6 +146,7 @@ class AppStatus(QObject):
 
     def _set_agents(self, agents: list[Any], *, emit: bool = True) -> None:
         self.agents = [AgentInfo(a.id, a.name, a.enabled, a.schedule_cron, a.engine) for a in agents]
+        self._drop_stale_next_run()
         if emit:
             self.agents_changed.emit()
             self.changed.emit()
@@ -157,7 +170,8 @@ class AppStatus(QObject):
         run.file = str(e.file or "")
         run.processed = int(e.processed or run.processed)
         run.total = int(e.total or run.total)
-        self.changed.emit()
+        if not self._progress_timer.isActive():
+            self._progress_timer.start()
 
     def _run_finished(self, e: ev.RunDidFinish) -> None:
         run = self.running.pop(e.run_id, None)
@@ -178,6 +192,7 @@ class AppStatus(QObject):
     def _scheduler_changed(self, e: ev.SchedulerDidChange) -> None:
         self.next_run_at = parse_iso(e.next_run_at) if e.next_run_at else None
         self.next_agent_id = e.agent_id
+        self._drop_stale_next_run()
         self.changed.emit()
 
     def _bridge_paused(self, e: ev.BridgeDidPause) -> None:
@@ -193,6 +208,22 @@ class AppStatus(QObject):
         if paused:
             self.next_run_at = None
         self.changed.emit()
+
+    def _drop_stale_next_run(self) -> None:
+        """Forget a next run whose agent was removed, disabled or unscheduled (the scheduler re-announces)."""
+        if self.next_agent_id is None:
+            if not self.agents and self.loaded:  # no agent left: nothing can be scheduled
+                self.next_run_at = None
+            return
+        agent = next((a for a in self.agents if a.id == self.next_agent_id), None)
+        if agent is None or not agent.enabled or not agent.schedule_cron:
+            self.next_run_at, self.next_agent_id = None, None
+
+    def _update_clock(self) -> None:
+        if self.running and not self._clock.isActive():
+            self._clock.start()
+        elif not self.running and self._clock.isActive():
+            self._clock.stop()
 
     def set_bridge_paused(self, paused: bool) -> None:
         self.bridge_paused = paused
@@ -245,7 +276,7 @@ class AppStatus(QObject):
         run = next(iter(self.running.values()))
         step = f" {run.processed}/{plural(run.total, 'file')}" if run.total else ""
         more = f" (+{len(self.running) - 1} more)" if len(self.running) > 1 else ""
-        return f"Running {run.agent_name}{step}{more}"
+        return f"Running {run.agent_name}{step}{more} · {format_elapsed(run.started)}"
 
     def last_result_text(self) -> str:
         r = self.last_result
@@ -258,6 +289,14 @@ class AppStatus(QObject):
                     f"{r.get('updated', 0)} updated")
             return text + (" (with errors)" if status == "partial" else "")
         return f"{name}: {status}"
+
+
+def format_elapsed(since: datetime, now: datetime | None = None) -> str:
+    """How long since ``since``: ``0:07``, ``12:45``, ``1:02:03``."""
+    seconds = max(0, int(((now or datetime.now().astimezone()) - since).total_seconds()))
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
 def format_when(moment: datetime | None) -> str:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Mapping
 from functools import cache
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt, QTimer, QUrl
-from PySide6.QtGui import QColor, QDesktopServices, QFont, QFontMetrics, QIcon, QPainter, QPalette
+from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QSize, Qt, QTimer, QUrl
+from PySide6.QtGui import QDesktopServices, QFont, QFontMetrics, QIcon, QPainter, QPalette
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -22,21 +23,31 @@ from PySide6.QtWidgets import (
 )
 
 from agents.resources import resource_path
+from desktop.ui import tones
 
-ERROR_COLOR = "#c62828"
-MUTED_COLOR = "#6b7280"
+CONNECTION_TONES = {"connected": "ok", "connecting": "warn", "unauthorized": "error"}
+STATUS_TONES = {"success": "ok", "partial": "warn", "error": "error", "interrupted": "error", "cancelled": "muted",
+                "running": "info", "pending": "info"}
 
-CONNECTION_COLORS = {"connected": "#16a34a", "connecting": "#d97706", "unauthorized": "#c62828"}
 
-STATUS_COLORS = {
-    "success": "#15803d",
-    "partial": "#b45309",
-    "error": "#c62828",
-    "interrupted": "#c62828",
-    "cancelled": "#6b7280",
-    "running": "#1d4ed8",
-    "pending": "#1d4ed8",
-}
+class _ToneColors(Mapping[str, str]):
+    """``{name: "#rrggbb"}`` read from ``tones`` when looked up, so it follows the current palette."""
+
+    def __init__(self, names: dict[str, str]):
+        self._names = names
+
+    def __getitem__(self, key: str) -> str:
+        return tones.color(self._names[key])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+
+CONNECTION_COLORS: Mapping[str, str] = _ToneColors(CONNECTION_TONES)
+STATUS_COLORS: Mapping[str, str] = _ToneColors(STATUS_TONES)
 
 
 @cache
@@ -55,13 +66,35 @@ def icon(name: str) -> QIcon:
     return result if not result.isNull() else QIcon(str(resource_path("icons", f"{name}.svg")))
 
 
-class ErrorLabel(QLabel):
-    """A red message under a field; hidden while empty."""
+class ToneLabel(QLabel):
+    """A label coloured with a ``tones`` tone, re-coloured when the palette changes (light ↔ dark)."""
+
+    tone = "muted"
+    extra = ""
+    _applying = False
+
+    def __init__(self, text: str = "", parent: QWidget | None = None):
+        super().__init__(text, parent)
+        self.setWordWrap(True)
+        tones.apply(self, self.tone, extra=self.extra)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.PaletteChange and not self._applying:
+            self._applying = True  # the tone set last (``tones.apply`` may have changed it)
+            try:
+                tones.apply(self, self.property("tone") or None, extra=self.extra)
+            finally:
+                self._applying = False
+        super().changeEvent(event)
+
+
+class ErrorLabel(ToneLabel):
+    """A red message under a field (the ``error`` tone); hidden while empty."""
+
+    tone = "error"
 
     def __init__(self, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setWordWrap(True)
-        self.setStyleSheet(f"color: {ERROR_COLOR};")
+        super().__init__("", parent)
         self.hide()
 
     def show_error(self, text: str | None) -> None:
@@ -69,13 +102,10 @@ class ErrorLabel(QLabel):
         self.setVisible(bool(text))
 
 
-class HintLabel(QLabel):
+class HintLabel(ToneLabel):
     """A muted, wrapping explanation."""
 
-    def __init__(self, text: str = "", parent: QWidget | None = None):
-        super().__init__(text, parent)
-        self.setWordWrap(True)
-        self.setStyleSheet(f"color: {MUTED_COLOR};")
+    tone = "muted"
 
 
 class TitleLabel(QLabel):
@@ -145,33 +175,70 @@ class UndoBar(QFrame):
         super().__init__(parent)
         self.batch_id: str | None = None
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setStyleSheet("UndoBar { background: #1f2937; border-radius: 6px; } QLabel { color: white; }")
+        self._restyle()
         self.label = QLabel()
         self.undo_button = QPushButton("Undo")
+        # an action of the view that showed the message (e.g. a workspace delete), not a review batch
+        self.action_button = QPushButton("Undo")
+        self.action_button.clicked.connect(self._run_action)
+        self._action: Callable[[], None] | None = None
         self.close_button = QPushButton("✕")
         self.close_button.setFlat(True)
+        self.close_button.setObjectName("undoClose")
         self.close_button.setFixedWidth(28)
         self.close_button.clicked.connect(self.dismiss)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(12, 4, 6, 4)
         layout.addWidget(self.label, 1)
         layout.addWidget(self.undo_button)
+        layout.addWidget(self.action_button)
         layout.addWidget(self.close_button)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.dismiss)
         self.hide()
 
+    def _restyle(self) -> None:
+        background, text = tones.inverse(self.parentWidget())  # its own palette follows the sheet
+        style = (f"UndoBar {{ background: {background}; border-radius: 6px; }} QLabel {{ color: {text}; }} "
+                 f"QPushButton#undoClose {{ color: {text}; border: none; background: transparent; }}")
+        if self.styleSheet() != style:
+            self.setStyleSheet(style)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.PaletteChange:
+            self._restyle()
+        super().changeEvent(event)
+
     def show_message(self, text: str, batch_id: str | None) -> None:
         """Show ``text``; with a batch id the Undo button undoes it."""
         self.batch_id = batch_id
+        self._action = None
         self.label.setText(text)
         self.undo_button.setVisible(batch_id is not None)
+        self.action_button.hide()
         self.show()
         self._timer.start(self.SHOW_MS)
 
+    def show_action(self, text: str, undo: Callable[[], None]) -> None:
+        """Show ``text`` with an Undo button that calls ``undo`` (not a review batch: Edit ▸ Undo ignores it)."""
+        self.batch_id = None
+        self._action = undo
+        self.label.setText(text)
+        self.undo_button.hide()
+        self.action_button.show()
+        self.show()
+        self._timer.start(self.SHOW_MS)
+
+    def _run_action(self) -> None:
+        action = self._action
+        self.dismiss()
+        if action is not None:
+            action()
+
     def dismiss(self) -> None:
         self.batch_id = None
+        self._action = None
         self._timer.stop()
         self.hide()
 
@@ -189,7 +256,7 @@ def open_path(path: str | Path) -> bool:
 
 
 def status_html(status: str) -> str:
-    color = STATUS_COLORS.get(status, MUTED_COLOR)
+    color = tones.color(STATUS_TONES.get(status, "muted"))
     return f'<span style="color:{color}; font-weight:600">{status}</span>'
 
 
@@ -225,7 +292,8 @@ class TwoLineDelegate(QStyledItemDelegate):
         painter.drawText(rect.left(), top + metrics.ascent(),
                          metrics.elidedText(title, Qt.TextElideMode.ElideRight, rect.width()))
         painter.setFont(opt.font)
-        painter.setPen(opt.palette.color(QPalette.ColorRole.HighlightedText) if selected else QColor(MUTED_COLOR))
+        muted = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.PlaceholderText
+        painter.setPen(opt.palette.color(muted))
         painter.drawText(rect.left(), top + line + 2 + opt.fontMetrics.ascent(),
                          opt.fontMetrics.elidedText(subtitle, Qt.TextElideMode.ElideRight, rect.width()))
         painter.restore()

@@ -2,21 +2,25 @@
 
 ``ReviewModel`` lists the suggestions a ``Selection`` names (waiting or
 rejected, filtered), sorted by a clicked column in SQL. ``WorkspaceModel``
-lists one kind's live records under a project; ``ProjectsModel`` the
-projects, after two fixed entries ("All projects", "No project").
+lists one kind's live records under a project (tasks and milestones by due
+date, ``agents.records_ops``), overdue ones in the ``error`` tone, done ones
+struck through and muted; ``ProjectsModel`` the projects, after two fixed
+entries ("All projects", "No project").
 """
 
 from __future__ import annotations
 
 from collections.abc import Hashable
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QFont
 
-from agents import review_query
+from agents import records_ops, review_query
 from agents.review_query import NO_PROJECT, Selection
 from agents.store import parse_iso
+from desktop.ui import tones
 from desktop.ui.models.paged import PagedModel
 from desktop.ui.status import format_when
 
@@ -32,12 +36,6 @@ def short_path(path: str | None) -> str:
         return ""
     parts = path.replace("\\", "/").rstrip("/").split("/")
     return "/".join(parts[-2:])
-
-
-def _italic() -> QFont:
-    font = QFont()
-    font.setItalic(True)
-    return font
 
 
 class ReviewModel(PagedModel):
@@ -121,10 +119,10 @@ class WorkspaceModel(PagedModel):
         return None if self.project == ALL else self.project
 
     async def load_page(self, offset: int, limit: int) -> list[dict[str, Any]]:
-        return await review_query.workspace_page(self.store, self.kind, self._project(), offset=offset, limit=limit)
+        return await records_ops.page(self.store, self.kind, self._project(), offset=offset, limit=limit)
 
     async def load_total(self) -> int:
-        return await review_query.workspace_count(self.store, self.kind, self._project())
+        return await records_ops.count(self.store, self.kind, self._project())
 
     def display(self, row: dict[str, Any], column: int) -> str:
         name = self.columns[column]
@@ -142,10 +140,22 @@ class WorkspaceModel(PagedModel):
 
     def role_data(self, row: dict[str, Any], column: int, role: int) -> Any:
         waiting = not row.get("is_approved")
-        if role == Qt.ItemDataRole.FontRole and waiting:
-            return _italic()
-        if role == Qt.ItemDataRole.ToolTipRole and waiting and column == 0:
-            return "Suggested; waiting for review"
+        done = is_done(row)
+        if role == Qt.ItemDataRole.FontRole and (waiting or done):
+            font = QFont()
+            font.setItalic(waiting)
+            font.setStrikeOut(done)
+            return font
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if done:
+                return tones.qcolor("muted")
+            if is_overdue(row) and self.columns[column] in ("Title", "Due"):
+                return tones.qcolor("error")
+        if role == Qt.ItemDataRole.ToolTipRole and column == 0:
+            if is_overdue(row):
+                return f"Overdue: was due {_day(row.get('due_date'))}"
+            if waiting:
+                return "Suggested; waiting for review"
         return None
 
 
@@ -171,3 +181,13 @@ class ProjectsModel(WorkspaceModel):
 
 def _day(value: Any) -> str:
     return str(value)[:10] if value else ""
+
+
+def is_done(row: dict[str, Any]) -> bool:
+    return row.get("state") == "Completed" or bool(row.get("is_completed"))
+
+
+def is_overdue(row: dict[str, Any], today: date | None = None) -> bool:
+    """Due before today and not done."""
+    due = _day(row.get("due_date"))
+    return bool(due) and not is_done(row) and due < (today or date.today()).isoformat()
