@@ -129,7 +129,8 @@ class Companion:
         self.catalog = Catalog(store=self.store, events=self.events)
         self.review = Review(store=self.store, events=self.events)
         engines: dict[str, Any] = {
-            "rules": _LazyEngine("rules", _import_rules_engine, lambda engine_class: engine_class()),
+            # imported off the loop: the first run must not stall the window for the ~50 ms the import takes
+            "rules": _LazyEngine("rules", _import_rules_engine, lambda engine_class: engine_class(), in_thread=True),
             "backend": BackendEngine(requester=lambda: self.client, link_remote_run=self._link_remote),
             "llm": _LazyEngine("llm", _import_llm_engine, lambda engine_class: engine_class(store=self.store),
                                in_thread=True),
