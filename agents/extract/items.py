@@ -17,7 +17,15 @@ from datetime import date
 
 from agents.extract.blocks import Unit
 from agents.extract.dates import find_dates
-from agents.extract.milestones import _SENTENCE, _VERSION, Milestone, MilestoneRules, _blank_links
+from agents.extract.milestones import (
+    _SENTENCE,
+    _VERSION,
+    Milestone,
+    MilestoneRules,
+    _blank_links,
+    changelog_title,
+    dated_log,
+)
 
 _BOLD = r"(?:\*\*|__|\*|_)?"
 _MARKER = re.compile(
@@ -143,7 +151,7 @@ class Extractor(MilestoneRules):
         self.todo_list = todo_list  # "md": a to-do list file (TODO.md); "txt": one task a line (todo.txt)
         self._names: set[str] | None = None
         versioned = sum(1 for u in units if u.kind == "heading" and _VERSION.search(u.text) and find_dates(u.text))
-        self.changelog = versioned >= 3  # dated version headings: past releases, not milestones
+        self.changelog = versioned >= 3 or changelog_title(units) or dated_log(units)
         self.agenda = False  # inside a section whose heading names an agenda
         self.context = ""  # the last heading and intro line: the event of a bare date item
         self.tasks: list[Task] = []
@@ -156,17 +164,21 @@ class Extractor(MilestoneRules):
         intro_para = False  # the list after an intro line holds tasks
         intro_items: set[int] = set()  # items that introduce their sub-items
         section_roots: dict[int, int] = {}  # parent chain roots inside an action section
+        section_items = 0  # items seen directly under the open action heading
         if self.todo_list:
             section_level = 0  # the whole file is a to-do list
         for idx, u in enumerate(self.units):
             if u.kind == "heading":
-                if u.kind == "heading" and section_level is not None and u.level <= section_level:
-                    section_level = None
+                own_items = section_items > 0 and not self.todo_list
+                if section_level is not None and (u.level <= section_level or own_items):
+                    section_level = None  # a sibling heading, or a sub-heading after the section's own items
+                section_items = -1 if section_level is not None else 0  # sub-headings group the section's items
                 intro_para = False
                 if self._intro(u.text.strip()) or re.fullmatch(r"action[ \t]*items?:?", u.text.strip(" *_"),
                                                                       re.IGNORECASE):
                     section_level = u.level
                     section_roots.clear()
+                    section_items = 0
                 self.context = u.text
                 self.agenda = bool(_AGENDA.search(u.text))
                 self._milestones(u)
@@ -189,6 +201,8 @@ class Extractor(MilestoneRules):
                 task = self._row(u)
             if task is None and u.kind == "para" and self.todo_list == "txt":
                 task = self._todo_txt(u)
+            if u.kind == "item" and section_level is not None and section_items >= 0:
+                section_items += 1
             if task is not None:
                 self.tasks.append(task)
             if u.kind in ("para", "item") and self._is_intro(u.text):

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from itertools import pairwise
 from typing import Any
 
 from agents.extract.blocks import Unit
@@ -49,6 +50,28 @@ _LEAD_MARKER = re.compile(
 _SEP = " \t-–—:|@,;/.("
 
 
+_LOG_TITLE = re.compile(r"\b(?:change[ \t-]?log|changes|release[ \t]+notes|history|news|what's[ \t]+new)\b",
+                        re.IGNORECASE)
+
+
+def changelog_title(units: list[Unit]) -> bool:
+    """The document's title (its first heading) names a change log: its dated entries are past releases."""
+    first = next((u for u in units if u.kind == "heading"), None)
+    return first is not None and bool(_LOG_TITLE.search(first.text))
+
+
+def dated_log(units: list[Unit]) -> bool:
+    """Three or more top-level items that each open with a date, newest first: a log of past changes."""
+    days: list[date] = []
+    for u in units:
+        if u.kind != "item" or u.parent is not None:
+            continue
+        found = find_dates(u.text[:40])
+        if found and found[0].start <= 2:
+            day = found[0].resolve(None)
+            if day is not None:
+                days.append(day)
+    return len(days) >= 3 and all(a >= b for a, b in pairwise(days)) and days[0] > days[-1]
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +189,8 @@ class MilestoneRules:
         after = text[end:hi].lstrip(" \t)")
         after = re.sub(r"^\((?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?\)", "", after, flags=re.IGNORECASE)
         b, a = before.strip(_SEP).strip(), after.strip(_SEP).strip()
+        if b and before.rstrip().endswith(":") and re.fullmatch(r"\([^()]*\)?\.?\)?", after.strip()):
+            a = ""  # "event: date (remark)": the remark is a note on the event, not the event
         if b and a:
             title = f"{b} {a}" if not before.rstrip().endswith((":", "-", "–", "—")) else f"{b}: {a}"
         else:
@@ -175,6 +200,8 @@ class MilestoneRules:
         if re.search(r"[^\W\d_]", bare):
             title = bare
         title = re.sub(r"\s+", " ", title)
+        if not re.search(r"[^\W\d_]", title) and _VERSION.fullmatch(title):
+            return title  # a schedule line named by its version ("3.14.1: Tue, 2025-12-02")
         if not re.search(r"[^\W\d_]", title) or not (set(re.findall(r"[^\W\d_]+", title.lower())) - _EMPTY_TITLE):
             return ""
         return title

@@ -1,0 +1,69 @@
+"""Rules added from the proxy held-out check: each on a small synthetic text (pure extraction, no I/O)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from agents.extract import extract_text
+
+REF = date(2030, 1, 15)
+
+
+def _run(text: str, filename: str = "notes.md"):
+    return extract_text(text, filename=filename, reference_date=REF, today=REF)
+
+
+def test_sub_heading_after_action_items_closes_the_action_section():
+    """Bullets under a sub-heading that follows an action section's own items are discussion, not tasks."""
+    text = ("# Sync 2030-03-02\n\n## Action Items\n\n- Kim: book the venue\n- Lee: send the survey\n\n"
+            "### Venue\n\n- The hall on the quay looks fine\n- Parking is limited\n")
+    titles = [t.title for t in _run(text).tasks]
+    assert titles == ["Kim: book the venue", "Lee: send the survey"]
+
+
+def test_action_heading_whose_items_sit_under_sub_headings_still_holds_them():
+    """An action heading followed at once by per-person sub-headings keeps their items as tasks."""
+    text = "# Sync 2030-03-02\n\n## Action items\n\n### Kim\n\n- book the venue\n\n### Lee\n\n- send the survey\n"
+    titles = sorted(t.title.lower() for t in _run(text).tasks)
+    assert titles == ["book the venue", "send the survey"]
+
+
+def test_changelog_title_makes_dated_entries_past_releases():
+    """A document titled as a changelog yields no milestones from its dated entries."""
+    text = "# Tooling Changelog\n\n* 2031-05-02: Added the export button\n* 2031-04-20: Fixed the login page\n"
+    assert _run(text).milestones == ()
+
+
+def test_newest_first_dated_items_are_a_log_not_a_schedule():
+    """Three or more items opening with dates in descending order are a log: no milestones."""
+    text = ("# Updates\n\n- 2031-06-09: moved the wiki\n- 2031-05-30: renamed the team\n"
+            "- 2031-05-11: archived the old repo\n")
+    assert _run(text).milestones == ()
+
+
+def test_ascending_dated_items_stay_a_schedule():
+    """The same items in ascending order are a schedule: each is a milestone."""
+    text = ("# Plan\n\n- 2031-05-11: archive the old repo\n- 2031-05-30: rename the team\n"
+            "- 2031-06-09: move the wiki\n")
+    assert [m.date for m in _run(text).milestones] == ["2031-05-11", "2031-05-30", "2031-06-09"]
+
+
+def test_schedule_line_named_by_its_version_alone_is_a_milestone():
+    """"- 4.2.1: Tuesday, 2031-03-04" is a milestone titled by the version, not by the section heading."""
+    text = "# Widget 4.2 schedule\n\nExpected:\n\n- 4.2.1: Tuesday, 2031-03-04\n- 4.2.2: Tuesday, 2031-05-06\n"
+    got = [(m.title, m.date) for m in _run(text).milestones]
+    assert got == [("4.2.1", "2031-03-04"), ("4.2.2", "2031-05-06")]
+
+
+def test_parenthesised_remark_after_a_dated_event_is_not_its_title():
+    """"event: date (remark)" is titled by the event; the remark on its wrapped line is dropped."""
+    text = "# Widget 4.2 schedule\n\n- 4.2.0 beta 1: Monday, 2031-02-03\n  (No new features after this.)\n"
+    (m,) = _run(text).milestones
+    assert (m.title, m.date) == ("4.2.0 beta 1", "2031-02-03")
+
+
+def test_remark_without_a_colon_label_stays_part_of_the_title():
+    """Without an "event:" label the words after the date stay in the title."""
+    text = "# Notes 2030-01-10\n\nThe summit is on March 3rd 2030 (in the old town).\n"
+    (m,) = _run(text, filename="2030-01-10.md").milestones
+    assert "summit" in m.title.lower() and m.date == "2030-03-03"
