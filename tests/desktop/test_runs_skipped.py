@@ -125,3 +125,5 @@ async def test_a_flood_run_offers_review_and_discard_by_folder_with_undo(qtbot, 
     await settle()
     assert await _waiting(companion, run_id=run_id, source=beta) == beta_waiting
     assert await pending_count(companion.store) == before
+    await until(lambda: not review._changed_timer.isActive(), what="Review's refresh after the undo")
+    await settle()  # nothing of this window is left to fire in the next test

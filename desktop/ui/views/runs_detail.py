@@ -28,12 +28,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from agents.rules import FLOOD  # more suggestions than a person reviews one by one
 from agents.runs_query import skipped_text
 from agents.store import parse_iso
 from desktop.ui.status import format_when
 from desktop.ui.widgets import STATUS_COLORS, HintLabel, TitleLabel, status_html
 
-FLOOD = 300  # as agents.rules.FLOOD: more suggestions than a person reviews one by one
 SKIPPED_PAGE = 200
 TRIGGER_TEXT = {"manual": "manual", "schedule": "schedule", "catch_up": "catch-up", "backend": "backend"}
 
