@@ -34,6 +34,28 @@ DataType = Literal["tasks", "notes", "timelines", "projects"]
 Engine = Literal["rules", "llm", "backend"]
 
 
+def check_ignore_patterns(value: list[str]) -> list[str]:
+    """The patterns without blanks and repeats, each parsed by pathspec as triage reads them (.gitignore syntax).
+
+    ``ValueError`` in plain words naming the first pattern a .gitignore file cannot hold.
+    """
+    import pathspec
+
+    out: list[str] = []
+    for raw in value:
+        line = raw.rstrip("\r\n")
+        if not line.strip() or line in out:
+            continue
+        if not line.lstrip().startswith("#"):
+            try:
+                pathspec.GitIgnoreSpec.from_lines([line])
+            except ValueError:
+                raise ValueError(f"“{line}” is not a pattern a .gitignore file can hold (for example "
+                                 "node_modules/, *.bak or drafts/**)") from None
+        out.append(line)
+    return out
+
+
 class AgentConfig(BaseModel):
     """One local filesystem agent, as the user set it up."""
 
@@ -87,6 +109,11 @@ class AgentConfig(BaseModel):
             if ext not in out:
                 out.append(ext)
         return out
+
+    @field_validator("ignore_patterns")
+    @classmethod
+    def _ignore(cls, value: list[str]) -> list[str]:
+        return check_ignore_patterns(value)
 
     @field_validator("data_types")
     @classmethod
@@ -143,6 +170,7 @@ FIELD_LABELS = {
     "file_extensions": "File types",
     "data_types": "Looks for",
     "prompt_template": "The instructions",
+    "ignore_patterns": "Ignore",
     "schedule_cron": "The schedule",
     "enabled": "Enabled",
     "engine": "The engine",
@@ -161,6 +189,7 @@ _SPECIFIC = {
     ("data_types", "too_short"): "Tick at least one kind of thing to look for.",
     ("data_types", "literal_error"): "Look for tasks, notes, timelines or projects.",
     ("engine", "literal_error"): "Choose an engine: rules, llm or backend.",
+    ("ignore_patterns", "too_long"): "An agent can have at most {max_length} ignore patterns.",
     ("prompt_template", "string_too_long"): "The instructions are too long: keep them under {max_length:,} characters.",
 }
 

@@ -17,8 +17,8 @@ records a rejected project detached are logged with the project.
 records their rejection detached). Records rejected together with their
 project keep their ``project_id`` (nothing to detach: both left the queue);
 restoring such a record alone, while its project stays rejected, makes it
-standalone. Discarding a run's suggestions is a
-rejection of the run's waiting suggestions, undoable like any other.
+standalone. Discarding a run's suggestions (all of them, or those from one
+source folder) is a rejection of the run's waiting suggestions, undoable like any other.
 
 Each operation emits ``review_did_change`` (pending count, batch, action,
 count) and one ``record_did_change`` per kind it touched (``id`` None: many).
@@ -280,6 +280,12 @@ class Review:
     async def discard_run(self, run_id: str) -> Batch:
         """Reject every suggestion of run ``run_id`` still waiting (undoable)."""
         return await self.decide("discard", Selection(run_id=run_id), label=f"run {run_id}")
+
+    async def discard_run_folder(self, run_id: str, folder: str) -> Batch:
+        """Reject run ``run_id``'s suggestions still waiting from files in ``folder`` and its subfolders (undoable)."""
+        if not folder.strip():
+            raise ToolError(ErrorType.INVALID_ARGS, "name the folder whose suggestions to discard")
+        return await self.decide("discard", Selection(run_id=run_id, source=folder), label=f"run {run_id}: {folder}")
 
     async def restore(self, ids: list[str] | tuple[str, ...]) -> Batch:
         return await self.decide("restore", Selection(state="rejected", ids=tuple(ids)))

@@ -1,7 +1,10 @@
 """``adiuva-companion agent …`` and ``runs``: agents and runs from the terminal.
 
 Times are printed in local time with the zone (``desktop.ui.words.local_time``);
-``--json`` keeps the stored UTC ISO text.
+``--json`` keeps the stored UTC ISO text; ``runs --json`` includes each run's
+``details`` (the skipped files with their reasons, suggestions by folder).
+``agent add|edit --ignore PATTERN`` (repeatable; ``--ignore ''`` clears) sets
+the agent's .gitignore-style patterns; ``agent list`` shows them.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from desktop.ui.words import local_time
 
 CLI_OPTIONS = {  # the option that sets each agent field, named in error messages
     "directory_paths": "--folder", "file_extensions": "--ext", "data_types": "--types", "schedule_cron": "--cron",
-    "engine": "--engine", "prompt_template": "--prompt", "enabled": "--enable/--disable",
+    "engine": "--engine", "prompt_template": "--prompt", "enabled": "--enable/--disable", "ignore_patterns": "--ignore",
 }
 
 
@@ -45,11 +48,14 @@ def _fields(args: argparse.Namespace) -> dict[str, Any]:
         out["prompt_template"] = args.prompt
     if args.enabled is not None:
         out["enabled"] = args.enabled
+    if args.ignore is not None:  # --ignore '' (alone) clears them
+        out["ignore_patterns"] = [p for p in args.ignore if p.strip()]
     return out
 
 
 def _agent_json(agent: config.AgentConfig) -> dict[str, Any]:
-    return {**agent.summary(), "enabled": agent.enabled, "engine": agent.engine}
+    return {**agent.summary(), "enabled": agent.enabled, "engine": agent.engine,
+            "ignore_patterns": list(agent.ignore_patterns)}
 
 
 async def dispatch(args: argparse.Namespace, directory: Path) -> int:
@@ -70,6 +76,8 @@ async def dispatch(args: argparse.Namespace, directory: Path) -> int:
                     state = "" if a.enabled else " (disabled)"
                     last = f", last run {local_time(a.last_run_at)}" if a.last_run_at else ""
                     print(f"{a.name}{state}: {a.engine}, {when}, {', '.join(a.directory_paths)}{last}")
+                    if a.ignore_patterns:
+                        print(f"  ignores: {', '.join(a.ignore_patterns)}")
             return EXIT_OK
         if action == "add":
             data = {"name": args.name, **_fields(args)}
@@ -190,6 +198,9 @@ async def run_agent(args: argparse.Namespace, directory: Path) -> int:
     else:
         print(f"{row['status']}: {row['items_processed']} files, {row['items_created']} new suggestions, "
               f"{row['items_updated']} updated")
+        skipped = runs_query.skipped_text((row.get("details") or {}).get("skipped_by_reason") or {})
+        if skipped:
+            print(f"  {skipped}")
         for error in row["errors"]:
             print(f"  error: {error}")
     return EXIT_OK if row["status"] in ("success", "partial") else EXIT_ERROR
@@ -205,7 +216,7 @@ async def runs(args: argparse.Namespace, directory: Path) -> int:
                 print(f"error: no agent named {args.agent!r}", file=sys.stderr)
                 return EXIT_ERROR
             agent_id = agent.id
-        rows = await runs_query.recent_runs(store, args.limit, agent_id=agent_id)
+        rows = await runs_query.recent_runs(store, args.limit, agent_id=agent_id, details=args.json)
     finally:
         await store.close()
     if args.json:
@@ -215,5 +226,8 @@ async def runs(args: argparse.Namespace, directory: Path) -> int:
         print("No runs yet.")
     for r in rows:
         print(f"{local_time(r['started_at'], seconds=True)}  {r['agent_name']:<20} {r['trigger']:<9} {r['status']:<11} "
-              f"processed={r['items_processed']} created={r['items_created']} updated={r['items_updated']}")
+              f"processed={r['items_processed']} created={r['items_created']} updated={r['items_updated']} "
+              f"skipped={r['skipped_count']}")
+        if r["skipped_count"]:
+            print(f"  {runs_query.skipped_text(r['skipped_by_reason'])}")
     return EXIT_OK

@@ -108,6 +108,8 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--cron", help="schedule as a 5-field cron expression ('' for manual only)")
         p.add_argument("--engine", choices=["rules", "llm", "backend"])
         p.add_argument("--prompt", help="extra instructions for the llm/backend engines")
+        p.add_argument("--ignore", action="append", dest="ignore", metavar="PATTERN",
+                       help="a .gitignore pattern of files to leave out (repeatable; --ignore '' clears them on edit)")
         p.add_argument("--enable", dest="enabled", action="store_true", default=None)
         p.add_argument("--disable", dest="enabled", action="store_false")
         p.add_argument("--json", action="store_true")

@@ -130,6 +130,38 @@ def test_no_display_starts_the_headless_service_without_a_traceback(data_dir):
     assert "No display found" in err and "No agents yet" in err and "Traceback" not in err + out
 
 
+def _cli_process(*args: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    return subprocess.run([sys.executable, "-m", "desktop.cli", *args], cwd=REPO, env=env, capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_agent_add_ignore_then_a_foreground_run_skips_the_ignored_file(data_dir, clients):
+    """agent add --ignore stores the patterns; agent run (its own process) skips the file and runs says why."""
+    d = ["--data-dir", str(data_dir)]
+    drafts = clients / "Acme Corp" / "drafts"
+    drafts.mkdir()
+    (drafts / "secret.md").write_text("- [ ] Do not read me\n")
+    bad = _cli_process("agent", "add", "Client work", "--folder", str(clients), "--ignore", "!", *d)
+    assert bad.returncode == 2 and bad.stderr.startswith("error: --ignore: “!” is not a pattern")
+    done = _cli_process("agent", "add", "Client work", "--folder", str(clients), "--ignore", "drafts/",
+                        "--ignore", "*.bak", *d)
+    assert done.returncode == 0, done.stderr
+    listed = _cli_process("agent", "list", *d)
+    assert "  ignores: drafts/, *.bak" in listed.stdout
+    run = _cli_process("agent", "run", "Client work", *d)
+    assert run.returncode == 0, run.stderr
+    assert "notes.md" in run.stdout and "secret.md" not in run.stdout
+    assert "1 skipped: 1 ignored" in run.stdout
+    text = _cli_process("runs", *d).stdout
+    assert "skipped=1" in text and "1 skipped: 1 ignored" in text
+    [row] = json.loads(_cli_process("runs", "--json", *d).stdout)
+    assert row["skipped_by_reason"] == {"ignored": 1}
+    assert row["details"]["skipped"] == [{"path": str((drafts / "secret.md").resolve()), "reason": "ignored"}]
+    cleared = _cli_process("agent", "edit", "Client work", "--ignore", "", "--json", *d)
+    assert cleared.returncode == 0 and json.loads(cleared.stdout)["ignore_patterns"] == []
+
+
 def test_version(capsys):
     """--version prints the app version."""
     with pytest.raises(SystemExit) as info:

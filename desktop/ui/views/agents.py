@@ -6,7 +6,9 @@ three run times in local time. Presets beside the field (``SCHEDULE_PRESETS``)
 fill it in; a saved schedule first fires at its next slot, never for a slot
 from before it was saved (``agents.scheduler.due_at``). Save goes through ``Companion.save_agent``;
 a ``ConfigError(field, message)`` is shown under the named field and nothing
-is stored. Run now saves pending edits first; Stop cancels the agent's run.
+is stored. The Ignore field takes .gitignore patterns, one a line, checked as
+they are typed (``config.check_ignore_patterns``, pathspec). Run now saves
+pending edits first; Stop cancels the agent's run.
 An agent whose folder changed since it was picked (``agents.roots``) shows a
 warning in the list; saving the agent again re-pins its folders.
 All slots run on the GUI thread; store work goes through ``operations``.
@@ -66,7 +68,10 @@ SCHEDULE_PRESETS = (
     ("Manual only", ""),
 )
 CUSTOM_PRESET = "Custom"
-FIELDS = ("name", "directory_paths", "file_extensions", "data_types", "engine", "prompt_template", "schedule_cron")
+FIELDS = ("name", "directory_paths", "file_extensions", "data_types", "engine", "prompt_template", "ignore_patterns",
+          "schedule_cron")
+IGNORE_HINT = ("One pattern per line, as in a .gitignore file: node_modules/, *.bak, drafts/** … "
+               ".gitignore files in the folders are honoured too.")
 
 
 def describe_cron(expr: str) -> str:
@@ -230,6 +235,18 @@ class AgentEditor(QWidget):
         self.prompt_edit.setPlaceholderText("Extra instructions for the llm and backend engines (optional)")
         self.prompt_edit.setFixedHeight(64)
 
+        self.ignore_edit = QPlainTextEdit()
+        self.ignore_edit.setPlaceholderText("node_modules/\n*.bak\ndrafts/**")
+        self.ignore_edit.setFixedHeight(64)
+        self.ignore_edit.setToolTip(IGNORE_HINT)
+        self.ignore_hint = HintLabel(IGNORE_HINT)
+        ignore_box = QWidget()
+        ignore_layout = QVBoxLayout(ignore_box)
+        ignore_layout.setContentsMargins(0, 0, 0, 0)
+        ignore_layout.setSpacing(2)
+        ignore_layout.addWidget(self.ignore_edit)
+        ignore_layout.addWidget(self.ignore_hint)
+
         self.cron = CronField()
         self.enabled_box = QCheckBox("Enabled: run on its schedule")
         self.enabled_box.setChecked(True)
@@ -244,6 +261,7 @@ class AgentEditor(QWidget):
         form.addRow("Looks for", stacked(types_row, self.errors["data_types"]))
         form.addRow("Engine", stacked(self.engine_combo, self.errors["engine"]))
         form.addRow("Instructions", stacked(self.prompt_edit, self.errors["prompt_template"]))
+        form.addRow("Ignore", stacked(ignore_box, self.errors["ignore_patterns"]))
         form.addRow("Schedule", stacked(self.cron, self.errors["schedule_cron"]))
         form.addRow("", self.enabled_box)
 
@@ -256,6 +274,19 @@ class AgentEditor(QWidget):
         layout.addStretch(1)
 
         self.cron.edit.textChanged.connect(lambda _t: self.errors["schedule_cron"].show_error(None))
+        self.ignore_edit.textChanged.connect(self._check_ignore)
+
+    def _check_ignore(self) -> None:
+        """Each pattern is checked as it is typed (the same check Save makes); the problem shows under the field."""
+        try:
+            config.check_ignore_patterns(self.ignore_patterns())
+        except ValueError as exc:
+            self.errors["ignore_patterns"].show_error(sentence(str(exc)))
+        else:
+            self.errors["ignore_patterns"].show_error(None)
+
+    def ignore_patterns(self) -> list[str]:
+        return [line for line in self.ignore_edit.toPlainText().splitlines() if line.strip()]
 
     # the folder picker is a method so tests can replace QFileDialog
     def _add_folder(self) -> None:
@@ -283,6 +314,7 @@ class AgentEditor(QWidget):
             box.setChecked(data_type in (agent.data_types if agent else DATA_TYPES))
         self.engine_combo.setCurrentIndex(max(0, self.engine_combo.findData(agent.engine if agent else "rules")))
         self.prompt_edit.setPlainText(agent.prompt_template if agent else "")
+        self.ignore_edit.setPlainText("\n".join(agent.ignore_patterns if agent else []))
         self.cron.setText((agent.schedule_cron or "") if agent else "")
         self.enabled_box.setChecked(agent.enabled if agent else True)
 
@@ -295,6 +327,7 @@ class AgentEditor(QWidget):
             "data_types": [t for t, box in self.type_boxes.items() if box.isChecked()],
             "engine": self.engine_combo.currentData(),
             "prompt_template": self.prompt_edit.toPlainText(),
+            "ignore_patterns": self.ignore_patterns(),
             "schedule_cron": self.cron.text() or None,
             "enabled": self.enabled_box.isChecked(),
         }
@@ -479,7 +512,7 @@ class AgentsView(QWidget):
         except ConfigError:
             return True
         keys = ("name", "directory_paths", "file_extensions", "data_types", "engine", "prompt_template",
-                "schedule_cron", "enabled")
+                "ignore_patterns", "schedule_cron", "enabled")
         return any(getattr(edited, k) != getattr(agent, k) for k in keys)
 
     def run_now(self) -> None:

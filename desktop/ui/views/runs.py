@@ -3,73 +3,44 @@
 ``RunsModel`` holds the last ``LIMIT`` runs from ``agent_runs``; a run that
 starts gets a row at once (``run_did_start``), its counts move with
 ``run_did_progress``, and ``run_did_finish`` replaces it with the stored row.
-The detail pane shows the run's errors and its tool calls from the journal
-(``agents.journal.calls_for_run``), including the calls the backend made
-under the run's ``remote_run_id``. GUI thread only; loads go through
-``operations``.
+The list shows each run's skipped-file count (the reasons in its tooltip).
+The detail pane (``runs_detail.RunDetail``) shows the run's errors, the
+skipped files with their reasons, a flood's busiest folders with Review
+(``show_in_review``: Review's filters set to the run and the folder) and
+Discard (``Review.discard_run_folder``, undoable from the undo bar), and its
+tool calls from the journal (``agents.journal.calls_for_run``), including the
+calls the backend made under the run's ``remote_run_id``. GUI thread only;
+loads go through ``operations``.
 """
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QAction, QBrush, QColor, QFont
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHeaderView,
-    QLabel,
-    QSplitter,
-    QTableView,
-    QTreeWidget,
-    QTreeWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QSplitter, QTableView, QVBoxLayout, QWidget
 
 from agents import journal, runs_query
-from agents.events import RunDidFinish, RunDidProgress, RunDidStart
+from agents.events import ReviewDidChange, RunDidFinish, RunDidProgress, RunDidStart
 from agents.store import parse_iso
 from desktop.ui import operations
 from desktop.ui.signals import CoreSignals
 from desktop.ui.status import format_when
-from desktop.ui.widgets import STATUS_COLORS, HintLabel, TitleLabel, status_html
+from desktop.ui.views.runs_detail import TRIGGER_TEXT, RunDetail, duration_text, errors_of, is_flood
+from desktop.ui.widgets import STATUS_COLORS, HintLabel
 
 if TYPE_CHECKING:
     from desktop.companion import Companion
+    from desktop.ui.views.review import ReviewView
+
+__all__ = ["LIMIT", "RunDetail", "RunsModel", "RunsView", "duration_text", "show_in_review"]
 
 LIMIT = 200
-COLUMNS = ("Agent", "Trigger", "Started", "Duration", "Status", "Processed", "Created", "Updated")
-TRIGGER_TEXT = {"manual": "manual", "schedule": "schedule", "catch_up": "catch-up", "backend": "backend"}
+COLUMNS = ("Agent", "Trigger", "Started", "Duration", "Status", "Processed", "Created", "Updated", "Skipped")
 
 Index = QModelIndex | QPersistentModelIndex
-
-
-def duration_text(started: str | None, finished: str | None) -> str:
-    start, end = parse_iso(started), parse_iso(finished)
-    if start is None or end is None:
-        return "—"
-    seconds = max(0.0, (end - start).total_seconds())
-    if seconds < 10:
-        return f"{seconds:.1f} s"
-    if seconds < 60:
-        return f"{seconds:.0f} s"
-    minutes, sec = divmod(int(seconds), 60)
-    if minutes < 60:
-        return f"{minutes} min {sec:02d} s"
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes:02d} min"
-
-
-def _errors(value: Any) -> list[str]:
-    if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except ValueError:
-            return [value]
-    return [str(e) for e in value or []]
 
 
 class RunsModel(QAbstractTableModel):
@@ -109,8 +80,12 @@ class RunsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if status == "running" and row.get("file"):
                 return f"Reading {row['file']}"
-            errors = _errors(row.get("errors"))
-            return "\n".join(errors[:5]) or None
+            if col == 8:
+                return runs_query.skipped_text(row.get("skipped_by_reason") or {}) or None
+            lines = errors_of(row.get("errors"))[:5]
+            if is_flood(row):
+                lines.append(f"This run suggested {row.get('items_created', 0):,} items: review them by folder")
+            return "\n".join(lines) or None
         if role == Qt.ItemDataRole.UserRole:
             return row.get("id")
         return None
@@ -130,6 +105,8 @@ class RunsModel(QAbstractTableModel):
             if status == "running" and row.get("total"):
                 return f"running {row.get('items_processed', 0)}/{row['total']}"
             return status
+        if col == 8:
+            return f"{row.get('skipped_count') or 0:,}"
         key = ("items_processed", "items_created", "items_updated")[col - 5]
         return str(row.get(key, 0))
 
@@ -175,7 +152,8 @@ class RunsModel(QAbstractTableModel):
 
     def replace(self, stored: dict[str, Any]) -> None:
         row = self.row_of(stored["id"])
-        stored = {**stored, "errors": _errors(stored.get("errors"))}
+        stored = {k: v for k, v in stored.items() if k != "details"}  # the list keeps counts, not the files
+        stored["errors"] = errors_of(stored.get("errors"))
         if row is None:
             self.beginInsertRows(QModelIndex(), 0, 0)
             self.rows.insert(0, stored)
@@ -185,106 +163,52 @@ class RunsModel(QAbstractTableModel):
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
 
 
-class RunDetail(QWidget):
-    """One run: what, when, the outcome, its errors and the tool calls it made."""
-
-    def __init__(self, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.title = TitleLabel("Select a run", size=12)
-        self.summary = QLabel()
-        self.summary.setTextFormat(Qt.TextFormat.RichText)
-        self.summary.setWordWrap(True)
-        self.errors = QLabel()
-        self.errors.setWordWrap(True)
-        self.errors.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.errors.setStyleSheet("color: #c62828;")
-        self.calls_title = HintLabel("Tool calls")
-        self.calls = QTreeWidget()
-        self.calls.setHeaderLabels(["Time", "Tool", "Result", "ms", "Arguments"])
-        self.calls.setRootIsDecorated(False)
-        self.calls.setAlternatingRowColors(True)
-        self.calls.setUniformRowHeights(True)
-        header = self.calls.header()
-        header.setStretchLastSection(True)
-        for col, width in enumerate((70, 160, 110, 60)):
-            self.calls.setColumnWidth(col, width)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(12, 8, 12, 8)
-        layout.addWidget(self.title)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.errors)
-        layout.addWidget(self.calls_title)
-        layout.addWidget(self.calls, 1)
-        self.show_run(None, [])
-
-    def show_run(self, run: dict[str, Any] | None, calls: list[dict[str, Any]]) -> None:
-        self.calls.clear()
-        if run is None:
-            self.title.setText("Select a run to see its tool calls")
-            self.summary.setText("")
-            self.errors.hide()
-            self.calls_title.setText("Tool calls")
-            return
-        started = parse_iso(run.get("started_at"))
-        self.title.setText(f"{run.get('agent_name') or 'Run'} · {format_when(started)}")
-        parts = [
-            status_html(run.get("status", "")),
-            f"{TRIGGER_TEXT.get(run.get('trigger', ''), run.get('trigger', ''))} run, engine {run.get('engine', '')}",
-            f"took {duration_text(run.get('started_at'), run.get('finished_at'))}",
-            f"{run.get('items_processed', 0)} files, {run.get('items_created', 0)} suggested, "
-            f"{run.get('items_updated', 0)} updated",
-        ]
-        if run.get("remote_run_id"):
-            parts.append(f"backend run {run['remote_run_id']}")
-        text = " · ".join(parts)
-        if run.get("summary"):
-            text += f"<br>{_escape(run['summary'])}"
-        self.summary.setText(text)
-        errors = _errors(run.get("errors"))
-        self.errors.setText("\n".join(f"• {e}" for e in errors[:50]))
-        self.errors.setVisible(bool(errors))
-        self.calls_title.setText(f"Tool calls ({len(calls)})")
-        items = []
-        for call in calls:
-            moment = parse_iso(call.get("started_at"))
-            result = "ok" if call.get("ok") else (call.get("error_type") or "error")
-            args = json.dumps(call.get("args"), ensure_ascii=False)
-            item = QTreeWidgetItem([
-                moment.astimezone().strftime("%H:%M:%S") if moment else "", call.get("name", ""), result,
-                f"{call.get('duration_ms') or 0:.0f}", args[:300],
-            ])
-            if not call.get("ok"):
-                item.setForeground(2, QBrush(QColor(STATUS_COLORS["error"])))
-                message = (call.get("result") or {}).get("message") if isinstance(call.get("result"), dict) else None
-                if message:
-                    item.setToolTip(2, message)
-            item.setToolTip(4, args[:2000])
-            items.append(item)
-        self.calls.addTopLevelItems(items)
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 async def load_runs(companion: Companion, limit: int = LIMIT) -> list[dict[str, Any]]:
     return await runs_query.recent_runs(companion.store, limit)
 
 
-async def load_run_detail(companion: Companion, run_id: str) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
-    """The run row and its tool calls: local ones and those made under its backend run id."""
+Detail = tuple[dict[str, Any] | None, list[dict[str, Any]], list[dict[str, Any]]]
+
+
+async def load_run_detail(companion: Companion, run_id: str) -> Detail:
+    """The run row (details decoded), its tool calls (local ones and those made under its backend run id)
+    and, for a flood, its busiest folders (``runs_query.flood_folders``)."""
     run = await runs_query.get_run(companion.store, run_id)
     if run is None:
-        return None, []
+        return None, [], []
     calls = await journal.calls_for_run(companion.store, run_id)
     if run.get("remote_run_id"):
         calls += await journal.calls_for_run(companion.store, run["remote_run_id"])
         calls.sort(key=lambda c: c.get("started_at") or "")
-    return run, calls
+    folders = await runs_query.flood_folders(companion.store, run) if is_flood(run) else []
+    return run, calls, folders
+
+
+def show_in_review(view: ReviewView, run: dict[str, Any], folder: str) -> None:
+    """Set Review's filters to ``run``'s waiting suggestions from ``folder`` (one reload of its list)."""
+    f = view.filters
+    widgets = (f.states, f.search, *f.combos())
+    for w in widgets:
+        w.blockSignals(True)
+    try:
+        f.states.setCurrentIndex(0)
+        f.search.clear()
+        for combo in f.combos():
+            combo.setCurrentIndex(0)
+        if f.run.findData(run["id"]) < 0:  # Review has not loaded its facets yet: the run is offered anyway
+            f.run.addItem(f"{run.get('agent_name') or 'Run'} · {format_when(parse_iso(run.get('started_at')))}",
+                          run["id"])
+        f.source.setEditText(folder)
+    finally:
+        for w in widgets:
+            w.blockSignals(False)
+    f.run.setCurrentIndex(f.run.findData(run["id"]))  # the one change that fires: the filters apply once
 
 
 class RunsView(QWidget):
     """The runs table over the detail pane."""
+
+    review_requested = Signal(str, str)  # run id, source folder: a flood folder's Review button
 
     def __init__(self, *, companion: Companion, signals: CoreSignals, parent: QWidget | None = None):
         super().__init__(parent)
@@ -300,7 +224,7 @@ class RunsView(QWidget):
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((1, 90), (2, 130), (3, 90), (4, 120), (5, 80), (6, 75), (7, 75)):
+        for col, width in ((1, 90), (2, 130), (3, 90), (4, 120), (5, 80), (6, 75), (7, 75), (8, 75)):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
             self.table.setColumnWidth(col, width)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
@@ -313,6 +237,8 @@ class RunsView(QWidget):
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
         self.detail = RunDetail()
+        self.detail.flood.review_folder.connect(self.review_folder)
+        self.detail.flood.discard_folder.connect(self.discard_folder)
         top = QWidget()
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(10, 10, 10, 0)
@@ -332,12 +258,32 @@ class RunsView(QWidget):
         signals.run_did_start.connect(self._started)
         signals.run_did_progress.connect(self.model.progressed)
         signals.run_did_finish.connect(self._finished)
+        signals.review_did_change.connect(self._review_changed)  # a flood's waiting counts
         self._refresher.request()
 
     def discard_selected_run(self) -> None:
         if self._selected:
             operations.run(self.companion.review.discard_run(self._selected), parent=self,
                            what="The run's suggestions were not discarded")
+
+    def review_folder(self, run_id: str, folder: str) -> None:
+        """Open Review filtered to run ``run_id``'s suggestions from ``folder`` (the window's Review tab)."""
+        row = self.model.row_of(run_id)
+        run = self.model.rows[row] if row is not None else {"id": run_id}
+        self.review_requested.emit(run_id, folder)
+        window = self.window()
+        if hasattr(window, "review_view") and hasattr(window, "show_tab"):
+            show_in_review(window.review_view, run, folder)
+            window.show_tab("review")
+
+    def discard_folder(self, run_id: str, folder: str) -> None:
+        """Reject run ``run_id``'s waiting suggestions from ``folder``: one batch, undoable from the undo bar."""
+        operations.run(self.companion.review.discard_run_folder(run_id, folder), parent=self,
+                       what="The folder's suggestions were not discarded")
+
+    def _review_changed(self, _event: ReviewDidChange) -> None:
+        if self._selected and self.detail.flood.isVisible():
+            self._detail.request()
 
     def _loaded(self, rows: list[dict[str, Any]]) -> None:
         self.model.set_rows(rows)
@@ -378,14 +324,14 @@ class RunsView(QWidget):
         self._selected = self.model.data(current, Qt.ItemDataRole.UserRole) if current.isValid() else None
         self._detail.request()
 
-    async def _load_detail(self) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+    async def _load_detail(self) -> Detail:
         if not self._selected:
-            return None, []
+            return None, [], []
         return await load_run_detail(self.companion, self._selected)
 
-    def _detail_loaded(self, result: tuple[dict[str, Any] | None, list[dict[str, Any]]]) -> None:
-        run, calls = result
+    def _detail_loaded(self, result: Detail) -> None:
+        run, calls, folders = result
         live = self.model.rows[row] if (row := self.model.row_of(self._selected or "")) is not None else None
         if run is not None and live is not None and live.get("status") == "running":
             run = {**run, **{k: live[k] for k in ("items_processed",) if k in live}}
-        self.detail.show_run(run, calls)
+        self.detail.show_run(run, calls, folders)
