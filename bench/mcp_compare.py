@@ -32,6 +32,8 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+from agents import calls
+
 REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
@@ -87,7 +89,6 @@ async def measure(call: Call, calls: int, in_flight: int) -> dict[str, float]:
 
 
 async def seed(db_path: Path, tasks: int = 20) -> None:
-    from agents import journal
     from agents.store import Store
     from agents.tools.catalog import Catalog
 
@@ -95,7 +96,7 @@ async def seed(db_path: Path, tasks: int = 20) -> None:
     try:
         catalog = Catalog(store=store)
         for i in range(tasks):
-            outcome = await journal.execute(store, catalog, call_id=f"seed-{i}", name="create_task",
+            outcome = await calls.execute(store, catalog, call_id=f"seed-{i}", name="create_task",
                                             args={"title": f"seed task {i:03d}", "description": "mcp bench"})
             assert outcome.ok, outcome.error
     finally:

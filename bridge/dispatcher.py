@@ -2,11 +2,12 @@
 
 ``Dispatcher.submit(call)`` never blocks and never raises: the call joins one
 of two bounded lanes (``bridge.admission``): ``database`` for the record tools
-(``min(max_concurrency, 2)`` workers; the store's one connection serialises
-them anyway) and ``files`` for the rest (``max_concurrency`` workers), so cheap
-calls never wait behind slow listings. Each call runs through
-``agents.journal.execute`` (exactly one effect per id, ack after commit) under
-a deadline counted from its arrival. The result frame goes to ``send``; the
+(``DATABASE_WORKERS`` slots: they only queue jobs for the store's thread,
+which runs them in groups that share one commit) and ``files`` for the rest
+(``max_concurrency`` workers), so cheap calls never wait behind slow
+listings. Each call runs through the executor ``agents.calls.execute``
+(exactly one effect per id, ack after its group's commit) under a deadline
+counted from its arrival. The result frame goes to ``send``; the
 client's outbox keeps it when the connection is down.
 
 - lane full (``max_backlog`` waiting) → ``busy`` at once, nothing queued;
@@ -38,7 +39,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from agents import journal, journal_retention
+from agents import calls, journal, journal_retention
 from agents.errors import ErrorType, ToolError
 from agents.events import EventHub
 from agents.store import Store
@@ -110,7 +111,7 @@ class Dispatcher:
         self._send = send
         self.durations = Durations()
         self._lanes = {
-            DATABASE: Lane(DATABASE, min(max_concurrency, DATABASE_WORKERS), self.durations, self._expire),
+            DATABASE: Lane(DATABASE, DATABASE_WORKERS, self.durations, self._expire),
             FILES: Lane(FILES, max_concurrency, self.durations, self._expire),
         }
         self._known: dict[str, Call] = {}  # queued or running, by id
@@ -324,7 +325,7 @@ class Dispatcher:
         started = loop.time()
         try:
             async with asyncio.timeout_at(call.deadline_at):
-                outcome = await journal.execute(
+                outcome = await calls.execute(
                     self.store, self.catalog, call_id=call.id, name=call.name, args=call.args,
                     run_id=call.run_id, agent_id=call.agent_id, source="bridge",
                     max_result_bytes=protocol.result_budget(call.id),

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from agents import calls
 from agents.tools.records import KINDS
 from desktop.ui.widgets import ErrorLabel
 
@@ -44,9 +45,9 @@ def text_of(kind: str, record: dict[str, Any]) -> str:
 
 
 async def save_record(companion: Companion, kind: str, record_id: str, values: dict[str, Any]) -> dict[str, Any]:
-    """``update_<singular>`` through the catalogue (validation, events, one transaction)."""
+    """``update_<singular>`` through the executor (validation, journal row, events, one transaction)."""
     name = singular(kind)
-    return await companion.catalog.invoke(f"update_{name}", {f"{name}_id": record_id, **values})
+    return await calls.invoke(companion.catalog, f"update_{name}", {f"{name}_id": record_id, **values})
 
 
 class RecordDialog(QDialog):
