@@ -68,7 +68,6 @@ class Lane:
         self.queue: collections.OrderedDict[str, Call] = collections.OrderedDict()
         self.running: dict[str, Call] = {}
         self.queued_names: collections.Counter[str] = collections.Counter()
-        self.wakeup = asyncio.Event()
         self._expire = expire
         self._timer: asyncio.TimerHandle | None = None
 
@@ -86,7 +85,6 @@ class Lane:
         self.queued_names[call.name] += 1
         if self._timer is None:
             self._arm()
-        self.wakeup.set()
 
     def pop(self) -> Call:
         _, call = self.queue.popitem(last=False)
