@@ -37,7 +37,7 @@ from typing import Any
 from agents.errors import ErrorType, ToolError
 from agents.events import EventHub, RecordDidChange, ReviewDidChange
 from agents.review_query import KIND_ORDER, KINDS, Selection, counts, where
-from agents.store import Store, iso, new_id, parse_iso, utcnow
+from agents.store import Store, SyncDb, iso, new_id, parse_iso, utcnow
 
 __all__ = ["KIND_ORDER", "Batch", "Review", "Selection", "pending", "pending_count"]
 
@@ -59,15 +59,17 @@ async def pending(store: Store) -> dict[str, list[dict[str, Any]]]:
     """Waiting suggestions by kind, each with ``project_name`` (or None), oldest first. For small queues."""
     from agents.tools.records import to_record
 
-    out: dict[str, list[dict[str, Any]]] = {}
-    async with store.transaction(write=False) as tx:
+    def read(db: SyncDb) -> dict[str, list[dict[str, Any]]]:
+        out: dict[str, list[dict[str, Any]]] = {}
         for kind in KIND_ORDER:
             project = "NULL AS project_name" if kind == "projects" else "p.name AS project_name"
             join = "" if kind == "projects" else " LEFT JOIN projects p ON p.id = r.project_id"
             cond, params = where(kind, Selection(), "r")
             sql = f"SELECT r.*, {project} FROM {kind} r{join} WHERE {cond} ORDER BY r.created_at"
-            out[kind] = [to_record(r) for r in await tx.fetchall(sql, params)]
-    return out
+            out[kind] = [to_record(r) for r in db.fetchall(sql, params)]
+        return out
+
+    return await store.read(read, snapshot=True)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 A run row in ``agent_runs`` goes ``running`` → ``success | partial | error |
 cancelled``; a run cut off by a crash is marked ``interrupted`` at the next
 start (``mark_interrupted``). Engines use the tools only through the
-catalogue and the journal, with the run's id, so a run's tool calls can be
+executor (``agents.calls``), with the run's id, so a run's tool calls can be
 listed afterwards: one call at a time with ``RunContext.call`` (the llm
 engine), or as steps with ``RunContext.run_steps`` (the rules engine: many
 files' worth of calls per trip to the database thread, see ``run_steps``).
@@ -29,13 +29,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Protocol, TypeVar
 
-from agents import journal, sources
+from agents import calls, sources
 from agents.config import AgentConfig, set_last_run
 from agents.errors import ErrorType, RunCancelled, RunFailed, ToolError
 from agents.events import EventHub, RunDidFinish, RunDidProgress, RunDidStart
+from agents.journal import Outcome
 from agents.steps import Call, Local, Progress, Steps, advance
 from agents.store import Store, SyncDb, new_id, parse_iso, utcnow
-from agents.tools.base import ToolSpec
 from agents.tools.catalog import Catalog
 
 T = TypeVar("T")
@@ -250,7 +250,7 @@ class Runner:
 
         Each trip is one transaction that runs calls until the first
         checkpoint after ``trip_seconds``: every call is journaled with the
-        run's id (``journal.execute_sync``), and the loop is free between
+        run's id (``calls.run_local``), and the loop is free between
         trips. Each unit of work between checkpoints (a file) is a savepoint:
         an exception out of the steps rolls back only the unfinished unit, and
         the units before it commit. After each trip the writes are announced
@@ -260,31 +260,26 @@ class Runner:
         """
         catalog, budget = self.catalog, self.trip_seconds
 
-        def trip(conn: sqlite3.Connection) -> tuple[bool, Any, list[tuple[ToolSpec, dict[str, Any]]], list[dict]]:
-            db = SyncDb(conn)
-            written: list[tuple[ToolSpec, dict[str, Any]]] = []
+        def trip(db: SyncDb) -> tuple[bool, Any, list[Outcome], list[dict], BaseException | None]:
+            written: list[Outcome] = []
             shown: list[dict[str, Any]] = []
             deadline = time.perf_counter() + budget
             value, error = None, None  # a trip starts the steps or resumes them after a checkpoint
-            conn.execute("BEGIN IMMEDIATE")
-            conn.execute("SAVEPOINT unit")
+            db.savepoint("unit")
             try:
                 while True:
                     try:
                         step = advance(steps, value, error)
                     except StopIteration as stop:
-                        conn.execute("RELEASE unit")
-                        conn.execute("COMMIT")
-                        return True, stop.value, written, shown
+                        db.release("unit")
+                        return True, stop.value, written, shown, None
                     value, error = None, None
                     if isinstance(step, Call):
-                        outcome = journal.execute_sync(db, catalog, name=step.name, args=step.args,
-                                                       run_id=run_id, agent_id=agent_id)
+                        outcome = calls.run_local(db, catalog, name=step.name, args=step.args,
+                                                  run_id=run_id, agent_id=agent_id)
                         if outcome.ok:
                             value = outcome.result
-                            spec = catalog.get(step.name)
-                            if not spec.read_only:
-                                written.append((spec, value))
+                            written.append(outcome)
                         else:
                             error = outcome.error
                     elif isinstance(step, Local):
@@ -292,35 +287,31 @@ class Runner:
                     elif isinstance(step, Progress):
                         shown.append(step.payload)
                     else:  # a checkpoint: the unit of work before it is complete
-                        conn.execute("RELEASE unit")
+                        db.release("unit")
                         if time.perf_counter() >= deadline:
-                            conn.execute("COMMIT")
-                            return False, None, written, shown
-                        conn.execute("SAVEPOINT unit")
-            except BaseException:
+                            return False, None, written, shown, None
+                        db.savepoint("unit")
+            except Exception as exc:
                 # Only the unfinished unit rolls back; the units before it in this trip commit.
                 with contextlib.suppress(sqlite3.Error):
-                    conn.execute("ROLLBACK TO unit")
-                    conn.execute("RELEASE unit")
-                    conn.execute("COMMIT")
-                if conn.in_transaction:
-                    with contextlib.suppress(sqlite3.Error):
-                        conn.execute("ROLLBACK")
-                raise
+                    db.rollback_to("unit")
+                return True, None, written, shown, exc
 
         try:
             while True:
-                running = asyncio.ensure_future(self.store.run(trip))
+                running = asyncio.ensure_future(self.store.write(trip))  # one job: the group commits it
                 try:
-                    done, result, written, shown = await asyncio.shield(running)
+                    done, result, written, shown, failure = await asyncio.shield(running)
                 except asyncio.CancelledError:
                     with contextlib.suppress(Exception):
                         await running  # the trip ends on its own (and commits) before the steps close
                     raise
-                for spec, record in written:
-                    catalog.announce(spec, record, run_id)
+                for outcome in written:
+                    calls.announce(catalog, outcome, run_id)
                 for payload in shown:
                     progress(**payload)
+                if failure is not None:
+                    raise failure
                 if done:
                     return result
         finally:
@@ -328,12 +319,6 @@ class Runner:
 
     def _caller(self, run_id: str, agent_id: str, stats: RunStats) -> ToolCaller:
         async def call(name: str, args: dict[str, Any]) -> dict[str, Any]:
-            outcome = await journal.execute(
-                self.store, self.catalog, call_id=f"local-{new_id()}", name=name, args=args,
-                run_id=run_id, agent_id=agent_id, source="local",
-            )
-            if not outcome.ok:
-                raise outcome.error  # type: ignore[misc]
-            return outcome.result  # type: ignore[return-value]
+            return await calls.invoke(self.catalog, name, args, run_id=run_id, agent_id=agent_id)
 
         return call

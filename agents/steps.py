@@ -18,7 +18,7 @@ two drivers:
   reference gateway's scripted run sends them over the wire);
 * the runner's local driver (``Runner.run_steps``): many files' worth of
   calls in one trip to the database thread, each call journaled, one commit
-  per checkpoint (``agents.journal.execute_sync``).
+  per checkpoint (``agents.calls.run_local``).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Journaled ``create_task`` beside a bare aiosqlite ``INSERT`` + ``COMMIT``, in the same run.
 
-Ours: ``agents.journal.execute(store, catalog, call_id=..., name="create_task", ...)``,
+Ours: ``agents.calls.execute(store, catalog, call_id=..., name="create_task", ...)``,
 the path every bridge and engine write takes: argument validation, journal
 lookup by id, the INSERT, the journal row, one COMMIT (``BEGIN IMMEDIATE``),
 on a real workspace ``Store``.
@@ -36,7 +36,7 @@ if str(REPO) not in sys.path:
 
 import aiosqlite  # noqa: E402
 
-from agents import journal  # noqa: E402
+from agents import calls  # noqa: E402
 from agents.store import Store, utcnow  # noqa: E402
 from agents.tools.catalog import Catalog  # noqa: E402
 
@@ -54,7 +54,7 @@ def args_for(prefix: str, i: int) -> dict[str, str]:
 async def ours_round(store: Store, catalog: Catalog, tag: str, writes: int) -> float:
     began = time.perf_counter()
     for i in range(writes):
-        outcome = await journal.execute(store, catalog, call_id=f"{tag}-{i}", name="create_task",
+        outcome = await calls.execute(store, catalog, call_id=f"{tag}-{i}", name="create_task",
                                         args=args_for(tag, i))
         if not outcome.ok:
             raise RuntimeError(f"create_task failed: {outcome.error}")

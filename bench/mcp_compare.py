@@ -2,7 +2,8 @@
 
 Ours: the reference ``DeviceGateway`` in this process calls ``list_tasks(limit=1)``
 on the headless companion, a real subprocess (``python -m desktop.cli
---headless``): websocket → protocol → dispatcher → journal → SQLite → result.
+--headless``): websocket → protocol → dispatcher → executor (``agents.calls``) → the store's
+DB thread (reads answered at once, journal rows in the next group commit) → result.
 
 MCP: the official MCP Python SDK (``pip install '.[bench]'``): a stdio MCP
 server subprocess (``FastMCP``; ``MCPServer`` on mcp 2.x) exposing a
@@ -10,7 +11,8 @@ server subprocess (``FastMCP``; ``MCPServer`` on mcp 2.x) exposing a
 SQLite file with a plain ``sqlite3`` connection (the newest task and the
 count), driven by the SDK's ``ClientSession`` over ``stdio_client``.
 
-Both sequentially (1 in flight) and with 64 in flight. Goal: ours ≥ 5 × MCP.
+Both sequentially (1 in flight) and with 64 in flight. Goal: ours ≥ 5 × MCP
+sequentially, ≥ 15 × at 64 in flight.
 If ``mcp`` is not installed the MCP rows are skipped with a message::
 
     .venv/bin/python bench/mcp_compare.py [--calls 2000] [--mcp-calls 1000] [--json]
@@ -36,7 +38,8 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-GOAL = 5.0
+GOAL = 5.0  # sequential
+GOAL_IN_FLIGHT = 15.0  # 64 in flight
 TOKEN = "mcp-compare-bench-device-token-2f81"
 IN_FLIGHT = (1, 64)
 WHERE = "deleted_at IS NULL AND rejected_at IS NULL"
@@ -87,7 +90,7 @@ async def measure(call: Call, calls: int, in_flight: int) -> dict[str, float]:
 
 
 async def seed(db_path: Path, tasks: int = 20) -> None:
-    from agents import journal
+    from agents import calls
     from agents.store import Store
     from agents.tools.catalog import Catalog
 
@@ -95,7 +98,7 @@ async def seed(db_path: Path, tasks: int = 20) -> None:
     try:
         catalog = Catalog(store=store)
         for i in range(tasks):
-            outcome = await journal.execute(store, catalog, call_id=f"seed-{i}", name="create_task",
+            outcome = await calls.execute(store, catalog, call_id=f"seed-{i}", name="create_task",
                                             args={"title": f"seed task {i:03d}", "description": "mcp bench"})
             assert outcome.ok, outcome.error
     finally:
@@ -202,16 +205,17 @@ def main() -> int:
     for in_flight in IN_FLIGHT:
         o = ours_figures[in_flight]
         label = "sequential" if in_flight == 1 else f"{in_flight} in flight"
+        goal = GOAL if in_flight == 1 else GOAL_IN_FLIGHT
         line = f"{label:>12}: ours {o['calls_per_s']:,.0f} calls/s (p50 {o['p50_ms']:.2f} ms, p99 {o['p99_ms']:.2f} ms)"
         row: dict[str, Any] = {"figure": f"bridge vs MCP stdio, list_tasks, {label}", "unit": "calls/s",
                                "ours": round(o["calls_per_s"], 1), "peer_label": "MCP SDK stdio",
-                               "goal": f"≥ {GOAL:g} × MCP"}
+                               "goal": f"≥ {goal:g} × MCP"}
         if mcp_figures is not None:
             m = mcp_figures[in_flight]
             ratio = o["calls_per_s"] / m["calls_per_s"]
             line += (f" | MCP {m['calls_per_s']:,.0f} calls/s (p50 {m['p50_ms']:.2f} ms, p99 {m['p99_ms']:.2f} ms)"
-                     f" | ratio {ratio:.1f}x, goal ≥ {GOAL:g}x {'met' if ratio >= GOAL else 'NOT met'}")
-            row.update(peer=round(m["calls_per_s"], 1), ratio=round(ratio, 2), met=ratio >= GOAL)
+                     f" | ratio {ratio:.1f}x, goal ≥ {goal:g}x {'met' if ratio >= goal else 'NOT met'}")
+            row.update(peer=round(m["calls_per_s"], 1), ratio=round(ratio, 2), met=ratio >= goal)
         else:
             row.update(peer=None, ratio=None, met=None, note=note)
         print(line)

@@ -102,6 +102,20 @@ def parse_roundtrip(output: str) -> list[Row]:
     return out
 
 
+def parse_bridge_floor(output: str) -> list[Row]:
+    out = []
+    for line in output.splitlines():
+        cells = [c.strip() for c in line.split("|")]
+        if len(cells) >= 5 and re.match(r"(list_tasks|create_task), ", cells[0]):
+            ours, floor, ratio = _num(cells[1]), _num(cells[2]), _num(cells[3])
+            out.append(Row(f"bridge vs SQL floor, {cells[0]}", f"{ours:,.0f} calls/s",
+                           f"{floor:,.0f} calls/s (websockets + same SQL, group commit)", f"{ratio:.2f}×",
+                           "≥ 0.6 × floor", "NOT" not in cells[4]))
+    if not out:
+        raise ValueError("no table rows")
+    return out
+
+
 def parse_dirscan(output: str) -> list[Row]:
     if _json_rows(output) is not None:
         return from_json(output)
@@ -161,6 +175,7 @@ def parse_footprint(output: str) -> list[Row]:
 
 BENCHES = [
     Bench("bridge_roundtrip", ["bench/bridge_roundtrip.py"], parse_roundtrip, ["--calls", "300"]),
+    Bench("bridge_floor", ["bench/bridge_floor.py"], parse_bridge_floor, ["--calls", "300"]),
     Bench("mcp_compare", ["bench/mcp_compare.py", "--json"], from_json, ["--calls", "300", "--mcp-calls", "200"]),
     Bench("mcp_door", ["bench/mcp_door.py", "--json"], from_json, ["--calls", "100", "--tree-calls", "2"]),
     Bench("dirscan", ["bench/dirscan.py"], parse_dirscan),

@@ -2,7 +2,8 @@
 
 A ``Lane`` is a bounded FIFO served by its own workers. The dispatcher keeps
 two: ``database`` for the database-only tools (``ToolSpec.db_only``: the
-record tools, cheap and serialised by the store's one connection anyway) and
+record tools, cheap; their slots only queue jobs for the store's thread, where
+the calls waiting together share one group commit) and
 ``files`` for everything else (filesystem reads, which can take seconds), so a
 cheap ``list_tasks`` never waits behind a slow listing.
 
@@ -40,7 +41,7 @@ class Call(Protocol):
 
 DATABASE = "database"
 FILES = "files"
-DATABASE_WORKERS = 2  # the store has one connection: more workers would only queue on its lock
+DATABASE_WORKERS = 64  # slots, not threads: calls that wait together share one group commit
 ALPHA = 0.3  # weight of the newest observation in the running mean
 
 
@@ -72,7 +73,6 @@ class Lane:
         self.queue: collections.OrderedDict[str, Call] = collections.OrderedDict()
         self.running: dict[str, Call] = {}
         self.queued_names: collections.Counter[str] = collections.Counter()
-        self.wakeup = asyncio.Event()
         self._expire = expire
         self._timer: asyncio.TimerHandle | None = None
 
@@ -90,7 +90,6 @@ class Lane:
         self.queued_names[call.name] += 1
         if self._timer is None:
             self._arm()
-        self.wakeup.set()
 
     def pop(self) -> Call:
         _, call = self.queue.popitem(last=False)

@@ -2,11 +2,12 @@
 
 ``Dispatcher.submit(call)`` never blocks and never raises: the call joins one
 of two bounded lanes (``bridge.admission``): ``database`` for the record tools
-(``min(max_concurrency, 2)`` workers; the store's one connection serialises
-them anyway) and ``files`` for the rest (``max_concurrency`` workers), so cheap
-calls never wait behind slow listings. Each call runs through
-``agents.journal.execute`` (exactly one effect per id, ack after commit) under
-a deadline counted from its arrival. The result frame goes to ``send``; the
+(``DATABASE_WORKERS`` slots: they only queue jobs for the store's thread,
+which runs them in groups that share one commit) and ``files`` for the rest
+(``max_concurrency`` workers), so cheap calls never wait behind slow
+listings. Each call runs through the executor ``agents.calls.execute``
+(exactly one effect per id, ack after its group's commit) under a deadline
+counted from its arrival. The result frame goes to ``send``; the
 client's outbox keeps it when the connection is down.
 
 - lane full (``max_backlog`` waiting) → ``busy`` at once, nothing queued;
@@ -26,8 +27,9 @@ client's outbox keeps it when the connection is down.
 The dispatcher also keeps the journal's retention task
 (``agents.journal_retention.run_pruner``: at start, then hourly).
 
-Everything runs on the asyncio loop that calls ``start()``; ``stop()``
-cancels the workers safely (running calls roll back).
+Everything runs on the asyncio loop that calls ``start()``: a queued call
+starts as a task when its lane has a free slot (no idle workers to wake);
+``stop()`` cancels the running calls safely (their writes roll back).
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from agents import journal, journal_retention
+from agents import calls, journal, journal_retention
 from agents.errors import ErrorType, ToolError
 from agents.events import BridgeDidPause, EventHub, ToolCallDidFinish
 from agents.store import Store
@@ -105,11 +107,12 @@ class Dispatcher:
         self._send = send
         self.durations = Durations()
         self._lanes = {
-            DATABASE: Lane(DATABASE, min(max_concurrency, DATABASE_WORKERS), self.durations, self._expire),
+            DATABASE: Lane(DATABASE, DATABASE_WORKERS, self.durations, self._expire),
             FILES: Lane(FILES, max_concurrency, self.durations, self._expire),
         }
         self._known: dict[str, Call] = {}  # queued or running, by id
-        self._workers: set[asyncio.Task[None]] = set()
+        self._workers: set[asyncio.Task[Any]] = set()  # running calls and answers being sent
+        self._started = False
         self._pruner: asyncio.Task[None] | None = None
         self._idle = asyncio.Event()
         self._idle.set()
@@ -118,12 +121,10 @@ class Dispatcher:
     # ── lifecycle ──────────────────────────────────────────────────────────
     def start(self) -> None:
         loop = asyncio.get_running_loop()
-        if not self._workers:
+        if not self._started:
+            self._started = True
             for lane in self._lanes.values():
-                for i in range(lane.workers):
-                    task = loop.create_task(self._worker(lane), name=f"dispatcher-{lane.name}-{i}")
-                    self._workers.add(task)
-                    task.add_done_callback(self._workers.discard)
+                self._pump(lane)
         if self.prune_journal and self._pruner is None:
             self._pruner = loop.create_task(journal_retention.run_pruner(self.store), name="journal-pruner")
 
@@ -151,6 +152,7 @@ class Dispatcher:
         for lane in self._lanes.values():
             lane.clear()
         self._known.clear()
+        self._started = False
         self._idle.set()
 
     @property
@@ -216,6 +218,7 @@ class Dispatcher:
         self._known[call.id] = call
         lane.push(call)
         self._idle.clear()
+        self._pump(lane)
 
     def _duplicate(self, first: Call, again: Call) -> None:
         """The same id while the first is queued or running: one answer, or ``conflict`` at once."""
@@ -240,9 +243,7 @@ class Dispatcher:
         """An id UTF-8 cannot carry cannot be answered by id: an ``error`` frame without one."""
         log.warning("bridge.tool_call.bad_id (the call id is not valid Unicode text)")
         frame = Refusal("tool_call id is not valid Unicode text (a lone surrogate); the call was not run")
-        task = asyncio.get_running_loop().create_task(self._deliver(frame, call, None))
-        self._workers.add(task)
-        task.add_done_callback(self._workers.discard)
+        self._spawn(self._deliver(frame, call, None))
 
     def _expire(self, call: Call) -> None:
         """A call still queued at its deadline: it never started, so ``busy`` (nothing ran)."""
@@ -272,17 +273,15 @@ class Dispatcher:
             self.events.emit(BridgeDidPause(paused=paused))
 
     def _answer_now(self, call: Call, error: ToolError) -> None:
-        task = asyncio.get_running_loop().create_task(self._deliver(error_result(call.id, error), call, error))
-        self._workers.add(task)
-        task.add_done_callback(self._workers.discard)
+        self._spawn(self._deliver(error_result(call.id, error), call, error))
 
     # ── work ───────────────────────────────────────────────────────────────
-    async def _worker(self, lane: Lane) -> None:
+    def _pump(self, lane: Lane) -> None:
+        """Start queued calls while the lane has free slots (no idle worker tasks to wake)."""
+        if not self._started:
+            return
         loop = asyncio.get_running_loop()
-        while True:
-            while not lane.queue:
-                lane.wakeup.clear()
-                await lane.wakeup.wait()
+        while lane.queue and len(lane.running) < lane.workers:
             call = lane.pop()
             if self._known.get(call.id) is not call:
                 continue  # cancelled while queued
@@ -290,34 +289,37 @@ class Dispatcher:
                 self._known.pop(call.id, None)
                 error = (ToolError(ErrorType.PAUSED, "the user paused the bridge") if self.paused
                          else _not_started(call, self.deadline))
-                await self._deliver(error_result(call.id, error), call, None)
-                self._check_idle()
+                self._spawn(self._deliver(error_result(call.id, error), call, None))
                 continue
             call.started_at = loop.time()
             lane.running[call.id] = call
-            call.task = loop.create_task(self._execute(call), name=f"tool-call-{call.id}")
-            try:
-                frame = await asyncio.shield(call.task)
-            except asyncio.CancelledError:
-                if call.task.cancelled() and not _current_cancelled():
-                    self._check_idle()
-                    continue  # the call was cancelled (tool_cancel); send nothing
-                call.task.cancel()
-                raise
-            finally:
-                lane.running.pop(call.id, None)
-                if self._known.get(call.id) is call:
-                    self._known.pop(call.id, None)
-            if frame is not None:
-                await self._deliver(frame, call, None)
+            call.task = self._spawn(self._serve(call, lane), name=f"tool-call-{call.id}")
+
+    def _spawn(self, coro: Any, name: str | None = None) -> asyncio.Task[Any]:
+        task = asyncio.get_running_loop().create_task(coro, name=name)
+        self._workers.add(task)
+        task.add_done_callback(self._workers.discard)
+        return task
+
+    async def _serve(self, call: Call, lane: Lane) -> None:
+        """One started call: run it, free its slot, send its frame (none when it was cancelled)."""
+        try:
+            frame = await self._execute(call)
+        finally:
+            lane.running.pop(call.id, None)
+            if self._known.get(call.id) is call:
+                self._known.pop(call.id, None)
+            self._pump(lane)
             self._check_idle()
+        if frame is not None:
+            await self._deliver(frame, call, None)
 
     async def _execute(self, call: Call) -> dict[str, Any] | None:
         loop = asyncio.get_running_loop()
         started = loop.time()
         try:
             async with asyncio.timeout_at(call.deadline_at):
-                outcome = await journal.execute(
+                outcome = await calls.execute(
                     self.store, self.catalog, call_id=call.id, name=call.name, args=call.args,
                     run_id=call.run_id, agent_id=call.agent_id, source="bridge",
                     max_result_bytes=protocol.result_budget(call.id),
@@ -381,7 +383,3 @@ def _bad_text(value: str | None) -> bool:
 def _not_started(call: Call, deadline: float) -> ToolError:
     return ToolError(ErrorType.BUSY, f"{call.name} could not start within {deadline:g} s; try again later")
 
-
-def _current_cancelled() -> bool:
-    task = asyncio.current_task()
-    return bool(task is not None and task.cancelling())

@@ -36,7 +36,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from agents import __version__, config, settings
+from agents import __version__, calls, config, settings
 from agents.config import AgentConfig
 from agents.errors import AgentNotFound, ConfigError, ErrorType, ToolError
 from agents.events import AgentDidChange, ConnectionDidChange, Event, EventHub, SchedulerDidChange
@@ -366,8 +366,8 @@ class Companion:
         self.runner.cancel(agent_id)
 
     async def invoke_tool(self, name: str, args: dict[str, Any]) -> dict[str, Any]:
-        """Call a catalogue tool as the window does (an edit in a record dialog)."""
-        return await self.catalog.invoke(name, args)
+        """Call a catalogue tool as the window does (an edit in a record dialog), through the executor."""
+        return await calls.invoke(self.catalog, name, args)
 
     async def save_agent(self, data: dict[str, Any]) -> AgentConfig:
         agent = await config.save_agent(self.store, AgentConfig.parse(data))

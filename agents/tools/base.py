@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -19,7 +20,7 @@ from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 from agents.errors import ErrorType, ToolError
 
 if TYPE_CHECKING:
-    from agents.store import Store, SyncDb
+    from agents.store import Store, SyncDb, Tx
 
 
 class ArgsModel(BaseModel):
@@ -54,7 +55,16 @@ class ToolContext:
     agent_id: str | None = None
     call_id: str | None = None
     source: str = "local"  # "bridge" for calls from the backend (creates then become suggestions)
+    db: SyncDb | None = field(default=None, repr=False)  # the job's connection, for a body on the DB thread
+    tx: Tx | None = field(default=None, repr=False)  # the executor's transaction, for an async writing body
     _roots: tuple[str, ...] | None = field(default=None, repr=False)
+
+    def transaction(self) -> AbstractAsyncContextManager[Tx]:
+        """Where an async writing tool writes: the executor's transaction (a savepoint of it), so
+        the write and the call's journal row commit together; a store transaction when called alone."""
+        if self.tx is not None:
+            return self.tx.savepoint()
+        return self.store.transaction()
 
     async def allowed_roots(self) -> tuple[str, ...]:
         """The folders this call may read (real paths), looked up once per call."""
@@ -138,9 +148,9 @@ def tool(
         if sync_impl is not None:
 
             async def impl(ctx: ToolContext, args: Any, _fn: SyncToolImpl = fn) -> dict[str, Any]:
-                from agents.store import SyncDb
-
-                return await ctx.store.run(lambda conn: _fn(SyncDb(conn), ctx, args), begin="DEFERRED")
+                """The body alone, without the journal (the executor runs ``sync_impl`` itself)."""
+                job = ctx.store.read if read_only else ctx.store.write
+                return await job(lambda db: _fn(db, ctx, args))
 
         return ToolSpec(
             name=name,

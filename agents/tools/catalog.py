@@ -1,29 +1,27 @@
-"""The tool catalogue: names → tools, the manifest, and ``invoke``.
+"""The tool catalogue: the registry (names → tools), validation, and the manifest.
 
-``invoke(name, args, ...)`` validates the arguments against the tool's
-pydantic model and runs it. Text UTF-8 cannot carry (a lone surrogate, from a
-``\\ud800`` escape in the frame) anywhere in the arguments, keys included, is
-``invalid_args`` here, before any tool sees it, so no tool and no journal row
-meets it. It returns the tool's JSON result or raises
-``ToolError``; any other exception a tool lets out becomes ``internal`` here,
-the one place where that conversion happens. Writing tools run inside a store
-transaction, which nests into the caller's (the journal's) when there is one.
+``validate(name, args)`` checks the arguments against the tool's pydantic
+model. Text UTF-8 cannot carry (a lone surrogate, from a ``\\ud800`` escape
+in the frame) anywhere in the arguments, keys included, is ``invalid_args``
+here, before any tool sees it, so no tool and no journal row meets it.
+Running a tool is the executor's (``agents.calls``), never the catalogue's.
+
+Pure data and CPU: used from any loop or thread.
 """
 
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
 from agents.errors import ErrorType, ToolError
-from agents.events import EventHub, RecordDidChange
+from agents.events import EventHub
 from agents.store import Store
 from agents.tools import filesystem, generic, notes, projects, tasks, timelines
-from agents.tools.base import ToolContext, ToolSpec
+from agents.tools.base import ToolSpec
 from agents.tools.errors import validation_message
 
 if TYPE_CHECKING:  # langchain-core (with langsmith) costs ~1 s and ~40 MB to import: only the llm engine needs it
@@ -136,55 +134,6 @@ class Catalog:
             return spec, spec.args_model.model_validate(dict(args))
         except ValidationError as exc:
             raise ToolError(ErrorType.INVALID_ARGS, validation_message(name, exc)) from None
-
-    async def invoke(
-        self,
-        name: str,
-        args: Mapping[str, Any] | None,
-        *,
-        run_id: str | None = None,
-        agent_id: str | None = None,
-        call_id: str | None = None,
-        validated: tuple[ToolSpec, Any] | None = None,
-        atomic: bool = True,
-        source: str = "local",
-    ) -> dict[str, Any]:
-        """Run one tool. Returns its JSON result; raises ``ToolError`` only (or CancelledError).
-
-        ``validated`` skips a second validation when the caller has the parsed
-        arguments. ``atomic=False`` is for a caller that already holds a
-        transaction and rolls it back whole when the tool fails (the journal):
-        then no savepoint is needed around the tool.
-        """
-        spec, model = validated or self.validate(name, args)
-        ctx = ToolContext(store=self.store, run_id=run_id, agent_id=agent_id, call_id=call_id, source=source)
-        try:
-            if spec.read_only or not atomic:
-                result = await spec.impl(ctx, model)
-            else:
-                async with self.store.transaction():
-                    result = await spec.impl(ctx, model)
-        except Exception as exc:
-            raise self.as_tool_error(name, exc, call_id=call_id, run_id=run_id) from None
-        self.announce(spec, result, run_id)
-        return result
-
-    def as_tool_error(self, name: str, exc: Exception, *, call_id: str | None, run_id: str | None) -> ToolError:
-        """The one place where an exception a tool let out becomes a typed error."""
-        if isinstance(exc, ToolError):
-            return exc
-        if isinstance(exc, sqlite3.IntegrityError):
-            return ToolError(ErrorType.CONFLICT, f"{name}: the write conflicts with current data ({exc})")
-        if isinstance(exc, ValidationError):
-            return ToolError(ErrorType.INVALID_ARGS, validation_message(name, exc))
-        log.error("tools.invoke.failed tool=%s call_id=%s run_id=%s", name, call_id, run_id, exc_info=exc)
-        return ToolError(ErrorType.INTERNAL, f"{name} failed: {type(exc).__name__}: {exc}")
-
-    def announce(self, spec: ToolSpec, result: dict[str, Any], run_id: str | None) -> None:
-        """Tell the UI a write happened (after it is in the database)."""
-        if not spec.read_only and self.events is not None:
-            self.events.emit(RecordDidChange(tool=spec.name, group=spec.group, id=result.get("id"),
-                                             run_id=run_id))
 
     def tools_for(self, groups: Iterable[str]) -> list[ToolSpec]:
         wanted = set(groups)

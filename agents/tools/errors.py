@@ -1,8 +1,15 @@
-"""Turning argument validation failures into one readable line."""
+"""Errors at the tool boundary: validation failures as one readable line, any exception as a ``ToolError``."""
 
 from __future__ import annotations
 
+import logging
+import sqlite3
+
 from pydantic import ValidationError
+
+from agents.errors import ErrorType, ToolError
+
+log = logging.getLogger("agents.calls")
 
 
 def validation_message(what: str, exc: ValidationError, *, limit: int = 5) -> str:
@@ -16,3 +23,15 @@ def validation_message(what: str, exc: ValidationError, *, limit: int = 5) -> st
     if more > 0:
         parts.append(f"and {more} more")
     return f"{what}: " + "; ".join(parts)
+
+
+def as_tool_error(name: str, exc: BaseException, *, call_id: str | None, run_id: str | None) -> ToolError:
+    """The one place where an exception a tool let out becomes a typed error."""
+    if isinstance(exc, ToolError):
+        return exc
+    if isinstance(exc, sqlite3.IntegrityError):
+        return ToolError(ErrorType.CONFLICT, f"{name}: the write conflicts with current data ({exc})")
+    if isinstance(exc, ValidationError):
+        return ToolError(ErrorType.INVALID_ARGS, validation_message(name, exc))
+    log.error("tools.invoke.failed tool=%s call_id=%s run_id=%s", name, call_id, run_id, exc_info=exc)
+    return ToolError(ErrorType.INTERNAL, f"{name} failed: {type(exc).__name__}: {exc}")

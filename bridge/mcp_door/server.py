@@ -2,8 +2,8 @@
 
 ``Door`` wraps the official MCP SDK's low-level ``Server`` (mcp 1.x) around
 the workspace store and the catalogue. Every ``tools/call`` goes through
-``Door.run_call`` — the one place that executes a tool, via
-``agents.journal.execute`` with source ``mcp`` and a call id naming the client
+``Door.run_call`` — the one place that executes a tool, via the executor
+``agents.calls.execute`` with source ``mcp`` and a call id naming the client
 (``agents.mcp_access.new_call_id``) — so MCP calls get the bridge's
 guarantees: exactly one journal row per call, the write and its row in one
 transaction, the same sandbox. Around it the door adds:
@@ -39,7 +39,7 @@ from mcp.server.lowlevel import NotificationOptions, Server
 from mcp.server.models import InitializationOptions
 from mcp.server.session import ServerSession
 
-from agents import __version__, journal, mcp_access
+from agents import __version__, calls, journal, mcp_access
 from agents.errors import ErrorType, ToolError
 from agents.store import DB_FILENAME, Store
 from agents.tools.base import ROOTS_FILTER
@@ -88,9 +88,9 @@ class Door:
 
     # ── the one execution path ─────────────────────────────────────────────
     async def run_call(self, call_id: str, name: str, args: Mapping[str, Any] | None) -> journal.Outcome:
-        """Every MCP tool call runs here, and only here (swap point for a future executor)."""
-        return await journal.execute(self.store, self.catalog, call_id=call_id, name=name, args=args,
-                                     source=mcp_access.SOURCE)
+        """Every MCP tool call runs here, and only here (the executor, ``agents.calls``)."""
+        return await calls.execute(self.store, self.catalog, call_id=call_id, name=name, args=args,
+                                   source=mcp_access.SOURCE)
 
     # ── handlers ───────────────────────────────────────────────────────────
     def _register(self) -> None:

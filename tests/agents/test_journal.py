@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from agents import journal, journal_retention
+from agents import calls, journal, journal_retention
 from agents.errors import ErrorType
 
 
 async def run(store, catalog, call_id, name, args, **kw):
-    return await journal.execute(store, catalog, call_id=call_id, name=name, args=args, **kw)
+    return await calls.execute(store, catalog, call_id=call_id, name=name, args=args, **kw)
 
 
 async def test_replay_returns_stored_result_without_second_effect(store, catalog):
@@ -50,16 +50,13 @@ async def test_deterministic_errors_are_stored_and_replayed(store, catalog):
     assert again.replayed and again.error.type == ErrorType.NOT_FOUND
 
 
-async def test_write_and_journal_row_roll_back_together(store, catalog, monkeypatch):
+async def test_write_and_journal_row_roll_back_together(store, catalog):
     """If the journal row cannot be written, the tool's write is rolled back too and the call gets internal."""
-
-    def broken_record(**kw):
-        raise RuntimeError("disk full")
-
-    monkeypatch.setattr(journal, "_record_params", broken_record)
+    await store.run(lambda conn: conn.execute(
+        "CREATE TEMP TRIGGER no_rows BEFORE INSERT ON tool_calls BEGIN SELECT RAISE(ABORT, 'disk full'); END"))
     out = await run(store, catalog, "c1", "create_task", {"title": "Lost"})
     assert out.error.type == ErrorType.INTERNAL and out.error.retryable and "disk full" in out.error.message
-    monkeypatch.undo()
+    await store.run(lambda conn: conn.execute("DROP TRIGGER no_rows"))
     assert await store.scalar("SELECT COUNT(*) FROM tasks") == 0
     assert await store.scalar("SELECT COUNT(*) FROM tool_calls") == 0
 

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import pytest
 
+from agents import calls
 from agents.errors import ErrorType, ToolError
 
 
 async def call(catalog, _tool, **args):
-    return await catalog.invoke(_tool, args)
+    return await calls.invoke(catalog, _tool, args)
 
 
 async def expect_error(catalog, kind: ErrorType, name, args):
     with pytest.raises(ToolError) as info:
-        await catalog.invoke(name, args)
+        await calls.invoke(catalog, name, args)
     assert info.value.type == kind, info.value
     return info.value
 
@@ -65,7 +66,7 @@ async def test_project_errors(catalog):
 async def test_task_lifecycle_with_camel_case_aliases(catalog):
     """Tasks accept the camelCase aliases and keep AI suggestions unapproved."""
     project = await call(catalog, "create_project", name="Bluebird")
-    task = await catalog.invoke(
+    task = await calls.invoke(catalog,
         "create_task",
         {"title": "Send invoice", "projectId": project["id"], "dueDate": "2026-12-04",
          "isAiSuggested": 1, "assignees": ["me"], "source_path": "/x/notes.md"},
@@ -73,9 +74,9 @@ async def test_task_lifecycle_with_camel_case_aliases(catalog):
     assert task["project_id"] == project["id"] and task["due_date"] == "2026-12-04"
     assert task["is_ai_suggested"] is True and task["is_approved"] is False
     assert task["assignees"] == ["me"] and task["state"] == "ToDo"
-    done = await catalog.invoke("update_task", {"taskId": task["id"], "state": "done"})
+    done = await calls.invoke(catalog, "update_task", {"taskId": task["id"], "state": "done"})
     assert done["state"] == "Completed" and done["title"] == "Send invoice"
-    comment = await catalog.invoke("add_task_comment", {"taskId": task["id"], "body": "Paid on the 5th"})
+    comment = await calls.invoke(catalog, "add_task_comment", {"taskId": task["id"], "body": "Paid on the 5th"})
     assert comment["author"] == "Adiuva" and comment["task_id"] == task["id"]
     listed = await call(catalog, "list_tasks", project_id=project["id"], state="Completed")
     assert listed["total"] == 1 and listed["tasks"][0]["id"] == task["id"]
@@ -100,7 +101,7 @@ async def test_task_errors(catalog):
 async def test_note_lifecycle_and_errors(catalog):
     """Notes: create, get, list, merge-update; missing ones are not found."""
     note = await call(catalog, "create_note", title="Kick-off", content="Scope: landing page")
-    got = await catalog.invoke("get_note", {"noteId": note["id"]})
+    got = await calls.invoke(catalog, "get_note", {"noteId": note["id"]})
     assert got["content"] == "Scope: landing page"
     merged = await call(catalog, "update_note", note_id=note["id"], content=got["content"] + "\nBudget: 4k")
     assert merged["content"].endswith("Budget: 4k")
@@ -112,12 +113,12 @@ async def test_note_lifecycle_and_errors(catalog):
 async def test_timeline_lifecycle_and_errors(catalog):
     """Timelines: create with dates, mark complete, list by project; errors typed."""
     p = await call(catalog, "create_project", name="Launch")
-    tl = await catalog.invoke(
+    tl = await calls.invoke(catalog,
         "create_timeline",
         {"title": "Beta", "projectId": p["id"], "start_date": "2026-12-01", "dueDate": "2027-01-12T09:00:00Z"},
     )
     assert tl["due_date"] == "2027-01-12T09:00:00.000Z" and tl["is_completed"] is False
-    done = await catalog.invoke("update_timeline", {"timelineId": tl["id"], "is_completed": True})
+    done = await calls.invoke(catalog, "update_timeline", {"timelineId": tl["id"], "is_completed": True})
     assert done["is_completed"] is True
     assert (await call(catalog, "list_timelines", project_id=p["id"]))["total"] == 1
     await expect_error(catalog, ErrorType.NOT_FOUND, "update_timeline", {"timeline_id": "x", "title": "y"})
@@ -136,7 +137,7 @@ async def test_unknown_tool_and_non_object_args(catalog):
     """Unknown names are unknown_tool; arguments that are not an object are invalid_args."""
     await expect_error(catalog, ErrorType.UNKNOWN_TOOL, "drop_database", {})
     with pytest.raises(ToolError) as info:
-        await catalog.invoke("list_tasks", ["not", "an", "object"])  # type: ignore[arg-type]
+        await calls.invoke(catalog, "list_tasks", ["not", "an", "object"])  # type: ignore[arg-type]
     assert info.value.type == ErrorType.INVALID_ARGS
 
 

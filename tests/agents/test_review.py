@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import pytest
 
-from agents import review
+from agents import calls, review
 from agents.errors import ErrorType, ToolError
 from agents.review import Review
 
 
 async def suggest(catalog, tool, **args):
-    return await catalog.invoke(tool, {**args, "is_ai_suggested": True})
+    return await calls.invoke(catalog, tool, {**args, "is_ai_suggested": True})
 
 
 async def test_pending_lists_suggestions_by_kind(store, catalog):
     """Only unapproved AI suggestions wait, grouped by kind with their project name."""
     p = await suggest(catalog, "create_project", name="Acme")
     await suggest(catalog, "create_task", title="Quote", project_id=p["id"])
-    await catalog.invoke("create_task", {"title": "Mine"})
+    await calls.invoke(catalog, "create_task", {"title": "Mine"})
     waiting = await review.pending(store)
     assert [t["title"] for t in waiting["tasks"]] == ["Quote"]
     assert waiting["tasks"][0]["project_name"] == "Acme"
@@ -32,7 +32,7 @@ async def test_approve_and_reject_change_the_store_and_emit(store, catalog, hub,
     r = Review(store=store, events=hub)
     await r.approve("tasks", a["id"])
     await r.reject("tasks", b["id"])
-    listed = await catalog.invoke("list_tasks", {})
+    listed = await calls.invoke(catalog, "list_tasks", {})
     assert [(t["title"], t["is_approved"]) for t in listed["tasks"]] == [("A", True)]
     counts = [p["pending"] for name, p in events if name == "review_did_change"]
     assert counts == [1, 0]
@@ -45,7 +45,7 @@ async def test_rejected_suggestion_is_not_suggested_again(store, catalog):
     with pytest.raises(ToolError) as info:
         await suggest(catalog, "create_task", title="call bob", source_path="/x/a.md")
     assert info.value.type == ErrorType.CONFLICT
-    mine = await catalog.invoke("create_task", {"title": "Call Bob"})
+    mine = await calls.invoke(catalog, "create_task", {"title": "Call Bob"})
     assert mine["is_ai_suggested"] is False
 
 
@@ -54,7 +54,7 @@ async def test_rejecting_a_project_detaches_its_records(store, catalog):
     p = await suggest(catalog, "create_project", name="Maybe")
     t = await suggest(catalog, "create_task", title="T", project_id=p["id"])
     await Review(store=store).reject("projects", p["id"])
-    assert (await catalog.invoke("list_all_projects", {}))["total"] == 0
+    assert (await calls.invoke(catalog, "list_all_projects", {}))["total"] == 0
     assert (await review.pending(store))["tasks"][0]["id"] == t["id"]
     assert (await review.pending(store))["tasks"][0]["project_id"] is None
 

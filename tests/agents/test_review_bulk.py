@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from agents import review_query
+from agents import calls, review_query
 from agents.errors import ErrorType, ToolError
 from agents.review import Review, pending_count
 from agents.review_query import NO_PROJECT, Selection
@@ -67,8 +67,8 @@ async def test_reject_all_matching_is_one_batch_and_undo_brings_every_row_back(s
 
 async def test_undo_of_a_rejected_project_refiles_its_records(store, catalog):
     """Rejecting a project detaches its records; undoing puts them back under it."""
-    p = (await catalog.invoke("create_project", {"name": "Maybe", "is_ai_suggested": True}))["id"]
-    t = (await catalog.invoke("create_task", {"title": "T", "project_id": p, "is_ai_suggested": True}))["id"]
+    p = (await calls.invoke(catalog, "create_project", {"name": "Maybe", "is_ai_suggested": True}))["id"]
+    t = (await calls.invoke(catalog, "create_task", {"title": "T", "project_id": p, "is_ai_suggested": True}))["id"]
     r = Review(store=store)
     await r.decide("reject", Selection(ids=(p,)))
     assert await store.scalar("SELECT project_id FROM tasks WHERE id = ?", (t,)) is None
@@ -79,8 +79,8 @@ async def test_undo_of_a_rejected_project_refiles_its_records(store, catalog):
 
 async def test_restore_brings_a_rejection_back_and_refiles_records(store, catalog):
     """A rejected project restored from the Rejected list is waiting again, its records filed back."""
-    p = (await catalog.invoke("create_project", {"name": "Maybe", "is_ai_suggested": True}))["id"]
-    t = (await catalog.invoke("create_task", {"title": "T", "project_id": p, "is_ai_suggested": True}))["id"]
+    p = (await calls.invoke(catalog, "create_project", {"name": "Maybe", "is_ai_suggested": True}))["id"]
+    t = (await calls.invoke(catalog, "create_task", {"title": "T", "project_id": p, "is_ai_suggested": True}))["id"]
     r = Review(store=store)
     await r.reject("projects", p)
     assert (await review_query.counts(store, Selection(state="rejected")))["projects"] == 1
@@ -139,8 +139,8 @@ async def test_pages_counts_and_filters(store):
 
 async def test_a_record_rejected_with_its_project_comes_back_standalone_alone(store, catalog):
     """Rejected together, a task keeps its project; restored alone it is standalone; undo files it back."""
-    p = (await catalog.invoke("create_project", {"name": "Maybe", "is_ai_suggested": True}))["id"]
-    t = (await catalog.invoke("create_task", {"title": "T", "project_id": p, "is_ai_suggested": True}))["id"]
+    p = (await calls.invoke(catalog, "create_project", {"name": "Maybe", "is_ai_suggested": True}))["id"]
+    t = (await calls.invoke(catalog, "create_task", {"title": "T", "project_id": p, "is_ai_suggested": True}))["id"]
     r = Review(store=store)
     await r.reject_all()
     assert await store.scalar("SELECT project_id FROM tasks WHERE id = ?", (t,)) == p

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from agents import journal
+from agents import calls, journal
 from agents.errors import ErrorType, ToolError
 from agents.events import EventHub
 from agents.rules import RulesEngine
@@ -32,7 +32,7 @@ async def test_drive_sends_results_and_throws_tool_errors(store, catalog):
     shown: list = []
 
     async def call(name, args):
-        return await catalog.invoke(name, args)
+        return await calls.invoke(catalog, name, args)
 
     total = await drive(script(seen), call, lambda **kw: shown.append(kw))
     assert total == 1 and seen == ["One", ErrorType.INVALID_ARGS] and shown == [{"phase": "half"}]

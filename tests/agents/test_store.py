@@ -98,12 +98,12 @@ async def test_transaction_rolls_back_on_error(store: Store):
     assert await store.fetchone("SELECT * FROM settings WHERE key = 'k'") is None
 
 
-async def test_nested_transaction_is_a_savepoint(store: Store):
-    """An inner block that fails rolls back alone; the outer block still commits."""
+async def test_nested_savepoint_rolls_back_alone(store: Store):
+    """An inner savepoint that fails rolls back alone; the outer block still commits."""
     async with store.transaction() as tx:
         await tx.execute("INSERT INTO settings VALUES ('outer', '1', 'now')")
         with pytest.raises(ValueError):
-            async with store.transaction() as inner:
+            async with tx.savepoint() as inner:
                 await inner.execute("INSERT INTO settings VALUES ('inner', '1', 'now')")
                 raise ValueError
     keys = [r["key"] for r in await store.fetchall("SELECT key FROM settings")]

@@ -34,7 +34,7 @@ async def slow(ctx: ToolContext, args: SlowArgs) -> dict:
 @tool("slow_write", SlowArgs, group="test")
 async def slow_write(ctx: ToolContext, args: SlowArgs) -> dict:
     """Write a setting, then sleep before committing."""
-    async with ctx.store.transaction() as tx:
+    async with ctx.transaction() as tx:
         await tx.execute("INSERT INTO settings VALUES ('slow_write', '1', 'now')")
         await asyncio.sleep(args.seconds)
     return {"written": True}

@@ -59,7 +59,7 @@ async def test_the_watcher_does_not_announce_this_process_own_writes(companion):
     watcher = ChangeWatcher(companion.store.path, companion.events)
     watcher.start()
     try:
-        await companion.catalog.invoke("create_task", {"title": "Mine"})
+        await companion.invoke_tool("create_task", {"title": "Mine"})
         assert not watcher.check()
         assert not watcher.check()
         _write_elsewhere(companion.store.path, "Theirs")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from agents import calls
 from desktop.ui import app as app_module
 from desktop.ui.main_window import MainWindow
 from desktop.ui.tray import Tray
@@ -61,7 +62,8 @@ async def test_a_tab_view_is_built_when_its_page_is_first_shown(qtbot, companion
     await settle()
     assert window.current_page() == "welcome" and window.views == {}
 
-    await companion.catalog.invoke("create_note", {"is_ai_suggested": True, "title": "Kickoff", "content": "Agreed."})
+    await calls.invoke(companion.catalog, "create_note",
+                       {"is_ai_suggested": True, "title": "Kickoff", "content": "Agreed."})
     await companion.save_agent({"name": "Client work", "directory_paths": [str(tmp_path)]})
     await until(lambda: window.current_page() == "agents" and status.pending == 1, what="the tabs and the count")
     await settle()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
+from agents import calls
 from desktop.ui.main_window import MainWindow
 from desktop.ui.tray import Tray
 from tests.desktop.conftest import settle, until
@@ -11,7 +12,7 @@ from tests.desktop.conftest import settle, until
 
 async def _suggest(companion, kind: str, **fields) -> str:
     tool = {"tasks": "create_task", "notes": "create_note", "projects": "create_project"}[kind]
-    record = await companion.catalog.invoke(tool, {"is_ai_suggested": True, **fields})
+    record = await calls.invoke(companion.catalog, tool, {"is_ai_suggested": True, **fields})
     return record["id"]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
+from agents import calls
 from agents.events import ReviewDidChange
 from agents.review import pending_count
 from desktop.ui.main_window import MainWindow
@@ -40,7 +41,7 @@ async def test_five_thousand_suggestions_page_in_lazily_with_sql_counts(qtbot, c
 async def test_workspace_project_with_1200_tasks_shows_all_of_them(qtbot, companion, ui):
     """A project with 1,200 tasks says Tasks (1200) and lists every one through fetchMore (no 1,000 cap)."""
     signals, _status = ui
-    project = (await companion.catalog.invoke("create_project", {"name": "Big"}))["id"]
+    project = (await calls.invoke(companion.catalog, "create_project", {"name": "Big"}))["id"]
     await seed(companion.store, 1200, project_id=project)
     await seed(companion.store, 30)
     view = WorkspaceView(companion=companion, signals=signals)
@@ -214,7 +215,7 @@ async def test_open_file_reports_failure_and_a_slow_decision_shows_the_busy_bar(
     signals, _status = ui
     source = tmp_path / "brief.md"
     source.write_text("- [ ] Call Dana\n")
-    await companion.catalog.invoke("create_task", {"title": "Call Dana", "is_ai_suggested": True,
+    await calls.invoke(companion.catalog, "create_task", {"title": "Call Dana", "is_ai_suggested": True,
                                                    "source_path": str(source)})
     view = await _review(qtbot, companion, signals)
     monkeypatch.setattr(review_detail, "open_path", lambda _p: False)

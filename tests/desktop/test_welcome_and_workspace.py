@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import threading
 from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
-from agents import config
+from agents import calls, config
 from agents.events import ReviewDidChange
 from desktop.ui.main_window import MainWindow
 from desktop.ui.signals import CoreSignals
@@ -43,7 +44,7 @@ async def test_workspace_lists_a_projects_records_and_edits_a_task(qtbot, compan
     signals, _status = ui
     from desktop.ui.views.workspace import WorkspaceView
 
-    invoke = companion.catalog.invoke
+    invoke = functools.partial(calls.invoke, companion.catalog)
     project = (await invoke("create_project", {"name": "Acme Corp"}))["id"]
     task = (await invoke("create_task", {"title": "Send the quote", "project_id": project}))["id"]
     await invoke("create_task", {"title": "Unfiled chore"})

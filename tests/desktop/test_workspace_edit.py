@@ -48,7 +48,7 @@ def test_phrases_become_dates_relative_to_today():
 async def test_the_dialog_keeps_the_input_and_shows_each_problem_beside_its_field(qtbot, companion, ui):
     """An empty title and an unreadable date keep the dialog open, the text as typed, the problems in words."""
     window = await _window(qtbot, companion, ui)
-    task = (await companion.catalog.invoke("create_task", {"title": "Send the quote"}))["id"]
+    task = (await companion.invoke_tool("create_task", {"title": "Send the quote"}))["id"]
     view = window.workspace_view
     await until(lambda: view.models["tasks"].rows, what="the task")
     view.tables["tasks"].selectRow(0)
@@ -82,7 +82,7 @@ async def test_the_dialog_keeps_the_input_and_shows_each_problem_beside_its_fiel
 async def test_a_save_the_store_refuses_keeps_the_dialog_open_with_a_plain_reason(qtbot, companion, ui):
     """Editing a task deleted meanwhile: the dialog stays, with the reason in words and the input kept."""
     window = await _window(qtbot, companion, ui)
-    task = (await companion.catalog.invoke("create_task", {"title": "Gone soon"}))["id"]
+    task = (await companion.invoke_tool("create_task", {"title": "Gone soon"}))["id"]
     view = window.workspace_view
     await until(lambda: view.models["tasks"].rows, what="the task")
     view.tables["tasks"].selectRow(0)
@@ -98,7 +98,7 @@ async def test_a_save_the_store_refuses_keeps_the_dialog_open_with_a_plain_reaso
 async def test_add_a_task_in_a_project_edit_its_project_complete_it_and_delete_it_with_undo(qtbot, companion, ui):
     """New task… files it under the chosen project; Edit moves it; Mark done/Reopen; Delete and Undo."""
     window = await _window(qtbot, companion, ui)
-    invoke = companion.catalog.invoke
+    invoke = companion.invoke_tool
     acme = (await invoke("create_project", {"name": "Acme Corp"}))["id"]
     bluebird = (await invoke("create_project", {"name": "Bluebird"}))["id"]
     view = window.workspace_view
@@ -149,7 +149,7 @@ async def test_add_a_task_in_a_project_edit_its_project_complete_it_and_delete_i
 async def test_tasks_sort_by_due_date_overdue_in_the_error_tone_done_ones_muted(qtbot, companion, ui):
     """Due dates order the tasks (none last); an overdue task is red, a done one struck through and muted."""
     window = await _window(qtbot, companion, ui)
-    invoke = companion.catalog.invoke
+    invoke = companion.invoke_tool
     today = date.today()
     await invoke("create_task", {"title": "A no date"})
     await invoke("create_task", {"title": "B later", "due_date": (today + timedelta(days=9)).isoformat()})
@@ -169,7 +169,7 @@ async def test_tasks_sort_by_due_date_overdue_in_the_error_tone_done_ones_muted(
 
 async def test_deleting_a_project_leaves_its_records_standalone_and_undelete_files_them_back(companion):
     """records_ops.delete of a project detaches its tasks; undelete restores the project and re-files them."""
-    invoke = companion.catalog.invoke
+    invoke = companion.invoke_tool
     project = (await invoke("create_project", {"name": "Acme"}))["id"]
     task = (await invoke("create_task", {"title": "T", "project_id": project}))["id"]
     done = await records_ops.delete(companion.store, companion.events, "projects", project)

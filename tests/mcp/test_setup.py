@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
-from agents import journal, mcp_access
+from agents import calls, mcp_access
 from agents.tools.catalog import Catalog
 from bridge.mcp_door.setup import snippet
 from desktop.doctor import Report, State, check_mcp_door
@@ -56,7 +56,7 @@ async def test_settings_box_shows_snippet_copies_it_and_lists_recent_apps(tmp_pa
     try:
         catalog = Catalog(store=c.store)
         for _ in range(2):
-            await journal.execute(c.store, catalog, call_id=mcp_access.new_call_id("Claude Desktop"),
+            await calls.execute(c.store, catalog, call_id=mcp_access.new_call_id("Claude Desktop"),
                                   name="list_tasks", args={}, source=mcp_access.SOURCE)
         box = McpBox(companion=c)
         qtbot.addWidget(box)

@@ -13,6 +13,7 @@ import pytest
 from mcp import types
 from mcp.shared.exceptions import McpError
 
+from agents import calls
 from agents.mcp_access import MCP_AGENTS_KEY, recent_clients
 from agents.store import Store
 from agents.tools.catalog import ALL_TOOLS
@@ -175,8 +176,8 @@ async def test_resources_paged_and_prompts(workspace):
 
         catalog = Catalog(store=store)
         for i in range(130):
-            await catalog.invoke("create_task", {"title": f"task {i:03}"})
-        await catalog.invoke("create_project", {"name": "Alpha"})
+            await calls.invoke(catalog, "create_task", {"title": f"task {i:03}"})
+        await calls.invoke(catalog, "create_project", {"name": "Alpha"})
     finally:
         await store.close()
     async with door_session(workspace["data"]) as s:

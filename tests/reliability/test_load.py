@@ -49,7 +49,7 @@ async def stuck(ctx: ToolContext, args: NoArgs) -> dict:
 @tool("stuck_write", NoArgs, group="test")
 async def stuck_write(ctx: ToolContext, args: NoArgs) -> dict:
     """Write a setting, then never commit (an hour)."""
-    async with ctx.store.transaction() as tx:
+    async with ctx.transaction() as tx:
         await tx.execute("INSERT INTO settings VALUES (?, '1', 'now')", (f"stuck:{ctx.call_id}",))
         await asyncio.sleep(3600)
     return {}

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from agents import journal, journal_retention
+from agents import calls, journal_retention
 from agents.store import Store
 from agents.tools.catalog import Catalog
 from tests.conftest import add_agent, until
@@ -37,7 +37,7 @@ async def test_thousand_large_reads_are_reduced_and_the_file_shrinks(tmp_path: P
         before = db_bytes(store.path)
         began = time.perf_counter()
         for i in range(1000):
-            out = await journal.execute(store, catalog, call_id=f"r{i}", name="read_file_content",
+            out = await calls.execute(store, catalog, call_id=f"r{i}", name="read_file_content",
                                         args={"path": str(doc)}, source="bridge", max_result_bytes=4_000_000)
             assert out.ok and len(out.result["content"]) == 100_000
         grown = db_bytes(store.path)
@@ -57,10 +57,10 @@ async def test_thousand_large_reads_are_reduced_and_the_file_shrinks(tmp_path: P
         assert await store.scalar("SELECT MAX(length(result) + length(args)) FROM tool_calls") <= 8
         assert await store.integrity_check() == "ok"
 
-        again = await journal.execute(store, catalog, call_id="r7", name="read_file_content",
+        again = await calls.execute(store, catalog, call_id="r7", name="read_file_content",
                                       args={"path": str(doc)}, source="bridge")
         assert again.ok and not again.replayed and len(again.result["content"]) == 100_000
-        other = await journal.execute(store, catalog, call_id="r8", name="read_file_content",
+        other = await calls.execute(store, catalog, call_id="r8", name="read_file_content",
                                       args={"path": str(doc), "offset": 5}, source="bridge")
         assert other.error.type == "conflict"
     finally:
@@ -73,7 +73,7 @@ async def test_the_pruning_task_runs_at_start_and_again(tmp_path: Path):
     task = None
     try:
         catalog = Catalog(store=store)
-        await journal.execute(store, catalog, call_id="a", name="list_tasks", args={}, source="bridge")
+        await calls.execute(store, catalog, call_id="a", name="list_tasks", args={}, source="bridge")
         task = asyncio.create_task(journal_retention.run_pruner(store, window=timedelta(0), interval=0.05))
         count = "SELECT COUNT(*) FROM tool_calls WHERE pruned_at IS NOT NULL"
         pruned: list[int] = []
@@ -82,7 +82,7 @@ async def test_the_pruning_task_runs_at_start_and_again(tmp_path: Path):
             pruned.append(await store.scalar(count))
 
         await until(lambda: asyncio.ensure_future(poll()) and pruned and pruned[-1] == 1, 10, "the first pass")
-        await journal.execute(store, catalog, call_id="b", name="list_tasks", args={}, source="bridge")
+        await calls.execute(store, catalog, call_id="b", name="list_tasks", args={}, source="bridge")
         await until(lambda: asyncio.ensure_future(poll()) and pruned and pruned[-1] == 2, 10, "a later pass")
         assert await store.scalar("PRAGMA auto_vacuum") == journal_retention.AUTO_VACUUM_INCREMENTAL
     finally:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from agents import journal, review
+from agents import calls, review
 from agents.tools.records import ALLOW_DIRECT_WRITES
 from tests.security.dispatch_kit import call, make_dispatcher
 
@@ -67,9 +67,9 @@ async def test_updates_over_the_bridge_apply_at_once(store):
 
 async def test_local_engine_creates_are_unchanged(store, catalog):
     """The device's own engines still create approved records (their calls are not from the bridge)."""
-    out = await journal.execute(store, catalog, call_id="l1", name="create_task", args={"title": "Mine"},
+    out = await calls.execute(store, catalog, call_id="l1", name="create_task", args={"title": "Mine"},
                                 source="local")
     assert out.ok and out.result["is_approved"] is True and out.result["is_ai_suggested"] is False
-    out = await journal.execute(store, catalog, call_id="l2", name="insert",
+    out = await calls.execute(store, catalog, call_id="l2", name="insert",
                                 args={"table": "notes", "record": {"title": "N", "content": ""}}, source="local")
     assert out.ok and out.result["is_approved"] is True

@@ -63,14 +63,14 @@ def text_of(kind: str, record: dict[str, Any]) -> str:
 
 
 async def save_record(companion: Companion, kind: str, record_id: str, values: dict[str, Any]) -> dict[str, Any]:
-    """``update_<singular>`` through the catalogue (validation, events, one transaction)."""
+    """``update_<singular>`` through the executor (validation, journal row, events, one transaction)."""
     name = singular(kind)
     return await companion.invoke_tool(f"update_{name}", {f"{name}_id": record_id, **values})
 
 
 async def create_record(companion: Companion, kind: str, values: dict[str, Any]) -> dict[str, Any]:
-    """``create_<singular>`` through the catalogue: the user's own record (approved, not a suggestion)."""
-    return await companion.catalog.invoke(f"create_{singular(kind)}", values)
+    """``create_<singular>`` through the executor: the user's own record (approved, not a suggestion)."""
+    return await companion.invoke_tool(f"create_{singular(kind)}", values)
 
 
 def plain_problem(exc: BaseException, kind: str) -> str:

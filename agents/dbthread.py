@@ -1,0 +1,260 @@
+"""The database thread: the one thread that touches ``workspace.sqlite3``, and group commit.
+
+``DbThread`` owns the ``sqlite3`` connection and a queue of jobs. A job is a
+plain function ``fn(conn)``; its answer goes back to the asyncio loop that
+queued it (``loop.call_soon_threadsafe``), one wake-up per group.
+
+Each turn the thread takes everything queued and runs it in this order:
+
+1. **reads** (``READ``): each alone, outside any transaction (autocommit),
+   answered at once;
+2. **writes** (``WRITE``) as one group: ``BEGIN IMMEDIATE``, then every job in
+   its own ``SAVEPOINT`` (a job that raises rolls back to its savepoint only,
+   and gets its exception), then one ``COMMIT``. Every job of the group is
+   answered after that commit; when the commit fails, the group rolls back and
+   every job gets ``CommitFailed`` (none was stored). Writes a read queued
+   on this thread (``defer``) join the group of the same turn;
+3. **exclusive transactions** (``EXCLUSIVE``): an interactive transaction
+   (``Store.transaction``) has the thread to itself until its block ends;
+   its statements come through its own queue.
+
+When the queue stays empty for ``idle_checkpoint`` seconds after writes, the
+thread runs a PASSIVE WAL checkpoint (``wal_autocheckpoint`` is 0, so no
+commit ever pays for one); under constant load it runs one at least every
+``max_checkpoint_gap`` seconds, between groups.
+
+Runs on its own daemon thread (a store a failed start-up left open must not
+keep the process alive); the loops only queue jobs and await futures.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import queue
+import sqlite3
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+READ, WRITE, EXCLUSIVE, STOP = "read", "write", "exclusive", "stop"
+Fn = Callable[[sqlite3.Connection], Any]
+
+
+class CommitFailed(Exception):
+    """The group's COMMIT failed: nothing of the group is stored (the cause is ``__cause__``)."""
+
+
+@dataclass(slots=True)
+class Job:
+    kind: str
+    fn: Fn | None
+    future: asyncio.Future[Any] | None
+    loop: asyncio.AbstractEventLoop | None
+    statements: queue.SimpleQueue[Any] | None = field(default=None)
+
+
+def _answer(answers: list[tuple[asyncio.Future[Any], Any, BaseException | None]]) -> None:
+    """On the loop: resolve a group's futures (a cancelled awaiter's future is skipped)."""
+    for future, value, error in answers:
+        if future.done():
+            continue
+        if error is not None:
+            future.set_exception(error)
+        else:
+            future.set_result(value)
+
+
+def _send(loop: asyncio.AbstractEventLoop, answers: list[Any]) -> None:
+    if answers:
+        with contextlib.suppress(RuntimeError):  # the loop is closed: nobody waits any more
+            loop.call_soon_threadsafe(_answer, answers)
+
+
+class DbThread:
+    """One connection, one thread, one queue. ``submit`` from any loop; ``stop`` to close."""
+
+    def __init__(self, conn: sqlite3.Connection, *, idle_checkpoint: float = 0.5,
+                 max_checkpoint_gap: float = 10.0):
+        self.conn = conn
+        self.commits = 0  # groups committed (tests and benches read it)
+        self.grouped = 0  # write jobs committed
+        self.checkpoints = 0
+        self._queue: queue.SimpleQueue[Job] = queue.SimpleQueue()
+        self._deferred: list[Fn] = []
+        self._idle_checkpoint = idle_checkpoint
+        self._max_gap = max_checkpoint_gap
+        self._dirty = False
+        self._last_checkpoint = time.monotonic()
+        self._thread = threading.Thread(target=self._main, name="adiuva-db", daemon=True)
+        self._thread.start()
+
+    # ── from a loop ────────────────────────────────────────────────────────
+    def submit(self, kind: str, fn: Fn) -> asyncio.Future[Any]:
+        loop = asyncio.get_running_loop()
+        future = loop.create_future()
+        self._queue.put(Job(kind, fn, future, loop))
+        return future
+
+    def submit_exclusive(self, statements: queue.SimpleQueue[Any]) -> asyncio.Future[Any]:
+        """Start an interactive transaction: resolved once BEGIN IMMEDIATE ran."""
+        loop = asyncio.get_running_loop()
+        future = loop.create_future()
+        self._queue.put(Job(EXCLUSIVE, None, future, loop, statements))
+        return future
+
+    def stop(self) -> threading.Thread:
+        self._queue.put(Job(STOP, None, None, None))
+        return self._thread
+
+    # ── on this thread ─────────────────────────────────────────────────────
+    def defer(self, fn: Fn) -> None:
+        """From a job on this thread: run ``fn`` in this turn's write group; nobody waits for it."""
+        self._deferred.append(fn)
+
+    def _main(self) -> None:
+        while True:
+            timeout = self._idle_checkpoint if self._dirty else None
+            try:
+                first = self._queue.get(timeout=timeout)
+            except queue.Empty:
+                self._checkpoint()
+                continue
+            jobs = [first]
+            with contextlib.suppress(queue.Empty):
+                while True:
+                    jobs.append(self._queue.get_nowait())
+            if not self._turn(jobs):
+                with contextlib.suppress(sqlite3.Error):
+                    self._checkpoint()
+                    self.conn.close()
+                return
+            if self._dirty and time.monotonic() - self._last_checkpoint > self._max_gap:
+                self._checkpoint()
+
+    def _turn(self, jobs: list[Job]) -> bool:
+        stop = False
+        writes: list[Job] = []
+        exclusive: list[Job] = []
+        for job in jobs:
+            if job.kind == READ:
+                self._read(job)
+            elif job.kind == WRITE:
+                writes.append(job)
+            elif job.kind == EXCLUSIVE:
+                exclusive.append(job)
+            else:
+                stop = True
+        if writes or self._deferred:
+            self._group(writes)
+        for job in exclusive:
+            self._exclusive(job)
+            if self._deferred:
+                self._group([])
+        return not stop
+
+    def _read(self, job: Job) -> None:
+        try:
+            answer = [(job.future, job.fn(self.conn), None)]  # type: ignore[misc]
+        except BaseException as exc:
+            answer = [(job.future, None, exc)]
+        _send(job.loop, answer)  # type: ignore[arg-type]
+
+    def _group(self, writes: list[Job]) -> None:
+        conn = self.conn
+        results: list[tuple[Job, Any, BaseException | None]] = []
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            self._fail(writes, exc)
+            return
+        try:
+            for job in writes:
+                results.append(self._in_savepoint(job.fn))  # type: ignore[arg-type]
+            while self._deferred:  # journal rows of reads (they may add none themselves)
+                _, _, error = self._in_savepoint(self._deferred.pop(0))
+                if error is not None:
+                    log.warning("store.deferred_write.failed error=%s", error)
+            conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
+            self._fail(writes, exc)
+            return
+        self.commits += 1
+        self.grouped += len(writes)
+        self._dirty = True
+        by_loop: dict[asyncio.AbstractEventLoop, list[Any]] = {}
+        for job, (_, value, error) in zip(writes, results, strict=True):
+            by_loop.setdefault(job.loop, []).append((job.future, value, error))  # type: ignore[arg-type]
+        for loop, answers in by_loop.items():
+            _send(loop, answers)
+
+    def _in_savepoint(self, fn: Fn) -> tuple[None, Any, BaseException | None]:
+        conn = self.conn
+        conn.execute("SAVEPOINT job")
+        try:
+            value = fn(conn)
+        except BaseException as exc:
+            if not conn.in_transaction:  # SQLite rolled the whole group back (full disk, I/O error)
+                raise sqlite3.OperationalError(f"the transaction was rolled back: {exc}") from exc
+            conn.execute("ROLLBACK TO job")
+            conn.execute("RELEASE job")
+            return None, None, exc
+        conn.execute("RELEASE job")
+        return None, value, None
+
+    def _fail(self, writes: list[Job], exc: BaseException) -> None:
+        self._deferred.clear()
+        log.error("store.commit.failed jobs=%d error=%s", len(writes), exc)
+        for job in writes:
+            failure = CommitFailed(f"the transaction could not commit: {exc}")
+            failure.__cause__ = exc
+            _send(job.loop, [(job.future, None, failure)])  # type: ignore[arg-type]
+
+    def _exclusive(self, job: Job) -> None:
+        """Serve one interactive transaction until its block ends (``Store.transaction``)."""
+        conn, statements = self.conn, job.statements
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            _send(job.loop, [(job.future, None, exc)])  # type: ignore[arg-type]
+            return
+        _send(job.loop, [(job.future, None, None)])  # type: ignore[arg-type]
+        while True:
+            end, fn, future = statements.get()  # type: ignore[union-attr]
+            if end is None:
+                try:
+                    answer = (future, fn(conn), None)
+                except BaseException as exc:
+                    answer = (future, None, exc)
+                _send(job.loop, [answer])  # type: ignore[arg-type]
+                continue
+            error: BaseException | None = None
+            try:
+                conn.execute("COMMIT" if end == "commit" else "ROLLBACK")
+            except sqlite3.Error as exc:
+                error = CommitFailed(f"the transaction could not commit: {exc}")
+                error.__cause__ = exc
+                with contextlib.suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
+            if end == "commit" and error is None:
+                self.commits += 1
+                self._dirty = True
+            _send(job.loop, [(future, None, error)])  # type: ignore[arg-type]
+            return
+
+    def _checkpoint(self) -> None:
+        """PASSIVE: copies what it can without waiting for readers; never blocks a writer."""
+        try:
+            self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+            self.checkpoints += 1
+        except sqlite3.Error as exc:
+            log.warning("store.checkpoint.failed error=%s", exc)
+        self._dirty = False
+        self._last_checkpoint = time.monotonic()

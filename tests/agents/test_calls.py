@@ -1,0 +1,112 @@
+"""The executor (agents.calls) on the store's group commit: replay, conflict, savepoints, failed commits."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+
+import pytest
+
+from agents import calls
+from agents.errors import ErrorType
+from agents.store import Store
+from agents.tools.catalog import Catalog
+
+
+@pytest.fixture
+async def store(tmp_path):
+    s = await Store.open(tmp_path / "w.sqlite3")
+    yield s
+    await s.close()
+
+
+@pytest.fixture
+def catalog(store):
+    return Catalog(store=store)
+
+
+def _hold(store: Store) -> tuple[threading.Event, asyncio.Future]:
+    """Block the DB thread with a read job so the next jobs queue up and run as one group."""
+    release = threading.Event()
+    return release, asyncio.ensure_future(store.read(lambda db: release.wait(10)))
+
+
+async def _run(store, catalog, call_id, name, args):
+    return await calls.execute(store, catalog, call_id=call_id, name=name, args=args)
+
+
+async def test_synchronous_full_and_no_autocheckpoint(store):
+    """The store commits with synchronous=FULL and leaves checkpoints to its thread."""
+    assert await store.scalar("PRAGMA synchronous") == 2
+    assert await store.scalar("PRAGMA wal_autocheckpoint") == 0
+
+
+async def test_replay_and_conflict(store, catalog):
+    """An executed id answers from its row; the same id with other arguments is a conflict and runs nothing."""
+    first = await _run(store, catalog, "c1", "create_task", {"title": "Once"})
+    again = await _run(store, catalog, "c1", "create_task", {"title": "Once"})
+    other = await _run(store, catalog, "c1", "create_task", {"title": "Other"})
+    assert first.ok and again.replayed and again.result == first.result and again.result_json
+    assert other.error.type == ErrorType.CONFLICT
+    assert await store.scalar("SELECT COUNT(*) FROM tasks") == 1
+
+
+async def test_concurrent_calls_share_commits(store, catalog):
+    """N calls arriving together commit in fewer transactions than calls, and all are stored."""
+    before = store.commits
+    release, held = _hold(store)
+    pending = [asyncio.ensure_future(_run(store, catalog, f"g{i}", "create_task", {"title": f"T{i}"}))
+               for i in range(20)]
+    await asyncio.sleep(0.05)
+    release.set()
+    outcomes = await asyncio.gather(*pending)
+    await held
+    assert all(o.ok for o in outcomes)
+    assert store.commits - before < 20
+    assert await store.scalar("SELECT COUNT(*) FROM tool_calls") == 20
+
+
+async def test_a_failing_call_rolls_back_to_its_savepoint_only(store, catalog):
+    """In one group, a call that fails leaves no write; the others of the group commit."""
+    release, held = _hold(store)
+    good = [asyncio.ensure_future(_run(store, catalog, f"ok{i}", "create_task", {"title": f"T{i}"}))
+            for i in range(3)]
+    bad = asyncio.ensure_future(_run(store, catalog, "bad", "create_task", {"title": "X", "project_id": "nope"}))
+    await asyncio.sleep(0.05)
+    release.set()
+    await held
+    assert all(o.ok for o in await asyncio.gather(*good))
+    failed = await bad
+    assert not failed.ok and not failed.error.retryable
+    assert await store.scalar("SELECT COUNT(*) FROM tasks") == 3
+    row = await store.fetchone("SELECT ok FROM tool_calls WHERE call_id = 'bad'")
+    assert row["ok"] == 0  # its error is journaled
+
+
+async def test_a_failed_commit_answers_every_call_internal_and_stores_none(store, catalog):
+    """A COMMIT that fails (a deferred foreign key) answers every call of its group internal, retryable."""
+    await store.run(lambda c: c.executescript(
+        "CREATE TABLE parent (id INTEGER PRIMARY KEY);"
+        "CREATE TABLE child (p INTEGER REFERENCES parent(id) DEFERRABLE INITIALLY DEFERRED);"))
+    release, held = _hold(store)
+    pending = [asyncio.ensure_future(_run(store, catalog, f"f{i}", "create_task", {"title": f"T{i}"}))
+               for i in range(5)]
+    poison = asyncio.ensure_future(store.write(lambda db: db.execute("INSERT INTO child VALUES (42)")))
+    await asyncio.sleep(0.05)
+    release.set()
+    await held
+    outcomes = await asyncio.gather(*pending)
+    with pytest.raises(Exception, match="commit"):
+        await poison
+    assert all(not o.ok and o.error.type == ErrorType.INTERNAL and o.error.retryable for o in outcomes)
+    assert await store.scalar("SELECT COUNT(*) FROM tasks") == 0
+    assert await store.scalar("SELECT COUNT(*) FROM tool_calls") == 0
+    retried = await _run(store, catalog, "f0", "create_task", {"title": "T0"})
+    assert retried.ok and not retried.replayed
+
+
+async def test_a_read_is_answered_and_its_row_follows(store, catalog):
+    """A read-only call's result comes back; its journal row is stored by the next group."""
+    out = await _run(store, catalog, "r1", "list_tasks", {})
+    assert out.ok and out.result_json is not None
+    assert await store.scalar("SELECT COUNT(*) FROM tool_calls WHERE call_id = 'r1'") == 1
