@@ -14,6 +14,9 @@ import pytest
 
 from bridge.gateway import DeviceGateway
 
+# The first test also waits for the PyInstaller build (the session fixture): minutes, not the suite's 120 s.
+pytestmark = pytest.mark.timeout(900)
+
 REPO = Path(__file__).resolve().parents[2]
 TOKEN = "frozen-smoke-token-9e1"
 
