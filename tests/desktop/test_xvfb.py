@@ -142,7 +142,7 @@ def test_approve_reject_and_undo_through_the_window_on_x11(xserver, tmp_path):
         # the tab bar under the menu bar: Agents, Runs, Review (3)… (Review's tab is the third, ~x 165)
         _xdotool(xserver, "mousemove", "--window", window, "165", "32", "click", "1")
         time.sleep(1.0)
-        _xdotool(xserver, "mousemove", "--window", window, "120", "152", "click", "1")  # the first row: S1
+        _xdotool(xserver, "mousemove", "--window", window, "120", "188", "click", "1")  # the first row: S1
         time.sleep(0.5)
         _xdotool(xserver, "key", "--window", window, "Return")
         _wait_for(data, {"S1": "approved", "S2": "waiting", "S3": "waiting"}, "Enter approves S1")

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QPushButton, QTabBar, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QPushButton, QTabBar, QVBoxLayout, QWidget
 
 from agents.review_query import KIND_ORDER, NO_PROJECT, Selection
 from agents.store import parse_iso
@@ -50,17 +50,26 @@ class ReviewFilters(QWidget):
             combo.addItem({self.project: "All projects", self.agent: "All agents", self.run: "All runs"}[combo], ANY)
         self.discard_run_button = QPushButton("Discard this run's suggestions")
         self.discard_run_button.setToolTip("Reject every suggestion of the chosen run still waiting (undoable)")
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(12, 0, 12, 4)
-        layout.addWidget(self.states)
-        layout.addWidget(self.search, 2)
+        # Two rows, so nothing is clipped in a window of ordinary width: what to look at and the search
+        # on top, the filters below.
+        self.states.setExpanding(False)
+        self.states.setUsesScrollButtons(False)
+        top = QHBoxLayout()
+        top.addWidget(self.states)
+        top.addWidget(self.search, 1)
+        top.addWidget(self.discard_run_button)
+        filters = QHBoxLayout()
         for combo in self.combos():
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            combo.setMinimumContentsLength(8)
+            combo.setMinimumContentsLength(10)
             combo.currentIndexChanged.connect(lambda _i: self._changed())
-            layout.addWidget(combo, 1)
+            filters.addWidget(combo, 1)
         self.source.lineEdit().editingFinished.connect(self._changed)
-        layout.addWidget(self.discard_run_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 0, 12, 4)
+        layout.setSpacing(6)
+        layout.addLayout(top)
+        layout.addLayout(filters)
         self._update_discard()
 
     def combos(self) -> tuple[QComboBox, ...]:
