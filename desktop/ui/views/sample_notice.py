@@ -1,12 +1,13 @@
 """The line above the tabs while a sample agent exists: "You are trying Adiuva with sample files. [Remove the sample]".
 
 It shows whenever an agent made from "Try it with the sample files" exists
-(``agents.sample.sample_agent_ids``, re-read when the agents change), on every
-tab, so it is visible after the first run whichever tab the window lands on.
+(``agents.sample.sample_agent_ids``, re-read when the agents change), under
+every tab's page, so it is visible after the first run whichever tab the
+window lands on.
 "Remove the sample" asks first (the removal is not undoable), then removes the
 sample agent, its waiting suggestions and the records its runs created in one
 transaction (``agents.sample.remove_sample``). ``attach_sample_notice`` puts it
-at the top of a main window's central area. GUI thread only.
+in a main window's central area, under the pages. GUI thread only.
 """
 
 from __future__ import annotations
@@ -88,11 +89,12 @@ class SampleNotice(QFrame):
 
 
 def attach_sample_notice(window: QMainWindow, *, companion: Companion, status: AppStatus | None) -> SampleNotice:
-    """Put a ``SampleNotice`` at the top of ``window``'s central area (as ``window.sample_notice``)."""
+    """Put a ``SampleNotice`` in ``window``'s central area right under the pages, above the undo bar
+    (as ``window.sample_notice``; the pages stay the layout's first item, where a banner goes above them)."""
     notice = SampleNotice(companion=companion, status=status, parent=window)
     central = window.centralWidget()
     layout = central.layout() if central is not None else None
     assert layout is not None and hasattr(layout, "insertWidget")
-    layout.insertWidget(0, notice)
+    layout.insertWidget(1, notice)
     window.sample_notice = notice  # type: ignore[attr-defined]
     return notice
