@@ -52,7 +52,7 @@ def create_note(db: SyncDb, ctx: ToolContext, args: CreateNoteArgs) -> dict[str,
 @tool("update_note", UpdateNoteArgs, group="notes", idempotent=True, sync=True)
 def update_note(db: SyncDb, ctx: ToolContext, args: UpdateNoteArgs) -> dict[str, Any]:
     """Change a note; to merge, read it with get_note and send the merged content."""
-    return records.update(db, records.NOTES, args.note_id, args)
+    return records.update(db, records.NOTES, args.note_id, args, ctx)
 
 
 TOOLS = [list_notes, get_note, create_note, update_note]

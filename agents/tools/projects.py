@@ -78,7 +78,7 @@ def create_project(db: SyncDb, ctx: ToolContext, args: CreateProjectArgs) -> dic
 @tool("update_project", UpdateProjectArgs, group="projects", idempotent=True, sync=True)
 def update_project(db: SyncDb, ctx: ToolContext, args: UpdateProjectArgs) -> dict[str, Any]:
     """Change a project's name, description, status or review flags."""
-    return records.update(db, records.PROJECTS, args.project_id, args)
+    return records.update(db, records.PROJECTS, args.project_id, args, ctx)
 
 
 TOOLS = [list_projects, list_all_projects, get_project, create_project, update_project]

@@ -25,6 +25,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from agents import activity
 from agents.errors import ErrorType, ToolError
 from agents.store import SyncDb, iso, new_id, utcnow
 from agents.tools.base import ToolContext
@@ -171,8 +172,12 @@ def get(db: SyncDb, kind: RecordKind, record_id: str) -> dict[str, Any]:
     return to_record(row)
 
 
-def update(db: SyncDb, kind: RecordKind, record_id: str, args: BaseModel) -> dict[str, Any]:
-    """Change the fields the caller set; untouched fields stay as they are."""
+def update(db: SyncDb, kind: RecordKind, record_id: str, args: BaseModel,
+           ctx: ToolContext | None = None) -> dict[str, Any]:
+    """Change the fields the caller set; untouched fields stay as they are.
+
+    When ``ctx`` says the change is not the user's own edit (``activity.tracked``), the changed fields'
+    previous values are stored in ``record_updates`` in the same transaction (the activity's Undo)."""
     values = _values(kind, args, only_set=True)
     if not values:
         raise ToolError(ErrorType.INVALID_ARGS, f"update_{kind.singular}: no fields to change were given")
@@ -180,15 +185,20 @@ def update(db: SyncDb, kind: RecordKind, record_id: str, args: BaseModel) -> dic
         if key in values and values[key] is None:
             raise ToolError(ErrorType.INVALID_ARGS, f"update_{kind.singular}: {key} cannot be null")
     require_project(db, values.get("project_id"))
+    live = "WHERE id = ? AND deleted_at IS NULL AND rejected_at IS NULL"
+    track = ctx is not None and activity.tracked(ctx.source, ctx.run_id)
+    before = db.fetchone(f"SELECT * FROM {kind.table} {live}", (record_id,)) if track else None
     assignments = ", ".join(f"{k} = ?" for k in values)
     params = [*(_to_column(k, v) for k, v in values.items()), utcnow(), record_id]
     row = db.fetchone(
-        f"UPDATE {kind.table} SET {assignments}, updated_at = ? "
-        "WHERE id = ? AND deleted_at IS NULL AND rejected_at IS NULL RETURNING *",
+        f"UPDATE {kind.table} SET {assignments}, updated_at = ? {live} RETURNING *",
         params,
     )
     if row is None:
         raise ToolError(ErrorType.NOT_FOUND, f"{kind.singular} {record_id} does not exist")
+    if before is not None and ctx is not None:
+        activity.record_sync(db, source=ctx.source, run_id=ctx.run_id, call_id=ctx.call_id, kind=kind.table,
+                             before=before, after=row, fields=list(values))
     return to_record(row)
 
 

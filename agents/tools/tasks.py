@@ -76,7 +76,7 @@ def create_task(db: SyncDb, ctx: ToolContext, args: CreateTaskArgs) -> dict[str,
 @tool("update_task", UpdateTaskArgs, group="tasks", idempotent=True, sync=True)
 def update_task(db: SyncDb, ctx: ToolContext, args: UpdateTaskArgs) -> dict[str, Any]:
     """Change a task's fields (state, assignees, due date, ...); fields not given stay as they are."""
-    return records.update(db, records.TASKS, args.task_id, args)
+    return records.update(db, records.TASKS, args.task_id, args, ctx)
 
 
 @tool("add_task_comment", AddTaskCommentArgs, group="tasks", sync=True)

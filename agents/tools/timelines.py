@@ -54,7 +54,7 @@ def create_timeline(db: SyncDb, ctx: ToolContext, args: CreateTimelineArgs) -> d
 @tool("update_timeline", UpdateTimelineArgs, group="timelines", idempotent=True, sync=True)
 def update_timeline(db: SyncDb, ctx: ToolContext, args: UpdateTimelineArgs) -> dict[str, Any]:
     """Change a timeline entry or mark it complete (is_completed=true)."""
-    return records.update(db, records.TIMELINES, args.timeline_id, args)
+    return records.update(db, records.TIMELINES, args.timeline_id, args, ctx)
 
 
 TOOLS = [list_timelines, create_timeline, update_timeline]

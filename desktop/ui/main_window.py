@@ -58,6 +58,7 @@ TAB_TITLES = {
     "runs": "Runs",
     "review": "Review",
     "workspace": "Workspace",
+    "activity": "Activity",
     "connection": "Connection && settings",
 }
 
@@ -88,7 +89,7 @@ class TabPage(QWidget):
 
 
 class MainWindow(QMainWindow):
-    """Welcome page until the first agent exists, then the five tabs."""
+    """Welcome page until the first agent exists, then the tabs."""
 
     def __init__(self, *, companion: Companion | None = None, signals: CoreSignals | None = None,
                  status: AppStatus | None = None, on_quit: Callable[[], None] | None = None,
@@ -152,6 +153,9 @@ class MainWindow(QMainWindow):
         status.changed.connect(self._status_changed)
         status.run_finished.connect(self._run_finished)
         signals.review_did_change.connect(self._review_changed)
+        from desktop.ui.views.sample_notice import attach_sample_notice
+
+        attach_sample_notice(self, companion=companion, status=status)  # "Remove the sample" while one exists
         self._status_changed()
 
     def _build_menu(self) -> None:
@@ -198,6 +202,10 @@ class MainWindow(QMainWindow):
             from desktop.ui.views.workspace import WorkspaceView
 
             return WorkspaceView(companion=companion, signals=signals)
+        if name == "activity":
+            from desktop.ui.views.activity import ActivityView
+
+            return ActivityView(companion=companion, signals=signals)
         from desktop.ui.views.connection import ConnectionView
 
         return ConnectionView(companion=companion, signals=signals, status=status)

@@ -1,7 +1,10 @@
 """First run: no agents yet. Pick a folder; a ``rules`` agent is created on it and run once.
 
 The agent reads the folder's ``.md`` and ``.txt`` files on weekday mornings
-(``0 9 * * 1-5``); both can be changed in the Agents tab. ``agent_started``
+(``0 9 * * 1-5``); both can be changed in the Agents tab. "Try it with the
+sample files" makes a manual-only agent (no schedule) on the bundled sample
+folder, marked as the sample (``agents.sample.SAMPLE_AGENT``) so the window can
+offer to remove it in one step (``views.sample_notice``). ``agent_started``
 carries the new agent's id once its first run has started. GUI thread only.
 """
 
@@ -16,7 +19,7 @@ from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QVB
 
 from agents import config
 from agents.config import AgentConfig
-from agents.resources import resource_path
+from agents.sample import SAMPLE_AGENT, sample_folder
 from desktop.ui import operations
 from desktop.ui.widgets import ErrorLabel, HintLabel, TitleLabel, icon
 
@@ -26,16 +29,22 @@ if TYPE_CHECKING:
 DEFAULT_CRON = "0 9 * * 1-5"
 
 
-async def create_first_agent(companion: Companion, folder: str, *, name: str | None = None) -> AgentConfig:
-    """A rules agent on ``folder`` with a name no other agent has, saved and started."""
+async def create_first_agent(companion: Companion, folder: str, *, name: str | None = None,
+                             sample: bool = False) -> AgentConfig:
+    """A rules agent on ``folder`` with a name no other agent has, saved and started.
+
+    ``sample``: the sample agent, run by hand only (no schedule) and marked as the sample."""
     base = name or PurePath(folder).name or "My files"
     taken = {a.name.lower() for a in await config.list_agents(companion.store)}
     chosen, n = base, 2
     while chosen.lower() in taken:
         chosen, n = f"{base} {n}", n + 1
     agent = await companion.save_agent({
-        "name": chosen, "directory_paths": [folder], "engine": "rules", "schedule_cron": DEFAULT_CRON,
+        "name": chosen, "directory_paths": [folder], "engine": "rules",
+        "schedule_cron": None if sample else DEFAULT_CRON,
     })
+    if sample:
+        await companion.store.set_setting(SAMPLE_AGENT, agent.id)
     companion.start_run(agent.id)
     return agent
 
@@ -108,9 +117,9 @@ class WelcomeView(QWidget):
             self.create(folder)
 
     def use_samples(self) -> None:
-        self.create(str(resource_path("sample-workspace")), name="Sample files")
+        self.create(sample_folder(), name="Sample files", sample=True)
 
-    def create(self, folder: str, *, name: str | None = None) -> None:
+    def create(self, folder: str, *, name: str | None = None, sample: bool = False) -> None:
         self.error.show_error(None)
         self.choose_button.setEnabled(False)
 
@@ -122,4 +131,4 @@ class WelcomeView(QWidget):
             self.choose_button.setEnabled(True)
             self.error.show_error(operations.describe(exc))
 
-        operations.run(create_first_agent(self.companion, folder, name=name), done, failed, parent=self)
+        operations.run(create_first_agent(self.companion, folder, name=name, sample=sample), done, failed, parent=self)
