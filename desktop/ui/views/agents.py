@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
 from agents import config, runs_query
 from agents.config import DATA_TYPES, DEFAULT_EXTENSIONS, AgentConfig
 from agents.errors import ConfigError
-from agents.scheduler import local_timezone, next_fire_after, validate_cron
+from agents.schedule_rules import local_timezone, next_fire_after, validate_cron
 from agents.store import parse_iso
 from desktop.ui import operations, tones
 from desktop.ui.signals import CoreSignals
