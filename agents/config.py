@@ -125,7 +125,7 @@ class AgentConfig(BaseModel):
     def _cron(cls, value: str | None) -> str | None:
         if value is None or not value.strip():
             return None
-        from agents.scheduler import validate_cron
+        from agents.schedule_rules import validate_cron
 
         try:
             return validate_cron(value)

@@ -42,6 +42,10 @@ that is probably dead and redial at once with the backoff reset. The proxy
 is websockets' choice from the environment (``HTTPS_PROXY``, ``NO_PROXY``);
 a loopback backend is always dialled directly.
 
+What happens on one open connection (the hello, the reader, the sender,
+routing frames to the dispatcher, run requests) is ``bridge.link.ConnectionIO``,
+a mixin of ``DeviceClient``.
+
 All methods run on the asyncio loop that runs ``run()``; ``stop()`` drains
 in-flight calls for a moment, then closes.
 """
@@ -56,18 +60,16 @@ from typing import Any
 
 from pydantic import SecretStr
 from websockets.asyncio.client import ClientConnection
-from websockets.exceptions import ConnectionClosed
 
-from agents.errors import ErrorType, ToolError
 from agents.events import ConnectionDidChange, EventHub
 from bridge import credentials, protocol, redact
 from bridge.dial import Backoff, Fatal, NoRedirects, Transient, classify_failure, close_reason
-from bridge.dispatcher import Call, Dispatcher
+from bridge.dispatcher import Dispatcher
 from bridge.endpoint import NO_URL, State, proxy_for, validate_backend_url
+from bridge.link import ConnectionIO
 from bridge.netwatch import NetWatch
 from bridge.outbox import Outbox
-from bridge.runs import RemoteRun
-from bridge.session import Cancel, DeviceSession, Submit
+from bridge.session import DeviceSession
 
 __all__ = ["Backoff", "DeviceClient", "Fatal", "State", "Transient", "classify_failure"]
 
@@ -79,7 +81,7 @@ OUTBOX_LIMIT = 10_000
 FATAL_STATES = (State.UNAUTHORIZED, State.MISCONFIGURED, State.CLOSED_BY_SERVER, State.DISABLED)
 
 
-class DeviceClient:
+class DeviceClient(ConnectionIO):
     """Dial the backend, say hello, serve tool calls, ask for runs."""
 
     def __init__(
@@ -282,75 +284,6 @@ class DeviceClient:
         self._set_state(State.OFFLINE, verdict.detail)
         return False
 
-    async def _session(self, ws: ClientConnection) -> None:
-        hello = self.session.connect(await self._hello())
-        if not await self._send_bounded(ws, hello):
-            return
-        self.session.sent(hello)
-        self._ws = ws
-        self._online.set()
-        self.connected_at = time.monotonic()
-        self._set_state(State.CONNECTED)
-        sender = asyncio.ensure_future(self._sender(ws))
-        closed = asyncio.ensure_future(ws.wait_closed())
-        try:
-            async for message in ws:
-                try:
-                    await self._on_message(message)
-                except Exception:  # pragma: no cover - _on_message already guards; belt and braces
-                    log.exception("bridge.frame.handler_failed")
-                if self.outbox.paused:  # the backend is not reading our answers: stop reading its calls
-                    room = asyncio.ensure_future(self.outbox.wait_room())
-                    await asyncio.wait((room, closed), return_when=asyncio.FIRST_COMPLETED)
-                    room.cancel()
-        except ConnectionClosed:
-            pass  # closed with an error code: the caller reads ws.close_code
-        finally:
-            sender.cancel()
-            closed.cancel()
-
-    async def _sender(self, ws: ClientConnection) -> None:
-        """Write the outbox to ``ws`` in order, one frame at a time, each within ``send_timeout``."""
-        while True:
-            text = await self.outbox.wait_ready()
-            if not await self._send_bounded(ws, text):
-                return
-            self.session.sent(text)
-
-    async def _send_bounded(self, ws: ClientConnection, text: str) -> bool:
-        """Send one frame; False when the link is gone. A send stuck past ``send_timeout`` aborts the link."""
-        try:
-            async with asyncio.timeout(self.send_timeout):
-                await ws.send(text)
-            return True
-        except TimeoutError:
-            self._stalled = True
-            log.warning("bridge.connection.send_timeout seconds=%g queued=%d: the backend is not reading; "
-                        "dropping the connection", self.send_timeout, len(self.outbox))
-            ws.transport.abort()
-            return False
-        except ConnectionClosed:
-            return False
-
-    # ── sending and receiving ─────────────────────────────────────────────
-    async def _send_now(self, text: str) -> bool:
-        ws = self._ws
-        if ws is None:
-            return False
-        return await self._send_bounded(ws, text)
-
-    async def _on_message(self, message: str | bytes) -> None:
-        action = self.session.receive(message)
-        if type(action) is Submit:
-            call = action.call
-            ctx = call.run_context
-            self.dispatcher.submit(Call(
-                id=call.id, name=call.name, args=call.args,
-                run_id=ctx.run_id if ctx else None, agent_id=ctx.agent_id if ctx else None,
-            ))
-        elif type(action) is Cancel and self.dispatcher.cancel(action.call_id):
-            self.session.stopped(action.call_id)  # stopped in time: no answer will come
-
     async def wait_connected(self, timeout: float) -> bool:
         """Wait until the device is connected and has said hello; False after ``timeout``."""
         try:
@@ -358,26 +291,6 @@ class DeviceClient:
             return True
         except TimeoutError:
             return False
-
-    # ── runs the device asks for (the backend engine) ────────────────────
-    async def request_run(self, agent: dict[str, Any], trigger: str) -> RemoteRun:
-        """Send ``run_request``; returns once the request is on the wire.
-
-        Await ``run.started`` (with a timeout) for ``run_started`` or a
-        ``ToolError`` from ``run_rejected``; then ``run.completed``.
-        """
-        if self._ws is None:
-            raise ToolError(ErrorType.BUSY, "the companion is not connected to the backend")
-        run, text = self.session.run_request(agent, trigger)
-        if not await self._send_now(text):
-            self.runs.forget(run)
-            raise ToolError(ErrorType.BUSY, "the connection dropped while asking for the run")
-        return run
-
-    async def cancel_run(self, run: RemoteRun) -> None:
-        text = self.session.run_cancel(run)
-        if text is not None:
-            await self._send_now(text)
 
     # ── shutdown ──────────────────────────────────────────────────────────
     async def stop(self, drain_timeout: float = 5.0) -> None:

@@ -19,8 +19,11 @@ It is the facade the window and the CLI use: runs (``run_agent``, ``start_run``,
 ``is_running``, ``running``), agents (``save_agent``, ``remove_agent``), settings and pause state,
 the connection (``connection_state``, ``reconnect``, ``wait_connected``) and tool calls
 (``invoke_tool``); they never reach into ``runner``, ``client`` or ``catalog``. It also answers the
-control socket (``desktop.control``): ``run``, ``agent_save`` and ``agent_remove``, so a CLI change
-reaches this companion's scheduler, hello and window at once.
+control socket (``desktop.control``): ``run``, ``agent_save`` and ``agent_remove`` (the handlers are
+in ``desktop.companion_control``), so a CLI change reaches this companion's scheduler, hello and
+window at once. The engines (``rules``, ``llm`` loaded lazily, ``backend``) are built by
+``desktop.companion_engines``; the bridge client, the hello and the connection facade
+(``connection_state``, ``wait_connected``, ``has_bridge``) are in ``desktop.companion_bridge``.
 
 Everything runs on one asyncio loop (qasync's in the GUI).
 """
@@ -30,30 +33,30 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import platform
 import socket
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from agents import __version__, calls, config, settings
+from agents import calls, config, settings
 from agents.config import AgentConfig
-from agents.errors import AgentNotFound, ConfigError, ErrorType, ToolError
-from agents.events import AgentDidChange, ConnectionDidChange, Event, EventHub, SchedulerDidChange
+from agents.errors import AgentNotFound, ConfigError, ToolError
+from agents.events import AgentDidChange, Event, EventHub, SchedulerDidChange
 from agents.paths import InstanceLock
 from agents.paths import data_dir as resolve_data_dir
-from agents.remote import BackendEngine
 from agents.review import Review
 from agents.runner import Runner
 from agents.scheduler import AgentSchedule, Scheduler
 from agents.store import DB_FILENAME, Store
 from agents.tools.catalog import Catalog
 from bridge import credentials
-from bridge.endpoint import NO_URL, State, validate_backend_url
+from bridge.endpoint import validate_backend_url
+from desktop.companion_bridge import BridgeSide
+from desktop.companion_control import ControlCommands
+from desktop.companion_engines import default_engines
 
 if TYPE_CHECKING:
     from bridge.client import DeviceClient
-    from bridge.dispatcher import Dispatcher
     from desktop.control import ControlServer
 
 log = logging.getLogger(__name__)
@@ -61,7 +64,7 @@ log = logging.getLogger(__name__)
 BACKEND_URL_ENV = "ADIUVA_BACKEND_URL"
 
 
-class Companion:
+class Companion(BridgeSide, ControlCommands):
     """Keyword-only construction; ``await start()`` on the loop, ``await stop()`` to end."""
 
     def __init__(
@@ -128,13 +131,7 @@ class Companion:
         self.device_id = credentials.device_id(self.data_dir)
         self.catalog = Catalog(store=self.store, events=self.events)
         self.review = Review(store=self.store, events=self.events)
-        engines: dict[str, Any] = {
-            # imported off the loop: the first run must not stall the window for the ~50 ms the import takes
-            "rules": _LazyEngine("rules", _import_rules_engine, lambda engine_class: engine_class(), in_thread=True),
-            "backend": BackendEngine(requester=lambda: self.client, link_remote_run=self._link_remote),
-            "llm": _LazyEngine("llm", _import_llm_engine, lambda engine_class: engine_class(store=self.store),
-                               in_thread=True),
-        }
+        engines = default_engines(self.store, requester=lambda: self.client, link_remote_run=self._link_remote)
         engines.update(self._extra_engines)
         self.runner = Runner(store=self.store, catalog=self.catalog, events=self.events, engines=engines)
         interrupted = await self.runner.mark_interrupted()
@@ -151,9 +148,7 @@ class Companion:
         if self._want_control:
             from desktop.control import ControlServer
 
-            control = ControlServer(self.data_dir, {
-                "run": self._control_run, "agent_save": self._control_save, "agent_remove": self._control_remove,
-            })
+            control = ControlServer(self.data_dir, self._control_handlers())
             await control.start()  # kept only once it serves: a failed start must not remove another's socket
             self.control = control
         self.events.subscribe(self._on_event)
@@ -276,51 +271,6 @@ class Companion:
         """The agent the scheduler starts at ``next_run_at``."""
         return self.scheduler.next_agent_id if self.scheduler is not None else None
 
-    def connection_state(self) -> tuple[str, str | None]:
-        if self.client is None:
-            return (State.DISABLED.value, NO_URL) if self.started else (State.OFFLINE.value, None)
-        return self.client.state.value, self.client.last_error
-
-    # ── the bridge ─────────────────────────────────────────────────────────
-    def _start_client(self, url: str) -> DeviceClient:
-        """Create the bridge client and start its connect loop (imports websockets and the protocol)."""
-        from bridge.client import DeviceClient
-
-        self.client = DeviceClient(
-            url=url,
-            token=self._token_provider,
-            dispatcher_factory=self._make_dispatcher,
-            hello=self.hello,
-            events=self.events,
-        )
-        self.client.dispatcher.set_paused(self._bridge_paused)
-        self._spawn(self.client.run(), "bridge-client")
-        return self.client
-
-    def _make_dispatcher(self, send: Any) -> Dispatcher:
-        from bridge.dispatcher import Dispatcher
-
-        return Dispatcher(
-            store=self.store, catalog=self.catalog, send=send, events=self.events,
-            max_concurrency=self.max_concurrency, deadline=self.deadline,
-        )
-
-    async def hello(self) -> dict[str, Any]:
-        agents = await config.list_agents(self.store)
-        roots = list(dict.fromkeys(p for a in agents for p in a.directory_paths))
-        return {
-            "type": "device_hello",
-            "protocol": 1,
-            "device_id": self.device_id,
-            "device_name": await self.device_name(),
-            "app_version": __version__,
-            "platform": platform.system().lower(),
-            "tools": self.catalog.manifest(),
-            "roots": roots,
-            "max_concurrency": self.max_concurrency,
-            "agents": [a.summary() for a in agents],
-        }
-
     async def _link_remote(self, run_id: str, remote_run_id: str) -> dict[str, int]:
         return await self.runner.link_remote_run(run_id, remote_run_id)
 
@@ -383,61 +333,6 @@ class Companion:
     def _agents_changed(self, agent_id: str) -> None:
         self.events.emit(AgentDidChange(agent_id=agent_id))
 
-    # ── the connection, for the window and the CLI ──────────────────────────
-    @property
-    def has_bridge(self) -> bool:
-        """Whether a bridge client exists (a backend URL is configured)."""
-        return self.client is not None
-
-    @property
-    def bridge_connected(self) -> bool:
-        return self.client is not None and self.client.connected
-
-    async def wait_connected(self, timeout: float) -> bool:
-        """Wait up to ``timeout`` seconds for the bridge to connect; whether it did."""
-        if self.bridge_connected:
-            return True
-        connected = asyncio.Event()
-
-        def listen(event: Event) -> None:
-            if isinstance(event, ConnectionDidChange) and event.state == State.CONNECTED.value:
-                connected.set()
-
-        unsubscribe = self.events.subscribe(listen)
-        try:
-            await asyncio.wait_for(connected.wait(), timeout)
-            return True
-        except TimeoutError:
-            return False
-        finally:
-            unsubscribe()
-
-    # ── the control socket's commands ───────────────────────────────────────
-    async def _control_run(self, request: dict[str, Any]) -> dict[str, Any]:
-        key = str(request.get("agent") or "")
-        agent = await config.get_agent(self.store, key)
-        if agent is None:
-            raise ToolError(ErrorType.NOT_FOUND, f"no agent named {key!r}")  # the control wire's error type
-        if self.is_running(agent.id):
-            raise ToolError(ErrorType.BUSY, f"{agent.name} is already running")
-        self.start_run(agent.id, str(request.get("trigger") or "manual"))
-        return {"ok": True, "agent_id": agent.id, "agent": agent.name, "started": True}
-
-    async def _control_save(self, request: dict[str, Any]) -> dict[str, Any]:
-        data = request.get("agent")
-        if not isinstance(data, dict):
-            raise ToolError(ErrorType.INVALID_ARGS, "agent must be an object")
-        agent = await self.save_agent(data)
-        return {"ok": True, "agent": agent.model_dump(mode="json")}
-
-    async def _control_remove(self, request: dict[str, Any]) -> dict[str, Any]:
-        key = str(request.get("agent") or "")
-        agent = await config.get_agent(self.store, key)
-        if agent is None:
-            raise ToolError(ErrorType.NOT_FOUND, f"no agent named {key!r}")
-        await self.remove_agent(agent.id)
-        return {"ok": True, "removed": agent.id, "agent": agent.name}
-
     def _on_event(self, event: Event) -> None:
         if isinstance(event, AgentDidChange):
             log.info("companion.agent.changed agent_id=%s scheduler=%s hello=%s", event.agent_id,
@@ -447,39 +342,6 @@ class Companion:
                 self.scheduler.notify_changed()
             if self.client is not None and self.client.connected:
                 self.client.reconnect()  # a fresh device_hello carries the new roots and agents
-
-
-class _LazyEngine:
-    """An engine imported on its first run rather than at start-up.
-
-    ``rules`` (the extractors) is imported in place; ``llm`` (langchain-core, ~1 s and ~40 MB)
-    in a worker thread, so the loop (the GUI) does not stall.
-    """
-
-    def __init__(self, name: str, load: Any, make: Any, *, in_thread: bool = False):
-        self.name = name
-        self._load = load
-        self._make = make
-        self._in_thread = in_thread
-        self._engine: Any = None
-
-    async def run(self, ctx: Any) -> None:
-        if self._engine is None:
-            engine_class = await asyncio.to_thread(self._load) if self._in_thread else self._load()
-            self._engine = self._make(engine_class)
-        await self._engine.run(ctx)
-
-
-def _import_rules_engine() -> Any:
-    from agents.rules import RulesEngine  # plain import statements, so PyInstaller bundles them
-
-    return RulesEngine
-
-
-def _import_llm_engine() -> Any:
-    from agents.llm import LlmEngine
-
-    return LlmEngine
 
 
 __all__ = ["Companion", "ConfigError"]

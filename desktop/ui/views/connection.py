@@ -10,7 +10,8 @@ what to install (a Secret Service keyring on Linux) or how to run the service
 with ``ADIUVA_DEVICE_TOKEN`` (``keyring_guidance``). The llm
 engine's settings are ``llm_base_url`` and ``llm_model`` in the workspace
 settings and its API key in the keyring (service ``adiuva-companion``,
-account ``llm-api-key``). Keyring calls run in a worker thread. GUI thread only.
+account ``llm-api-key``); that box is ``desktop.ui.views.llm_settings.LlmBox``.
+Keyring calls run in a worker thread. GUI thread only.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from desktop.ui import autostart, operations, tones
 from desktop.ui.signals import CoreSignals
 from desktop.ui.status import AppStatus
 from desktop.ui.views.connection_check import keyring_guidance, probe, test_connection
+from desktop.ui.views.llm_settings import LLM_KEY_ACCOUNT, LLM_KEY_SERVICE, LlmBox
 from desktop.ui.views.mcp_settings import McpBox
 from desktop.ui.widgets import ErrorLabel, HintLabel, stacked
 from desktop.ui.words import connection_error, sentence, where
@@ -47,25 +49,18 @@ from desktop.ui.words import connection_error, sentence, where
 if TYPE_CHECKING:
     from desktop.companion import Companion
 
-LLM_KEY_SERVICE = "adiuva-companion"
-LLM_KEY_ACCOUNT = "llm-api-key"
-
-
 CONNECTION_TONES = {"connected": "ok", "connecting": "warn", "unauthorized": "error", "closed_by_server": "error",
                     "misconfigured": "error"}
-__all__ = ["ConnectionView", "keyring_guidance", "probe", "test_connection"]
+__all__ = [
+    "LLM_KEY_ACCOUNT",
+    "LLM_KEY_SERVICE",
+    "ConnectionView",
+    "LlmBox",
+    "keyring_guidance",
+    "probe",
+    "test_connection",
+]
 
-
-def _keyring_get(service: str, account: str) -> str | None:
-    import keyring
-
-    return keyring.get_password(service, account)
-
-
-def _keyring_set(service: str, account: str, value: str) -> None:
-    import keyring
-
-    keyring.set_password(service, account, value)
 
 
 class ConnectionView(QWidget):
@@ -157,28 +152,11 @@ class ConnectionView(QWidget):
         pause_layout.addWidget(self.direct_writes_box)
 
         # ── llm model ────────────────────────────────────────────────────
-        self.llm_url_edit = QLineEdit()
-        self.llm_url_edit.setPlaceholderText("https://api.openai.com/v1 or http://localhost:11434/v1")
-        self.llm_model_edit = QLineEdit()
-        self.llm_model_edit.setPlaceholderText("e.g. gpt-4o-mini, llama3.1")
-        self.llm_key_edit = QLineEdit()
-        self.llm_key_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.llm_key_edit.setPlaceholderText("API key (kept in the OS keyring)")
-        self.llm_save_button = QPushButton("Save model settings")
-        self.llm_save_button.clicked.connect(self.save_llm)
-        self.llm_result = QLabel()
-        self.llm_result.setWordWrap(True)
-        llm_form = QFormLayout()
-        llm_form.addRow("Endpoint", self.llm_url_edit)
-        llm_form.addRow("Model", self.llm_model_edit)
-        llm_form.addRow("API key", self.llm_key_edit)
-        llm_buttons = QHBoxLayout()
-        llm_buttons.addWidget(self.llm_result, 1)
-        llm_buttons.addWidget(self.llm_save_button)
-        llm_box = QGroupBox("Model for the llm engine")
-        llm_layout = QVBoxLayout(llm_box)
-        llm_layout.addLayout(llm_form)
-        llm_layout.addLayout(llm_buttons)
+        llm_box = self.llm_box = LlmBox(companion=companion)
+        self.llm_url_edit, self.llm_model_edit = llm_box.llm_url_edit, llm_box.llm_model_edit
+        self.llm_key_edit, self.llm_save_button, self.llm_result = (
+            llm_box.llm_key_edit, llm_box.llm_save_button, llm_box.llm_result)
+        self.save_llm = llm_box.save_llm
 
         # ── start at login ───────────────────────────────────────────────
         self.autostart_box = QCheckBox("Start Adiuva Companion when I log in")
@@ -237,8 +215,7 @@ class ConnectionView(QWidget):
     def _loaded(self, values: dict[str, Any]) -> None:
         self.url_edit.setText(values["url"])
         self.name_edit.setText(values["name"])
-        self.llm_url_edit.setText(values["llm_base_url"])
-        self.llm_model_edit.setText(values["llm_model"])
+        self.llm_box.set_values(values)
         self.direct_writes_box.blockSignals(True)
         self.direct_writes_box.setChecked(values["direct_writes"])
         self.direct_writes_box.blockSignals(False)
@@ -248,15 +225,7 @@ class ConnectionView(QWidget):
         super().showEvent(event)
         if not self._key_checked:
             self._key_checked = True
-
-            async def key_stored() -> bool:
-                return bool(await asyncio.to_thread(_keyring_get, LLM_KEY_SERVICE, LLM_KEY_ACCOUNT))
-
-            def shown(stored: bool) -> None:
-                if stored:
-                    self.llm_key_edit.setPlaceholderText("A key is stored in the OS keyring; type to replace it")
-
-            operations.run(key_stored(), shown, lambda _exc: None, parent=self)
+            self.llm_box.check_stored_key()
             if credentials.token_source() != "environment":
                 def checked(available: bool) -> None:
                     if not available:
@@ -399,44 +368,6 @@ class ConnectionView(QWidget):
         operations.run(self.companion.set_schedule_paused(paused),
                        lambda _r: self.status.set_schedule_paused(paused),
                        parent=self, what="The schedule could not be paused")
-
-    # ── llm ────────────────────────────────────────────────────────────────
-    def save_llm(self) -> None:
-        base_url = self.llm_url_edit.text().strip()
-        model = self.llm_model_edit.text().strip()
-        key = self.llm_key_edit.text().strip()
-        if base_url and not base_url.startswith(("http://", "https://")):
-            self.llm_result.setText("The endpoint must start with http:// or https://.")
-            tones.apply(self.llm_result, "error")
-            return
-
-        async def save() -> bool:
-            store = self.companion.store
-            for name, value in (("llm_base_url", base_url), ("llm_model", model)):
-                if value:
-                    await store.set_setting(name, value)
-                else:
-                    await store.delete_setting(name)
-            if key:
-                await asyncio.to_thread(_keyring_set, LLM_KEY_SERVICE, LLM_KEY_ACCOUNT, key)
-            return bool(key)
-
-        def done(stored_key: bool) -> None:
-            self.llm_key_edit.clear()
-            if stored_key:
-                self.llm_key_edit.setPlaceholderText("A key is stored in the OS keyring; type to replace it")
-            self.llm_result.setText("Saved.")
-            tones.apply(self.llm_result, "ok")
-
-        def failed(exc: BaseException) -> None:
-            text = operations.describe(exc)
-            if "keyring" in type(exc).__module__ or "Keyring" in type(exc).__name__:
-                text = ("The OS keyring is not available, so the API key was not stored. "
-                        "Set ADIUVA_LLM_API_KEY in the companion's environment instead.")
-            self.llm_result.setText(text)
-            tones.apply(self.llm_result, "error")
-
-        operations.run(save(), done, failed, parent=self)
 
     # ── autostart ──────────────────────────────────────────────────────────
     def _autostart(self, on: bool) -> None:
