@@ -126,3 +126,20 @@ async def until(predicate: Callable[[], Any], timeout: float, what: str) -> Any:
     except TimeoutError:
         pytest.fail(f"timed out after {timeout} s waiting for {what}")
     return value
+
+
+@pytest.fixture(autouse=True)
+def _gui_thread_gc(request):
+    """Tests with Qt objects collect cycles on the GUI thread only, as the app does (desktop.ui.gcguard)."""
+    if not {"qapp", "qtbot"} & set(request.fixturenames):
+        yield
+        return
+    from desktop.ui.gcguard import GuiThreadGc
+
+    request.getfixturevalue("qapp")  # the timer needs the application
+    guard = GuiThreadGc(interval_ms=500)
+    try:
+        yield
+    finally:
+        guard.uninstall()
+        guard.deleteLater()

@@ -204,6 +204,9 @@ class Gui:
         self._error_box: Any = None
         self.has_tray = False
         self.watcher: Any = None
+        from desktop.ui.gcguard import GuiThreadGc
+
+        self.gc = GuiThreadGc(parent=app)  # cycles are freed on this thread, never on the store's
 
     async def main(self) -> int:
         from desktop import control

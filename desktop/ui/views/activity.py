@@ -88,9 +88,14 @@ class ActivityView(QWidget):
         layout.addWidget(self.more_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.refresher = operations.Refresher(self._load, self._apply, parent=self)
         if signals is not None:
-            signals.record_did_change.connect(lambda _e: self.refresh())
+            signals.record_did_change.connect(self._heard)
         self.refresh()
 
+
+    def _heard(self, _event: object) -> None:
+        """A core event that may change what this view shows (a bound method: Qt drops the
+        connection when the view is destroyed, where a lambda would outlive it)."""
+        self.refresh()
     def set_run(self, run_id: str | None) -> None:
         self.run_id, self.shown = run_id, PAGE
         self.refresh()

@@ -130,11 +130,16 @@ class AgentsView(QWidget):
         fill_with_split(self, left, right, (240, 760))
 
         self._refresher = operations.Refresher(lambda: load_agents(companion), self._loaded, parent=self)
-        signals.agent_did_change.connect(lambda _p: self._refresher.request())
-        signals.run_did_finish.connect(lambda _p: self._refresher.request())  # last run times
+        signals.agent_did_change.connect(self._heard)
+        signals.run_did_finish.connect(self._heard)  # last run times
         status.changed.connect(self._update_run_state)
         self._refresher.request()
         self._update_run_state()
+
+    def _heard(self, _event: object) -> None:
+        """A core event that may change what this view shows (a bound method: Qt drops the
+        connection when the view is destroyed, where a lambda would outlive it)."""
+        self._refresher.request()
 
     # ── list ───────────────────────────────────────────────────────────────
     def _loaded(self, result: tuple[list[AgentConfig], dict[str, dict[str, Any]], dict[str, list[str]]]) -> None:

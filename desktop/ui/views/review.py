@@ -181,11 +181,16 @@ class ReviewView(QWidget, ReviewActions):
         self._facets = operations.Refresher(self._load_facets, self._facets_loaded, parent=self)
         signals.review_did_change.connect(self._event)
         signals.record_did_change.connect(self._event)
-        signals.run_did_finish.connect(lambda _p: self._facets.request())
+        signals.run_did_finish.connect(self._run_finished)
         self._facets.request()
         self._counts.request()
         self.model.reload()
         self._selection_changed()
+
+    def _run_finished(self, _event: object) -> None:
+        """A core event that may change what this view shows (a bound method: Qt drops the
+        connection when the view is destroyed, where a lambda would outlive it)."""
+        self._facets.request()
 
     # ── filters ───────────────────────────────────────────────────────────
     @property

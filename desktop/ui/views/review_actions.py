@@ -60,7 +60,7 @@ class ReviewActions:
         rows = self.selected_row_numbers()
         next_row = rows[0] if rows else 0
         self._working = True
-        QTimer.singleShot(200, lambda: self._working and self.busy_bar.show())
+        QTimer.singleShot(200, self.busy_bar, lambda: self._working and self.busy_bar.show())  # not after it is gone
 
         async def go() -> Batch:
             return await self.companion.review.decide(action, selection)

@@ -126,13 +126,18 @@ class WorkspaceView(QWidget):
             lambda: review_query.workspace_counts(store, self._project_filter()), self._counts_loaded, parent=self)
         # throttled, not debounced: a run's stream of events refreshes twice a second, not never
         self._changed_timer = QTimer(self, singleShot=True, interval=400, timeout=self._changed_elsewhere)
-        signals.record_did_change.connect(lambda _p: self._changed_soon())
-        signals.review_did_change.connect(lambda _p: self._changed_soon())
+        signals.record_did_change.connect(self._heard)
+        signals.review_did_change.connect(self._heard)
         self.projects_model.reload()
         for model in self.models.values():
             model.reload()
         self._counts.request()
         self._update_buttons()
+
+    def _heard(self, _event: object) -> None:
+        """A core event that may change what this view shows (a bound method: Qt drops the
+        connection when the view is destroyed, where a lambda would outlive it)."""
+        self._changed_soon()
 
     # ── projects ──────────────────────────────────────────────────────────
     def current_project(self) -> str:
