@@ -86,13 +86,12 @@ def _listing_text(result: Mapping[str, Any]) -> str:
     entries = result.get("entries") or []
     more = ", truncated: there are more (raise max_entries)" if result.get("truncated") else ""
     lines = [f"{top}: {len(entries)} entries{more}"]
-    for entry in entries:
-        path = entry.get("path") or entry.get("name") or ""
-        rel = path[cut:] if path.startswith(prefix) else path
-        if entry.get("type") == "dir":
-            lines.append(rel + "/")
-        else:
-            lines.append(f"{rel}  {entry.get('size')} B")
+    lines += [
+        f"{rel}/" if entry.get("type") == "dir" else f"{rel}  {entry.get('size')} B"
+        for entry in entries
+        for path in (str(entry.get("path") or entry.get("name") or ""),)
+        for rel in (path[cut:] if path.startswith(prefix) else path,)
+    ]
     if result.get("undecodable_names"):
         lines.append(f"({result['undecodable_names']} names that are not valid UTF-8 left out)")
     return "\n".join(lines)
