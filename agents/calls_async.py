@@ -4,8 +4,10 @@ Same order as the core (``agents.calls.run_on_db``): lookup → tool → journal
 row, with the lookup and the row as jobs on the store's database thread and
 the tool's own I/O on the loop (file reads must not hold the database):
 
-- ``run_read``: a lookup job, the tool, then the row as a write job (awaited,
-  so whoever reads the journal next sees it);
+- ``run_read``: a lookup job, the tool, then a read job that defers the row
+  to that turn's write group: the answer does not wait for the commit
+  (PROTOCOL.md "Read-only calls"), and any job submitted after it still
+  sees the row (the group commits before the thread takes its next turn);
 - ``run_write``: an interactive store transaction (``Store.transaction``)
   around lookup, the tool in a savepoint (the tool writes through
   ``ctx.transaction()``, the handle it is given) and the row: the write and
@@ -39,7 +41,7 @@ async def run_read(store: Store, p: Any) -> Outcome:
         if outcome.error.retryable:  # type: ignore[union-attr]
             return outcome
     params = p.row(outcome, text)
-    await store.execute(journal.INSERT, params)
+    await store.read(lambda db: db.defer(lambda d: d.execute(journal.INSERT, params)))
     return Outcome(outcome.call_id, outcome.name, outcome.ok, outcome.result, outcome.error, outcome.duration_ms,
                    result_json=params[9])
 

@@ -3,9 +3,12 @@
 ``mcp_tools(catalog)``: every catalogue tool with its JSON Schema as
 ``inputSchema``, a title, its description and annotations (readOnlyHint,
 destructiveHint, idempotentHint, openWorldHint=false). ``as_result(outcome)``:
-a result becomes ``structuredContent`` plus its JSON text; a ``ToolError``
-becomes an ``isError`` result whose structured content carries the
-PROTOCOL.md error type. ``as_suggestion(name, args)``: a create as the
+a result becomes ``structuredContent`` plus a text rendering (``render``): the
+page of text itself for ``read_file_content``, one line per entry for
+``list_directory``, the JSON text for the rest (the structured content is the
+whole result; the text is for a model or a person, and large results would
+otherwise travel twice); a ``ToolError`` becomes an ``isError`` result whose
+structured content carries the PROTOCOL.md error type. ``as_suggestion(name, args)``: a create as the
 review queue wants it. Runs wherever it is called (no I/O).
 """
 
@@ -74,13 +77,48 @@ def error_result(error: ToolError) -> types.CallToolResult:
     )
 
 
+def _listing_text(result: Mapping[str, Any]) -> str:
+    """``list_directory`` as lines: a header, then each entry by its path below the folder
+    ("name/" for a folder, "name  <size> B" for a file)."""
+    top = str(result.get("path", ""))
+    prefix = top if top.endswith("/") else top + "/"
+    cut = len(prefix)
+    entries = result.get("entries") or []
+    more = ", truncated: there are more (raise max_entries)" if result.get("truncated") else ""
+    lines = [f"{top}: {len(entries)} entries{more}"]
+    lines += [
+        f"{rel}/" if entry.get("type") == "dir" else f"{rel}  {entry.get('size')} B"
+        for entry in entries
+        for path in (str(entry.get("path") or entry.get("name") or ""),)
+        for rel in (path[cut:] if path.startswith(prefix) else path,)
+    ]
+    if result.get("undecodable_names"):
+        lines.append(f"({result['undecodable_names']} names that are not valid UTF-8 left out)")
+    return "\n".join(lines)
+
+
+def _page_text(result: Mapping[str, Any]) -> list[types.TextContent]:
+    """``read_file_content``: the text itself, and a note when there is more to read."""
+    blocks = [types.TextContent(type="text", text=str(result.get("content", "")))]
+    if result.get("next_offset") is not None:
+        blocks.append(types.TextContent(
+            type="text", text=f"[{result.get('path')}: {result.get('size')} bytes; this page ends here, "
+                              f"read on with offset={result['next_offset']}]"))
+    return blocks
+
+
+def render(name: str, result: Mapping[str, Any]) -> list[types.TextContent]:
+    """The text rendering MCP asks for beside ``structuredContent``."""
+    if name == "read_file_content" and isinstance(result.get("content"), str):
+        return _page_text(result)
+    if name == "list_directory" and isinstance(result.get("entries"), list):
+        return [types.TextContent(type="text", text=_listing_text(result))]
+    return [types.TextContent(type="text", text=json.dumps(result, ensure_ascii=False, separators=(",", ":"),
+                                                           default=str))]
+
+
 def as_result(outcome: Outcome) -> types.CallToolResult:
     if not outcome.ok:
         return error_result(outcome.error)  # type: ignore[arg-type]
     result = outcome.result or {}
-    return types.CallToolResult(
-        content=[types.TextContent(type="text", text=json.dumps(result, ensure_ascii=False, separators=(",", ":"),
-                                                                  default=str))],
-        structuredContent=result,
-        isError=False,
-    )
+    return types.CallToolResult(content=render(outcome.name, result), structuredContent=result, isError=False)

@@ -41,6 +41,7 @@ async def test_tools_read_write_error_and_journal(workspace):
 
         read = await s.call_tool("read_file_content", {"path": str(workspace["files"] / "a.txt")})
         assert not read.isError and read.structuredContent["content"] == "hello from a\n"
+        assert [c.text for c in read.content] == ["hello from a\n"]  # the text rendering is the page itself
 
         made = await s.call_tool("create_task", {"title": "Send the invoice", "is_approved": True})
         assert not made.isError

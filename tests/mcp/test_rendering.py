@@ -1,0 +1,57 @@
+"""The text rendering the door sends beside ``structuredContent`` (``bridge.mcp_door.tools.render``)."""
+
+from __future__ import annotations
+
+import json
+
+from agents.errors import ErrorType, ToolError
+from agents.journal import Outcome
+from bridge.mcp_door.tools import as_result
+
+
+def listing(truncated: bool = False) -> dict:
+    return {
+        "path": "/data/notes",
+        "entries": [
+            {"name": "a", "path": "/data/notes/a", "type": "dir", "size": None,
+             "modified_at": "2025-01-01T00:00:00.000Z"},
+            {"name": "b.md", "path": "/data/notes/b.md", "type": "file", "size": 12,
+             "modified_at": "2025-01-01T00:00:00.000Z"},
+            {"name": "c.md", "path": "/data/notes/a/c.md", "type": "file", "size": 0,
+             "modified_at": "2025-01-01T00:00:00.000Z"},
+        ],
+        "truncated": truncated,
+    }
+
+
+def test_listing_is_one_line_per_entry_and_structured_content_is_whole():
+    """list_directory: a header, then each entry by its path below the folder; structuredContent is the result."""
+    result = listing()
+    out = as_result(Outcome("c1", "list_directory", True, result, None, 1.0))
+    assert out.structuredContent == result and not out.isError
+    assert [c.text for c in out.content] == ["/data/notes: 3 entries\na/\nb.md  12 B\na/c.md  0 B"]
+
+
+def test_truncated_listing_says_so():
+    """A truncated listing's header tells the reader there is more."""
+    out = as_result(Outcome("c2", "list_directory", True, listing(truncated=True), None, 1.0))
+    assert out.content[0].text.splitlines()[0].startswith("/data/notes: 3 entries, truncated")
+
+
+def test_page_is_the_text_and_a_note_when_more_follows():
+    """read_file_content: the text itself, then a note with the next offset when the page is not the last."""
+    last = {"path": "/d/x.txt", "content": "héllo", "encoding": "utf-8", "size": 6, "offset": 0,
+            "next_offset": None, "truncated": False}
+    assert [c.text for c in as_result(Outcome("c3", "read_file_content", True, last, None, 1.0)).content] == ["héllo"]
+    first = {**last, "content": "hé", "next_offset": 3, "truncated": True}
+    texts = [c.text for c in as_result(Outcome("c4", "read_file_content", True, first, None, 1.0)).content]
+    assert texts[0] == "hé" and "offset=3" in texts[1]
+
+
+def test_other_tools_keep_their_json_text_and_errors_their_type():
+    """Other results render as their JSON; an error is isError with its PROTOCOL type."""
+    task = {"id": "t1", "title": "Send the invoice", "is_ai_suggested": True}
+    out = as_result(Outcome("c5", "create_task", True, task, None, 1.0))
+    assert json.loads(out.content[0].text) == task
+    err = as_result(Outcome("c6", "read_file_content", False, None, ToolError(ErrorType.NOT_FOUND, "gone"), 1.0))
+    assert err.isError and err.structuredContent["error"]["type"] == "not_found"
