@@ -52,6 +52,19 @@ def _loop() -> asyncio.AbstractEventLoop:
         return asyncio.get_event_loop_policy().get_event_loop()
 
 
+def available() -> bool:
+    """Whether background work can start: False once the app's loop is gone (a timer firing at exit)."""
+    try:
+        asyncio.get_running_loop()
+        return True
+    except RuntimeError:
+        pass
+    try:
+        return not asyncio.get_event_loop_policy().get_event_loop().is_closed()
+    except RuntimeError:
+        return False
+
+
 def run(
     coro: Coroutine[Any, Any, T],
     on_success: Callable[[T], None] | None = None,
@@ -193,6 +206,8 @@ class Refresher:
         return self._task is not None
 
     def request(self) -> None:
+        if not available():  # the app is shutting down: there is nothing left to refresh for
+            return
         if self._task is not None:
             self._again = True
             return

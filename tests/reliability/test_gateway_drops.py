@@ -387,7 +387,8 @@ async def test_flapping_gateway_gets_no_dial_storm(tmp_path: Path):
         elapsed = loop.time() - device.times("connecting")[0]
         print(f"figure: flapping for {elapsed:.2f} s: dials={dials} allowed_by_schedule="
               f"{dials_allowed(delays, elapsed)} gateway_dials={gateway.dials}")
-        assert 4 <= dials <= dials_allowed(delays, elapsed), (dials, elapsed)
+        # a storm would be many more; the one-slack margin covers a dial landing on the boundary as it is read
+        assert 4 <= dials <= dials_allowed(delays, elapsed + SLACK), (dials, elapsed)
         gaps = device.gaps()
         for n, gap in enumerate(gaps):
             assert delays[n] - 0.01 <= gap <= delays[n] + SLACK, (n, gap, delays[n])
