@@ -44,6 +44,7 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 READ, WRITE, EXCLUSIVE, STOP = "read", "write", "exclusive", "stop"
+JOB_SAVEPOINT = "job"  # each write job's own savepoint (``SyncDb.rollback_job`` undoes to it)
 Fn = Callable[[sqlite3.Connection], Any]
 
 
@@ -200,16 +201,16 @@ class DbThread:
 
     def _in_savepoint(self, fn: Fn) -> tuple[None, Any, BaseException | None]:
         conn = self.conn
-        conn.execute("SAVEPOINT job")
+        conn.execute(f"SAVEPOINT {JOB_SAVEPOINT}")
         try:
             value = fn(conn)
         except BaseException as exc:
             if not conn.in_transaction:  # SQLite rolled the whole group back (full disk, I/O error)
                 raise sqlite3.OperationalError(f"the transaction was rolled back: {exc}") from exc
-            conn.execute("ROLLBACK TO job")
-            conn.execute("RELEASE job")
+            conn.execute(f"ROLLBACK TO {JOB_SAVEPOINT}")
+            conn.execute(f"RELEASE {JOB_SAVEPOINT}")
             return None, None, exc
-        conn.execute("RELEASE job")
+        conn.execute(f"RELEASE {JOB_SAVEPOINT}")
         return None, value, None
 
     def _fail(self, writes: list[Job], exc: BaseException) -> None:
