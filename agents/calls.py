@@ -112,11 +112,15 @@ def announce(catalog: Catalog, outcome: Outcome, run_id: str | None) -> None:
 
 
 # ── the core (database thread) ─────────────────────────────────────────────
-def run_on_db(db: SyncDb, p: Prepared, store: Store | None = None, *, lookup: bool = True) -> Outcome:
+def run_on_db(db: SyncDb, p: Prepared, store: Store | None = None, *, lookup: bool = True,
+              whole_job: bool = False) -> Outcome:
     """Lookup → savepoint → tool → journal row → release, on the store's connection.
 
     Inside a write job the row joins the job's transaction; in a read job
     (no transaction open) a read's row is deferred to the turn's write group.
+    ``whole_job``: this call is the whole ``Store.write`` job, so the job's own
+    savepoint is the tool's unit (a failure rolls back to it, then the error row
+    is written): no nested savepoint.
     """
     if lookup:
         row = db.fetchone(journal.LOOKUP, (p.call_id,))
@@ -133,6 +137,13 @@ def run_on_db(db: SyncDb, p: Prepared, store: Store | None = None, *, lookup: bo
         if p.read_only:
             outcome = p.outcome(spec.sync_impl(db, ctx, p.model), None)
             text = journal.result_text(outcome, p.source, True, p.limit)
+        elif whole_job:
+            try:
+                outcome = p.outcome(spec.sync_impl(db, ctx, p.model), None)
+                text = journal.result_text(outcome, p.source, False, p.limit)
+            except BaseException:
+                db.rollback_job()  # the tool's writes only: the lookup wrote nothing
+                raise
         else:
             with db.unit("call"):  # a failure (too_large included) undoes the tool's writes only
                 outcome = p.outcome(spec.sync_impl(db, ctx, p.model), None)
@@ -186,8 +197,10 @@ async def execute(
                 max_result_bytes=max_result_bytes)
     try:
         if p.spec is None or p.spec.db_only:
-            job = partial(run_on_db, p=p, store=store)
-            outcome = await (store.read(job) if p.read_only else store.write(job))
+            if p.read_only:
+                outcome = await store.read(partial(run_on_db, p=p, store=store))
+            else:
+                outcome = await store.write(partial(run_on_db, p=p, store=store, whole_job=True))
         elif p.read_only:
             outcome = await calls_async.run_read(store, p)
         else:

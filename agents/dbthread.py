@@ -6,8 +6,9 @@ queued it (``loop.call_soon_threadsafe``), one wake-up per group.
 
 Each turn the thread takes everything queued and runs it in this order:
 
-1. **reads** (``READ``): each alone, outside any transaction (autocommit),
-   answered at once;
+1. **reads** (``READ``): each alone, outside any transaction (autocommit);
+   the turn's reads are answered together as soon as they ran (one wake-up
+   of each asking loop), before the write group starts;
 2. **writes** (``WRITE``) as one group: ``BEGIN IMMEDIATE``, then every job in
    its own ``SAVEPOINT`` (a job that raises rolls back to its savepoint only,
    and gets its exception), then one ``COMMIT``. Every job of the group is
@@ -43,6 +44,7 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 READ, WRITE, EXCLUSIVE, STOP = "read", "write", "exclusive", "stop"
+JOB_SAVEPOINT = "job"  # each write job's own savepoint (``SyncDb.rollback_job`` undoes to it)
 Fn = Callable[[sqlite3.Connection], Any]
 
 
@@ -141,15 +143,18 @@ class DbThread:
         stop = False
         writes: list[Job] = []
         exclusive: list[Job] = []
+        read_answers: dict[asyncio.AbstractEventLoop, list[Any]] = {}
         for job in jobs:
             if job.kind == READ:
-                self._read(job)
+                read_answers.setdefault(job.loop, []).append(self._read(job))  # type: ignore[arg-type]
             elif job.kind == WRITE:
                 writes.append(job)
             elif job.kind == EXCLUSIVE:
                 exclusive.append(job)
             else:
                 stop = True
+        for loop, answers in read_answers.items():  # one wake-up per loop for the turn's reads
+            _send(loop, answers)
         if writes or self._deferred:
             self._group(writes)
         for job in exclusive:
@@ -158,12 +163,11 @@ class DbThread:
                 self._group([])
         return not stop
 
-    def _read(self, job: Job) -> None:
+    def _read(self, job: Job) -> tuple[Any, Any, BaseException | None]:
         try:
-            answer = [(job.future, job.fn(self.conn), None)]  # type: ignore[misc]
+            return job.future, job.fn(self.conn), None  # type: ignore[misc]
         except BaseException as exc:
-            answer = [(job.future, None, exc)]
-        _send(job.loop, answer)  # type: ignore[arg-type]
+            return job.future, None, exc
 
     def _group(self, writes: list[Job]) -> None:
         conn = self.conn
@@ -197,16 +201,16 @@ class DbThread:
 
     def _in_savepoint(self, fn: Fn) -> tuple[None, Any, BaseException | None]:
         conn = self.conn
-        conn.execute("SAVEPOINT job")
+        conn.execute(f"SAVEPOINT {JOB_SAVEPOINT}")
         try:
             value = fn(conn)
         except BaseException as exc:
             if not conn.in_transaction:  # SQLite rolled the whole group back (full disk, I/O error)
                 raise sqlite3.OperationalError(f"the transaction was rolled back: {exc}") from exc
-            conn.execute("ROLLBACK TO job")
-            conn.execute("RELEASE job")
+            conn.execute(f"ROLLBACK TO {JOB_SAVEPOINT}")
+            conn.execute(f"RELEASE {JOB_SAVEPOINT}")
             return None, None, exc
-        conn.execute("RELEASE job")
+        conn.execute(f"RELEASE {JOB_SAVEPOINT}")
         return None, value, None
 
     def _fail(self, writes: list[Job], exc: BaseException) -> None:

@@ -37,7 +37,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from agents.dbthread import READ, WRITE, CommitFailed, DbThread, Fn
+from agents.dbthread import JOB_SAVEPOINT, READ, WRITE, CommitFailed, DbThread, Fn
 from agents.errors import StoreError
 from agents.schema import Migration, connect, known_migrations
 
@@ -106,6 +106,11 @@ class SyncDb:
         """Undo the savepoint's writes and end it."""
         self.conn.execute(f"ROLLBACK TO {name}")
         self.conn.execute(f"RELEASE {name}")
+
+    def rollback_job(self) -> None:
+        """Undo everything this write job did so far (its own savepoint stays open: what the job
+        writes next is kept). Only for a function run directly as a ``Store.write`` job."""
+        self.conn.execute(f"ROLLBACK TO {JOB_SAVEPOINT}")
 
     @contextlib.contextmanager
     def unit(self, name: str = "unit") -> Iterator[SyncDb]:

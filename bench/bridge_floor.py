@@ -1,7 +1,7 @@
 """The honest floor for the bridge: bare websockets + the same SQL per call with group commit, beside ours.
 
-Ours: a raw protocol server here (JSON frames, answers by id: as light as the
-floors' client) calls the headless companion (a real subprocess,
+Ours: a raw protocol server here (JSON frames, answers by id, permessage-deflate
+declined like the floor's server: as light as the floors' client) calls the headless companion (a real subprocess,
 ``python -m desktop.cli --headless``): ``tool_call`` →
 dispatcher → executor (``agents.calls``) → the store's DB thread (group
 commit, ``synchronous=FULL``) → ``tool_result``, ack after commit for writes.
@@ -155,8 +155,10 @@ class RawGateway:
         self._ws: Any = None
 
     async def start(self) -> None:
+        # Like the floor's server: permessage-deflate declined (the device offers it; a backend may
+        # decline), so both sides pay the same transport and the ratio compares the work per call.
         self._server = await serve(self._handler, "127.0.0.1", 0, max_size=16 * 1024 * 1024,
-                                   subprotocols=[SUBPROTOCOL])
+                                   subprotocols=[SUBPROTOCOL], compression=None)
         self.url = f"ws://127.0.0.1:{next(iter(self._server.sockets)).getsockname()[1]}/"
 
     async def stop(self) -> None:

@@ -184,6 +184,7 @@ BENCHES = [
     Bench("extract_formats", ["bench/extract_formats.py", "--json"], from_json, ["--mb", "0.2", "--rounds", "2"]),
     Bench("review_volume", ["bench/review_volume.py", "--json"], from_json, ["--suggestions", "20000"]),
     Bench("gui_loop", ["bench/gui_loop.py", "--json"], from_json, ["--files", "5000"]),
+    Bench("bridge_loop_lag", ["bench/bridge_loop_lag.py", "--json"], from_json, ["--seconds", "2", "--idle", "1"]),
     # footprint exits 1 when a goal is not met; it writes its own "## Footprint" section, with a row
     # for the app with a backend URL set (nothing listens there: the client dials and backs off)
     Bench("footprint", ["bench/footprint.py", "--backend-url", "ws://127.0.0.1:9/device"], parse_footprint,

@@ -32,8 +32,9 @@ end the loop.
 
 Backpressure (``bridge.outbox``, owned by the session): results are queued
 encoded and one sender task per connection writes them, each send bounded by ``send_timeout``
-(20 s); a send that times out aborts the connection (the unsent frames stay
-queued for after the next hello). While the queue is at its lower mark the
+(20 s; one timer per burst of frames, pushed back as they go out); a send that
+times out aborts the connection (the unsent frames stay queued for after the
+next hello). While the queue is at its lower mark the
 connection stops reading, so a backend that never reads meets TCP flow
 control instead of growing the device.
 

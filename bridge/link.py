@@ -77,12 +77,29 @@ class ConnectionIO:
             closed.cancel()
 
     async def _sender(self, ws: ClientConnection) -> None:
-        """Write the outbox to ``ws`` in order, one frame at a time, each within ``send_timeout``."""
+        """Write the outbox to ``ws`` in order, one frame at a time, each within ``send_timeout``.
+
+        One timer per burst of queued frames, not one per frame: it is pushed back (to
+        ``send_timeout`` after the last frame that went out) once less than 90 % of it is
+        left, so a stuck frame aborts the link after 0.9 to 1 × ``send_timeout``."""
+        loop = asyncio.get_running_loop()
+        outbox, session, limit = self.outbox, self.session, self.send_timeout
         while True:
-            text = await self.outbox.wait_ready()
-            if not await self._send_bounded(ws, text):
+            text: str | None = await outbox.wait_ready()
+            try:
+                async with asyncio.timeout(limit) as timer:
+                    while text is not None:
+                        await ws.send(text)
+                        session.sent(text)
+                        text = outbox.head()
+                        now = loop.time()
+                        if timer.when() - now < 0.9 * limit:  # type: ignore[operator]
+                            timer.reschedule(now + limit)
+            except TimeoutError:
+                self._send_timed_out(ws)
                 return
-            self.session.sent(text)
+            except ConnectionClosed:
+                return
 
     async def _send_bounded(self, ws: ClientConnection, text: str) -> bool:
         """Send one frame; False when the link is gone. A send stuck past ``send_timeout`` aborts the link."""
@@ -91,13 +108,16 @@ class ConnectionIO:
                 await ws.send(text)
             return True
         except TimeoutError:
-            self._stalled = True
-            log.warning("bridge.connection.send_timeout seconds=%g queued=%d: the backend is not reading; "
-                        "dropping the connection", self.send_timeout, len(self.outbox))
-            ws.transport.abort()
+            self._send_timed_out(ws)
             return False
         except ConnectionClosed:
             return False
+
+    def _send_timed_out(self, ws: ClientConnection) -> None:
+        self._stalled = True
+        log.warning("bridge.connection.send_timeout seconds=%g queued=%d: the backend is not reading; "
+                    "dropping the connection", self.send_timeout, len(self.outbox))
+        ws.transport.abort()
 
     # ── sending and receiving ─────────────────────────────────────────────
     async def _send_now(self, text: str) -> bool:

@@ -83,6 +83,24 @@ async def test_a_failing_call_rolls_back_to_its_savepoint_only(store, catalog):
     assert row["ok"] == 0  # its error is journaled
 
 
+async def test_a_call_failing_after_its_write_undoes_that_write_only(store, catalog):
+    """In one group, a call whose tool wrote and then failed (too_large) leaves no record but its error row;
+    the calls before and after it in the group keep their writes."""
+    release, held = _hold(store)
+    first = asyncio.ensure_future(_run(store, catalog, "n0", "create_note", {"title": "Before", "content": "a"}))
+    big = asyncio.ensure_future(calls.execute(store, catalog, call_id="big", name="create_note",
+                                              args={"title": "Big", "content": "x" * 5_000}, max_result_bytes=1_000))
+    last = asyncio.ensure_future(_run(store, catalog, "n2", "create_note", {"title": "After", "content": "b"}))
+    await asyncio.sleep(0.05)
+    release.set()
+    await held
+    assert (await first).ok and (await last).ok
+    assert (await big).error.type == ErrorType.TOO_LARGE
+    assert sorted(r["title"] for r in await store.fetchall("SELECT title FROM notes")) == ["After", "Before"]
+    assert (await store.fetchone("SELECT ok, error_type FROM tool_calls WHERE call_id = 'big'")) == {
+        "ok": 0, "error_type": "too_large"}
+
+
 async def test_a_failed_commit_answers_every_call_internal_and_stores_none(store, catalog):
     """A COMMIT that fails (a deferred foreign key) answers every call of its group internal, retryable."""
     await store.run(lambda c: c.executescript(
