@@ -39,7 +39,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from bench.gui_loop import LagProbe, summary  # noqa: E402
+from bench.gui_loop import LagProbe, lag_row, summary  # noqa: E402
 
 P99_GOAL_MS = 20.0
 TOKEN = "loop-lag-bench-device-token-7c3e"
@@ -164,17 +164,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"goal p99 ≤ {P99_GOAL_MS:g} ms under load: {'met' if ok else 'NOT met'}")
     if args.json:
         rows = [
-            {"figure": f"Qt loop lag p99, bridge with {args.in_flight} calls in flight", "unit": "ms",
-             "ours": round(load["p99"], 1), "peer": round(floor["p99"], 1), "peer_label": "idle loop",
-             "ratio": round(load["p99"] / floor["p99"], 2) if floor["p99"] else None,
-             "goal": f"≤ {P99_GOAL_MS:g} ms", "met": ok},
-            {"figure": "Qt loop lag max, bridge under load (info)", "unit": "ms", "ours": round(load["max"], 1),
-             "peer": round(floor["max"], 1), "peer_label": "idle loop",
-             "ratio": round(load["max"] / floor["max"], 2) if floor["max"] else None, "goal": "—", "met": None},
-            {"figure": "Qt loop lag p99 under load, net of waiting for a CPU", "unit": "ms",
-             "ours": round(load["net_p99"], 1), "peer": round(floor["net_p99"], 1), "peer_label": "idle loop",
-             "ratio": round(load["net_p99"] / floor["net_p99"], 2) if floor["net_p99"] else None,
-             "goal": f"≤ {P99_GOAL_MS:g} ms", "met": load["net_p99"] <= P99_GOAL_MS},
+            lag_row(f"Qt loop lag p99, bridge with {args.in_flight} calls in flight", "p99", load, floor,
+                    "idle loop", f"≤ {P99_GOAL_MS:g} ms", ok),
+            lag_row("Qt loop lag max, bridge under load (info)", "max", load, floor, "idle loop", "—", None),
+            lag_row("Qt loop lag p99 under load, net of waiting for a CPU", "net_p99", load, floor, "idle loop",
+                    f"≤ {P99_GOAL_MS:g} ms", load["net_p99"] <= P99_GOAL_MS),
         ]
         print(json.dumps({"bench": "bridge_loop_lag", "rows": rows}))
     return 0
