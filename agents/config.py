@@ -315,6 +315,26 @@ async def delete_agent(store: Store, agent_id: str) -> bool:
     return bool(await store.execute("DELETE FROM agents WHERE id = ?", (agent_id,)))
 
 
+async def remove_agent_undoably(store: Store, agent_id: str) -> tuple[AgentConfig, list[str]] | None:
+    """Delete an agent; returns what ``restore_agent`` needs to undo it (its config and its runs' ids)."""
+    agent = await get_agent(store, agent_id)
+    if agent is None:
+        return None
+    runs = [r["id"] for r in await store.fetchall("SELECT id FROM agent_runs WHERE agent_id = ?", (agent_id,))]
+    return (agent, runs) if await delete_agent(store, agent_id) else None
+
+
+async def restore_agent(store: Store, removed: tuple[AgentConfig, list[str]]) -> AgentConfig:
+    """Undo ``remove_agent_undoably``: the same agent (id, settings, last run) with its runs linked again."""
+    agent, runs = removed
+    saved = await save_agent(store, agent)
+    for start in range(0, len(runs), 500):
+        chunk = runs[start:start + 500]
+        await store.execute(f"UPDATE agent_runs SET agent_id = ? WHERE id IN ({','.join('?' * len(chunk))})",
+                            (agent.id, *chunk))
+    return saved
+
+
 async def set_last_run(store: Store, agent_id: str, at: str) -> None:
     await store.execute("UPDATE agents SET last_run_at = ? WHERE id = ?", (at, agent_id))
 

@@ -330,6 +330,18 @@ class Companion(BridgeSide, ControlCommands):
             self._agents_changed(agent_id)
         return removed
 
+    async def remove_agent_undoably(self, agent_id: str) -> tuple[AgentConfig, list[str]] | None:
+        """Remove an agent and return what ``restore_agent`` needs to bring it back (the window's Undo)."""
+        removed = await config.remove_agent_undoably(self.store, agent_id)
+        if removed is not None:
+            self._agents_changed(agent_id)
+        return removed
+
+    async def restore_agent(self, removed: tuple[AgentConfig, list[str]]) -> AgentConfig:
+        agent = await config.restore_agent(self.store, removed)
+        self._agents_changed(agent.id)
+        return agent
+
     def _agents_changed(self, agent_id: str) -> None:
         self.events.emit(AgentDidChange(agent_id=agent_id))
 

@@ -65,3 +65,36 @@ async def test_a_missing_folder_is_reported_under_the_folders_field(qtbot, compa
     await settle()
     assert view.editor.errors["directory_paths"].isVisible()
     assert await config.list_agents(companion.store) == []
+
+
+async def test_remove_agent_offers_undo_and_undo_brings_it_back_with_its_runs(qtbot, companion, ui, tmp_path):
+    """Remove takes the agent away at once; the window's Undo restores it (same id, settings) and its runs."""
+    from desktop.ui.main_window import MainWindow
+    from tests.desktop.conftest import until
+
+    signals, status = ui
+    folder = tmp_path / "Clients"
+    folder.mkdir()
+    (folder / "a.md").write_text("- [ ] Call Ana\n")
+    agent = await companion.save_agent({"name": "Clients", "directory_paths": [str(folder)],
+                                        "schedule_cron": "0 9 * * 1-5"})
+    run = await companion.run_agent("Clients")
+    window = MainWindow(companion=companion, signals=signals, status=status)
+    qtbot.addWidget(window)
+    window.show()
+    window.show_tab("agents")
+    view = window.agents_view
+    await until(lambda: view.list.count() == 1, what="the agent in the list")
+    view.list.setCurrentRow(0)
+    await settle()
+    qtbot.mouseClick(view.remove_button, Qt.MouseButton.LeftButton)
+    await until(lambda: window.undo_bar.isVisible(), what="the undo bar")
+    assert await config.get_agent(companion.store, agent.id) is None
+    assert window.undo_bar.label.text() == "Removed the agent “Clients”"
+    qtbot.mouseClick(window.undo_bar.action_button, Qt.MouseButton.LeftButton)
+    await settle()
+    back = await config.get_agent(companion.store, agent.id)
+    assert back is not None and back.schedule_cron == "0 9 * * 1-5" and back.directory_paths == [str(folder)]
+    linked = await companion.store.scalar("SELECT agent_id FROM agent_runs WHERE id = ?", (run["id"],))
+    assert linked == agent.id
+    await until(lambda: view.list.count() == 1, what="the agent back in the list")

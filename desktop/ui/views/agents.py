@@ -49,7 +49,7 @@ from desktop.ui.views.agents_form import (
     describe_cron,
     next_runs,
 )
-from desktop.ui.widgets import HintLabel, TwoLineDelegate, fill_with_split, status_html
+from desktop.ui.widgets import HintLabel, TwoLineDelegate, UndoBar, fill_with_split, status_html
 from desktop.ui.words import plural
 
 if TYPE_CHECKING:
@@ -203,7 +203,16 @@ class AgentsView(QWidget):
         if agent_id is None:
             self.editor.set_agent(None)
             return
-        operations.run(self.companion.remove_agent(agent_id), parent=self, what="The agent was not removed")
+        companion = self.companion
+
+        def removed(what: tuple[AgentConfig, list[str]] | None) -> None:
+            bar = getattr(self.window(), "undo_bar", None)
+            if what is not None and isinstance(bar, UndoBar):  # the window offers to take it back
+                bar.show_action(f"Removed the agent “{what[0].name}”", lambda: operations.run(
+                    companion.restore_agent(what), parent=self, what="The agent was not restored"))
+
+        operations.run(companion.remove_agent_undoably(agent_id), removed, parent=self,
+                       what="The agent was not removed")
 
     # ── save / run / stop ──────────────────────────────────────────────────
     def save(self, then: Any = None) -> None:
