@@ -277,8 +277,11 @@ class MainWindow(QMainWindow):
             self.undo_bar.show_message(text, event.batch)
 
     def undo(self) -> None:
-        """Undo the decision the undo bar shows, else the newest one not undone yet."""
+        """Undo what the undo bar shows (a decision, a delete, a removed agent), else the newest decision."""
         if self.companion is None:
+            return
+        if self.undo_bar.isVisible() and self.undo_bar.has_action():
+            self.undo_bar.run_action()
             return
         batch_id = self.undo_bar.batch_id if self.undo_bar.isVisible() else None
 

@@ -221,7 +221,7 @@ class UndoBar(QFrame):
         self._timer.start(self.SHOW_MS)
 
     def show_action(self, text: str, undo: Callable[[], None]) -> None:
-        """Show ``text`` with an Undo button that calls ``undo`` (not a review batch: Edit ▸ Undo ignores it)."""
+        """Show ``text`` with an Undo button that calls ``undo`` (not a review batch; Edit ▸ Undo runs it too)."""
         self.batch_id = None
         self._action = undo
         self.label.setText(text)
@@ -229,6 +229,12 @@ class UndoBar(QFrame):
         self.action_button.show()
         self.show()
         self._timer.start(self.SHOW_MS)
+
+    def has_action(self) -> bool:
+        return self._action is not None
+
+    def run_action(self) -> None:
+        self._run_action()
 
     def _run_action(self) -> None:
         action = self._action
