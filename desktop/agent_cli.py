@@ -17,7 +17,7 @@ from typing import Any
 from agents import config, runs_query
 from agents.errors import AgentNotFound, ConfigError, ToolError
 from agents.events import Event, RunDidProgress, RunDidStart
-from agents.store import DB_FILENAME, Store
+from agents.store import DB_FILENAME, Store, utcnow
 from desktop import control
 from desktop.output import EXIT_ERROR, EXIT_OK, EXIT_USAGE, print_json
 from desktop.ui.words import local_time
@@ -158,9 +158,10 @@ async def run_agent(args: argparse.Namespace, directory: Path) -> int:
     from agents.paths import AlreadyRunning
 
     request = {"cmd": "run", "agent": args.name}
+    since = utcnow()
     answer = await control.request(directory, request)
     if answer is not None:
-        return _handed_over(args, answer)
+        return await _handed_over_and_wait(args, answer, directory, since)
     from desktop.companion import Companion
 
     companion = Companion(data_dir=directory, scheduler=False, control=False)
@@ -170,15 +171,21 @@ async def run_agent(args: argparse.Namespace, directory: Path) -> int:
         await asyncio.sleep(1.0)  # its control socket comes up at the end of its start
         answer = await control.request(directory, request)
         if answer is not None:
-            return _handed_over(args, answer)
+            return await _handed_over_and_wait(args, answer, directory, since)
         raise
     quiet = args.json
+
+    bar = ProgressLine(sys.stdout) if sys.stdout.isatty() else None  # a terminal: one line that updates
 
     def progress(event: Event) -> None:
         if quiet:
             return
         if isinstance(event, RunDidProgress) and event.file:
-            print(f"  [{(event.processed or 0) + 1}/{event.total or '?'}] {event.file}", flush=True)
+            done, total = (event.processed or 0) + 1, event.total
+            if bar is not None:
+                bar.show(done, total, event.file)
+            else:
+                print(f"  [{done}/{total or '?'}] {event.file}", flush=True)
         elif isinstance(event, RunDidStart):
             print(f"Running {event.agent_name} ({event.engine})…", flush=True)
 
@@ -192,18 +199,77 @@ async def run_agent(args: argparse.Namespace, directory: Path) -> int:
         print(f"error: {err.message}", file=sys.stderr)
         return EXIT_ERROR
     finally:
+        if bar is not None:
+            bar.close()
         await companion.stop()
-    if quiet:
+    return _summary(args, row)
+
+
+def _summary(args: argparse.Namespace, row: dict[str, Any]) -> int:
+    """Print a finished run's summary (or its JSON); the exit code says whether it went well."""
+    if args.json:
         print_json(row)
     else:
         print(f"{row['status']}: {row['items_processed']} files, {row['items_created']} new suggestions, "
               f"{row['items_updated']} updated")
-        skipped = runs_query.skipped_text((row.get("details") or {}).get("skipped_by_reason") or {})
+        details = row.get("details") or {}
+        skipped = runs_query.skipped_text(details.get("skipped_by_reason") or row.get("skipped_by_reason") or {})
         if skipped:
             print(f"  {skipped}")
         for error in row["errors"]:
             print(f"  error: {error}")
     return EXIT_OK if row["status"] in ("success", "partial") else EXIT_ERROR
+
+
+async def _handed_over_and_wait(args: argparse.Namespace, answer: dict[str, Any], directory: Path,
+                                since: str) -> int:
+    """The running companion took the run; with ``--wait``, follow it in the store until it ends."""
+    if not getattr(args, "wait", False) or not answer.get("ok"):
+        return _handed_over(args, answer)
+    import asyncio
+
+    if not args.json:
+        print(f"Started {answer.get('agent')} in the running companion; waiting for it to finish…", flush=True)
+    store = await _open(directory)
+    try:
+        while True:
+            rows = await runs_query.recent_runs(store, 1, agent_id=answer.get("agent_id"), details=True)
+            row = rows[0] if rows else None
+            if row is not None and row["started_at"] >= since and row["status"] not in ("running", "queued"):
+                break
+            await asyncio.sleep(0.5)
+    finally:
+        await store.close()
+    return _summary(args, row)
+
+
+class ProgressLine:
+    """``[#####·····]  120/1,000 files  Acme/notes.md`` on one terminal line, redrawn at most 10 times a second."""
+
+    def __init__(self, out: Any, width: int = 24):
+        self.out, self.width = out, width
+        self._last = 0.0
+        self._drawn = False
+
+    def show(self, done: int, total: int | None, name: str) -> None:
+        import time
+
+        now = time.monotonic()
+        if now - self._last < 0.1 and done != total:
+            return
+        self._last = now
+        filled = int(self.width * done / total) if total else 0
+        bar = "#" * filled + "·" * (self.width - filled)
+        count = f"{done:,}/{total:,}" if total else f"{done:,}"
+        line = f"[{bar}] {count} files  {name}"
+        self.out.write("\r\x1b[K" + line[:200])
+        self.out.flush()
+        self._drawn = True
+
+    def close(self) -> None:
+        if self._drawn:
+            self.out.write("\n")
+            self.out.flush()
 
 
 async def runs(args: argparse.Namespace, directory: Path) -> int:

@@ -121,6 +121,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = asub.add_parser("run", parents=[common], help="run an agent now")
     p.add_argument("name")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--wait", action="store_true",
+                   help="when the running companion takes the run, wait for it to end and print its summary")
 
     runs = sub.add_parser("runs", parents=[common], help="recent runs")
     runs.add_argument("--agent", help="only this agent's runs")

@@ -37,3 +37,35 @@ def test_cli_agent_add_while_headless_runs_reaches_its_scheduler_at_once(tmp_pat
         service.send_signal(signal.SIGTERM)
         _out, err = service.communicate(timeout=20)
     assert service.returncode == 0, err
+
+
+def test_agent_run_wait_follows_the_run_in_the_running_companion_and_prints_its_summary(tmp_path: Path):
+    """agent run NAME --wait: the running companion runs it; the CLI waits for the end and prints the summary."""
+    data_dir, clients = tmp_path / "data", tmp_path / "Clients"
+    (clients / "Acme").mkdir(parents=True)
+    (clients / "Acme" / "todo.md").write_text("# Acme\n\n- [ ] Send the quote\n- [ ] Book the studio\n")
+    (clients / "Acme" / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(64))
+    d = ["--data-dir", str(data_dir)]
+    service = _spawn(["--headless", *d])
+    try:
+        _wait_for(lambda: (data_dir / "control.sock").exists())
+        added = subprocess.run([sys.executable, "-m", "desktop.cli", "agent", "add", "Client work", "--folder",
+                                str(clients), "--ext", ".md", "--ext", ".png", *d],
+                               cwd=REPO, capture_output=True, text=True, timeout=30)
+        assert added.returncode == 0, added.stderr
+        ran = subprocess.run([sys.executable, "-m", "desktop.cli", "agent", "run", "Client work", "--wait", *d],
+                             cwd=REPO, capture_output=True, text=True, timeout=60)
+        assert ran.returncode == 0, ran.stderr
+        lines = ran.stdout.splitlines()
+        assert lines[0] == "Started Client work in the running companion; waiting for it to finish…"
+        assert lines[1].startswith("success: ") and lines[1].endswith(" new suggestions, 0 updated"), lines
+        assert "1 unsupported type" in lines[2], lines  # the picture, accounted for
+        as_json = subprocess.run([sys.executable, "-m", "desktop.cli", "agent", "run", "Client work", "--wait",
+                                  "--json", *d], cwd=REPO, capture_output=True, text=True, timeout=60)
+        assert as_json.returncode == 0, as_json.stderr
+        row = json.loads(as_json.stdout)
+        assert row["status"] == "success" and row["items_created"] == 0  # nothing new the second time
+    finally:
+        service.send_signal(signal.SIGTERM)
+        _out, err = service.communicate(timeout=20)
+    assert service.returncode == 0, err

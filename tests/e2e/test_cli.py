@@ -167,3 +167,20 @@ def test_version(capsys):
     with pytest.raises(SystemExit) as info:
         main(["--version"])
     assert info.value.code == 0 and "adiuva-companion 0.1.0" in capsys.readouterr().out
+
+
+def test_progress_on_a_terminal_is_one_line_redrawn_not_a_line_per_file():
+    """agent run in the foreground on a terminal: one bar redrawn in place, a newline only at the end."""
+    import io
+
+    from desktop.agent_cli import ProgressLine
+
+    out = io.StringIO()
+    bar = ProgressLine(out, width=10)
+    for n in range(1, 1001):
+        bar.show(n, 1000, f"Acme/file{n}.md")
+    bar.close()
+    text = out.getvalue()
+    assert text.count("\n") == 1 and text.endswith("\n")
+    assert text.count("\r") < 20  # redrawn at most ten times a second, and once at the end
+    assert text.rstrip("\n").rsplit("\r\x1b[K", 1)[1] == "[##########] 1,000/1,000 files  Acme/file1000.md"
