@@ -263,7 +263,7 @@ def _read_page(fd: int, where: str, offset: int, max_bytes: int) -> dict[str, An
         f.seek(start)
         buf = f.read(max_bytes + 6)
     if codec == "utf-8":
-        skip, data = textpage.utf8_page(buf, max_bytes)
+        skip, data = textpage.utf8_page(buf, max_bytes, at_start=start == bom)
     else:
         skip, data = textpage.utf16_page(buf, max_bytes, "little" if codec.endswith("le") else "big")
     start += skip

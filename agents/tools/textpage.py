@@ -41,14 +41,16 @@ def sniff(head: bytes, path: str) -> tuple[str, int]:
     return "utf-8", 0
 
 
-def utf8_page(buf: bytes, max_bytes: int) -> tuple[int, bytes]:
+def utf8_page(buf: bytes, max_bytes: int, *, at_start: bool = False) -> tuple[int, bytes]:
     """(bytes skipped at the start, page) cut at UTF-8 character boundaries.
 
     ``buf`` holds up to ``max_bytes + 6`` bytes from the requested start; if it
-    is shorter than that, it reaches the end of the file.
+    is shorter than that, it reaches the end of the file. ``at_start``: the page
+    begins the file, so a leading continuation byte is not the middle of a
+    character but a file that is not UTF-8 (it is kept, and decoding refuses it).
     """
     skip = 0
-    while skip < 3 and skip < len(buf) and buf[skip] & 0xC0 == 0x80:
+    while not at_start and skip < 3 and skip < len(buf) and buf[skip] & 0xC0 == 0x80:
         skip += 1  # the start fell inside a character: begin at the next one
     data = buf[skip:]
     if len(data) > max_bytes:  # not at the end of the file

@@ -581,3 +581,12 @@ async def test_corpus_reads_nothing_outside_the_roots(shared_env):
     assert SECRET not in blob and B_SECRET not in blob
     listed = {os.path.relpath(e["path"], env.root) for e in outputs[len(CORPUS)]["entries"]}
     assert not {"link_secret", "link_out", "link_evil", "link_proc", "link_zero", "link_up"} & listed
+
+
+async def test_a_file_starting_with_a_continuation_byte_is_not_text(env):
+    """At offset 0 a leading UTF-8 continuation byte is no split character: the file is refused, not trimmed."""
+    (env.root / "stub.png").write_bytes(b"\x89PNG")
+    await expect(env.store, ErrorType.UNSUPPORTED_FILE, "read_file_content", path=str(env.root / "stub.png"))
+    (env.root / "euro.txt").write_text("€uro", encoding="utf-8")
+    page = await call(env.store, "read_file_content", path=str(env.root / "euro.txt"), offset=1)
+    assert page["content"] == "uro" and page["offset"] == 3  # inside a character: the next one starts the page
