@@ -45,24 +45,17 @@ T = TypeVar("T")
 _tasks: set[asyncio.Task[Any]] = set()
 
 
-def _loop() -> asyncio.AbstractEventLoop:
+def _loop() -> asyncio.AbstractEventLoop | None:
+    """The loop work starts on; None once the app's loop is gone (a timer or an event firing at exit)."""
     try:
         return asyncio.get_running_loop()
     except RuntimeError:
-        return asyncio.get_event_loop_policy().get_event_loop()
-
-
-def available() -> bool:
-    """Whether background work can start: False once the app's loop is gone (a timer firing at exit)."""
-    try:
-        asyncio.get_running_loop()
-        return True
-    except RuntimeError:
         pass
     try:
-        return not asyncio.get_event_loop_policy().get_event_loop().is_closed()
+        loop = asyncio.get_event_loop_policy().get_event_loop()
     except RuntimeError:
-        return False
+        return None
+    return None if loop.is_closed() else loop
 
 
 def run(
@@ -72,15 +65,20 @@ def run(
     *,
     parent: QObject | None = None,
     what: str = "That did not work",
-) -> asyncio.Task[T]:
+) -> asyncio.Task[T] | None:
     """Start ``coro`` in the background; see the module docstring for the callbacks.
 
-    The task runs in a fresh ``contextvars.Context``: slots are often called
-    from a core event emitted inside a store transaction, and a task that
-    inherited that context would take itself for part of the transaction
-    (``agents.store`` keys its re-entrancy on a context variable).
+    The task runs in a fresh ``contextvars.Context``, so it never inherits a
+    context variable set by whatever emitted the event that called the slot.
+    Once the app's loop is gone (a late timer at exit) nothing starts: the
+    coroutine is closed and None is returned.
     """
-    task = _loop().create_task(coro, context=contextvars.Context())
+    loop = _loop()
+    if loop is None:
+        coro.close()
+        log.debug("ui.operation.dropped (no loop: the app is shutting down)")
+        return None
+    task = loop.create_task(coro, context=contextvars.Context())
     return watch(task, on_success, on_failure, parent=parent, what=what)
 
 
@@ -206,14 +204,14 @@ class Refresher:
         return self._task is not None
 
     def request(self) -> None:
-        if not available():  # the app is shutting down: there is nothing left to refresh for
-            return
         if self._task is not None:
             self._again = True
             return
         self._again = False
-        self._task = task = run(self._load_once(), self._loaded, self._failed, parent=self._parent)
-        task.add_done_callback(self._cancelled)
+        task = run(self._load_once(), self._loaded, self._failed, parent=self._parent)
+        if task is not None:  # None: the app is shutting down
+            self._task = task
+            task.add_done_callback(self._cancelled)
 
     def _cancelled(self, task: asyncio.Task[Any]) -> None:
         if task.cancelled() and self._task is task:

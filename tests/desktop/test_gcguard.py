@@ -1,4 +1,4 @@
-"""Cycles are collected on the GUI thread only (desktop.ui.gcguard)."""
+"""Cycles are collected on the GUI thread only (desktop.ui.gcguard); nothing starts once the loop is gone."""
 
 from __future__ import annotations
 
@@ -36,3 +36,28 @@ async def test_cycles_made_on_another_thread_are_collected_on_the_gui_thread(qap
         gc.callbacks.remove(note)
         guard.uninstall()
         guard.deleteLater()
+
+
+def test_work_started_after_the_loop_is_gone_is_dropped_not_raised():
+    """At exit (a late timer, the loop closed) operations.run closes the coroutine and returns None."""
+    import asyncio
+
+    from desktop.ui import operations
+
+    async def load() -> int:
+        return 1
+
+    policy = asyncio.get_event_loop_policy()
+    previous = getattr(getattr(policy, "_local", None), "_loop", None)  # put back whatever was set
+    closed = asyncio.new_event_loop()
+    closed.close()
+    asyncio.set_event_loop(closed)
+    try:
+        coro = load()
+        assert operations.run(coro) is None
+        assert coro.cr_frame is None  # closed, so no "never awaited" warning either
+        refresher = operations.Refresher(load, lambda _r: None)
+        refresher.request()
+        assert not refresher.busy
+    finally:
+        asyncio.set_event_loop(previous)

@@ -48,12 +48,14 @@ class PagedModel(QAbstractTableModel):
         self._tasks: set[asyncio.Task[Any]] = set()
         self.pages_fetched = 0
 
-    # ── to implement ──────────────────────────────────────────────────────
+    # ── what a subclass provides (ReviewModel, WorkspaceModel) ────────────
     async def load_page(self, offset: int, limit: int) -> list[dict[str, Any]]:
-        raise NotImplementedError
+        """``limit`` rows from ``offset``, in display order (the subclass's SQL query)."""
+        raise NotImplementedError(f"{type(self).__name__} must say how to load a page")
 
     async def load_total(self) -> int:
-        raise NotImplementedError
+        """How many rows there are (the subclass's COUNT query)."""
+        raise NotImplementedError(f"{type(self).__name__} must say how to count its rows")
 
     def key(self, row: dict[str, Any]) -> Hashable:
         return row["id"]
@@ -102,10 +104,11 @@ class PagedModel(QAbstractTableModel):
     def busy(self) -> bool:
         return bool(self._tasks)
 
-    def _start(self, coro: Any, on_success: Any) -> asyncio.Task[Any]:
+    def _start(self, coro: Any, on_success: Any) -> asyncio.Task[Any] | None:
         task = operations.run(coro, on_success, self._failed, parent=self)
-        self._tasks.add(task)
-        task.add_done_callback(self._ended)
+        if task is not None:  # None: the app is shutting down
+            self._tasks.add(task)
+            task.add_done_callback(self._ended)
         return task
 
     def _ended(self, task: asyncio.Task[Any]) -> None:
@@ -142,13 +145,13 @@ class PagedModel(QAbstractTableModel):
         rows = await self.load_page(0, size) if total else []
         return total, rows
 
-    def reload(self) -> asyncio.Task[Any]:
+    def reload(self) -> asyncio.Task[Any] | None:
         """Start over: count, then the first page (the old rows stay until they arrive)."""
         self._generation += 1
         generation = self._generation
         return self._start(self._first(self.page_size), lambda result: self._replace(generation, *result))
 
-    def refresh(self) -> asyncio.Task[Any]:
+    def refresh(self) -> asyncio.Task[Any] | None:
         """Refetch the count and the rows already loaded (not more): for changes made elsewhere."""
         self._generation += 1
         generation = self._generation

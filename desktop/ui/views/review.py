@@ -258,8 +258,6 @@ class ReviewView(QWidget, ReviewActions):
             self._changed_timer.start()
 
     def _changed_elsewhere(self) -> None:
-        if not operations.available():  # a late timer at exit: no loop to load on
-            return
         self.model.refresh()
         self._facets.request()
 

@@ -185,8 +185,6 @@ class WorkspaceView(QWidget):
             self._changed_timer.start()
 
     def _changed_elsewhere(self) -> None:
-        if not operations.available():  # a late timer at exit: no loop to load on
-            return
         self.projects_model.refresh()
         for model in self.models.values():
             model.refresh()
