@@ -113,6 +113,18 @@ def replay(row: dict[str, Any], call_id: str, name: str, digest: str) -> Outcome
 LOCAL_RESULT_LIMIT = 4096
 
 
+def _surely_over(value: Any) -> bool:
+    """Whether ``value`` must encode past ``LOCAL_RESULT_LIMIT``, known without encoding it: a long
+    string, or a list too long even if each record in it took the 8 characters of ``{"k":1},``."""
+    if isinstance(value, str):
+        return len(value) > LOCAL_RESULT_LIMIT
+    if isinstance(value, list):
+        if len(value) > LOCAL_RESULT_LIMIT:
+            return True
+        return len(value) > LOCAL_RESULT_LIMIT // 8 and isinstance(value[0], dict) and bool(value[0])
+    return False
+
+
 def _stored_result(outcome: Outcome, source: str, read_only: bool) -> str:
     """What the journal keeps of a result, as JSON text (encoded once).
 
@@ -125,8 +137,7 @@ def _stored_result(outcome: Outcome, source: str, read_only: bool) -> str:
     payload = outcome.payload()
     if source == "bridge" or not read_only or not outcome.ok:
         return canonical_json(payload)
-    # A file page or a long listing is over the limit before any encoding: check that first.
-    big = any(isinstance(v, (str, list)) and len(v) > LOCAL_RESULT_LIMIT for v in payload.values())
+    big = any(_surely_over(v) for v in payload.values())  # a file page, a long listing: not encoded
     text = None if big else canonical_json(payload)
     if text is not None and len(text) <= LOCAL_RESULT_LIMIT:
         return text
