@@ -41,7 +41,7 @@ from agents.errors import ErrorType, ToolError
 from agents.events import RecordDidChange
 from agents.journal import Outcome
 from agents.store import CommitFailed, Store, SyncDb, new_id, utcnow
-from agents.tools.base import ToolContext, ToolSpec
+from agents.tools.base import Grant, ToolContext, ToolSpec
 from agents.tools.catalog import Catalog
 from agents.tools.errors import as_tool_error
 
@@ -67,6 +67,8 @@ class Prepared:
     run_id: str | None
     agent_id: str | None
     limit: int | None
+    fresh: bool = False  # the caller made the id up just now: no journal lookup (no replay possible)
+    grant: Grant | None = None  # the folders (and their pins) the caller already looked up
     started_at: str = field(default_factory=utcnow)
     began: float = field(default_factory=time.perf_counter)
 
@@ -83,11 +85,12 @@ class Prepared:
 
     def context(self, store: Store, **kw: Any) -> ToolContext:
         return ToolContext(store=store, run_id=self.run_id, agent_id=self.agent_id, call_id=self.call_id,
-                           source=self.source, **kw)
+                           source=self.source, grant=self.grant, **kw)
 
 
 def prepare(catalog: Catalog, *, call_id: str, name: str, args: Mapping[str, Any] | None, run_id: str | None = None,
-            agent_id: str | None = None, source: str = "bridge", max_result_bytes: int | None = None) -> Prepared:
+            agent_id: str | None = None, source: str = "bridge", max_result_bytes: int | None = None,
+            fresh: bool = False, grant: Grant | None = None) -> Prepared:
     """Validate the arguments (pydantic) and hash the canonical call; never raises."""
     try:
         spec, model = catalog.validate(name, args)
@@ -98,7 +101,7 @@ def prepare(catalog: Catalog, *, call_id: str, name: str, args: Mapping[str, Any
     args_json, digest = journal.args_text_and_digest(name, canonical)
     known = spec or (catalog.get(name) if name in catalog.names else None)
     return Prepared(call_id, name, spec, model, invalid, args_json, digest, bool(known and known.read_only),
-                    source, run_id, agent_id, max_result_bytes)
+                    source, run_id, agent_id, max_result_bytes, fresh, grant)
 
 
 def announce(catalog: Catalog, outcome: Outcome, run_id: str | None) -> None:
@@ -189,18 +192,25 @@ async def execute(
     agent_id: str | None = None,
     source: str = "bridge",
     max_result_bytes: int | None = None,
+    fresh: bool = False,
+    grant: Grant | None = None,
 ) -> Outcome:
-    """Run ``name(args)`` once for ``call_id``; see the module docstring. Raises only CancelledError."""
+    """Run ``name(args)`` once for ``call_id``; see the module docstring. Raises only CancelledError.
+
+    ``fresh``: the caller made ``call_id`` up for this call (the MCP door), so there is nothing to
+    replay and the lookup is skipped. ``grant``: the folders the call may read and their pins,
+    when the caller already read them (the door does, with its own settings, in one trip).
+    """
     from agents import calls_async
 
     p = prepare(catalog, call_id=call_id, name=name, args=args, run_id=run_id, agent_id=agent_id, source=source,
-                max_result_bytes=max_result_bytes)
+                max_result_bytes=max_result_bytes, fresh=fresh, grant=grant)
     try:
         if p.spec is None or p.spec.db_only:
             if p.read_only:
-                outcome = await store.read(partial(run_on_db, p=p, store=store))
+                outcome = await store.read(partial(run_on_db, p=p, store=store, lookup=not fresh))
             else:
-                outcome = await store.write(partial(run_on_db, p=p, store=store, whole_job=True))
+                outcome = await store.write(partial(run_on_db, p=p, store=store, whole_job=True, lookup=not fresh))
         elif p.read_only:
             outcome = await calls_async.run_read(store, p)
         else:

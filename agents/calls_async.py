@@ -4,10 +4,10 @@ Same order as the core (``agents.calls.run_on_db``): lookup → tool → journal
 row, with the lookup and the row as jobs on the store's database thread and
 the tool's own I/O on the loop (file reads must not hold the database):
 
-- ``run_read``: a lookup job, the tool, then a read job that defers the row
-  to that turn's write group: the answer does not wait for the commit
-  (PROTOCOL.md "Read-only calls"), and any job submitted after it still
-  sees the row (the group commits before the thread takes its next turn);
+- ``run_read``: a lookup job (none for a fresh id), the tool, then the row
+  posted to the next write group (``Store.post``) and not waited for: the
+  answer does not wait for the commit (PROTOCOL.md "Read-only calls"), and
+  any job queued after the post sees the row;
 - ``run_write``: an interactive store transaction (``Store.transaction``)
   around lookup, the tool in a savepoint (the tool writes through
   ``ctx.transaction()``, the handle it is given) and the row: the write and
@@ -29,9 +29,10 @@ from agents.tools.errors import as_tool_error
 
 
 async def run_read(store: Store, p: Any) -> Outcome:
-    row = await store.fetchone(journal.LOOKUP, (p.call_id,))
-    if journal.answers(row, p.name, p.digest):
-        return journal.replay(row, p.call_id, p.name, p.digest)  # type: ignore[arg-type]
+    if not p.fresh:
+        row = await store.fetchone(journal.LOOKUP, (p.call_id,))
+        if journal.answers(row, p.name, p.digest):
+            return journal.replay(row, p.call_id, p.name, p.digest)  # type: ignore[arg-type]
     text = None
     try:
         outcome = p.outcome(await p.spec.impl(p.context(store), p.model), None)  # type: ignore[union-attr]
@@ -41,16 +42,17 @@ async def run_read(store: Store, p: Any) -> Outcome:
         if outcome.error.retryable:  # type: ignore[union-attr]
             return outcome
     params = p.row(outcome, text)
-    await store.read(lambda db: db.defer(lambda d: d.execute(journal.INSERT, params)))
+    store.post(lambda db: db.execute(journal.INSERT, params))
     return Outcome(outcome.call_id, outcome.name, outcome.ok, outcome.result, outcome.error, outcome.duration_ms,
                    result_json=params[9])
 
 
 async def run_write(store: Store, p: Any) -> Outcome:
     async with store.transaction() as tx:
-        row = await tx.fetchone(journal.LOOKUP, (p.call_id,))
-        if journal.answers(row, p.name, p.digest):
-            return journal.replay(row, p.call_id, p.name, p.digest)  # type: ignore[arg-type]
+        if not p.fresh:
+            row = await tx.fetchone(journal.LOOKUP, (p.call_id,))
+            if journal.answers(row, p.name, p.digest):
+                return journal.replay(row, p.call_id, p.name, p.digest)  # type: ignore[arg-type]
         text = None
         try:
             async with tx.savepoint():

@@ -14,7 +14,9 @@ Each turn the thread takes everything queued and runs it in this order:
    and gets its exception), then one ``COMMIT``. Every job of the group is
    answered after that commit; when the commit fails, the group rolls back and
    every job gets ``CommitFailed`` (none was stored). Writes a read queued
-   on this thread (``defer``) join the group of the same turn;
+   on this thread (``defer``) or a loop posted (``post``: a read's journal
+   row nobody waits for) join the group of the same turn; a read queued after
+   a post runs after that group, so it sees the row;
 3. **exclusive transactions** (``EXCLUSIVE``): an interactive transaction
    (``Store.transaction``) has the thread to itself until its block ends;
    its statements come through its own queue.
@@ -43,7 +45,7 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 
-READ, WRITE, EXCLUSIVE, STOP = "read", "write", "exclusive", "stop"
+READ, WRITE, POST, EXCLUSIVE, STOP = "read", "write", "post", "exclusive", "stop"
 JOB_SAVEPOINT = "job"  # each write job's own savepoint (``SyncDb.rollback_job`` undoes to it)
 Fn = Callable[[sqlite3.Connection], Any]
 
@@ -110,6 +112,11 @@ class DbThread:
         self._queue.put(Job(EXCLUSIVE, None, future, loop, statements))
         return future
 
+    def post(self, fn: Fn) -> None:
+        """Queue ``fn`` for the next write group and return at once: nobody is answered, a failure
+        is logged. Jobs queued after it see what it wrote."""
+        self._queue.put(Job(POST, fn, None, None))
+
     def stop(self) -> threading.Thread:
         self._queue.put(Job(STOP, None, None, None))
         return self._thread
@@ -143,10 +150,16 @@ class DbThread:
         stop = False
         writes: list[Job] = []
         exclusive: list[Job] = []
+        late_reads: list[Job] = []
         read_answers: dict[asyncio.AbstractEventLoop, list[Any]] = {}
         for job in jobs:
             if job.kind == READ:
-                read_answers.setdefault(job.loop, []).append(self._read(job))  # type: ignore[arg-type]
+                if self._deferred:  # queued after a post: it must see the posted row
+                    late_reads.append(job)
+                else:
+                    read_answers.setdefault(job.loop, []).append(self._read(job))  # type: ignore[arg-type]
+            elif job.kind == POST:
+                self._deferred.append(job.fn)  # type: ignore[arg-type]
             elif job.kind == WRITE:
                 writes.append(job)
             elif job.kind == EXCLUSIVE:
@@ -157,6 +170,8 @@ class DbThread:
             _send(loop, answers)
         if writes or self._deferred:
             self._group(writes)
+        for job in late_reads:
+            _send(job.loop, [self._read(job)])  # type: ignore[arg-type]
         for job in exclusive:
             self._exclusive(job)
             if self._deferred:

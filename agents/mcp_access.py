@@ -22,11 +22,12 @@ from __future__ import annotations
 import json
 import os
 import re
-import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from agents.store import Store, new_id
+from agents.roots import load_pins_sync
+from agents.store import Store, SyncDb, new_id
 
 MCP_AGENTS_KEY = "mcp.agents"
 MCP_DIRECT_WRITES_KEY = "mcp.allow_direct_writes"
@@ -53,26 +54,38 @@ def client_of(call_id: str) -> str | None:
     return name if sep else None
 
 
+@dataclass(frozen=True, slots=True)
+class DoorSettings:
+    """What one MCP call may do, read in one trip: direct writes allowed; the folders of the
+    agents MCP may see, as configured; the pins of every folder (``agents.roots``)."""
+
+    direct: bool
+    folders: tuple[str, ...]
+    pins: Mapping[str, Any]
+
+
 async def mcp_folders(store: Store) -> tuple[str, ...]:
     """The folders of the agents MCP may see (the setting; all agents by default), as configured."""
-    return (await door_settings(store))[1]
+    return (await door_settings(store)).folders
 
 
-async def door_settings(store: Store) -> tuple[bool, tuple[str, ...]]:
-    """(direct writes allowed, the folders MCP may see), read in one trip to the database thread."""
+def door_settings_sync(db: SyncDb) -> DoorSettings:
+    settings = dict(db.conn.execute("SELECT key, value FROM settings WHERE key IN (?, ?)",
+                                    (MCP_AGENTS_KEY, MCP_DIRECT_WRITES_KEY)).fetchall())
+    rows = db.conn.execute("SELECT id, name, directory_paths FROM agents").fetchall()
+    chosen = json.loads(settings[MCP_AGENTS_KEY]) if MCP_AGENTS_KEY in settings else None
+    if chosen is not None:
+        wanted = {str(c).casefold() for c in chosen}
+        rows = [r for r in rows if r[0].casefold() in wanted or r[1].casefold() in wanted]
+    direct = bool(json.loads(settings.get(MCP_DIRECT_WRITES_KEY, "false")))
+    folders = tuple(dict.fromkeys(p for r in rows for p in json.loads(r[2])))
+    return DoorSettings(direct, folders, load_pins_sync(db) if folders else {})
 
-    def read(conn: sqlite3.Connection) -> tuple[bool, tuple[str, ...]]:
-        settings = dict(conn.execute("SELECT key, value FROM settings WHERE key IN (?, ?)",
-                                     (MCP_AGENTS_KEY, MCP_DIRECT_WRITES_KEY)).fetchall())
-        rows = conn.execute("SELECT id, name, directory_paths FROM agents").fetchall()
-        chosen = json.loads(settings[MCP_AGENTS_KEY]) if MCP_AGENTS_KEY in settings else None
-        if chosen is not None:
-            wanted = {str(c).casefold() for c in chosen}
-            rows = [r for r in rows if r[0].casefold() in wanted or r[1].casefold() in wanted]
-        direct = bool(json.loads(settings.get(MCP_DIRECT_WRITES_KEY, "false")))
-        return direct, tuple(dict.fromkeys(p for r in rows for p in json.loads(r[2])))
 
-    return await store.run(read)
+async def door_settings(store: Store) -> DoorSettings:
+    """``DoorSettings``, read in one trip to the database thread (every call: a change made in the
+    window applies to the next call)."""
+    return await store.read(door_settings_sync)
 
 
 def _inside(path: str, root: str) -> bool:
@@ -82,23 +95,19 @@ def _inside(path: str, root: str) -> bool:
         return False
 
 
-def narrow_roots(
-    allowed: Iterable[str], visible: Sequence[str], client_roots: Sequence[str] | None,
-) -> tuple[str, ...]:
-    """The roots an MCP call may read: ``allowed`` (every agent's folders, as the bridge computes
-    them) kept to the folders MCP may see (``visible``), then to the client's roots if it sent any.
+def narrow_roots(folders: Sequence[str], client_roots: Sequence[str] | None) -> tuple[str, ...]:
+    """The folders an MCP call may read: the folders MCP may see (``DoorSettings.folders``), kept to
+    the client's roots if it sent any.
 
-    A client root inside an allowed folder narrows it to that root; an allowed folder inside a
-    client root stays whole; the rest is dropped. Compared on real paths, so a client root that is
-    a symlink cannot widen anything.
+    A client root inside a folder narrows it to that root; a folder inside a client root stays
+    whole; the rest is dropped. Compared on real paths, so a client root that is a symlink cannot
+    widen anything.
     """
-    seen = set(visible)
-    roots = [r for r in allowed if r in seen]
     if client_roots is None:
-        return tuple(roots)
+        return tuple(folders)
     out: list[str] = []
     real_clients = [os.path.realpath(c) for c in client_roots if isinstance(c, str) and os.path.isabs(c)]
-    for root in roots:
+    for root in folders:
         real = os.path.realpath(root)
         for client in real_clients:
             if _inside(client, real):

@@ -232,6 +232,13 @@ class Store:
         thread = self._thread
         return await thread.submit(WRITE, lambda conn: fn(SyncDb(conn, thread)))
 
+    def post(self, fn: Callable[[SyncDb], Any]) -> None:
+        """``fn(db)`` in the next write group, not waited for (a read's journal row: PROTOCOL.md
+        "Read-only calls"); a job queued after it sees what it wrote. A failure is logged."""
+        self._check_open()
+        thread = self._thread
+        thread.post(lambda conn: fn(SyncDb(conn, thread)))
+
     async def read(self, fn: Callable[[SyncDb], T], *, snapshot: bool = False) -> T:
         """``fn(db)`` outside any write transaction; ``snapshot`` wraps it in one read transaction."""
         self._check_open()

@@ -8,7 +8,10 @@ Both are driven by the official MCP Python SDK's ``ClientSession`` over stdio.
 Workloads: read a 10 KB text file (``read_file_content`` / ``read_text_file``),
 list a folder of 1,000 entries (``list_directory`` both), each sequentially and
 with 16 in flight; and a recursive listing of a 20,000-entry tree (our
-``list_directory(recursive=true)`` / their ``directory_tree``). Figures are
+``list_directory(recursive=true)`` / their ``directory_tree``). The reference
+lists names and types only, so the goal rows ask ours for the same
+(``details=false``); ours with sizes and times, our default, is printed beside
+them for information. Figures are
 calls/s, the best of ``--rounds`` measurements, taken on each side in turn (both
 servers run at once) so that load on a shared machine falls on both sides of a
 ratio. Goals: no slower on the small calls, ≥ 2 × on the large listing::
@@ -125,11 +128,13 @@ async def run_both(sides: dict[str, tuple[list[str], dict[str, tuple[str, dict[s
                     for side, (command, _) in sides.items()}
         keys = list(next(iter(sides.values()))[1])
         for key in keys:
-            plan = [("tree, 1 in flight", tree_calls, 1)] if key == "tree" else [
+            plan = [(f"{key}, 1 in flight", tree_calls, 1)] if key.startswith("tree") else [
                 (f"{key}, {n} in flight", calls, n) for n in IN_FLIGHT]
             for figure, count, in_flight in plan:
                 for _ in range(rounds):
                     for side, (_, tools) in sides.items():
+                        if key not in tools:
+                            continue
                         name, args = tools[key]
 
                         def call(s: Any = sessions[side], name: str = name, args: dict[str, Any] = args) -> Any:
@@ -155,15 +160,21 @@ def main() -> int:
         data.mkdir()
         paths = make_tree(root)
         asyncio.run(prepare_ours(root, data))
+        # The reference lists names and types only ("[FILE] name"; directory_tree's {name, type,
+        # children}): the goal rows ask ours for the same (details=false). Ours with sizes and times
+        # (our default) is printed beside them for information, against the same reference figure.
+        flat, tree = str(paths["flat"]), str(paths["tree"])
         ours_tools = {
             "read 10 KB file": ("read_file_content", {"path": str(paths["text"])}),
-            "list 1,000 entries": ("list_directory", {"path": str(paths["flat"])}),
-            "tree": ("list_directory", {"path": str(paths["tree"]), "recursive": True, "max_entries": 100_000}),
+            "list 1,000 entries": ("list_directory", {"path": flat, "details": False}),
+            "list 1,000 entries with sizes and times": ("list_directory", {"path": flat}),
+            "tree": ("list_directory", {"path": tree, "recursive": True, "max_entries": 100_000, "details": False}),
+            "tree with sizes and times": ("list_directory", {"path": tree, "recursive": True, "max_entries": 100_000}),
         }
         peer_tools = {
             "read 10 KB file": ("read_text_file", {"path": str(paths["text"])}),
-            "list 1,000 entries": ("list_directory", {"path": str(paths["flat"])}),
-            "tree": ("directory_tree", {"path": str(paths["tree"])}),
+            "list 1,000 entries": ("list_directory", {"path": flat}),
+            "tree": ("directory_tree", {"path": tree}),
         }
         sides = {"ours": ([sys.executable, "-m", "desktop.cli", "mcp", "--data-dir", str(data)], ours_tools)}
         entry = peer_entry()
@@ -177,19 +188,21 @@ def main() -> int:
         ours, peer = figures["ours"], figures.get("peer", {})
 
     print(f"MCP door vs {note}; SDK client over stdio; calls/s")
-    print(f"{'workload':<34} | {'ours':>10} | {'reference':>10} | {'ratio':>6} | goal")
+    print(f"{'workload':<52} | {'ours':>8} | {'reference':>9} | {'ratio':>6} | goal")
     rows = []
     for figure, value in ours.items():
         goal_x = 2.0 if figure.startswith("tree") else 1.0
-        other = peer.get(figure)
+        informational = "with sizes and times" in figure
+        other = peer.get(figure.replace(" with sizes and times", ""))
         ratio = value / other if other else None
-        met = None if ratio is None else ratio >= goal_x
-        label = "recursive 20,000 entries (directory_tree)" if figure.startswith("tree") else figure
-        verdict = "" if met is None else "met" if met else "NOT met"
+        met = None if ratio is None or informational else ratio >= goal_x
+        label = figure.replace("tree", "recursive 20,000 entries", 1) if figure.startswith("tree") else figure
+        verdict = "(for information)" if informational else "" if met is None else "met" if met else "NOT met"
         shown = f"{ratio:.2f}×" if ratio else "—"
-        print(f"{label:<34} | {value:>10,.1f} | {other or 0:>10,.1f} | {shown:>6} | ≥ {goal_x:g}× {verdict}")
+        goal = "" if informational else f"≥ {goal_x:g}× "
+        print(f"{label:<52} | {value:>8,.1f} | {other or 0:>9,.1f} | {shown:>6} | {goal}{verdict}")
         row: dict[str, Any] = {"figure": f"MCP door, {label}", "ours": value, "unit": "calls/s",
-                               "goal": f"≥ {goal_x:g} × reference", "met": met}
+                               "goal": None if informational else f"≥ {goal_x:g} × reference", "met": met}
         if other:
             row.update(peer=other, peer_label="server-filesystem", ratio=ratio)
         else:

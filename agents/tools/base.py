@@ -9,9 +9,8 @@ catalogue turns anything else into ``internal``.
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from contextlib import AbstractAsyncContextManager
-from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -34,10 +33,15 @@ def aliased(snake: str, camel: str, default: Any = None, **kwargs: Any) -> Any:
     return Field(default, validation_alias=AliasChoices(snake, camel), **kwargs)
 
 
-# A narrowing of the allowed folders for the calls made in one context (the MCP
-# door: the agents it may see, the client's roots). None: no narrowing.
-ROOTS_FILTER: ContextVar[Callable[[tuple[str, ...]], tuple[str, ...]] | None] = ContextVar(
-    "roots_filter", default=None)
+@dataclass(frozen=True, slots=True)
+class Grant:
+    """The folders one call may read, as configured, and their pins (``agents.roots.Pin`` by folder).
+
+    Filesystem tools look it up in one trip unless their caller gives it (the MCP
+    door narrows the folders to what its client may see and reads them with its settings)."""
+
+    roots: tuple[str, ...]
+    pins: Mapping[str, Any]
 
 
 @dataclass
@@ -57,6 +61,7 @@ class ToolContext:
     source: str = "local"  # "bridge" for calls from the backend (creates then become suggestions)
     db: SyncDb | None = field(default=None, repr=False)  # the job's connection, for a body on the DB thread
     tx: Tx | None = field(default=None, repr=False)  # the executor's transaction, for an async writing body
+    grant: Grant | None = field(default=None, repr=False)  # given by the caller: no lookup
     _roots: tuple[str, ...] | None = field(default=None, repr=False)
 
     def transaction(self) -> AbstractAsyncContextManager[Tx]:
@@ -67,7 +72,9 @@ class ToolContext:
         return self.store.transaction()
 
     async def allowed_roots(self) -> tuple[str, ...]:
-        """The folders this call may read (real paths), looked up once per call."""
+        """The folders this call may read, looked up once per call (or as the caller granted)."""
+        if self.grant is not None:
+            return self.grant.roots
         if self._roots is None:
             sql, params = self._roots_query()
             self._roots = self._roots_from(await self.store.fetchall(sql, params))
@@ -75,6 +82,8 @@ class ToolContext:
 
     def allowed_roots_sync(self, db: SyncDb) -> tuple[str, ...]:
         """``allowed_roots`` for code already on the database thread."""
+        if self.grant is not None:
+            return self.grant.roots
         if self._roots is None:
             sql, params = self._roots_query()
             self._roots = self._roots_from(db.fetchall(sql, params))
@@ -91,9 +100,7 @@ class ToolContext:
                 ErrorType.FORBIDDEN_PATH,
                 f"agent {self.agent_id} is not configured on this device, so it has no folders",
             )
-        roots = tuple(dict.fromkeys(p for r in rows for p in json.loads(r["directory_paths"])))
-        narrow = ROOTS_FILTER.get()
-        return roots if narrow is None else narrow(roots)
+        return tuple(dict.fromkeys(p for r in rows for p in json.loads(r["directory_paths"])))
 
 
 ToolImpl = Callable[[ToolContext, Any], Awaitable[dict[str, Any]]]

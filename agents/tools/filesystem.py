@@ -38,6 +38,7 @@ import os
 import stat
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any, TypeVar
 
 from pydantic import Field
@@ -47,7 +48,7 @@ from agents.documents import EXTRACTABLE
 from agents.errors import ErrorType, ToolError
 from agents.store import SyncDb, iso
 from agents.tools import docpage, fsafe, textpage
-from agents.tools.base import ArgsModel, ToolContext, ToolSpec
+from agents.tools.base import ArgsModel, Grant, ToolContext, ToolSpec
 from agents.tools.sandbox import Sandbox, forbidden, invalid, is_path_text
 
 MAX_READ_BYTES = 1_000_000
@@ -91,6 +92,12 @@ def _guarded(
         box.close()
 
 
+def _grant(ctx: ToolContext, db: SyncDb) -> Grant:
+    """The call's folders and their pins, in one trip to the database thread."""
+    roots = ctx.allowed_roots_sync(db)
+    return Grant(roots, pinned.load_pins_sync(db) if roots else {})
+
+
 def file_tool(name: str, args_model: type[ArgsModel]) -> Callable[[Callable[[Sandbox, Any], dict[str, Any]]], ToolSpec]:
     """A read-only filesystem tool from ``work(sandbox, args)``; its docstring is the description.
 
@@ -102,16 +109,15 @@ def file_tool(name: str, args_model: type[ArgsModel]) -> Callable[[Callable[[San
 
     def wrap(work: Callable[[Sandbox, Any], dict[str, Any]]) -> ToolSpec:
         async def impl(ctx: ToolContext, args: Any) -> dict[str, Any]:
-            roots = await ctx.allowed_roots()
-            pins = await pinned.load_pins(ctx.store) if roots else {}
-            result, first = await asyncio.to_thread(_guarded, work, roots, pins, args)
+            grant = ctx.grant or await ctx.store.read(partial(_grant, ctx))
+            result, first = await asyncio.to_thread(_guarded, work, grant.roots, grant.pins, args)
             if first:
                 await pinned.store_pins(ctx.store, first, replace=False)
             return result
 
         def sync_impl(db: SyncDb, ctx: ToolContext, args: Any) -> dict[str, Any]:
-            roots = ctx.allowed_roots_sync(db)
-            result, first = _guarded(work, roots, pinned.load_pins_sync(db) if roots else {}, args)
+            grant = ctx.grant or _grant(ctx, db)
+            result, first = _guarded(work, grant.roots, grant.pins, args)
             if first:
                 pinned.store_first_pins_sync(db, first)
             return result
@@ -178,6 +184,8 @@ class ListDirectoryArgs(ArgsModel):
     path: str = Field(..., description="folder to list: absolute, or relative to the only allowed folder")
     recursive: bool = Field(False, description="also list everything below, breadth-first")
     max_entries: int = Field(1000, ge=1, le=100_000, description="stop after this many entries")
+    details: bool = Field(True, description="also each entry's size and modified_at; false gives names and "
+                          "types only (null size and time), much faster on a large tree")
 
 
 @file_tool("list_directory", ListDirectoryArgs)
@@ -193,7 +201,7 @@ def list_directory(box: Sandbox, args: ListDirectoryArgs) -> dict[str, Any]:
             raise invalid(f"{top} is a file, not a folder; use get_file_metadata or read_file_content")
         entries, truncated, unnamed = fsafe.walk(
             opened.root_fd, opened.root, opened.found,
-            recursive=args.recursive, max_entries=args.max_entries, stamp=_stamp,
+            recursive=args.recursive, max_entries=args.max_entries, stamp=_stamp, details=args.details,
         )
     out: dict[str, Any] = {"path": top, "entries": entries, "truncated": truncated}
     if unnamed:

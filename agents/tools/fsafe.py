@@ -180,7 +180,8 @@ def _kind(mode: int) -> str | None:
 
 
 def walk(
-    root_fd: int, root: str, top: Found, *, recursive: bool, max_entries: int, stamp: Callable[[int], Any]
+    root_fd: int, root: str, top: Found, *, recursive: bool, max_entries: int, stamp: Callable[[int], Any],
+    details: bool = True,
 ) -> tuple[list[dict[str, Any]], bool, int]:
     """``(entries, truncated, unnamed)`` below the folder ``top``: breadth-first, each folder sorted by name.
 
@@ -189,6 +190,8 @@ def walk(
     valid UTF-8. A subfolder that cannot be opened or read is left out; the
     top folder raises. Subfolders open relative to their parent's descriptor
     (kept open up to ``FD_BUDGET``; beyond that, reopened from the root).
+    ``details=False``: no ``stat`` of files and folders (the kind comes from the
+    directory entry), so ``size`` and ``modified_at`` are None.
     """
     entries: list[dict[str, Any]] = []
     unnamed = 0
@@ -223,12 +226,12 @@ def walk(
                 try:
                     if entry.is_dir(follow_symlinks=False):
                         kind = "dir"
-                        st = entry.stat(follow_symlinks=False)
+                        st = entry.stat(follow_symlinks=False) if details else None
                         if recursive:
                             subfolders.append(name)
                     elif entry.is_file(follow_symlinks=False):
                         kind = "file"
-                        st = entry.stat(follow_symlinks=False)
+                        st = entry.stat(follow_symlinks=False) if details else None
                     elif entry.is_symlink():
                         with resolve(root_fd, root, (*names, name)) as found:
                             st = found.st
@@ -246,8 +249,8 @@ def walk(
                         "name": name,
                         "path": prefix + name,
                         "type": kind,
-                        "size": st.st_size if kind == "file" else None,
-                        "modified_at": stamp(st.st_mtime_ns),
+                        "size": st.st_size if details and kind == "file" else None,  # type: ignore[union-attr]
+                        "modified_at": stamp(st.st_mtime_ns) if details else None,  # type: ignore[union-attr]
                     }
                 )
             if subfolders:

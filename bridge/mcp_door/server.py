@@ -10,7 +10,8 @@ transaction, the same sandbox. Around it the door adds:
 
 - folders: the union of the agents' folders as the bridge computes it, kept
   to the agents MCP may see (``mcp.agents``) and to the client's roots when it
-  sends any (``agents.tools.base.ROOTS_FILTER``);
+  sends any (a ``Grant`` given to the executor, read with the door's
+  settings in one trip);
 - creates land in the review queue as suggestions unless
   ``mcp.allow_direct_writes`` is on;
 - a deadline (``timeout``), progress notifications while a call runs when the
@@ -42,7 +43,7 @@ from mcp.server.session import ServerSession
 from agents import __version__, calls, journal, mcp_access
 from agents.errors import ErrorType, ToolError
 from agents.store import DB_FILENAME, Store
-from agents.tools.base import ROOTS_FILTER
+from agents.tools.base import Grant
 from agents.tools.catalog import Catalog
 from bridge.mcp_door import prompts, resources
 from bridge.mcp_door.tools import as_result, as_suggestion, error_result, mcp_tools
@@ -87,10 +88,12 @@ class Door:
         self._register()
 
     # ── the one execution path ─────────────────────────────────────────────
-    async def run_call(self, call_id: str, name: str, args: Mapping[str, Any] | None) -> journal.Outcome:
-        """Every MCP tool call runs here, and only here (the executor, ``agents.calls``)."""
+    async def run_call(self, call_id: str, name: str, args: Mapping[str, Any] | None,
+                       grant: Grant) -> journal.Outcome:
+        """Every MCP tool call runs here, and only here (the executor, ``agents.calls``): a fresh
+        call id (nothing to replay), the folders this client may read already looked up."""
         return await calls.execute(self.store, self.catalog, call_id=call_id, name=name, args=args,
-                                   source=mcp_access.SOURCE)
+                                   source=mcp_access.SOURCE, fresh=True, grant=grant)
 
     # ── handlers ───────────────────────────────────────────────────────────
     def _register(self) -> None:
@@ -138,21 +141,20 @@ class Door:
         session = ctx.session
         info = session.client_params.clientInfo if session.client_params else None
         client = info.name if info else None
-        direct, visible = await mcp_access.door_settings(self.store)
-        args = arguments if direct else as_suggestion(name, arguments)
+        settings = await mcp_access.door_settings(self.store)
+        args = arguments if settings.direct else as_suggestion(name, arguments)
         client_roots = await self._client_roots(session)
-        token = ROOTS_FILTER.set(lambda roots: mcp_access.narrow_roots(roots, visible, client_roots))
+        grant = Grant(mcp_access.narrow_roots(settings.folders, client_roots), settings.pins)
         progress = None
         if ctx.meta is not None and ctx.meta.progressToken is not None:
             progress = asyncio.create_task(self._report_progress(session, ctx.meta.progressToken, ctx.request_id,
                                                                  name))
         try:
             async with asyncio.timeout(self.deadline):
-                outcome = await self.run_call(mcp_access.new_call_id(client), name, args)
+                outcome = await self.run_call(mcp_access.new_call_id(client), name, args, grant)
         except TimeoutError:
             return error_result(ToolError(ErrorType.TIMEOUT, f"{name} did not finish within {self.deadline:g} s"))
         finally:
-            ROOTS_FILTER.reset(token)
             if progress is not None:
                 progress.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
@@ -160,7 +162,7 @@ class Door:
         if progress is not None:
             await session.send_progress_notification(ctx.meta.progressToken, 1.0, total=1.0,  # type: ignore[union-attr]
                                                      message=f"{name} finished", related_request_id=ctx.request_id)
-        return as_result(outcome)
+        return as_result(outcome, arguments)
 
     async def _report_progress(self, session: ServerSession, token: Any, request_id: Any, name: str) -> None:
         """While a call runs: a progress notification every ``PROGRESS_EVERY`` s (no total is known)."""

@@ -128,3 +128,40 @@ async def test_a_read_is_answered_and_its_row_follows(store, catalog):
     out = await _run(store, catalog, "r1", "list_tasks", {})
     assert out.ok and out.result_json is not None
     assert await store.scalar("SELECT COUNT(*) FROM tool_calls WHERE call_id = 'r1'") == 1
+
+
+async def test_a_posted_row_is_seen_by_the_next_job_and_a_failing_one_harms_nothing(store):
+    """Store.post returns at once; a job queued after it sees its write, and a post that fails is
+    dropped alone (the jobs after it still run)."""
+    await store.execute("CREATE TABLE posted (v INTEGER UNIQUE)")
+    release, held = _hold(store)
+    store.post(lambda db: db.execute("INSERT INTO posted VALUES (1)"))
+    store.post(lambda db: db.execute("INSERT INTO posted VALUES (1)"))  # violates UNIQUE: logged, dropped
+    seen = asyncio.ensure_future(store.scalar("SELECT COUNT(*) FROM posted"))
+    await asyncio.sleep(0.05)
+    release.set()
+    await held
+    assert await seen == 1
+
+
+async def test_fresh_ids_skip_the_lookup_and_a_grant_bounds_the_folders(store, catalog, tmp_path):
+    """A fresh call runs without a journal lookup (one row each); a grant given by the caller is the
+    only set of folders a filesystem call may read, whatever the agents allow."""
+    from agents.tools.base import Grant
+
+    inside, other = tmp_path / "in", tmp_path / "other"
+    inside.mkdir()
+    other.mkdir()
+    (inside / "a.txt").write_text("inside")
+    (other / "b.txt").write_text("other")
+    await store.execute(
+        "INSERT INTO agents (id, name, directory_paths, created_at, updated_at) VALUES ('a', 'a', ?, 'x', 'x')",
+        (f'["{inside}", "{other}"]',))
+    grant = Grant((str(inside),), {})
+    ok = await calls.execute(store, catalog, call_id="f1", name="read_file_content",
+                             args={"path": str(inside / "a.txt")}, source="mcp", fresh=True, grant=grant)
+    refused = await calls.execute(store, catalog, call_id="f2", name="read_file_content",
+                                  args={"path": str(other / "b.txt")}, source="mcp", fresh=True, grant=grant)
+    assert ok.ok and ok.result["content"] == "inside"
+    assert refused.error.type == ErrorType.FORBIDDEN_PATH
+    assert await store.scalar("SELECT COUNT(*) FROM tool_calls WHERE call_id IN ('f1', 'f2')") == 2

@@ -211,6 +211,17 @@ async def test_list_directory_recursive_is_breadth_first_and_sorted(env):
     assert out["truncated"] is False
 
 
+async def test_list_directory_without_details_has_the_same_entries(env):
+    """details=false lists the same names, paths and kinds (recursively too, symlinks included) with
+    null size and time."""
+    full = await call(env.store, "list_directory", path=".", recursive=True)
+    lean = await call(env.store, "list_directory", path=".", recursive=True, details=False)
+    assert [(e["name"], e["path"], e["type"]) for e in lean["entries"]] == [
+        (e["name"], e["path"], e["type"]) for e in full["entries"]]
+    assert all(e["size"] is None and e["modified_at"] is None for e in lean["entries"])
+    assert any(e["size"] for e in full["entries"])
+
+
 async def test_list_directory_max_entries_truncates(env):
     """Listing stops at max_entries and says truncated; an exact fit is not truncated."""
     many = env.root / "many"

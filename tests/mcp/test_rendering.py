@@ -24,12 +24,28 @@ def listing(truncated: bool = False) -> dict:
     }
 
 
-def test_listing_is_one_line_per_entry_and_structured_content_is_whole():
-    """list_directory: a header, then each entry by its path below the folder; structuredContent is the result."""
+def test_listing_is_one_line_per_entry_and_structured_content_is_columns():
+    """list_directory: a header, then each entry by its path below the folder; structuredContent holds
+    the same entries as columns, paths relative to the folder listed."""
     result = listing()
     out = as_result(Outcome("c1", "list_directory", True, result, None, 1.0))
-    assert out.structuredContent == result and not out.isError
+    assert not out.isError
     assert [c.text for c in out.content] == ["/data/notes: 3 entries\na/\nb.md  12 B\na/c.md  0 B"]
+    assert out.structuredContent == {
+        "path": "/data/notes", "count": 3, "truncated": False,
+        "columns": {"path": ["a", "b.md", "a/c.md"], "type": ["dir", "file", "file"], "size": [None, 12, 0],
+                    "modified_at": ["2025-01-01T00:00:00.000Z"] * 3},
+    }
+
+
+def test_listing_without_details_has_names_and_types_only():
+    """A listing asked with details=false renders files by name alone and sends no size or time column."""
+    result = listing()
+    for entry in result["entries"]:
+        entry["size"] = entry["modified_at"] = None
+    out = as_result(Outcome("c1", "list_directory", True, result, None, 1.0), {"path": "/data/notes", "details": False})
+    assert out.content[0].text == "/data/notes: 3 entries\na/\nb.md\na/c.md"
+    assert out.structuredContent["columns"] == {"path": ["a", "b.md", "a/c.md"], "type": ["dir", "file", "file"]}
 
 
 def test_truncated_listing_says_so():
