@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Any
 
 from agents import calls, config, settings
 from agents.config import AgentConfig
-from agents.errors import AgentNotFound, ConfigError, ToolError
+from agents.errors import AgentNotFound, ConfigError, RunRefused
 from agents.events import AgentDidChange, Event, EventHub, SchedulerDidChange
 from agents.paths import InstanceLock
 from agents.paths import data_dir as resolve_data_dir
@@ -286,7 +286,7 @@ class Companion(BridgeSide, ControlCommands):
             return None
         try:
             return await self.runner.run(agent, trigger)
-        except ToolError as err:
+        except RunRefused as err:
             log.info("companion.run.skipped agent_id=%s reason=%s", agent_id, err.message)
             return None
 
