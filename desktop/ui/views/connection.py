@@ -358,17 +358,15 @@ class ConnectionView(QWidget):
 
     # ── pauses ─────────────────────────────────────────────────────────────
     def _pause_bridge(self, paused: bool) -> None:
-        operations.run(self.companion.set_bridge_paused(paused), lambda _r: self.status.set_bridge_paused(paused),
-                       parent=self, what="The bridge could not be paused")
+        operations.run(self.companion.set_bridge_paused(paused), parent=self, what="The bridge could not be paused")
 
     def _direct_writes(self, allowed: bool) -> None:
         operations.run(self.companion.store.set_setting(ALLOW_DIRECT_WRITES, allowed), lambda _r: None,
                        parent=self, what="The setting could not be saved")
 
     def _pause_schedule(self, paused: bool) -> None:
-        operations.run(self.companion.set_schedule_paused(paused),
-                       lambda _r: self.status.set_schedule_paused(paused),
-                       parent=self, what="The schedule could not be paused")
+        operations.run(self.companion.set_schedule_paused(paused), parent=self,
+                       what="The schedule could not be paused")
 
     # ── autostart ──────────────────────────────────────────────────────────
     def _autostart(self, on: bool) -> None:
