@@ -12,13 +12,19 @@ imported by everyone), and are marked with their module::
     ├── ProtocolError             bridge.protocol: a frame that cannot be used (invalid_frame, invalid_args)
     ├── StoreError                the local database cannot be opened or migrated
     │   └── SchemaTooNewError     written by a newer version of the app
-    ├── ConfigError               an agent config or a setting is invalid (names the field)
+    ├── ConfigError               an agent config or a setting is invalid (names the field; invalid_args)
     ├── DataDirError              agents.paths: the data dir or its lock file cannot be written
     ├── AlreadyRunning            agents.paths: another companion holds the data dir's lock
     ├── RunError                  a run could not be started or did not end well
-    │   ├── AgentNotFound         no agent has that id or name
+    │   ├── AgentNotFound         no agent has that id or name (not_found)
+    │   ├── RunRefused            a run cannot start now
+    │   │   ├── AgentBusy         that agent is already running (busy)
+    │   │   └── EngineUnavailable the agent's engine is not available on this device (invalid_args)
     │   ├── RunFailed             the engine could not do its job; the message is the run's error
-    │   └── RunCancelled          the run was cancelled elsewhere (e.g. by the backend)
+    │   └── RunCancelled          the run was cancelled elsewhere (e.g. by the backend; cancelled)
+    ├── ReviewError               a review decision or query the user asked for cannot be made
+    │   ├── ReviewNotFound        a named suggestion, record or review batch does not exist (not_found)
+    │   └── InvalidReviewRequest  an unknown kind, state, action or sort; no folder named (invalid_args)
     ├── CredentialsUnavailable    bridge.credentials: no OS keyring works here (also a RuntimeError)
     ├── BadToken                  bridge.credentials: a token that cannot be sent (also a ValueError)
     ├── NotLoopback               bridge.mcp_door.http: the MCP door may listen on loopback only (also a ValueError)
@@ -26,9 +32,11 @@ imported by everyone), and are marked with their module::
     └── DocumentFull              agents.documents.base ``_Full``: the text reached its cap (internal stop signal)
 
 A ``ToolError`` keeps three things apart: ``type`` (the machine code from the
-table), ``message`` (for a person) and ``details`` (structured extras). App
-errors that reach a wire (the control socket, the MCP door) are turned into a
-``ToolError``-shaped answer there, by their ``error_type``.
+table), ``message`` (for a person) and ``details`` (structured extras). The
+app's own code raises the app errors above, never ``ToolError``; an app error
+that names its wire type in ``error_type`` (the types in brackets above) and
+reaches a wire (a tool call, the control socket) becomes the ``ToolError`` of
+that type in one place, ``agents.tools.errors.as_tool_error``.
 """
 
 from __future__ import annotations
@@ -63,7 +71,14 @@ _RETRYABLE = frozenset({ErrorType.TIMEOUT, ErrorType.BUSY, ErrorType.PAUSED, Err
 
 
 class AdiuvaError(Exception):
-    """Base of every error this project raises on purpose."""
+    """Base of every error this project raises on purpose.
+
+    ``error_type`` is the PROTOCOL.md type a wire answers this error with, for the app errors that have one
+    (None: an unexpected failure, answered ``internal``); a ``details`` attribute, where there is one, holds
+    its structured extras.
+    """
+
+    error_type: ErrorType | None = None
 
 
 class ToolError(AdiuvaError):
@@ -106,10 +121,16 @@ class SchemaTooNewError(StoreError):
 class ConfigError(AdiuvaError):
     """Invalid configuration; ``field`` names what to fix."""
 
+    error_type = ErrorType.INVALID_ARGS
+
     def __init__(self, field: str, message: str):
         self.field = field
         self.message = message
         super().__init__(f"{field}: {message}")
+
+    @property
+    def details(self) -> dict[str, Any]:
+        return {"field": self.field}
 
 
 class RunError(AdiuvaError):
@@ -129,6 +150,34 @@ class AgentNotFound(RunError):
         super().__init__(self.message)
 
 
+class RunRefused(RunError):
+    """A run cannot start now; nothing was recorded."""
+
+    def __init__(self, message: str):
+        self.message = message
+        super().__init__(message)
+
+
+class AgentBusy(RunRefused):
+    """That agent is already running (one run per agent at a time)."""
+
+    error_type = ErrorType.BUSY
+
+    def __init__(self, agent_name: str):
+        self.agent_name = agent_name
+        super().__init__(f"{agent_name} is already running")
+
+
+class EngineUnavailable(RunRefused):
+    """The agent names an engine this device does not have."""
+
+    error_type = ErrorType.INVALID_ARGS
+
+    def __init__(self, engine: str):
+        self.engine = engine
+        super().__init__(f"engine {engine!r} is not available on this device")
+
+
 class RunFailed(RunError):
     """The engine could not do its job at all; the message is the run's error."""
 
@@ -137,3 +186,26 @@ class RunCancelled(RunError):
     """The run was cancelled elsewhere (e.g. by the backend)."""
 
     error_type = ErrorType.CANCELLED
+
+
+class ReviewError(AdiuvaError):
+    """A review decision or query cannot be made; nothing changed. ``message`` is for a person."""
+
+    error_type = ErrorType.INTERNAL
+
+    def __init__(self, message: str, *, details: dict[str, Any] | None = None):
+        self.message = message
+        self.details = details or {}
+        super().__init__(message)
+
+
+class ReviewNotFound(ReviewError):
+    """A suggestion, record or review batch named by id does not exist."""
+
+    error_type = ErrorType.NOT_FOUND
+
+
+class InvalidReviewRequest(ReviewError):
+    """An unknown kind, state, action or sort, or a discard with no folder named."""
+
+    error_type = ErrorType.INVALID_ARGS

@@ -48,6 +48,7 @@ from agents.llm_prompts import (
     triage_user_message,
 )
 from agents.runner import RunContext, RunFailed
+from agents.settings import LLM_BASE_URL, LLM_MODEL, LLM_PROVIDER, LLM_TEMPERATURE
 from agents.store import Store
 from agents.tools.catalog import Catalog
 
@@ -77,7 +78,7 @@ MAX_TRIAGE_STEPS = 10
 MAX_PROCESSING_STEPS = 12
 
 PROVIDERS = ("openai",)
-SETTING_KEYS = ("llm_provider", "llm_base_url", "llm_model", "llm_temperature")
+SETTING_KEYS = (LLM_PROVIDER, LLM_BASE_URL, LLM_MODEL, LLM_TEMPERATURE)
 KEYRING_SERVICE = "adiuva-companion"
 KEYRING_ACCOUNT = "llm-api-key"
 API_KEY_ENV = "ADIUVA_LLM_API_KEY"
@@ -207,22 +208,22 @@ def make_chat_model(settings: Mapping[str, Any]) -> BaseChatModel:
     ``ADIUVA_LLM_API_KEY`` when set, else the keyring (service
     ``adiuva-companion``, user ``llm-api-key``).
     """
-    provider = str(settings.get("llm_provider") or "openai").strip().lower()
+    provider = str(settings.get(LLM_PROVIDER) or "openai").strip().lower()
     if provider not in PROVIDERS:
         raise RunFailed(
             f"Unknown llm provider {provider!r} in the setting llm_provider; supported: {', '.join(PROVIDERS)}"
         )
-    model_name = str(settings.get("llm_model") or "").strip()
+    model_name = str(settings.get(LLM_MODEL) or "").strip()
     if not model_name:
         raise RunFailed("No chat model is configured: set the setting llm_model (e.g. gpt-4o-mini)")
     temperature: float | None = None
-    raw_temperature = settings.get("llm_temperature")
+    raw_temperature = settings.get(LLM_TEMPERATURE)
     if raw_temperature not in (None, ""):
         try:
             temperature = float(raw_temperature)  # type: ignore[arg-type]
         except (TypeError, ValueError):
             raise RunFailed(f"The setting llm_temperature must be a number, not {raw_temperature!r}") from None
-    base_url = str(settings.get("llm_base_url") or "").strip() or None
+    base_url = str(settings.get(LLM_BASE_URL) or "").strip() or None
     try:
         from langchain_openai import ChatOpenAI
     except ImportError:

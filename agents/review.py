@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from agents.errors import ErrorType, ToolError
+from agents.errors import InvalidReviewRequest, ReviewNotFound
 from agents.events import EventHub, RecordDidChange, ReviewDidChange
 from agents.review_query import KIND_ORDER, KINDS, Selection, counts, where
 from agents.store import Store, SyncDb, iso, new_id, parse_iso, utcnow
@@ -47,7 +47,7 @@ ACTIONS = ("approve", "reject", "discard", "restore")
 
 def _kind(kind: str) -> str:
     if kind not in KINDS:
-        raise ToolError(ErrorType.INVALID_ARGS, f"{kind!r} is not one of {', '.join(KIND_ORDER)}")
+        raise InvalidReviewRequest(f"{kind!r} is not one of {', '.join(KIND_ORDER)}")
     return kind
 
 
@@ -167,8 +167,7 @@ def _check_ids(conn: sqlite3.Connection, sel: Selection) -> None:
     missing = [r[0] for r in conn.execute(
         f"SELECT value FROM json_each(?) j WHERE {unknown} LIMIT 5", (json.dumps(list(sel.ids or ())),)).fetchall()]
     if missing:
-        raise ToolError(ErrorType.NOT_FOUND, f"no suggestion with id {', '.join(missing)}",
-                        details={"missing": missing})
+        raise ReviewNotFound(f"no suggestion with id {', '.join(missing)}", details={"missing": missing})
 
 
 def _detach(conn: sqlite3.Connection, args: dict[str, Any]) -> None:
@@ -206,7 +205,7 @@ def _undo_sync(conn: sqlite3.Connection, batch_id: str | None) -> Batch | None:
         (batch_id,) if batch_id else ()).fetchone()
     if row is None:
         if batch_id:
-            raise ToolError(ErrorType.NOT_FOUND, f"no review batch {batch_id} to undo")
+            raise ReviewNotFound(f"no review batch {batch_id} to undo")
         return None
     batch, action, made = row["id"], row["action"], row["created_at"]
     now = utcnow()
@@ -258,7 +257,7 @@ class Review:
         _kind(kind)
         batch = await self.decide(action, Selection(kind=kind, ids=(record_id,)))
         if batch.count == 0 and await self.store.scalar(f"SELECT 1 FROM {kind} WHERE id = ?", (record_id,)) is None:
-            raise ToolError(ErrorType.NOT_FOUND, f"{kind[:-1]} {record_id} does not exist")
+            raise ReviewNotFound(f"{kind[:-1]} {record_id} does not exist")
 
     async def approve_all(self, kind: str | None = None) -> int:
         return (await self.decide("approve", Selection(kind=kind and _kind(kind)))).count
@@ -270,7 +269,7 @@ class Review:
     async def decide(self, action: str, selection: Selection, *, label: str = "") -> Batch:
         """Approve, reject, discard or restore every record ``selection`` names: one transaction, one batch."""
         if action not in ACTIONS:
-            raise ToolError(ErrorType.INVALID_ARGS, f"{action!r} is not one of {', '.join(ACTIONS)}")
+            raise InvalidReviewRequest(f"{action!r} is not one of {', '.join(ACTIONS)}")
         state = "rejected" if action == "restore" else "waiting"
         if selection.state != state:
             selection = selection.with_(state=state)
@@ -286,7 +285,7 @@ class Review:
     async def discard_run_folder(self, run_id: str, folder: str) -> Batch:
         """Reject run ``run_id``'s suggestions still waiting from files in ``folder`` and its subfolders (undoable)."""
         if not folder.strip():
-            raise ToolError(ErrorType.INVALID_ARGS, "name the folder whose suggestions to discard")
+            raise InvalidReviewRequest("name the folder whose suggestions to discard")
         return await self.decide("discard", Selection(run_id=run_id, source=folder), label=f"run {run_id}: {folder}")
 
     async def restore(self, ids: list[str] | tuple[str, ...]) -> Batch:

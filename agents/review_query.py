@@ -18,7 +18,7 @@ import json
 from dataclasses import dataclass, replace
 from typing import Any
 
-from agents.errors import ErrorType, ToolError
+from agents.errors import InvalidReviewRequest
 from agents.store import Store
 
 KIND_ORDER = ("projects", "tasks", "timelines", "notes")
@@ -59,9 +59,9 @@ class Selection:
 
     def __post_init__(self) -> None:
         if self.state not in STATES:
-            raise ToolError(ErrorType.INVALID_ARGS, f"state {self.state!r} is not waiting or rejected")
+            raise InvalidReviewRequest(f"state {self.state!r} is not waiting or rejected")
         if self.kind is not None and self.kind not in KINDS:
-            raise ToolError(ErrorType.INVALID_ARGS, f"{self.kind!r} is not one of {', '.join(KIND_ORDER)}")
+            raise InvalidReviewRequest(f"{self.kind!r} is not one of {', '.join(KIND_ORDER)}")
 
     def with_(self, **changes: Any) -> Selection:
         return replace(self, **changes)
@@ -132,7 +132,7 @@ async def page(store: Store, sel: Selection, *, offset: int = 0, limit: int = 20
                descending: bool = False) -> list[dict[str, Any]]:
     """One page of ``sel``'s suggestions: kind, id, title, body, project_name, agent_name, source_path, …"""
     if sort not in SORTS:
-        raise ToolError(ErrorType.INVALID_ARGS, f"cannot sort by {sort!r}")
+        raise InvalidReviewRequest(f"cannot sort by {sort!r}")
     if not sel.kinds():
         return []
     order = f"{SORTS[sort]} {'DESC' if descending else 'ASC'}, kind, id"
@@ -187,7 +187,7 @@ async def facets(store: Store) -> dict[str, list[dict[str, Any]]]:
 async def record(store: Store, kind: str, record_id: str) -> dict[str, Any] | None:
     """One record's row as stored (for the edit dialog), or None."""
     if kind not in KINDS:
-        raise ToolError(ErrorType.INVALID_ARGS, f"{kind!r} is not one of {', '.join(KIND_ORDER)}")
+        raise InvalidReviewRequest(f"{kind!r} is not one of {', '.join(KIND_ORDER)}")
     return await store.fetchone(f"SELECT * FROM {kind} WHERE id = ?", (record_id,))
 
 

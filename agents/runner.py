@@ -31,7 +31,7 @@ from typing import Any, Protocol, TypeVar
 
 from agents import calls, sources
 from agents.config import AgentConfig, set_last_run
-from agents.errors import ErrorType, RunCancelled, RunFailed, ToolError
+from agents.errors import AgentBusy, EngineUnavailable, RunCancelled, RunFailed
 from agents.events import EventHub, RunDidFinish, RunDidProgress, RunDidStart
 from agents.journal import Outcome
 from agents.steps import Call, Local, Progress, Steps, advance
@@ -140,13 +140,14 @@ class Runner:
     async def run(self, agent: AgentConfig, trigger: str = "manual") -> dict[str, Any]:
         """Run ``agent`` now and wait for the end; returns the final run row.
 
-        Raises ``ToolError(busy)`` when that agent is already running.
+        Raises ``AgentBusy`` when that agent is already running, ``EngineUnavailable`` when its
+        engine is not on this device (both ``RunRefused``: nothing is recorded).
         """
         if agent.id in self._running:
-            raise ToolError(ErrorType.BUSY, f"{agent.name} is already running")
+            raise AgentBusy(agent.name)
         engine = self.engines.get(agent.engine)
         if engine is None:
-            raise ToolError(ErrorType.INVALID_ARGS, f"engine {agent.engine!r} is not available on this device")
+            raise EngineUnavailable(agent.engine)
         run_id = new_id()
         task = asyncio.current_task()
         assert task is not None

@@ -8,7 +8,10 @@ Async helpers run on the store's loop.
 
 from __future__ import annotations
 
-from agents.store import Store
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the keys import nothing heavy: the CLI and the bridge's URL check name them
+    from agents.store import Store
 
 BACKEND_URL = "backend_url"
 DEVICE_NAME = "device_name"

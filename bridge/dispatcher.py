@@ -42,7 +42,7 @@ from typing import Any
 
 from agents import calls, journal, journal_retention
 from agents.errors import ErrorType, ToolError
-from agents.events import BridgeDidPause, EventHub, ToolCallDidFinish
+from agents.events import EventHub, ToolCallDidFinish
 from agents.store import Store
 from agents.tools.catalog import Catalog, unencodable_text
 from bridge import protocol
@@ -268,9 +268,8 @@ class Dispatcher:
         return True
 
     def set_paused(self, paused: bool) -> None:
+        """Answer calls ``paused`` (or not) from now on. The companion owns the state and announces it."""
         self.paused = paused
-        if self.events is not None:
-            self.events.emit(BridgeDidPause(paused=paused))
 
     def _answer_now(self, call: Call, error: ToolError) -> None:
         self._spawn(self._deliver(error_result(call.id, error), call, error))

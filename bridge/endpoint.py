@@ -14,6 +14,7 @@ from enum import StrEnum
 from urllib.parse import urlsplit
 
 from agents.errors import ConfigError
+from agents.settings import BACKEND_URL
 
 
 class State(StrEnum):
@@ -35,14 +36,14 @@ def validate_backend_url(url: str) -> str:
     url = (url or "").strip()
     parts = urlsplit(url)
     if parts.scheme not in ("ws", "wss") or not parts.hostname:
-        raise ConfigError("backend_url", f"{url!r} is not a ws:// or wss:// URL with a host")
+        raise ConfigError(BACKEND_URL, f"{url!r} is not a ws:// or wss:// URL with a host")
     if parts.scheme == "ws" and not _is_loopback(parts.hostname):
         raise ConfigError(
-            "backend_url",
+            BACKEND_URL,
             f"{parts.hostname} is not a loopback host, so the connection must use wss:// (TLS), not ws://",
         )
     if parts.username or parts.password or parts.query:
-        raise ConfigError("backend_url", "the URL must not carry credentials or a query string")
+        raise ConfigError(BACKEND_URL, "the URL must not carry credentials or a query string")
     return url
 
 

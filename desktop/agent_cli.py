@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from agents import config, runs_query
-from agents.errors import AgentNotFound, ConfigError, ToolError
+from agents.errors import ConfigError, RunError, ToolError
 from agents.events import Event, RunDidProgress, RunDidStart
 from agents.store import DB_FILENAME, Store, utcnow
 from desktop import control
@@ -195,8 +195,8 @@ async def run_agent(args: argparse.Namespace, directory: Path) -> int:
         if agent is not None and agent.engine == "backend" and companion.has_bridge:
             await companion.wait_connected(15.0)  # it says why in the run's error if it cannot
         row = await companion.run_agent(args.name)
-    except (ToolError, AgentNotFound) as err:
-        print(f"error: {err.message}", file=sys.stderr)
+    except RunError as err:  # AgentNotFound, AgentBusy, EngineUnavailable
+        print(f"error: {err}", file=sys.stderr)
         return EXIT_ERROR
     finally:
         if bar is not None:

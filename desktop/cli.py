@@ -240,6 +240,7 @@ def _start_app(args: argparse.Namespace, directory: Path) -> int:
 
 # ── login / logout ────────────────────────────────────────────────────────
 def _login(args: argparse.Namespace, directory: Path) -> int:
+    from agents.settings import BACKEND_URL
     from bridge import credentials
     from bridge.endpoint import validate_backend_url
 
@@ -269,7 +270,7 @@ def _login(args: argparse.Namespace, directory: Path) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     if url:
-        asyncio.run(_save_setting(directory, "backend_url", url))
+        asyncio.run(_save_setting(directory, BACKEND_URL, url))
     print("Signed in: the token is in the OS keyring." + (f" Backend: {url}" if url else ""))
     return EXIT_OK
 

@@ -40,8 +40,8 @@ from typing import TYPE_CHECKING, Any
 
 from agents import calls, config, settings
 from agents.config import AgentConfig
-from agents.errors import AgentNotFound, ConfigError, ToolError
-from agents.events import AgentDidChange, Event, EventHub, SchedulerDidChange
+from agents.errors import AgentNotFound, ConfigError, RunRefused
+from agents.events import AgentDidChange, BridgeDidPause, Event, EventHub, SchedulerDidChange
 from agents.paths import InstanceLock
 from agents.paths import data_dir as resolve_data_dir
 from agents.review import Review
@@ -96,7 +96,8 @@ class Companion(BridgeSide, ControlCommands):
         self.client: DeviceClient | None = None
         self.control: ControlServer | None = None
         self.device_id = ""
-        self._bridge_paused = False
+        self._bridge_paused = False  # the user's pause choices: owned here, announced by event
+        self._schedule_paused = False
         self._tasks: set[asyncio.Task[Any]] = set()
         self._stopped = asyncio.Event()
         self._instance_lock: InstanceLock | None = None
@@ -143,7 +144,8 @@ class Companion(BridgeSide, ControlCommands):
         url = await self.backend_url()
         if url:
             self._start_client(url)
-        if self._want_scheduler and not await settings.is_schedule_paused(self.store):
+        self._schedule_paused = await settings.is_schedule_paused(self.store)
+        if self._want_scheduler and not self._schedule_paused:
             self._start_scheduler()
         if self._want_control:
             from desktop.control import ControlServer
@@ -237,25 +239,30 @@ class Companion(BridgeSide, ControlCommands):
         )
         self._spawn(self.scheduler.run(), "scheduler")
 
+    # ── pause: the one owner of both flags; views read these properties and follow the events ──
     @property
     def schedule_paused(self) -> bool:
-        return self._want_scheduler and self.scheduler is None
+        """Whether the user paused the schedule (stored; a companion without a scheduler keeps it too)."""
+        return self._schedule_paused
 
     async def set_schedule_paused(self, paused: bool) -> None:
-        """Stop or restart the scheduler; remembered across restarts."""
+        """Stop or restart the scheduler; remembered across restarts; announced as ``SchedulerDidChange``."""
         await self.store.set_setting(settings.SCHEDULE_PAUSED, paused)
+        self._schedule_paused = paused
         if paused and self.scheduler is not None:
             self.scheduler.stop()
             self.scheduler = None
-            self.events.emit(SchedulerDidChange(paused=True, next_run_at=None, agent_id=None))
         elif not paused and self.scheduler is None and self._want_scheduler and self.started:
-            self._start_scheduler()
+            self._start_scheduler()  # it announces its next due time once it has one
+        self.events.emit(SchedulerDidChange(paused=paused, next_run_at=None, agent_id=None))
 
     async def set_bridge_paused(self, paused: bool) -> None:
+        """Answer the backend's calls ``paused`` (or not); remembered; announced as ``BridgeDidPause``."""
         await self.store.set_setting(settings.BRIDGE_PAUSED, paused)
         self._bridge_paused = paused
         if self.client is not None:
             self.client.dispatcher.set_paused(paused)
+        self.events.emit(BridgeDidPause(paused=paused))
 
     @property
     def bridge_paused(self) -> bool:
@@ -286,7 +293,7 @@ class Companion(BridgeSide, ControlCommands):
             return None
         try:
             return await self.runner.run(agent, trigger)
-        except ToolError as err:
+        except RunRefused as err:
             log.info("companion.run.skipped agent_id=%s reason=%s", agent_id, err.message)
             return None
 

@@ -5,7 +5,8 @@ handlers answer ``desktop.control.ControlServer`` requests (a CLI talking to
 the running app) through the companion's own facade (``start_run``,
 ``save_agent``, ``remove_agent``), so the change reaches the scheduler, the
 hello and the window at once. Runs on the companion's asyncio loop (qasync's
-in the GUI). Errors are ``ToolError`` with the control wire's types.
+in the GUI). Errors are app errors (``AgentNotFound``, ``AgentBusy``, ``ConfigError``), which
+``ControlServer`` answers with their wire types; a malformed request is a ``ToolError`` (the wire's own).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from agents import config
-from agents.errors import ErrorType, ToolError
+from agents.errors import AgentBusy, AgentNotFound, ErrorType, ToolError
 
 if TYPE_CHECKING:
     from agents.store import Store
@@ -36,9 +37,9 @@ class ControlCommands:
         key = str(request.get("agent") or "")
         agent = await config.get_agent(self.store, key)
         if agent is None:
-            raise ToolError(ErrorType.NOT_FOUND, f"no agent named {key!r}")  # the control wire's error type
+            raise AgentNotFound(key)
         if self.is_running(agent.id):
-            raise ToolError(ErrorType.BUSY, f"{agent.name} is already running")
+            raise AgentBusy(agent.name)
         self.start_run(agent.id, str(request.get("trigger") or "manual"))
         return {"ok": True, "agent_id": agent.id, "agent": agent.name, "started": True}
 
@@ -53,6 +54,6 @@ class ControlCommands:
         key = str(request.get("agent") or "")
         agent = await config.get_agent(self.store, key)
         if agent is None:
-            raise ToolError(ErrorType.NOT_FOUND, f"no agent named {key!r}")
+            raise AgentNotFound(key)
         await self.remove_agent(agent.id)
         return {"ok": True, "removed": agent.id, "agent": agent.name}

@@ -30,7 +30,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from agents.errors import AdiuvaError, ConfigError, ErrorType, ToolError
+from agents.errors import AdiuvaError, ErrorType, ToolError
 
 log = logging.getLogger(__name__)
 
@@ -94,13 +94,8 @@ class ControlServer:
                 if _WINDOWS and request.get("key") != self._key:  # pragma: no cover
                     raise PermissionError("bad key")
                 answer = await self._handle(request)
-            except ToolError as err:
-                answer = {"ok": False, "error": err.to_dict()}
-            except ConfigError as err:
-                answer = {"ok": False, "error": {"type": "invalid_args", "message": err.message,
-                                                 "details": {"field": err.field}}}
             except AdiuvaError as err:
-                answer = {"ok": False, "error": {"type": "internal", "message": str(err)}}
+                answer = {"ok": False, "error": _wire_error(request, err)}
             except (ValueError, PermissionError) as exc:
                 answer = {"ok": False, "error": {"type": "invalid_frame", "message": str(exc)}}
             writer.write((json.dumps(answer) + "\n").encode())
@@ -124,6 +119,16 @@ class ControlServer:
         if handler is None:
             raise ToolError(ErrorType.INVALID_ARGS, f"unknown command {cmd!r}")
         return await handler(request)
+
+
+def _wire_error(request: dict[str, Any], err: AdiuvaError) -> dict[str, Any]:
+    """The ``error`` of an answer: an app error that names its wire type keeps it (``as_tool_error``),
+    any other one is ``internal``."""
+    from agents.tools.errors import as_tool_error  # pydantic: loaded only when a command fails
+
+    if isinstance(err, ToolError) or err.error_type is not None:
+        return as_tool_error(str(request.get("cmd")), err, call_id=None, run_id=None).to_dict()
+    return {"type": "internal", "message": str(err)}
 
 
 async def _alive(path: Path) -> bool:

@@ -31,6 +31,7 @@ from pydantic import SecretStr
 
 from agents import config
 from agents.errors import AdiuvaError
+from agents.settings import BACKEND_URL
 from agents.store import DB_FILENAME, Store, known_migrations
 from bridge import credentials
 from bridge import protocol as wire
@@ -154,7 +155,7 @@ async def check_keyring(report: Report, state: State) -> None:
 
 async def check_backend(report: Report, state: State) -> None:
     url = os.environ.get("ADIUVA_BACKEND_URL") or (
-        await state.store.get_setting("backend_url") if state.store else None)
+        await state.store.get_setting(BACKEND_URL) if state.store else None)
     if not url:
         report.line(OK, "backend: none configured (offline mode)")
     elif not state.keyring_answered:

@@ -57,15 +57,14 @@ def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def _selection(args: argparse.Namespace, state: str) -> Selection:
-    from agents.errors import ErrorType, ToolError
+    from agents.errors import InvalidReviewRequest
     from agents.review_query import Selection
 
     kind = None
     if args.kind:
         kind = KIND_ALIASES.get(args.kind.lower())
         if kind is None:
-            raise ToolError(ErrorType.INVALID_ARGS,
-                            f"--kind {args.kind!r} is not one of projects, tasks, milestones, notes")
+            raise InvalidReviewRequest(f"--kind {args.kind!r} is not one of projects, tasks, milestones, notes")
     return Selection(state=state, kind=kind, agent=args.agent, run_id=args.run,
                      source=str(Path(args.source).expanduser().absolute()) if args.source else None,
                      search=getattr(args, "search", "") or "")
@@ -80,16 +79,16 @@ def local(text: str | None) -> str:
 
 
 async def dispatch(args: argparse.Namespace, directory: Path) -> int:
-    from agents.errors import ErrorType, ToolError
+    from agents.errors import InvalidReviewRequest, ReviewError
     from agents.store import DB_FILENAME, Store
     from desktop.output import print_json
 
     store = await Store.open(directory / DB_FILENAME)
     try:
         return await _dispatch(args, store, print_json)
-    except ToolError as exc:
+    except ReviewError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
-        return EXIT_USAGE if exc.type == ErrorType.INVALID_ARGS else EXIT_ERROR
+        return EXIT_USAGE if isinstance(exc, InvalidReviewRequest) else EXIT_ERROR
     finally:
         await store.close()
 

@@ -1,4 +1,8 @@
-"""Errors at the tool boundary: validation failures as one readable line, any exception as a ``ToolError``."""
+"""Errors at the tool and wire boundary: validation failures as one readable line, any exception as a ``ToolError``.
+
+``as_tool_error`` is the one converter: the executor (``agents.calls``) uses it for what a tool lets out,
+and the control socket (``desktop.control``) for what a command raises. Runs wherever it is called (no I/O).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ import sqlite3
 
 from pydantic import ValidationError
 
-from agents.errors import ErrorType, ToolError
+from agents.errors import AdiuvaError, ErrorType, ToolError
 
 log = logging.getLogger("agents.calls")
 
@@ -26,9 +30,17 @@ def validation_message(what: str, exc: ValidationError, *, limit: int = 5) -> st
 
 
 def as_tool_error(name: str, exc: BaseException, *, call_id: str | None, run_id: str | None) -> ToolError:
-    """The one place where an exception a tool let out becomes a typed error."""
+    """The one place where an exception a tool (or a wire's command ``name``) let out becomes a typed error.
+
+    An app error that names its wire type (``AdiuvaError.error_type``: ``AgentBusy`` → ``busy``,
+    ``ReviewNotFound`` → ``not_found``, ``ConfigError`` → ``invalid_args`` with ``details.field``, …) keeps
+    its message and details; anything else unexpected is logged and answered ``internal``.
+    """
     if isinstance(exc, ToolError):
         return exc
+    if isinstance(exc, AdiuvaError) and exc.error_type is not None:
+        message = getattr(exc, "message", None) or str(exc)
+        return ToolError(exc.error_type, message, details=dict(getattr(exc, "details", None) or {}) or None)
     if isinstance(exc, sqlite3.IntegrityError):
         return ToolError(ErrorType.CONFLICT, f"{name}: the write conflicts with current data ({exc})")
     if isinstance(exc, ValidationError):

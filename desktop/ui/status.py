@@ -2,10 +2,12 @@
 
 ``AppStatus`` loads once (``await status.load()``) and then follows
 ``CoreSignals``: the connection state, the runs in progress with their
-progress, the last run's result, the review count, the next scheduled run,
-and whether the schedule or the bridge is paused. It emits ``changed`` after
-every update and ``run_finished(payload)`` when a run ends. All slots run on
-the GUI thread; reloads go through ``operations.Refresher``.
+progress, the last run's result, the review count and the next scheduled run.
+Whether the schedule or the bridge is paused it does not copy: ``schedule_paused``
+and ``bridge_paused`` read the companion (their one owner), and the typed events
+``scheduler_did_change`` / ``bridge_did_pause`` tell it to redraw. It emits
+``changed`` after every update and ``run_finished(payload)`` when a run ends.
+All slots run on the GUI thread; reloads go through ``operations.Refresher``.
 
 A run's progress events can come thousands a second: they update the state
 at once but emit ``changed`` at most every ``PROGRESS_MS``; while a run is
@@ -91,8 +93,6 @@ class AppStatus(QObject):
         self.pending = 0
         self.next_run_at: datetime | None = None
         self.next_agent_id: str | None = None
-        self.schedule_paused = False
-        self.bridge_paused = False
         self.agents: list[AgentInfo] = []
         self.loaded = False
         self._pending_refresher = operations.Refresher(
@@ -121,8 +121,6 @@ class AppStatus(QObject):
         c = self.companion
         self.connection_state, self.connection_detail = c.connection_state()
         self.pending = await review.pending_count(c.store)
-        self.schedule_paused = c.schedule_paused
-        self.bridge_paused = c.bridge_paused
         last = await runs_query.last_finished_run(c.store)
         if last is not None:
             self.last_result = {
@@ -190,24 +188,16 @@ class AppStatus(QObject):
         self._pending_refresher.request()
 
     def _scheduler_changed(self, e: ev.SchedulerDidChange) -> None:
-        self.next_run_at = parse_iso(e.next_run_at) if e.next_run_at else None
+        self.next_run_at = parse_iso(e.next_run_at) if e.next_run_at and not e.paused else None
         self.next_agent_id = e.agent_id
         self._drop_stale_next_run()
         self.changed.emit()
 
-    def _bridge_paused(self, e: ev.BridgeDidPause) -> None:
-        self.bridge_paused = e.paused
-        self.changed.emit()
+    def _bridge_paused(self, _e: ev.BridgeDidPause) -> None:
+        self.changed.emit()  # ``bridge_paused`` reads the companion
 
     def _agent_changed(self, _e: ev.AgentDidChange) -> None:
         self._agents_refresher.request()
-
-    # ── set by the UI's own operations ─────────────────────────────────────
-    def set_schedule_paused(self, paused: bool) -> None:
-        self.schedule_paused = paused
-        if paused:
-            self.next_run_at = None
-        self.changed.emit()
 
     def _drop_stale_next_run(self) -> None:
         """Forget a next run whose agent was removed, disabled or unscheduled (the scheduler re-announces)."""
@@ -225,11 +215,17 @@ class AppStatus(QObject):
         elif not self.running and self._clock.isActive():
             self._clock.stop()
 
-    def set_bridge_paused(self, paused: bool) -> None:
-        self.bridge_paused = paused
-        self.changed.emit()
-
     # ── derived ────────────────────────────────────────────────────────────
+    @property
+    def schedule_paused(self) -> bool:
+        """The companion's flag (its one owner); ``scheduler_did_change`` says when it changed."""
+        return self.companion.schedule_paused
+
+    @property
+    def bridge_paused(self) -> bool:
+        """The companion's flag (its one owner); ``bridge_did_pause`` says when it changed."""
+        return self.companion.bridge_paused
+
     def agent_name(self, agent_id: str | None) -> str:
         for agent in self.agents:
             if agent.id == agent_id:

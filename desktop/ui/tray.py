@@ -143,12 +143,10 @@ class Tray(QObject):
         self.companion.cancel_run()
 
     def _pause_schedule(self, paused: bool) -> None:
-        operations.run(self.companion.set_schedule_paused(paused), lambda _r: self.status.set_schedule_paused(paused),
-                       what="The schedule could not be paused")
+        operations.run(self.companion.set_schedule_paused(paused), what="The schedule could not be paused")
 
     def _pause_bridge(self, paused: bool) -> None:
-        operations.run(self.companion.set_bridge_paused(paused), lambda _r: self.status.set_bridge_paused(paused),
-                       what="The bridge could not be paused")
+        operations.run(self.companion.set_bridge_paused(paused), what="The bridge could not be paused")
 
     def open_window(self, tab: str | None = None) -> None:
         if self.window is None:

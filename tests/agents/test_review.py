@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from agents import calls, review
-from agents.errors import ErrorType, ToolError
+from agents.errors import ErrorType, ReviewNotFound, ToolError
 from agents.review import Review
 
 
@@ -66,6 +66,6 @@ async def test_approve_all_and_unknown_ids(store, catalog):
     r = Review(store=store)
     assert await r.approve_all() == 3
     assert await review.pending_count(store) == 0
-    with pytest.raises(ToolError) as info:
+    with pytest.raises(ReviewNotFound) as info:
         await r.reject("notes", "missing")
-    assert info.value.type == ErrorType.NOT_FOUND
+    assert info.value.error_type == ErrorType.NOT_FOUND

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from agents import calls, review_query
-from agents.errors import ErrorType, ToolError
+from agents.errors import ErrorType, InvalidReviewRequest, ReviewNotFound
 from agents.review import Review, pending_count
 from agents.review_query import NO_PROJECT, Selection
 from agents.store import Store, iso, new_id, utcnow
@@ -109,9 +109,9 @@ async def test_discard_run_rejects_only_that_runs_waiting_suggestions(store):
 async def test_unknown_ids_change_nothing(store):
     """A selection naming an id that does not exist is not_found and changes no row."""
     ids = await seed(store, 3)
-    with pytest.raises(ToolError) as info:
+    with pytest.raises(ReviewNotFound) as info:
         await Review(store=store).decide("approve", Selection(ids=(ids[0], "missing")))
-    assert info.value.type == ErrorType.NOT_FOUND
+    assert info.value.error_type == ErrorType.NOT_FOUND and info.value.details == {"missing": ["missing"]}
     assert await pending_count(store) == 3
     assert await store.scalar("SELECT COUNT(*) FROM review_batches") == 0
 
@@ -133,7 +133,7 @@ async def test_pages_counts_and_filters(store):
     assert first[0]["project_name"] == "Acme 000000" and first[0]["agent_name"] == "Client work"
     by_agent = await review_query.page(store, Selection(), limit=5, sort="agent", descending=True)
     assert by_agent[0]["agent_name"] == "Client work"
-    with pytest.raises(ToolError):
+    with pytest.raises(InvalidReviewRequest):
         Selection(kind="bogus")
 
 

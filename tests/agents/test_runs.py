@@ -176,7 +176,7 @@ async def test_an_engine_failure_keeps_the_files_before_it(store, runner, folder
 
 async def test_same_agent_never_runs_twice_at_once(store, catalog, hub, folder):
     """A second run of a running agent is refused as busy."""
-    from agents.errors import ErrorType, ToolError
+    from agents.errors import AgentBusy, ErrorType
 
     gate, release = asyncio.Event(), asyncio.Event()
 
@@ -190,9 +190,9 @@ async def test_same_agent_never_runs_twice_at_once(store, catalog, hub, folder):
     agent = await make_agent(store, folder)
     first = asyncio.create_task(runner.run(agent, "manual"))
     await gate.wait()
-    with pytest.raises(ToolError) as info:
+    with pytest.raises(AgentBusy) as info:
         await runner.run(agent, "schedule")
-    assert info.value.type == ErrorType.BUSY
+    assert info.value.error_type == ErrorType.BUSY
     release.set()
     assert (await first)["status"] == "success"
 

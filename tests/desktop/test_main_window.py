@@ -121,3 +121,24 @@ async def test_the_tray_menu_runs_an_agent_and_pauses_the_schedule(qtbot, compan
     await until(lambda: status.last_result and status.last_result["status"] == "success", what="the run")
     assert tray.last_message and tray.last_message[0] == "Client work finished"
     await settle()
+
+
+async def test_pausing_through_the_facade_shows_in_the_status_bar_and_tray(qtbot, companion, ui):
+    """A pause made on the companion (no UI action) shows in the status bar and the tray; the status keeps no copy."""
+    signals, status = ui
+    window = MainWindow(companion=companion, signals=signals, status=status)
+    qtbot.addWidget(window)
+    tray = Tray(companion=companion, status=status, window=window, on_quit=lambda: None)
+    assert window.next_label.text() != "Schedule paused" and status.tray_state() != "paused"
+    await companion.set_schedule_paused(True)
+    await until(lambda: window.next_label.text() == "Schedule paused", what="the paused schedule in the status bar")
+    assert tray.pause_schedule_action.isChecked() and tray.state == "paused"
+    await companion.set_schedule_paused(False)
+    await companion.set_bridge_paused(True)
+    await until(lambda: window.next_label.text() != "Schedule paused" and tray.pause_bridge_action.isChecked(),
+                what="the schedule resumed, the bridge paused")
+    assert not tray.pause_schedule_action.isChecked() and tray.state == "paused"
+    await companion.set_bridge_paused(False)
+    await until(lambda: tray.state != "paused", what="nothing paused")
+    assert not {"schedule_paused", "bridge_paused"} & set(vars(status))  # one owner: the companion
+    await settle()

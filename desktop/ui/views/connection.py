@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from agents.errors import ConfigError
+from agents.settings import DEVICE_NAME, LLM_BASE_URL, LLM_MODEL
 from agents.tools.records import ALLOW_DIRECT_WRITES
 from bridge import credentials
 from bridge.endpoint import State, validate_backend_url
@@ -207,8 +208,8 @@ class ConnectionView(QWidget):
         return {
             "url": await self.companion.backend_url() or "",
             "name": await self.companion.device_name(),
-            "llm_base_url": await store.get_setting("llm_base_url", "") or "",
-            "llm_model": await store.get_setting("llm_model", "") or "",
+            LLM_BASE_URL: await store.get_setting(LLM_BASE_URL, "") or "",
+            LLM_MODEL: await store.get_setting(LLM_MODEL, "") or "",
             "direct_writes": bool(await store.get_setting(ALLOW_DIRECT_WRITES, False)),
         }
 
@@ -275,9 +276,9 @@ class ConnectionView(QWidget):
         async def save() -> None:
             store = self.companion.store
             if name:
-                await store.set_setting("device_name", name)
+                await store.set_setting(DEVICE_NAME, name)
             else:
-                await store.delete_setting("device_name")
+                await store.delete_setting(DEVICE_NAME)
             await self.companion.set_backend_url(url)  # dials again (creating the bridge client if needed)
 
         def failed(exc: BaseException) -> None:
@@ -357,17 +358,15 @@ class ConnectionView(QWidget):
 
     # ── pauses ─────────────────────────────────────────────────────────────
     def _pause_bridge(self, paused: bool) -> None:
-        operations.run(self.companion.set_bridge_paused(paused), lambda _r: self.status.set_bridge_paused(paused),
-                       parent=self, what="The bridge could not be paused")
+        operations.run(self.companion.set_bridge_paused(paused), parent=self, what="The bridge could not be paused")
 
     def _direct_writes(self, allowed: bool) -> None:
         operations.run(self.companion.store.set_setting(ALLOW_DIRECT_WRITES, allowed), lambda _r: None,
                        parent=self, what="The setting could not be saved")
 
     def _pause_schedule(self, paused: bool) -> None:
-        operations.run(self.companion.set_schedule_paused(paused),
-                       lambda _r: self.status.set_schedule_paused(paused),
-                       parent=self, what="The schedule could not be paused")
+        operations.run(self.companion.set_schedule_paused(paused), parent=self,
+                       what="The schedule could not be paused")
 
     # ── autostart ──────────────────────────────────────────────────────────
     def _autostart(self, on: bool) -> None:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
+from agents.settings import LLM_BASE_URL, LLM_MODEL
 from desktop.ui import operations, tones
 
 if TYPE_CHECKING:
@@ -66,8 +67,8 @@ class LlmBox(QGroupBox):
 
     def set_values(self, values: dict[str, Any]) -> None:
         """Fill the fields from the loaded ``llm_base_url`` and ``llm_model`` settings."""
-        self.llm_url_edit.setText(values["llm_base_url"])
-        self.llm_model_edit.setText(values["llm_model"])
+        self.llm_url_edit.setText(values[LLM_BASE_URL])
+        self.llm_model_edit.setText(values[LLM_MODEL])
 
     def check_stored_key(self) -> None:
         """Say in the key field whether a key is stored (reads the keyring in a worker thread)."""
@@ -93,7 +94,7 @@ class LlmBox(QGroupBox):
 
         async def save() -> bool:
             store = self.companion.store
-            for name, value in (("llm_base_url", base_url), ("llm_model", model)):
+            for name, value in ((LLM_BASE_URL, base_url), (LLM_MODEL, model)):
                 if value:
                     await store.set_setting(name, value)
                 else:
