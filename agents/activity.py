@@ -16,10 +16,11 @@ nothing to undo that the user did not just do.
 ``list_updates`` pages them, newest first (optionally one run's);
 ``undo_update`` writes the before-image back as a user action in one
 transaction, only when every changed field still holds the value the update
-gave it: if anything changed it since, it says so (``conflict``, a plain
-sentence) and changes nothing. Coroutines run on the store's loop; their SQL
-runs on the database thread. ``undo_update`` emits ``record_did_change``
-(``tool="activity"``, ``undone``).
+gave it: if anything changed it since, it says so (``UndoRefused``, a plain
+sentence; a wire would answer it ``conflict``) and changes nothing; its other
+refusals are ``RecordNotFound`` and ``UnknownRecordKind`` (``agents.errors``).
+Coroutines run on the store's loop; their SQL runs on the database thread.
+``undo_update`` emits ``record_did_change`` (``tool="activity"``, ``undone``).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from agents.errors import ErrorType, ToolError
+from agents.errors import RecordNotFound, UndoRefused, UnknownRecordKind
 from agents.events import EventHub, RecordDidChange
 from agents.store import Store, SyncDb, new_id, utcnow
 
@@ -166,22 +167,22 @@ async def count_updates(store: Store, *, run_id: str | None = None) -> int:
 def _undo_sync(db: SyncDb, update_id: str) -> Update:
     row = db.fetchone("SELECT * FROM record_updates WHERE id = ?", (update_id,))
     if row is None:
-        raise ToolError(ErrorType.NOT_FOUND, f"no listed change {update_id}")
+        raise RecordNotFound(f"no listed change {update_id}")
     [update] = _updates(db, [row])
     noun = f"{SINGULAR.get(update.kind, update.kind)} “{update.title}”"
     if update.undone_at is not None:
-        raise ToolError(ErrorType.CONFLICT, f"This change to the {noun} was already undone.")
+        raise UndoRefused(f"This change to the {noun} was already undone.")
     if update.kind not in TITLES:
-        raise ToolError(ErrorType.INVALID_ARGS, f"{update.kind!r} is not a record kind")
+        raise UnknownRecordKind(f"{update.kind!r} is not a record kind")
     current = db.fetchone(f"SELECT * FROM {update.kind} WHERE id = ? AND {_LIVE}", (update.record_id,))
     if current is None:
-        raise ToolError(ErrorType.NOT_FOUND, f"The {SINGULAR.get(update.kind, update.kind)} this change was made "
-                        "to no longer exists, so there is nothing to undo.")
+        raise RecordNotFound(f"The {SINGULAR.get(update.kind, update.kind)} this change was made "
+                             "to no longer exists, so there is nothing to undo.")
     moved = [f for f, value in update.after.items() if current.get(f) != value]
     if moved:
         words = ", ".join(FIELD_WORDS.get(f, f.replace("_", " ")) for f in moved)
-        raise ToolError(ErrorType.CONFLICT, f"The {noun} was changed again since ({words}), so this change was "
-                        "not undone. Edit it in Workspace instead.", details={"fields": moved})
+        raise UndoRefused(f"The {noun} was changed again since ({words}), so this change was "
+                          "not undone. Edit it in Workspace instead.", details={"fields": moved})
     now = utcnow()
     assignments = ", ".join(f"{f} = ?" for f in update.before)
     db.execute(f"UPDATE {update.kind} SET {assignments}, updated_at = ? WHERE id = ?",
@@ -192,8 +193,9 @@ def _undo_sync(db: SyncDb, update_id: str) -> Update:
 
 
 async def undo_update(store: Store, events: EventHub | None, update_id: str) -> Update:
-    """Write ``update_id``'s before-image back (one transaction, a user action); ``conflict`` with a plain
-    sentence and nothing changed when a field no longer holds the value that update gave it."""
+    """Write ``update_id``'s before-image back (one transaction, a user action); ``UndoRefused`` with a plain
+    sentence and nothing changed when it was already undone or a field no longer holds the value that update
+    gave it; ``RecordNotFound`` when the change or its record is gone."""
     update = await store.write(lambda db: _undo_sync(db, update_id))
     if events is not None:
         events.emit(RecordDidChange(tool="activity", group=update.kind, id=update.record_id, undone=True))

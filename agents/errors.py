@@ -25,6 +25,10 @@ imported by everyone), and are marked with their module::
     ├── ReviewError               a review decision or query the user asked for cannot be made
     │   ├── ReviewNotFound        a named suggestion, record or review batch does not exist (not_found)
     │   └── InvalidReviewRequest  an unknown kind, state, action or sort; no folder named (invalid_args)
+    ├── RecordError               a Workspace delete or an Activity undo the user asked for cannot be made
+    │   ├── RecordNotFound        the record, or the listed change to one, does not exist (not_found)
+    │   ├── UnknownRecordKind     not one of projects, tasks, notes, timelines (invalid_args)
+    │   └── UndoRefused           the change was already undone, or its record changed again since (conflict)
     ├── CredentialsUnavailable    bridge.credentials: no OS keyring works here (also a RuntimeError)
     ├── BadToken                  bridge.credentials: a token that cannot be sent (also a ValueError)
     ├── NotLoopback               bridge.mcp_door.http: the MCP door may listen on loopback only (also a ValueError)
@@ -209,3 +213,34 @@ class InvalidReviewRequest(ReviewError):
     """An unknown kind, state, action or sort, or a discard with no folder named."""
 
     error_type = ErrorType.INVALID_ARGS
+
+
+class RecordError(AdiuvaError):
+    """A user's action on records (a Workspace delete, an Activity undo) cannot be made; nothing changed.
+
+    ``message`` is a sentence for a person; ``details`` its structured extras."""
+
+    error_type = ErrorType.INTERNAL
+
+    def __init__(self, message: str, *, details: dict[str, Any] | None = None):
+        self.message = message
+        self.details = details or {}
+        super().__init__(message)
+
+
+class RecordNotFound(RecordError):
+    """The record, or the listed change to one, does not exist (or is deleted)."""
+
+    error_type = ErrorType.NOT_FOUND
+
+
+class UnknownRecordKind(RecordError):
+    """A kind that is not one of projects, tasks, notes, timelines."""
+
+    error_type = ErrorType.INVALID_ARGS
+
+
+class UndoRefused(RecordError):
+    """The change was already undone, or a field it set holds another value now (``details.fields``)."""
+
+    error_type = ErrorType.CONFLICT

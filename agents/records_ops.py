@@ -12,7 +12,9 @@ tools (validation, events, one transaction). What they do not offer is here:
   "2026-12-04") resolved relative to today.
 
 Coroutines run on the store's loop; their SQL runs on the database thread.
-Each write emits ``record_did_change`` (``tool="workspace"``).
+Each write emits ``record_did_change`` (``tool="workspace"``). No tool calls
+this module (the window only), so its refusals are app errors
+(``RecordNotFound``, ``UnknownRecordKind``), not ``ToolError``.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from agents.errors import ErrorType, ToolError
+from agents.errors import RecordNotFound, UnknownRecordKind
 from agents.events import EventHub, RecordDidChange
 from agents.review_query import KINDS, LIVE, NO_PROJECT
 from agents.store import Store, utcnow
@@ -40,7 +42,7 @@ _ORDER = {
 
 def _kind(kind: str) -> str:
     if kind not in KINDS:
-        raise ToolError(ErrorType.INVALID_ARGS, f"{kind!r} is not one of {', '.join(KINDS)}")
+        raise UnknownRecordKind(f"{kind!r} is not one of {', '.join(KINDS)}")
     return kind
 
 
@@ -86,7 +88,7 @@ def _delete_sync(conn: sqlite3.Connection, kind: str, record_id: str) -> Deleted
     n = conn.execute(f"UPDATE {kind} SET deleted_at = ?, updated_at = ? WHERE id = ? AND {LIVE}",
                      (now, now, record_id)).rowcount
     if not n:
-        raise ToolError(ErrorType.NOT_FOUND, f"{SINGULAR[kind]} {record_id} does not exist")
+        raise RecordNotFound(f"{SINGULAR[kind]} {record_id} does not exist")
     detached: list[tuple[str, str]] = []
     if kind == "projects":
         for child in CHILDREN:
@@ -109,7 +111,7 @@ def _undelete_sync(conn: sqlite3.Connection, done: Deleted) -> int:
 
 
 async def delete(store: Store, events: EventHub | None, kind: str, record_id: str) -> Deleted:
-    """Soft-delete one record (one transaction); ``not_found`` when it is not live."""
+    """Soft-delete one record (one transaction); ``RecordNotFound`` when it is not live, ``UnknownRecordKind``."""
     done = await store.run(lambda conn: _delete_sync(conn, _kind(kind), record_id), begin="IMMEDIATE")
     _announce(events, done, undone=False)
     return done

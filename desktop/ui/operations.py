@@ -36,7 +36,7 @@ import shiboken6
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from agents.errors import AdiuvaError, ConfigError, ReviewError, RunRefused, ToolError
+from agents.errors import AdiuvaError, ConfigError, RecordError, ReviewError, RunRefused, ToolError
 
 log = logging.getLogger(__name__)
 
@@ -145,7 +145,7 @@ def cancel_all() -> None:
 
 def describe(exc: BaseException) -> str:
     """A sentence for a person: the core's message without the machine code."""
-    if isinstance(exc, (ConfigError, ToolError, ReviewError, RunRefused)):
+    if isinstance(exc, (ConfigError, ToolError, ReviewError, RecordError, RunRefused)):
         return exc.message
     if isinstance(exc, AdiuvaError):
         return str(exc)

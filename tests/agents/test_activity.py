@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from agents import activity, calls
-from agents.errors import ErrorType, ToolError
+from agents.errors import ErrorType, RecordNotFound, UndoRefused
 from agents.store import new_id
 
 
@@ -36,9 +36,10 @@ async def test_a_bridge_update_stores_a_before_image_and_undo_restores_it(store,
                                   "count": 1, "batch": None, "undone": True}) in events
     [again] = await activity.list_updates(store)
     assert again.undone_at is not None
-    with pytest.raises(ToolError) as info:
+    with pytest.raises(UndoRefused) as info:
         await activity.undo_update(store, hub, update.id)
-    assert info.value.type == ErrorType.CONFLICT and "already undone" in info.value.message
+    assert info.value.error_type == ErrorType.CONFLICT
+    assert info.value.message == "This change to the task “Send invoice” was already undone."
 
 
 async def test_the_users_own_edit_is_not_listed(store, catalog):
@@ -67,9 +68,9 @@ async def test_undo_refuses_when_the_user_changed_the_field_since(store, catalog
     await bridge_call(store, catalog, "update_task", {"task_id": task["id"], "state": "In Progress"})
     await calls.invoke(catalog, "update_task", {"task_id": task["id"], "state": "Completed"})
     [update] = await activity.list_updates(store)
-    with pytest.raises(ToolError) as info:
+    with pytest.raises(UndoRefused) as info:
         await activity.undo_update(store, hub, update.id)
-    assert info.value.type == ErrorType.CONFLICT
+    assert info.value.error_type == ErrorType.CONFLICT and info.value.details == {"fields": ["state"]}
     assert info.value.message.startswith("The task “Send invoice” was changed again since (state)")
     row = await store.fetchone("SELECT state FROM tasks WHERE id = ?", (task["id"],))
     assert row["state"] == "Completed"
@@ -88,6 +89,6 @@ async def test_a_failed_update_stores_no_before_image(store, catalog):
 
 async def test_undo_of_an_unknown_update_is_not_found(store, hub):
     """An id that names no listed change is ``not_found``."""
-    with pytest.raises(ToolError) as info:
+    with pytest.raises(RecordNotFound) as info:
         await activity.undo_update(store, hub, "nope")
-    assert info.value.type == ErrorType.NOT_FOUND
+    assert info.value.error_type == ErrorType.NOT_FOUND and info.value.message == "no listed change nope"

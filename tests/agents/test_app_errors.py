@@ -1,10 +1,10 @@
-"""App errors (review, runs) are raised as app errors and answered with the same typed error at a wire."""
+"""App errors (review, runs, record actions) are raised as app errors; a wire answers them with the same typed error."""
 
 from __future__ import annotations
 
 import pytest
 
-from agents import calls, review, review_query
+from agents import activity, calls, records_ops, review, review_query
 from agents.config import AgentConfig, save_agent
 from agents.errors import (
     AgentBusy,
@@ -12,11 +12,15 @@ from agents.errors import (
     EngineUnavailable,
     ErrorType,
     InvalidReviewRequest,
+    RecordError,
+    RecordNotFound,
     ReviewError,
     ReviewNotFound,
     RunRefused,
     StoreError,
     ToolError,
+    UndoRefused,
+    UnknownRecordKind,
 )
 from agents.review import Review
 from agents.review_query import Selection
@@ -97,3 +101,46 @@ async def test_a_tool_over_review_code_answers_the_same_typed_errors(store, hub)
     assert not bad.ok and bad.error.type == ErrorType.INVALID_ARGS and "widgets" in bad.error.message
     again = await calls.execute(store, cat, call_id="c1", name="check_review_selection", args={"ids": ["nope"]})
     assert again.replayed and again.error.type == ErrorType.NOT_FOUND
+
+
+async def test_undo_and_workspace_refusals_are_record_errors_not_tool_errors(store, catalog, hub):
+    """An undo of a missing change, of a change whose record is gone or of an unknown kind, and a delete of a
+    missing record or kind raise RecordError subclasses (never ToolError) and change nothing."""
+    task = await calls.invoke(catalog, "create_task", {"title": "Send invoice"})
+    outcome = await calls.execute(store, catalog, call_id="b-1", name="update_task",
+                                  args={"task_id": task["id"], "title": "Send the invoice"}, source="bridge")
+    assert outcome.ok
+    [update] = await activity.list_updates(store)
+    await records_ops.delete(store, None, "tasks", task["id"])
+    odd = await store.write(lambda db: activity.record_sync(
+        db, source="bridge", run_id=None, call_id=None, kind="widgets", before={"id": "w1", "size": 1},
+        after={"id": "w1", "size": 2}, fields=["size"]))
+    cases = [
+        (RecordNotFound, activity.undo_update(store, hub, update.id),
+         "The task this change was made to no longer exists, so there is nothing to undo."),
+        (RecordNotFound, activity.undo_update(store, hub, "nope"), "no listed change nope"),
+        (UnknownRecordKind, activity.undo_update(store, hub, odd), "'widgets' is not a record kind"),
+        (RecordNotFound, records_ops.delete(store, hub, "tasks", task["id"]), f"task {task['id']} does not exist"),
+        (UnknownRecordKind, records_ops.delete(store, hub, "widgets", "w1"),
+         "'widgets' is not one of projects, tasks, timelines, notes"),
+        (UnknownRecordKind, records_ops.page(store, "widgets", None), None),
+    ]
+    for kind, pending, message in cases:
+        with pytest.raises(kind) as info:
+            await pending
+        assert isinstance(info.value, RecordError) and not isinstance(info.value, ToolError)
+        assert info.value.message == message or (message is None and "widgets" in info.value.message)
+    assert await store.scalar("SELECT COUNT(*) FROM record_updates WHERE undone_at IS NOT NULL") == 0
+
+
+def test_record_errors_would_cross_a_wire_as_their_protocol_types():
+    """as_tool_error answers UndoRefused conflict (with the fields), RecordNotFound not_found and
+    UnknownRecordKind invalid_args, each with its sentence."""
+    moved = as_tool_error("undo", UndoRefused("changed again", details={"fields": ["due_date"]}), call_id=None,
+                          run_id=None)
+    assert moved.to_dict() == {"type": "conflict", "message": "changed again", "retryable": False,
+                               "details": {"fields": ["due_date"]}}
+    gone = as_tool_error("delete", RecordNotFound("task t1 does not exist"), call_id=None, run_id=None)
+    assert gone.to_dict() == {"type": "not_found", "message": "task t1 does not exist", "retryable": False}
+    kind = as_tool_error("delete", UnknownRecordKind("'widgets' is not a record kind"), call_id=None, run_id=None)
+    assert kind.type == ErrorType.INVALID_ARGS and kind.message == "'widgets' is not a record kind"

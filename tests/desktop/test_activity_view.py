@@ -63,3 +63,24 @@ async def test_undo_after_the_user_changed_the_field_says_so_and_changes_nothing
     assert await _due(companion, task["id"]) == "2026-12-10"
     await settle()
     assert view.rows[0].undone_at is None and view.row_widget(0).undo_button.isEnabled()
+
+
+async def test_undo_of_a_change_already_undone_shows_the_sentence(qtbot, companion, ui):
+    """Undo of a change undone meanwhile (another window) shows "already undone" above the list, no machine code."""
+    signals, _status = ui
+    from desktop.ui.views.activity import ActivityView
+
+    task = await companion.invoke_tool("create_task", {"title": "Send invoice", "due_date": "2026-12-04"})
+    await calls.execute(companion.store, companion.catalog, call_id="b-3", name="update_task",
+                        args={"task_id": task["id"], "due_date": "2026-12-08"}, source="bridge")
+    view = ActivityView(companion=companion, signals=signals)
+    qtbot.addWidget(view)
+    view.show()
+    await until(lambda: len(view.rows) == 1, what="the listed change")
+    update_id = view.rows[0].id
+    view.undo(update_id)
+    await until(lambda: view.rows[0].undone_at is not None, what="the change undone")
+    view.undo(update_id)
+    await until(lambda: view.error.isVisible(), what="the refusal")
+    assert view.error.text() == "This change to the task “Send invoice” was already undone."
+    assert await _due(companion, task["id"]) == "2026-12-04"

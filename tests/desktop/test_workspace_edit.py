@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 
 from agents import records_ops
 from agents.records_ops import parse_date
@@ -93,6 +94,22 @@ async def test_a_save_the_store_refuses_keeps_the_dialog_open_with_a_plain_reaso
     await until(lambda: dialog.error.isVisibleTo(dialog), what="the save's problem")
     assert dialog.isVisible() and dialog.title_edit.text() == "Renamed"
     assert dialog.error.text() == "This task (or its project) no longer exists: it was deleted elsewhere."
+
+
+async def test_deleting_a_task_deleted_elsewhere_says_it_does_not_exist(qtbot, companion, ui):
+    """Delete of a task another window already deleted shows "was not deleted" and why, in words."""
+    window = await _window(qtbot, companion, ui)
+    task = (await companion.invoke_tool("create_task", {"title": "Gone soon"}))["id"]
+    view = window.workspace_view
+    await until(lambda: view.models["tasks"].rows, what="the task")
+    view.tables["tasks"].selectRow(0)
+    await records_ops.delete(companion.store, None, "tasks", task)  # no event: the row is still shown
+    qtbot.mouseClick(view.delete_button, Qt.MouseButton.LeftButton)
+    await until(lambda: view.findChildren(QMessageBox), what="the failure box")
+    [box] = view.findChildren(QMessageBox)
+    assert box.text() == "“Gone soon” was not deleted"
+    assert box.informativeText() == f"task {task} does not exist"
+    assert not window.undo_bar.isVisible()
 
 
 async def test_add_a_task_in_a_project_edit_its_project_complete_it_and_delete_it_with_undo(qtbot, companion, ui):
