@@ -192,8 +192,9 @@ class RunCancelled(RunError):
     error_type = ErrorType.CANCELLED
 
 
-class ReviewError(AdiuvaError):
-    """A review decision or query cannot be made; nothing changed. ``message`` is for a person."""
+class _Refusal(AdiuvaError):
+    """Base of the refusals of a user's request (``ReviewError``, ``RecordError``): ``message`` is a
+    sentence for a person, ``details`` its structured extras; nothing changed."""
 
     error_type = ErrorType.INTERNAL
 
@@ -201,6 +202,10 @@ class ReviewError(AdiuvaError):
         self.message = message
         self.details = details or {}
         super().__init__(message)
+
+
+class ReviewError(_Refusal):
+    """A review decision or query cannot be made; nothing changed. ``message`` is for a person."""
 
 
 class ReviewNotFound(ReviewError):
@@ -215,17 +220,10 @@ class InvalidReviewRequest(ReviewError):
     error_type = ErrorType.INVALID_ARGS
 
 
-class RecordError(AdiuvaError):
+class RecordError(_Refusal):
     """A user's action on records (a Workspace delete, an Activity undo) cannot be made; nothing changed.
 
     ``message`` is a sentence for a person; ``details`` its structured extras."""
-
-    error_type = ErrorType.INTERNAL
-
-    def __init__(self, message: str, *, details: dict[str, Any] | None = None):
-        self.message = message
-        self.details = details or {}
-        super().__init__(message)
 
 
 class RecordNotFound(RecordError):
