@@ -65,6 +65,8 @@ class _Client:
     def __init__(self) -> None:
         self.roots: tuple[str, ...] | None = None
         self.roots_known = False
+        self.fetching: asyncio.Future[tuple[str, ...] | None] | None = None  # the one roots/list in flight
+        self.generation = 0  # bumped by roots/list_changed: a fetch begun before it is not kept
 
 
 def _root_path(uri: str) -> str | None:
@@ -133,6 +135,7 @@ class Door:
         async def _roots_changed(_: Any) -> None:
             for client in list(self._clients.values()):
                 client.roots_known = False
+                client.generation += 1
 
         server.notification_handlers[types.RootsListChangedNotification] = _roots_changed
 
@@ -174,22 +177,35 @@ class Door:
             await asyncio.sleep(PROGRESS_EVERY)
 
     async def _client_roots(self, session: ServerSession) -> tuple[str, ...] | None:
-        """The client's roots as paths, or None when it sends none (then nothing is narrowed)."""
+        """The client's roots as paths, or None when it sends none (then nothing is narrowed).
+
+        Calls that arrive while the roots are being asked for wait for that one answer: none
+        runs unnarrowed meanwhile. A client that cannot answer gets nothing (asked again next call).
+        """
         client = self._clients.setdefault(session, _Client())
         if client.roots_known:
             return client.roots
-        client.roots, client.roots_known = None, True
-        if session.check_client_capability(types.ClientCapabilities(roots=types.RootsCapability())):
-            try:
-                listed = await asyncio.wait_for(session.list_roots(), 10.0)
-            except Exception as exc:  # a client that cannot answer: narrow to nothing rather than widen
-                log.warning("mcp.roots.failed error=%s", exc)
-                client.roots = ()
-                client.roots_known = False
-                return client.roots
-            paths = tuple(p for p in (_root_path(str(r.uri)) for r in listed.roots) if p)
-            client.roots = paths or None
-        return client.roots
+        if client.fetching is None:
+            client.fetching = asyncio.ensure_future(self._fetch_roots(session, client))
+        return await asyncio.shield(client.fetching)
+
+    async def _fetch_roots(self, session: ServerSession, client: _Client) -> tuple[str, ...] | None:
+        generation = client.generation
+        try:
+            if not session.check_client_capability(types.ClientCapabilities(roots=types.RootsCapability())):
+                roots = None
+            else:
+                try:
+                    listed = await asyncio.wait_for(session.list_roots(), 10.0)
+                except Exception as exc:  # a client that cannot answer: narrow to nothing rather than widen
+                    log.warning("mcp.roots.failed error=%s", exc)
+                    return ()
+                roots = tuple(p for p in (_root_path(str(r.uri)) for r in listed.roots) if p) or None
+            if generation == client.generation:
+                client.roots, client.roots_known = roots, True
+            return roots
+        finally:
+            client.fetching = None
 
     def initialization_options(self) -> InitializationOptions:
         return self.server.create_initialization_options(NotificationOptions())
@@ -207,9 +223,7 @@ async def open_door(data_dir: Path) -> AsyncIterator[Door]:
 
 async def serve_stdio(data_dir: Path) -> None:
     """Serve one client on stdin/stdout until it closes them."""
-    from mcp.server.stdio import stdio_server
+    from bridge.mcp_door.stdio import transport
 
-    from bridge.mcp_door.stdio import pipes
-
-    async with open_door(data_dir) as door, pipes() as (stdin, stdout), stdio_server(stdin, stdout) as (read, write):
+    async with open_door(data_dir) as door, transport() as (read, write):
         await door.server.run(read, write, door.initialization_options())

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any
 
 from mcp import types
@@ -78,6 +79,9 @@ def error_result(error: ToolError) -> types.CallToolResult:
     )
 
 
+_PATH, _TYPE, _SIZE, _MODIFIED = (itemgetter(k) for k in ("path", "type", "size", "modified_at"))
+
+
 def listing(result: Mapping[str, Any], details: bool = True) -> tuple[str, dict[str, Any]]:
     """``list_directory`` for MCP, in one pass: the text (a header, then each entry by its path
     below the folder: "name/" for a folder, "name  <size> B" for a file) and the structured content
@@ -89,19 +93,18 @@ def listing(result: Mapping[str, Any], details: bool = True) -> tuple[str, dict[
     prefix = top if top.endswith("/") else top + "/"
     cut = len(prefix)
     entries = result.get("entries") or []
-    paths = (str(e.get("path") or e.get("name") or "") for e in entries)
-    rels = [p[cut:] if p.startswith(prefix) else p for p in paths]
-    kinds = [e.get("type") for e in entries]
+    rels = [p[cut:] if p.startswith(prefix) else p for p in map(_PATH, entries)]
+    kinds = list(map(_TYPE, entries))
     columns: dict[str, list[Any]] = {"path": rels, "type": kinds}
     more = ", truncated: there are more (raise max_entries)" if result.get("truncated") else ""
     lines = [f"{top}: {len(entries)} entries{more}"]
     if details:
-        sizes = columns["size"] = [e.get("size") for e in entries]
-        columns["modified_at"] = [e.get("modified_at") for e in entries]
-        lines += [f"{rel}/" if kind == "dir" else f"{rel}  {size} B"
+        sizes = columns["size"] = list(map(_SIZE, entries))
+        columns["modified_at"] = list(map(_MODIFIED, entries))
+        lines += [rel + "/" if kind == "dir" else f"{rel}  {size} B"
                   for rel, kind, size in zip(rels, kinds, sizes, strict=True)]
     else:
-        lines += [f"{rel}/" if kind == "dir" else rel for rel, kind in zip(rels, kinds, strict=True)]
+        lines += [rel + "/" if kind == "dir" else rel for rel, kind in zip(rels, kinds, strict=True)]
     structured: dict[str, Any] = {"path": top, "count": len(entries), "truncated": bool(result.get("truncated")),
                                   "columns": columns}
     if result.get("undecodable_names"):

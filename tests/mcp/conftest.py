@@ -28,7 +28,7 @@ async def door_session(data_dir: Path, *, client: str = "pytest-client", roots: 
     from mcp import ClientSession, StdioServerParameters, types
     from mcp.client.stdio import stdio_client
 
-    list_roots = None
+    list_roots = kwargs.pop("list_roots_callback", None)
     if roots is not None:
         async def list_roots(_ctx: Any) -> types.ListRootsResult:
             return types.ListRootsResult(roots=[types.Root(uri=p.as_uri()) for p in roots])  # type: ignore[arg-type]
