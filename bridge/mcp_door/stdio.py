@@ -62,7 +62,7 @@ class _TextOut:
 
 
 @contextlib.asynccontextmanager
-async def pipes() -> AsyncIterator[tuple[Any, Any]]:
+async def pipes(stdin_fd: int = 0, stdout_fd: int = 1) -> AsyncIterator[tuple[Any, Any]]:
     if sys.platform == "win32":
         yield None, None
         return
@@ -71,10 +71,10 @@ async def pipes() -> AsyncIterator[tuple[Any, Any]]:
     try:
         reader = asyncio.StreamReader(limit=MAX_LINE, loop=loop)
         read_transport, _ = await loop.connect_read_pipe(
-            lambda: asyncio.StreamReaderProtocol(reader, loop=loop), os.fdopen(os.dup(0), "rb", buffering=0))
+            lambda: asyncio.StreamReaderProtocol(reader, loop=loop), os.fdopen(os.dup(stdin_fd), "rb", buffering=0))
         transports.append(read_transport)
         write_transport, protocol = await loop.connect_write_pipe(
-            lambda: asyncio.streams.FlowControlMixin(loop=loop), os.fdopen(os.dup(1), "wb", buffering=0))
+            lambda: asyncio.streams.FlowControlMixin(loop=loop), os.fdopen(os.dup(stdout_fd), "wb", buffering=0))
         transports.append(write_transport)
         writer = asyncio.StreamWriter(write_transport, protocol, None, loop)
     except (OSError, ValueError):
@@ -107,9 +107,10 @@ def _busy(request_id: Any, limit: int) -> SessionMessage:
 
 
 @contextlib.asynccontextmanager
-async def transport(*, limit: int = MAX_OUTSTANDING) -> AsyncIterator[tuple[Any, Any]]:
+async def transport(stdin_fd: int = 0, stdout_fd: int = 1, *,
+                    limit: int = MAX_OUTSTANDING) -> AsyncIterator[tuple[Any, Any]]:
     """``(read_stream, write_stream)`` for ``Server.run``, as ``mcp.server.stdio.stdio_server`` gives."""
-    async with pipes() as (lines, out):
+    async with pipes(stdin_fd, stdout_fd) as (lines, out):
         if lines is None:
             from mcp.server.stdio import stdio_server
 
