@@ -14,7 +14,12 @@ Each turn the thread takes everything queued and runs it in this order:
    and gets its exception), then one ``COMMIT``. Every job of the group is
    answered after that commit; when the commit fails, the group rolls back and
    every job gets ``CommitFailed`` (none was stored). Writes a read queued
-   on this thread (``defer``) join the group of the same turn;
+   on this thread (``defer``) join the group of the same turn; a group of
+   deferred writes only (nobody is acknowledged after it: the journal rows of
+   reads, which PROTOCOL.md lets go unstored) commits with
+   ``synchronous=NORMAL``, without an fsync of its own: it survives a killed
+   process, and the next acknowledged group's fsync covers it too (the WAL
+   is synced up to its end);
 3. **exclusive transactions** (``EXCLUSIVE``): an interactive transaction
    (``Store.transaction``) has the thread to itself until its block ends;
    its statements come through its own queue.
@@ -116,7 +121,8 @@ class DbThread:
 
     # ── on this thread ─────────────────────────────────────────────────────
     def defer(self, fn: Fn) -> None:
-        """From a job on this thread: run ``fn`` in this turn's write group; nobody waits for it."""
+        """From a job on this thread: run ``fn`` in this turn's write group; nobody waits for it
+        (alone, it commits without an fsync: only for what may be lost on power loss)."""
         self._deferred.append(fn)
 
     def _main(self) -> None:
@@ -170,6 +176,16 @@ class DbThread:
             return job.future, None, exc
 
     def _group(self, writes: list[Job]) -> None:
+        if not writes:  # nobody waits for this commit to be durable: no fsync (see the module docstring)
+            self.conn.execute("PRAGMA synchronous = NORMAL")
+            try:
+                self._commit_group(writes)
+            finally:
+                self.conn.execute("PRAGMA synchronous = FULL")
+        else:
+            self._commit_group(writes)
+
+    def _commit_group(self, writes: list[Job]) -> None:
         conn = self.conn
         results: list[tuple[Job, Any, BaseException | None]] = []
         try:
