@@ -13,7 +13,9 @@ and a result nobody waits for is ignored.
 ``adiuva-companion gateway`` runs one for local development with the
 scripted two-phase run handler of ``bridge.scripted``.
 
-Frames are read with ``bridge.protocol.parse`` (the msgspec fast path) and
+permessage-deflate is declined unless ``compression="deflate"`` is passed (small
+JSON frames: deflate costs more CPU than it saves). Frames are read with
+``bridge.protocol.parse`` (the msgspec fast path) and
 written from the protocol models or, for the hot ``tool_call``, a plain dict
 through the codec. Nothing grows per call or per connection without bound:
 pending calls leave on their answer or timeout, runs on their end, and the
@@ -99,8 +101,13 @@ class DeviceGateway:
         run_handler: RunHandler | None = None,
         send_hello_ack: bool = True,
         history: int = HISTORY,
+        compression: str | None = None,
     ):
         self._tokens = dict(tokens)  # token -> user id
+        # permessage-deflate is declined by default: frames are a few hundred bytes of JSON, and
+        # deflating each one costs both ends more CPU than the bytes save on any link a device uses;
+        # pass "deflate" to accept it (the device offers it).
+        self.compression = compression
         self.call_timeout = call_timeout
         self.run_handler = run_handler
         self.send_hello_ack = send_hello_ack
@@ -132,6 +139,7 @@ class DeviceGateway:
             ping_interval=20,
             ping_timeout=20,
             ssl=ssl,
+            compression=self.compression,
         )
         sock = next(iter(self._server.sockets))
         self.host, self.port = sock.getsockname()[:2]
