@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import itertools
 import logging
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
@@ -117,6 +118,8 @@ class DeviceGateway:
         self._runs: dict[str, asyncio.Task[None]] = {}  # run_id -> task
         self._run_agents: dict[str, str] = {}  # agent_id -> run_id
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._id_prefix = uuid.uuid4().hex  # call ids: unique per gateway, then a counter (no uuid per call)
+        self._ids = itertools.count(1)
         self.host = "127.0.0.1"
         self.port = 0
         # figures for tests and tools
@@ -292,7 +295,7 @@ class DeviceGateway:
         After ``timeout`` (30 s) the device gets ``tool_cancel`` and this
         raises ``TimeoutError``.
         """
-        call_id = call_id or f"call-{uuid.uuid4()}"
+        call_id = call_id or f"call-{self._id_prefix}-{next(self._ids)}"
         fut = self.create_pending_call(user_id, call_id)
         frame: dict[str, Any] = {"type": "tool_call", "id": call_id, "name": name, "args": args or {}}
         if run_context:
