@@ -16,7 +16,11 @@ Each turn the thread takes everything queued and runs it in this order:
    every job gets ``CommitFailed`` (none was stored). Writes a read queued
    on this thread (``defer``) or a loop posted (``post``: a read's journal
    row nobody waits for) join the group of the same turn; a read queued after
-   a post runs after that group, so it sees the row;
+   a post runs after that group, so it sees the row. A group of deferred
+   writes only (nobody is acknowledged after it: the journal rows of reads,
+   which PROTOCOL.md lets go unstored) commits with ``synchronous=NORMAL``,
+   without an fsync of its own: it survives a killed process, and the next
+   acknowledged group's fsync covers it too (the WAL is synced up to its end);
 3. **exclusive transactions** (``EXCLUSIVE``): an interactive transaction
    (``Store.transaction``) has the thread to itself until its block ends;
    its statements come through its own queue.
@@ -123,7 +127,8 @@ class DbThread:
 
     # ── on this thread ─────────────────────────────────────────────────────
     def defer(self, fn: Fn) -> None:
-        """From a job on this thread: run ``fn`` in this turn's write group; nobody waits for it."""
+        """From a job on this thread: run ``fn`` in this turn's write group; nobody waits for it
+        (alone, it commits without an fsync: only for what may be lost on power loss)."""
         self._deferred.append(fn)
 
     def _main(self) -> None:
@@ -185,6 +190,16 @@ class DbThread:
             return job.future, None, exc
 
     def _group(self, writes: list[Job]) -> None:
+        if not writes:  # nobody waits for this commit to be durable: no fsync (see the module docstring)
+            self.conn.execute("PRAGMA synchronous = NORMAL")
+            try:
+                self._commit_group(writes)
+            finally:
+                self.conn.execute("PRAGMA synchronous = FULL")
+        else:
+            self._commit_group(writes)
+
+    def _commit_group(self, writes: list[Job]) -> None:
         conn = self.conn
         results: list[tuple[Job, Any, BaseException | None]] = []
         try:

@@ -4,6 +4,10 @@ Ours: the reference ``DeviceGateway`` in this process calls ``list_tasks(limit=1
 on the headless companion, a real subprocess (``python -m desktop.cli
 --headless``): websocket → protocol → dispatcher → executor (``agents.calls``) → the store's
 DB thread (reads answered at once, journal rows in the next group commit) → result.
+The gateway declines permessage-deflate (its default: frames of a few hundred
+bytes gain nothing from it; before, this bench measured ours with every frame
+deflated at both ends), so neither side compresses: the MCP side's stdio pipes
+carry plain JSON too.
 
 MCP: the official MCP Python SDK (``pip install '.[bench]'``): a stdio MCP
 server subprocess (``FastMCP``; ``MCPServer`` on mcp 2.x) exposing a

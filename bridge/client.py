@@ -79,6 +79,7 @@ log = logging.getLogger(__name__)
 RUN_REQUEST_TIMEOUT = 30.0
 SEND_TIMEOUT = 20.0
 OUTBOX_LIMIT = 10_000
+MAX_QUEUE = 128  # received frames the websocket buffers before it stops reading
 FATAL_STATES = (State.UNAUTHORIZED, State.MISCONFIGURED, State.CLOSED_BY_SERVER, State.DISABLED)
 
 
@@ -237,7 +238,9 @@ class DeviceClient(ConnectionIO):
                 ping_interval=self.ping_interval,
                 ping_timeout=self.ping_timeout,
                 max_size=16 * 1024 * 1024,
-                max_queue=16,             # incoming frames buffered before TCP pushes back
+                # incoming frames buffered before TCP pushes back: above a backend's usual calls in flight
+                # (64), so a burst of calls does not pause and resume reading (two epoll changes) each time
+                max_queue=MAX_QUEUE,
                 write_limit=64 * 1024,    # outgoing bytes buffered before a send waits
                 proxy=proxy_for(self.url),
                 open_timeout=self.open_timeout,

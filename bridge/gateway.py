@@ -13,7 +13,9 @@ and a result nobody waits for is ignored.
 ``adiuva-companion gateway`` runs one for local development with the
 scripted two-phase run handler of ``bridge.scripted``.
 
-Frames are read with ``bridge.protocol.parse`` (the msgspec fast path) and
+permessage-deflate is declined unless ``compression="deflate"`` is passed (small
+JSON frames: deflate costs more CPU than it saves). Frames are read with
+``bridge.protocol.parse`` (the msgspec fast path) and
 written from the protocol models or, for the hot ``tool_call``, a plain dict
 through the codec. Nothing grows per call or per connection without bound:
 pending calls leave on their answer or timeout, runs on their end, and the
@@ -27,6 +29,7 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import itertools
 import logging
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
@@ -99,8 +102,13 @@ class DeviceGateway:
         run_handler: RunHandler | None = None,
         send_hello_ack: bool = True,
         history: int = HISTORY,
+        compression: str | None = None,
     ):
         self._tokens = dict(tokens)  # token -> user id
+        # permessage-deflate is declined by default: frames are a few hundred bytes of JSON, and
+        # deflating each one costs both ends more CPU than the bytes save on any link a device uses;
+        # pass "deflate" to accept it (the device offers it).
+        self.compression = compression
         self.call_timeout = call_timeout
         self.run_handler = run_handler
         self.send_hello_ack = send_hello_ack
@@ -110,6 +118,8 @@ class DeviceGateway:
         self._runs: dict[str, asyncio.Task[None]] = {}  # run_id -> task
         self._run_agents: dict[str, str] = {}  # agent_id -> run_id
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._id_prefix = uuid.uuid4().hex  # call ids: unique per gateway, then a counter (no uuid per call)
+        self._ids = itertools.count(1)
         self.host = "127.0.0.1"
         self.port = 0
         # figures for tests and tools
@@ -132,6 +142,7 @@ class DeviceGateway:
             ping_interval=20,
             ping_timeout=20,
             ssl=ssl,
+            compression=self.compression,
         )
         sock = next(iter(self._server.sockets))
         self.host, self.port = sock.getsockname()[:2]
@@ -284,7 +295,7 @@ class DeviceGateway:
         After ``timeout`` (30 s) the device gets ``tool_cancel`` and this
         raises ``TimeoutError``.
         """
-        call_id = call_id or f"call-{uuid.uuid4()}"
+        call_id = call_id or f"call-{self._id_prefix}-{next(self._ids)}"
         fut = self.create_pending_call(user_id, call_id)
         frame: dict[str, Any] = {"type": "tool_call", "id": call_id, "name": name, "args": args or {}}
         if run_context:

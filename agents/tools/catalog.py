@@ -46,7 +46,14 @@ Invoker = Callable[[str, dict[str, Any]], Awaitable[Any]]
 def unencodable_text(value: Any) -> str | None:
     """The path (``"record.title"``; ``""`` for the top level) of the first string or key in a
     parsed JSON value that UTF-8 cannot encode, or ``None`` when all text is fine. ASCII strings
-    cost one flag check; others one encode."""
+    cost one flag check; others one encode. The path is only worked out when something fails."""
+    if type(value) is str:  # the dispatcher's ids and names: no walk
+        return None if value.isascii() or _encodes(value) else ""
+    try:
+        if _all_encodable(value):
+            return None
+    except RecursionError:  # absurd nesting: the iterative walk below decides
+        pass
     stack: list[tuple[Any, str]] = [(value, "")]
     while stack:
         item, path = stack.pop()
@@ -63,6 +70,25 @@ def unencodable_text(value: Any) -> str | None:
         elif isinstance(item, list | tuple):
             stack.extend((sub, f"{path}[{i}]") for i, sub in enumerate(item))
     return None
+
+
+def _all_encodable(value: Any) -> bool:
+    """Whether every string and key in ``value`` encodes, without building paths (the common case)."""
+    if isinstance(value, str):
+        return value.isascii() or _encodes(value)
+    if isinstance(value, Mapping):
+        for key, sub in value.items():
+            if isinstance(key, str) and not key.isascii() and not _encodes(key):
+                return False
+            if type(sub) is str:
+                if not sub.isascii() and not _encodes(sub):
+                    return False
+            elif not (sub is None or type(sub) in (int, float, bool)) and not _all_encodable(sub):
+                return False
+        return True
+    if isinstance(value, list | tuple):
+        return all(_all_encodable(sub) for sub in value)
+    return True
 
 
 def _encodes(text: str) -> bool:

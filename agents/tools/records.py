@@ -33,6 +33,7 @@ from agents.tools.base import ToolContext
 _BOOL_COLUMNS = frozenset({"is_ai_suggested", "is_approved", "is_completed"})
 _JSON_COLUMNS = frozenset({"assignees"})
 _HIDDEN_COLUMNS = ("deleted_at", "rejected_at")
+_CONVERTED = _BOOL_COLUMNS | _JSON_COLUMNS
 
 ALLOW_DIRECT_WRITES = "bridge.allow_direct_writes"
 """Settings key (JSON ``true``/``false``, default false): when true, records the backend creates
@@ -94,6 +95,8 @@ def to_record(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def _to_column(key: str, value: Any) -> Any:
+    if (value is None or type(value) is str) and key not in _CONVERTED:  # most columns: as they are
+        return value
     if key in _BOOL_COLUMNS:
         return int(bool(value))
     if key in _JSON_COLUMNS:
