@@ -202,7 +202,8 @@ def main() -> int:
         goal = "" if informational else f"≥ {goal_x:g}× "
         print(f"{label:<52} | {value:>8,.1f} | {other or 0:>9,.1f} | {shown:>6} | {goal}{verdict}")
         row: dict[str, Any] = {"figure": f"MCP door, {label}", "ours": value, "unit": "calls/s",
-                               "goal": "(for information)" if informational else f"≥ {goal_x:g} × reference", "met": met}
+                               "goal": "(for information)" if informational else f"≥ {goal_x:g} × reference",
+                               "met": met}
         if other:
             row.update(peer=other, peer_label="server-filesystem", ratio=ratio)
         else:

@@ -178,6 +178,7 @@ BENCHES = [
     Bench("bridge_floor", ["bench/bridge_floor.py"], parse_bridge_floor, ["--calls", "300"]),
     Bench("mcp_compare", ["bench/mcp_compare.py", "--json"], from_json, ["--calls", "300", "--mcp-calls", "200"]),
     Bench("mcp_door", ["bench/mcp_door.py", "--json"], from_json, ["--calls", "100", "--tree-calls", "2"]),
+    Bench("mcp_race", ["bench/mcp_race.py", "--json"], from_json, ["--seconds", "3"], ok_codes=(0, 1)),
     Bench("dirscan", ["bench/dirscan.py"], parse_dirscan),
     Bench("journal_write", ["bench/journal_write.py", "--json"], from_json, ["--writes", "300", "--rounds", "2"]),
     Bench("agent_run", ["bench/agent_run.py"], parse_agent_run, ["--files", "200"]),
