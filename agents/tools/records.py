@@ -142,27 +142,81 @@ def _values(kind: RecordKind, args: BaseModel, *, only_set: bool) -> dict[str, A
 
 
 def create(db: SyncDb, ctx: ToolContext, kind: RecordKind, args: BaseModel) -> dict[str, Any]:
-    """Insert a record; a suggestion is unapproved unless the caller says otherwise."""
+    """Insert a record; a suggestion is unapproved unless the caller says otherwise.
+
+    One statement in the common case (``_insert_sql``): the bridge's setting and the rejected
+    check are read inside the ``INSERT``; when it inserts nothing (a rejected suggestion) the
+    checks run again one by one to say why."""
     values = _values(kind, args, only_set=False)
-    if ctx.source == "bridge" and not direct_writes_allowed(db):
-        # A backend cannot put approved records in the workspace: they wait in the review queue.
-        values["is_ai_suggested"] = True
-        values["is_approved"] = False
-    if values.get("is_approved") is None:
-        values["is_approved"] = not values.get("is_ai_suggested", False)
-    require_project(db, values.get("project_id"))
-    if values.get("is_ai_suggested"):
-        _refuse_rejected(db, kind, values)
+    suggested = bool(values.pop("is_ai_suggested", False))
+    approved = values.pop("is_approved", None)
+    if approved is None:
+        approved = not suggested
+    project_id = values.get("project_id")
+    if project_id is not None:
+        require_project(db, project_id)
+    bridge = ctx.source == "bridge"
+    sql = _insert_sql(kind, tuple(values), bridge)
     now = utcnow()
-    record_id = new_id()
-    columns = ["id", *values.keys(), "run_id", "created_at", "updated_at"]
-    params = [record_id, *(_to_column(k, v) for k, v in values.items()), ctx.run_id, now, now]
-    row = db.fetchone(
-        f"INSERT INTO {kind.table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))}) RETURNING *",
-        params,
+    params = [new_id(), *(_to_column(k, v) for k, v in values.items()), ctx.run_id, now, now,
+              int(suggested), int(approved), values.get(kind.title_column), values.get("source_path")]
+    row = db.conn.execute(sql, params).fetchone()
+    if row is None:
+        flags = {"is_ai_suggested": True, "is_approved": False}
+        if bridge and direct_writes_allowed(db):
+            flags = {"is_ai_suggested": suggested, "is_approved": approved}
+        if flags["is_ai_suggested"]:
+            _refuse_rejected(db, kind, {**values, **flags})
+        raise ToolError(ErrorType.INTERNAL, f"create_{kind.singular}: the record was not stored")
+    return _returned(kind, row)
+
+
+_INSERTS: dict[tuple[str, tuple[str, ...], bool], str] = {}
+
+
+def _insert_sql(kind: RecordKind, columns: tuple[str, ...], bridge: bool) -> str:
+    """The create's ``INSERT … SELECT … RETURNING *``, built once per kind and column set.
+
+    Parameters: ``?1`` the id, then the values in ``columns`` order, then run_id, created_at,
+    updated_at, the suggested and approved flags the caller asked for, the title and the
+    source path (for the rejected check). Over the bridge the flags are the caller's only when
+    the user allows direct writes (``ALLOW_DIRECT_WRITES``); otherwise a suggestion awaiting
+    review. A suggestion the user rejected before inserts nothing."""
+    key = (kind.table, columns, bridge)
+    sql = _INSERTS.get(key)
+    if sql is not None:
+        return sql
+    n = len(columns)
+    run, created, updated, sugg, appr, title, source = (f"?{n + i}" for i in range(2, 9))
+    if bridge:
+        allowed = f"coalesce((SELECT json_type(value) = 'true' FROM settings WHERE key = '{ALLOW_DIRECT_WRITES}'), 0)"
+        sugg_expr = f"CASE WHEN {allowed} THEN {sugg} ELSE 1 END"
+        appr_expr = f"CASE WHEN {allowed} THEN {appr} ELSE 0 END"
+    else:
+        sugg_expr, appr_expr = sugg, appr
+    names = ["id", *columns, "run_id", "created_at", "updated_at", "is_ai_suggested", "is_approved"]
+    exprs = ["?1", *(f"?{i}" for i in range(2, n + 2)), run, created, updated, sugg_expr, appr_expr]
+    sql = (
+        f"INSERT INTO {kind.table} ({', '.join(names)}) SELECT {', '.join(exprs)} "
+        f"WHERE NOT ({sugg_expr} AND EXISTS (SELECT 1 FROM {kind.table} WHERE rejected_at IS NOT NULL "
+        f"AND {kind.title_column} = {title} COLLATE NOCASE "
+        f"AND (source_path IS NULL OR {source} IS NULL OR source_path = {source}))) RETURNING *"
     )
-    assert row is not None
-    return to_record(row)
+    _INSERTS[key] = sql
+    return sql
+
+
+def _returned(kind: RecordKind, row: Any) -> dict[str, Any]:
+    """``to_record`` of a whole row (``RETURNING *``): every column is there."""
+    out = dict(row)
+    for key in _HIDDEN_COLUMNS:
+        del out[key]
+    for key in _BOOL_COLUMNS.intersection(out):
+        out[key] = bool(out[key])
+    for key in _JSON_COLUMNS.intersection(out):
+        value = out[key]
+        out[key] = [] if value == "[]" else json.loads(value)
+    return out
 
 
 def get(db: SyncDb, kind: RecordKind, record_id: str) -> dict[str, Any]:
