@@ -89,7 +89,7 @@ def to_record(row: dict[str, Any]) -> dict[str, Any]:
         if key in _BOOL_COLUMNS:
             value = bool(value)
         elif key in _JSON_COLUMNS:
-            value = json.loads(value)
+            value = [] if value == "[]" else json.loads(value)
         out[key] = value
     return out
 
@@ -100,7 +100,7 @@ def _to_column(key: str, value: Any) -> Any:
     if key in _BOOL_COLUMNS:
         return int(bool(value))
     if key in _JSON_COLUMNS:
-        return json.dumps(list(value), ensure_ascii=False)
+        return "[]" if type(value) is list and not value else json.dumps(list(value), ensure_ascii=False)
     if isinstance(value, datetime):
         return iso(value)
     if isinstance(value, date):
@@ -119,23 +119,6 @@ def require_project(db: SyncDb, project_id: str | None) -> None:
         raise ToolError(ErrorType.NOT_FOUND, f"project {project_id} does not exist")
 
 
-def _refuse_rejected(db: SyncDb, kind: RecordKind, values: dict[str, Any]) -> None:
-    """A suggestion the user rejected is not suggested again, whichever engine asks."""
-    title = values.get(kind.title_column)
-    source = values.get("source_path")
-    rejected = db.fetchone(
-        f"SELECT id FROM {kind.table} WHERE rejected_at IS NOT NULL AND {kind.title_column} = ? COLLATE NOCASE "
-        "AND (source_path IS NULL OR ? IS NULL OR source_path = ?) LIMIT 1",
-        (title, source, source),
-    )
-    if rejected:
-        raise ToolError(
-            ErrorType.CONFLICT,
-            f"the user rejected the {kind.singular} suggestion {title!r} before; do not suggest it again",
-            details={"rejected_id": rejected["id"]},
-        )
-
-
 def _values(kind: RecordKind, args: BaseModel, *, only_set: bool) -> dict[str, Any]:
     data = args.model_dump(exclude_unset=only_set)
     return {k: v for k, v in data.items() if k in kind.columns}
@@ -144,9 +127,9 @@ def _values(kind: RecordKind, args: BaseModel, *, only_set: bool) -> dict[str, A
 def create(db: SyncDb, ctx: ToolContext, kind: RecordKind, args: BaseModel) -> dict[str, Any]:
     """Insert a record; a suggestion is unapproved unless the caller says otherwise.
 
-    One statement in the common case (``_insert_sql``): the bridge's setting and the rejected
-    check are read inside the ``INSERT``; when it inserts nothing (a rejected suggestion) the
-    checks run again one by one to say why."""
+    Two statements: one ``SELECT`` reads the bridge's setting and a rejected twin together,
+    then a plain ``INSERT`` (no ``RETURNING``: every column is given, so the stored row is
+    known, ``_stored_record``)."""
     values = _values(kind, args, only_set=False)
     suggested = bool(values.pop("is_ai_suggested", False))
     approved = values.pop("is_approved", None)
@@ -155,68 +138,81 @@ def create(db: SyncDb, ctx: ToolContext, kind: RecordKind, args: BaseModel) -> d
     project_id = values.get("project_id")
     if project_id is not None:
         require_project(db, project_id)
-    bridge = ctx.source == "bridge"
-    sql = _insert_sql(kind, tuple(values), bridge)
-    now = utcnow()
-    params = [new_id(), *(_to_column(k, v) for k, v in values.items()), ctx.run_id, now, now,
-              int(suggested), int(approved), values.get(kind.title_column), values.get("source_path")]
-    row = db.conn.execute(sql, params).fetchone()
-    if row is None:
-        flags = {"is_ai_suggested": True, "is_approved": False}
-        if bridge and direct_writes_allowed(db):
-            flags = {"is_ai_suggested": suggested, "is_approved": approved}
-        if flags["is_ai_suggested"]:
-            _refuse_rejected(db, kind, {**values, **flags})
-        raise ToolError(ErrorType.INTERNAL, f"create_{kind.singular}: the record was not stored")
-    return _returned(kind, row)
-
-
-_INSERTS: dict[tuple[str, tuple[str, ...], bool], str] = {}
-
-
-def _insert_sql(kind: RecordKind, columns: tuple[str, ...], bridge: bool) -> str:
-    """The create's ``INSERT … SELECT … RETURNING *``, built once per kind and column set.
-
-    Parameters: ``?1`` the id, then the values in ``columns`` order, then run_id, created_at,
-    updated_at, the suggested and approved flags the caller asked for, the title and the
-    source path (for the rejected check). Over the bridge the flags are the caller's only when
-    the user allows direct writes (``ALLOW_DIRECT_WRITES``); otherwise a suggestion awaiting
-    review. A suggestion the user rejected before inserts nothing."""
-    key = (kind.table, columns, bridge)
-    sql = _INSERTS.get(key)
-    if sql is not None:
-        return sql
-    n = len(columns)
-    run, created, updated, sugg, appr, title, source = (f"?{n + i}" for i in range(2, 9))
-    if bridge:
-        allowed = f"coalesce((SELECT json_type(value) = 'true' FROM settings WHERE key = '{ALLOW_DIRECT_WRITES}'), 0)"
-        sugg_expr = f"CASE WHEN {allowed} THEN {sugg} ELSE 1 END"
-        appr_expr = f"CASE WHEN {allowed} THEN {appr} ELSE 0 END"
+    conn = db.conn
+    title = values.get(kind.title_column)
+    check = (title, values.get("source_path"))
+    if ctx.source == "bridge":
+        setting, rejected = conn.execute(_checks_sql(kind, True), check).fetchone()
+        if not (setting is not None and json.loads(setting) is True):
+            # A backend cannot put approved records in the workspace: they wait in the review queue.
+            suggested, approved = True, False
+    elif suggested:
+        rejected = conn.execute(_checks_sql(kind, False), check).fetchone()[0]
     else:
-        sugg_expr, appr_expr = sugg, appr
-    names = ["id", *columns, "run_id", "created_at", "updated_at", "is_ai_suggested", "is_approved"]
-    exprs = ["?1", *(f"?{i}" for i in range(2, n + 2)), run, created, updated, sugg_expr, appr_expr]
-    sql = (
-        f"INSERT INTO {kind.table} ({', '.join(names)}) SELECT {', '.join(exprs)} "
-        f"WHERE NOT ({sugg_expr} AND EXISTS (SELECT 1 FROM {kind.table} WHERE rejected_at IS NOT NULL "
-        f"AND {kind.title_column} = {title} COLLATE NOCASE "
-        f"AND (source_path IS NULL OR {source} IS NULL OR source_path = {source}))) RETURNING *"
-    )
-    _INSERTS[key] = sql
+        rejected = None
+    if suggested and rejected is not None:
+        raise _rejected(kind, title, rejected)
+    columns = tuple(values)
+    now = utcnow()
+    params = (new_id(), *[_to_column(k, v) for k, v in values.items()], ctx.run_id, now, now, int(suggested),
+              int(approved))
+    sql, order = _insert_sql(conn, kind, columns)
+    conn.execute(sql, params)
+    return _stored_record(conn, kind, ("id", *columns, *_SET_BY_CREATE), params, order)
+
+
+_SET_BY_CREATE = ("run_id", "created_at", "updated_at", "is_ai_suggested", "is_approved")
+_CHECKS: dict[tuple[str, bool], str] = {}
+_INSERTS: dict[tuple[str, tuple[str, ...]], tuple[str, tuple[str, ...] | None]] = {}
+
+
+def _checks_sql(kind: RecordKind, bridge: bool) -> str:
+    """One ``SELECT``: (the ``ALLOW_DIRECT_WRITES`` value, for the bridge;) the id of a rejected
+    record with this title (any case) from the same file or none (``?1`` title, ``?2`` source path)."""
+    sql = _CHECKS.get((kind.table, bridge))
+    if sql is None:
+        rejected = (f"(SELECT id FROM {kind.table} WHERE rejected_at IS NOT NULL AND {kind.title_column} = ?1 "
+                    "COLLATE NOCASE AND (source_path IS NULL OR ?2 IS NULL OR source_path = ?2) LIMIT 1)")
+        setting = f"(SELECT value FROM settings WHERE key = '{ALLOW_DIRECT_WRITES}'), " if bridge else ""
+        sql = _CHECKS[(kind.table, bridge)] = f"SELECT {setting}{rejected}"
     return sql
 
 
-def _returned(kind: RecordKind, row: Any) -> dict[str, Any]:
-    """``to_record`` of a whole row (``RETURNING *``): every column is there."""
-    out = dict(row)
-    for key in _HIDDEN_COLUMNS:
-        del out[key]
-    for key in _BOOL_COLUMNS.intersection(out):
-        out[key] = bool(out[key])
-    for key in _JSON_COLUMNS.intersection(out):
-        value = out[key]
-        out[key] = [] if value == "[]" else json.loads(value)
-    return out
+def _insert_sql(conn: Any, kind: RecordKind, columns: tuple[str, ...]) -> tuple[str, tuple[str, ...] | None]:
+    """The create's ``INSERT`` for this column set, built once, and the table's visible columns in
+    order when the insert gives every one of them as TEXT or INTEGER (else None: read the row back)."""
+    key = (kind.table, columns)
+    found = _INSERTS.get(key)
+    if found is not None:
+        return found
+    names = ("id", *columns, *_SET_BY_CREATE)
+    sql = f"INSERT INTO {kind.table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
+    table = [(r[1], str(r[2]).upper()) for r in conn.execute(f"PRAGMA table_info({kind.table})")]
+    visible = tuple(name for name, _ in table if name not in _HIDDEN_COLUMNS)
+    given = set(names)
+    simple = all(name in given and kind_ in ("TEXT", "INTEGER") for name, kind_ in table if name in visible)
+    found = _INSERTS[key] = (sql, visible if simple and given <= set(visible) else None)
+    return found
+
+
+def _stored_record(conn: Any, kind: RecordKind, names: tuple[str, ...], params: tuple[Any, ...],
+                   order: tuple[str, ...] | None) -> dict[str, Any]:
+    """The record as ``get`` would read it back, from the values just inserted: a TEXT column given
+    text (or NULL) and an INTEGER column given an integer store them unchanged. Anything else
+    (a value of another type): read back."""
+    stored = dict(zip(names, params, strict=True))
+    if order is not None and all(v is None or type(v) is str or type(v) is int for v in params):
+        return to_record({name: stored[name] for name in order})
+    row = conn.execute(f"SELECT * FROM {kind.table} WHERE id = ?", (params[0],)).fetchone()
+    return to_record(dict(row))
+
+
+def _rejected(kind: RecordKind, title: Any, rejected_id: str) -> ToolError:
+    return ToolError(
+        ErrorType.CONFLICT,
+        f"the user rejected the {kind.singular} suggestion {title!r} before; do not suggest it again",
+        details={"rejected_id": rejected_id},
+    )
 
 
 def get(db: SyncDb, kind: RecordKind, record_id: str) -> dict[str, Any]:
