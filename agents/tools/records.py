@@ -19,8 +19,10 @@ affected. Runs on the database thread.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from operator import itemgetter
 from typing import Any
 
 from pydantic import BaseModel
@@ -30,6 +32,7 @@ from agents.errors import ErrorType, ToolError
 from agents.store import SyncDb, iso, new_id, utcnow
 from agents.tools.base import ToolContext
 
+_column_sets: dict[str, frozenset[str]] = {}
 _BOOL_COLUMNS = frozenset({"is_ai_suggested", "is_approved", "is_completed"})
 _JSON_COLUMNS = frozenset({"assignees"})
 _HIDDEN_COLUMNS = ("deleted_at", "rejected_at")
@@ -53,6 +56,10 @@ class RecordKind:
     title_column: str
     text_column: str
     columns: tuple[str, ...]
+
+    @property
+    def columns_set(self) -> frozenset[str]:
+        return _column_sets.get(self.table) or _column_sets.setdefault(self.table, frozenset(self.columns))
 
     @property
     def plural(self) -> str:
@@ -121,7 +128,9 @@ def require_project(db: SyncDb, project_id: str | None) -> None:
 
 def _values(kind: RecordKind, args: BaseModel, *, only_set: bool) -> dict[str, Any]:
     data = args.model_dump(exclude_unset=only_set)
-    return {k: v for k, v in data.items() if k in kind.columns}
+    if kind.columns_set.issuperset(data):
+        return data
+    return {k: v for k, v in data.items() if k in kind.columns_set}
 
 
 def create(db: SyncDb, ctx: ToolContext, kind: RecordKind, args: BaseModel) -> dict[str, Any]:
@@ -156,14 +165,14 @@ def create(db: SyncDb, ctx: ToolContext, kind: RecordKind, args: BaseModel) -> d
     now = utcnow()
     params = (new_id(), *[_to_column(k, v) for k, v in values.items()], ctx.run_id, now, now, int(suggested),
               int(approved))
-    sql, order = _insert_sql(conn, kind, columns)
-    conn.execute(sql, params)
-    return _stored_record(conn, kind, ("id", *columns, *_SET_BY_CREATE), params, order)
+    plan = _insert_sql(conn, kind, columns)
+    conn.execute(plan.sql, params)
+    return _stored_record(conn, kind, plan, params)
 
 
 _SET_BY_CREATE = ("run_id", "created_at", "updated_at", "is_ai_suggested", "is_approved")
 _CHECKS: dict[tuple[str, bool], str] = {}
-_INSERTS: dict[tuple[str, tuple[str, ...]], tuple[str, tuple[str, ...] | None]] = {}
+_INSERTS: dict[tuple[str, tuple[str, ...]], _Insert] = {}
 
 
 def _checks_sql(kind: RecordKind, bridge: bool) -> str:
@@ -178,9 +187,20 @@ def _checks_sql(kind: RecordKind, bridge: bool) -> str:
     return sql
 
 
-def _insert_sql(conn: Any, kind: RecordKind, columns: tuple[str, ...]) -> tuple[str, tuple[str, ...] | None]:
-    """The create's ``INSERT`` for this column set, built once, and the table's visible columns in
-    order when the insert gives every one of them as TEXT or INTEGER (else None: read the row back)."""
+@dataclass(frozen=True, slots=True)
+class _Insert:
+    """A create's ``INSERT`` for one column set, and how to rebuild the stored row from its values."""
+
+    sql: str
+    order: tuple[str, ...] | None  # the table's visible columns in order; None: read the row back
+    pick: Callable[[tuple[Any, ...]], tuple[Any, ...]] | None  # the values of ``order``, from the params
+    bools: tuple[str, ...]
+    jsons: tuple[str, ...]
+
+
+def _insert_sql(conn: Any, kind: RecordKind, columns: tuple[str, ...]) -> _Insert:
+    """The create's ``INSERT`` for this column set, built once. The stored row can be rebuilt from
+    the values when the insert gives every visible column of the table as TEXT or INTEGER."""
     key = (kind.table, columns)
     found = _INSERTS.get(key)
     if found is not None:
@@ -189,20 +209,33 @@ def _insert_sql(conn: Any, kind: RecordKind, columns: tuple[str, ...]) -> tuple[
     sql = f"INSERT INTO {kind.table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
     table = [(r[1], str(r[2]).upper()) for r in conn.execute(f"PRAGMA table_info({kind.table})")]
     visible = tuple(name for name, _ in table if name not in _HIDDEN_COLUMNS)
-    given = set(names)
-    simple = all(name in given and kind_ in ("TEXT", "INTEGER") for name, kind_ in table if name in visible)
-    found = _INSERTS[key] = (sql, visible if simple and given <= set(visible) else None)
+    simple = set(names) <= set(visible) and all(
+        name in names and decl in ("TEXT", "INTEGER") for name, decl in table if name in visible)
+    if simple and len(visible) > 1:
+        found = _Insert(sql, visible, itemgetter(*(names.index(c) for c in visible)),
+                        tuple(c for c in visible if c in _BOOL_COLUMNS),
+                        tuple(c for c in visible if c in _JSON_COLUMNS))
+    else:
+        found = _Insert(sql, None, None, (), ())
+    _INSERTS[key] = found
     return found
 
 
-def _stored_record(conn: Any, kind: RecordKind, names: tuple[str, ...], params: tuple[Any, ...],
-                   order: tuple[str, ...] | None) -> dict[str, Any]:
+_PLAIN = frozenset({str, int, type(None)})  # stored unchanged in a TEXT or INTEGER column
+
+
+def _stored_record(conn: Any, kind: RecordKind, plan: _Insert, params: tuple[Any, ...]) -> dict[str, Any]:
     """The record as ``get`` would read it back, from the values just inserted: a TEXT column given
     text (or NULL) and an INTEGER column given an integer store them unchanged. Anything else
     (a value of another type): read back."""
-    stored = dict(zip(names, params, strict=True))
-    if order is not None and all(v is None or type(v) is str or type(v) is int for v in params):
-        return to_record({name: stored[name] for name in order})
+    if plan.pick is not None and _PLAIN.issuperset(map(type, params)):
+        out = dict(zip(plan.order, plan.pick(params), strict=True))  # type: ignore[arg-type]
+        for key in plan.bools:
+            out[key] = bool(out[key])
+        for key in plan.jsons:
+            value = out[key]
+            out[key] = [] if value == "[]" else json.loads(value)
+        return out
     row = conn.execute(f"SELECT * FROM {kind.table} WHERE id = ?", (params[0],)).fetchone()
     return to_record(dict(row))
 
