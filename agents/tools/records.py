@@ -36,6 +36,7 @@ _column_sets: dict[str, frozenset[str]] = {}
 _BOOL_COLUMNS = frozenset({"is_ai_suggested", "is_approved", "is_completed"})
 _JSON_COLUMNS = frozenset({"assignees"})
 _HIDDEN_COLUMNS = ("deleted_at", "rejected_at")
+_HIDDEN = frozenset(_HIDDEN_COLUMNS)
 _CONVERTED = _BOOL_COLUMNS | _JSON_COLUMNS
 
 ALLOW_DIRECT_WRITES = "bridge.allow_direct_writes"
@@ -87,17 +88,17 @@ TIMELINES = RecordKind(
 KINDS = {k.table: k for k in (PROJECTS, TASKS, NOTES, TIMELINES)}
 
 
-def to_record(row: dict[str, Any]) -> dict[str, Any]:
-    """A database row as the JSON record the tools return."""
-    out: dict[str, Any] = {}
-    for key, value in row.items():
-        if key in _HIDDEN_COLUMNS:
-            continue
-        if key in _BOOL_COLUMNS:
-            value = bool(value)
-        elif key in _JSON_COLUMNS:
-            value = [] if value == "[]" else json.loads(value)
-        out[key] = value
+def to_record(row: Any) -> dict[str, Any]:
+    """A database row (a dict or an ``sqlite3.Row``) as the JSON record the tools return."""
+    out = dict(row)  # a copy: the caller's row stays as it is; the columns keep their order
+    keys = out.keys()
+    for key in keys & _HIDDEN:
+        del out[key]
+    for key in keys & _BOOL_COLUMNS:
+        out[key] = bool(out[key])
+    for key in keys & _JSON_COLUMNS:
+        value = out[key]
+        out[key] = [] if value == "[]" else json.loads(value)
     return out
 
 
@@ -321,7 +322,6 @@ def search(
     sql = f"SELECT * FROM {kind.table} WHERE {clause} ORDER BY updated_at DESC, id"
     if limit is not None:
         sql += " LIMIT ?"
-        rows = db.fetchall(sql, [*params, limit])
-    else:
-        rows = db.fetchall(sql, params)
+        params.append(limit)
+    rows = db.conn.execute(sql, params).fetchall()
     return {kind.plural: [to_record(r) for r in rows], "total": total}
