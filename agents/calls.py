@@ -125,11 +125,12 @@ def run_on_db(db: SyncDb, p: Prepared, store: Store | None = None, *, lookup: bo
     savepoint is the tool's unit (a failure rolls back to it, then the error row
     is written): no nested savepoint.
     """
+    conn = db.conn
     if lookup:
-        row = db.fetchone(journal.LOOKUP, (p.call_id,))
-        if journal.answers(row, p.name, p.digest):
+        row = conn.execute(journal.LOOKUP, (p.call_id,)).fetchone()
+        if row is not None and journal.answers(row, p.name, p.digest):
             return journal.replay(row, p.call_id, p.name, p.digest)  # type: ignore[arg-type]
-    text: str | None = None
+    read_only = p.read_only
     try:
         if p.invalid is not None:
             raise p.invalid
@@ -137,32 +138,37 @@ def run_on_db(db: SyncDb, p: Prepared, store: Store | None = None, *, lookup: bo
         if spec is None or spec.sync_impl is None:
             raise ToolError(ErrorType.INTERNAL, f"{p.name} has no database body to run here")
         ctx = p.context(store, db=db)  # type: ignore[arg-type]
-        if p.read_only:
-            outcome = p.outcome(spec.sync_impl(db, ctx, p.model), None)
-            text = journal.result_text(outcome, p.source, True, p.limit)
+        if read_only:
+            result = spec.sync_impl(db, ctx, p.model)
+            text = journal.payload_text(p.name, result, True, p.source, True, p.limit)
         elif whole_job:
             try:
-                outcome = p.outcome(spec.sync_impl(db, ctx, p.model), None)
-                text = journal.result_text(outcome, p.source, False, p.limit)
+                result = spec.sync_impl(db, ctx, p.model)
+                text = journal.payload_text(p.name, result, True, p.source, False, p.limit)
             except BaseException:
                 db.rollback_job()  # the tool's writes only: the lookup wrote nothing
                 raise
         else:
             with db.unit("call"):  # a failure (too_large included) undoes the tool's writes only
-                outcome = p.outcome(spec.sync_impl(db, ctx, p.model), None)
-                text = journal.result_text(outcome, p.source, False, p.limit)
+                result = spec.sync_impl(db, ctx, p.model)
+                text = journal.payload_text(p.name, result, True, p.source, False, p.limit)
     except Exception as exc:
         error = as_tool_error(p.name, exc, call_id=p.call_id, run_id=p.run_id)
         outcome = p.outcome(None, error)
         if error.retryable:
             return outcome
-        text = None
-    params = p.row(outcome, text)
-    if p.read_only and not db.conn.in_transaction:
+        params = p.row(outcome, None)
+        outcome = _with_text(outcome, params[9])
+    else:
+        elapsed = round((time.perf_counter() - p.began) * 1000, 3)
+        outcome = Outcome(p.call_id, p.name, True, result, None, elapsed, False, text)
+        params = (p.call_id, p.name, p.digest, p.args_json, p.source, p.run_id, p.agent_id, 1, None, text,
+                  p.started_at, utcnow(), elapsed, int(read_only and p.source == "bridge"))
+    if read_only and not conn.in_transaction:
         db.defer(lambda d: d.execute(journal.INSERT, params))
     else:
-        db.execute(journal.INSERT, params)
-    return _with_text(outcome, params[9])
+        conn.execute(journal.INSERT, params)
+    return outcome
 
 
 def _with_text(outcome: Outcome, text: str) -> Outcome:

@@ -47,8 +47,12 @@ class Outcome:
         return self.result if self.ok else self.error.to_dict()  # type: ignore[union-attr,return-value]
 
 
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
 def canonical_json(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    """Sorted keys, no spaces, UTF-8 kept as is (one encoder, built once: the same text as ``json.dumps``)."""
+    return _CANONICAL.encode(value)
 
 
 def args_hash(name: str, args: Any) -> str:
@@ -126,6 +130,10 @@ def _surely_over(value: Any) -> bool:
 
 
 def _stored_result(outcome: Outcome, source: str, read_only: bool) -> str:
+    return _stored_text(outcome.payload(), outcome.ok, source, read_only)
+
+
+def _stored_text(payload: dict[str, Any], ok: bool, source: str, read_only: bool) -> str:
     """What the journal keeps of a result, as JSON text (encoded once).
 
     Bridge calls keep the whole result: the backend may replay the id.
@@ -134,9 +142,8 @@ def _stored_result(outcome: Outcome, source: str, read_only: bool) -> str:
     offsets) and names the rest under ``elided`` instead of copying a file
     into the database on every run.
     """
-    payload = outcome.payload()
-    if source == "bridge" or not read_only or not outcome.ok:
-        return canonical_json(payload)
+    if source == "bridge" or not read_only or not ok:
+        return _CANONICAL.encode(payload)
     big = any(_surely_over(v) for v in payload.values())  # a file page, a long listing: not encoded
     text = None if big else canonical_json(payload)
     if text is not None and len(text) <= LOCAL_RESULT_LIMIT:
@@ -149,7 +156,13 @@ def _stored_result(outcome: Outcome, source: str, read_only: bool) -> str:
 def result_text(outcome: Outcome, source: str, read_only: bool, limit: int | None) -> str:
     """``_stored_result`` checked for the wire: raises ``too_large`` when a bridge result is over
     ``limit`` UTF-8 bytes, ``unsupported_file`` when it holds text UTF-8 cannot carry."""
-    text = _stored_result(outcome, source, read_only)
+    return payload_text(outcome.name, outcome.payload(), outcome.ok, source, read_only, limit)
+
+
+def payload_text(name: str, payload: dict[str, Any], ok: bool, source: str, read_only: bool,
+                 limit: int | None) -> str:
+    """``result_text`` of a payload (a result, or an error's dict) before its ``Outcome`` exists."""
+    text = _stored_text(payload, ok, source, read_only)
     if text.isascii():  # O(1) for a str: the common case costs nothing more
         size = len(text)
     else:
@@ -158,13 +171,13 @@ def result_text(outcome: Outcome, source: str, read_only: bool, limit: int | Non
         except UnicodeEncodeError:
             raise ToolError(
                 ErrorType.UNSUPPORTED_FILE,
-                f"{outcome.name}: the result holds text that is not valid Unicode (a file name in an unknown "
+                f"{name}: the result holds text that is not valid Unicode (a file name in an unknown "
                 "encoding?); it cannot be sent",
             ) from None
-    if limit is not None and outcome.ok and source == "bridge" and size > limit:
+    if limit is not None and ok and source == "bridge" and size > limit:
         raise ToolError(
             ErrorType.TOO_LARGE,
-            f"{outcome.name}: the result is {size} bytes as JSON, over the {limit} a frame can carry; "
+            f"{name}: the result is {size} bytes as JSON, over the {limit} a frame can carry; "
             "ask for less (a smaller max_entries, max_bytes or limit)",
             details={"size": size, "limit": limit},
         )

@@ -19,8 +19,10 @@ affected. Runs on the database thread.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from operator import itemgetter
 from typing import Any
 
 from pydantic import BaseModel
@@ -30,9 +32,11 @@ from agents.errors import ErrorType, ToolError
 from agents.store import SyncDb, iso, new_id, utcnow
 from agents.tools.base import ToolContext
 
+_column_sets: dict[str, frozenset[str]] = {}
 _BOOL_COLUMNS = frozenset({"is_ai_suggested", "is_approved", "is_completed"})
 _JSON_COLUMNS = frozenset({"assignees"})
 _HIDDEN_COLUMNS = ("deleted_at", "rejected_at")
+_HIDDEN = frozenset(_HIDDEN_COLUMNS)
 _CONVERTED = _BOOL_COLUMNS | _JSON_COLUMNS
 
 ALLOW_DIRECT_WRITES = "bridge.allow_direct_writes"
@@ -53,6 +57,10 @@ class RecordKind:
     title_column: str
     text_column: str
     columns: tuple[str, ...]
+
+    @property
+    def columns_set(self) -> frozenset[str]:
+        return _column_sets.get(self.table) or _column_sets.setdefault(self.table, frozenset(self.columns))
 
     @property
     def plural(self) -> str:
@@ -80,17 +88,17 @@ TIMELINES = RecordKind(
 KINDS = {k.table: k for k in (PROJECTS, TASKS, NOTES, TIMELINES)}
 
 
-def to_record(row: dict[str, Any]) -> dict[str, Any]:
-    """A database row as the JSON record the tools return."""
-    out: dict[str, Any] = {}
-    for key, value in row.items():
-        if key in _HIDDEN_COLUMNS:
-            continue
-        if key in _BOOL_COLUMNS:
-            value = bool(value)
-        elif key in _JSON_COLUMNS:
-            value = json.loads(value)
-        out[key] = value
+def to_record(row: Any) -> dict[str, Any]:
+    """A database row (a dict or an ``sqlite3.Row``) as the JSON record the tools return."""
+    out = dict(row)  # a copy: the caller's row stays as it is; the columns keep their order
+    keys = out.keys()
+    for key in keys & _HIDDEN:
+        del out[key]
+    for key in keys & _BOOL_COLUMNS:
+        out[key] = bool(out[key])
+    for key in keys & _JSON_COLUMNS:
+        value = out[key]
+        out[key] = [] if value == "[]" else json.loads(value)
     return out
 
 
@@ -100,7 +108,7 @@ def _to_column(key: str, value: Any) -> Any:
     if key in _BOOL_COLUMNS:
         return int(bool(value))
     if key in _JSON_COLUMNS:
-        return json.dumps(list(value), ensure_ascii=False)
+        return "[]" if type(value) is list and not value else json.dumps(list(value), ensure_ascii=False)
     if isinstance(value, datetime):
         return iso(value)
     if isinstance(value, date):
@@ -119,50 +127,126 @@ def require_project(db: SyncDb, project_id: str | None) -> None:
         raise ToolError(ErrorType.NOT_FOUND, f"project {project_id} does not exist")
 
 
-def _refuse_rejected(db: SyncDb, kind: RecordKind, values: dict[str, Any]) -> None:
-    """A suggestion the user rejected is not suggested again, whichever engine asks."""
-    title = values.get(kind.title_column)
-    source = values.get("source_path")
-    rejected = db.fetchone(
-        f"SELECT id FROM {kind.table} WHERE rejected_at IS NOT NULL AND {kind.title_column} = ? COLLATE NOCASE "
-        "AND (source_path IS NULL OR ? IS NULL OR source_path = ?) LIMIT 1",
-        (title, source, source),
-    )
-    if rejected:
-        raise ToolError(
-            ErrorType.CONFLICT,
-            f"the user rejected the {kind.singular} suggestion {title!r} before; do not suggest it again",
-            details={"rejected_id": rejected["id"]},
-        )
-
-
 def _values(kind: RecordKind, args: BaseModel, *, only_set: bool) -> dict[str, Any]:
     data = args.model_dump(exclude_unset=only_set)
-    return {k: v for k, v in data.items() if k in kind.columns}
+    if kind.columns_set.issuperset(data):
+        return data
+    return {k: v for k, v in data.items() if k in kind.columns_set}
 
 
 def create(db: SyncDb, ctx: ToolContext, kind: RecordKind, args: BaseModel) -> dict[str, Any]:
-    """Insert a record; a suggestion is unapproved unless the caller says otherwise."""
+    """Insert a record; a suggestion is unapproved unless the caller says otherwise.
+
+    Two statements: one ``SELECT`` reads the bridge's setting and a rejected twin together,
+    then a plain ``INSERT`` (no ``RETURNING``: every column is given, so the stored row is
+    known, ``_stored_record``)."""
     values = _values(kind, args, only_set=False)
-    if ctx.source == "bridge" and not direct_writes_allowed(db):
-        # A backend cannot put approved records in the workspace: they wait in the review queue.
-        values["is_ai_suggested"] = True
-        values["is_approved"] = False
-    if values.get("is_approved") is None:
-        values["is_approved"] = not values.get("is_ai_suggested", False)
-    require_project(db, values.get("project_id"))
-    if values.get("is_ai_suggested"):
-        _refuse_rejected(db, kind, values)
+    suggested = bool(values.pop("is_ai_suggested", False))
+    approved = values.pop("is_approved", None)
+    if approved is None:
+        approved = not suggested
+    project_id = values.get("project_id")
+    if project_id is not None:
+        require_project(db, project_id)
+    conn = db.conn
+    title = values.get(kind.title_column)
+    check = (title, values.get("source_path"))
+    if ctx.source == "bridge":
+        setting, rejected = conn.execute(_checks_sql(kind, True), check).fetchone()
+        if not (setting is not None and json.loads(setting) is True):
+            # A backend cannot put approved records in the workspace: they wait in the review queue.
+            suggested, approved = True, False
+    elif suggested:
+        rejected = conn.execute(_checks_sql(kind, False), check).fetchone()[0]
+    else:
+        rejected = None
+    if suggested and rejected is not None:
+        raise _rejected(kind, title, rejected)
+    columns = tuple(values)
     now = utcnow()
-    record_id = new_id()
-    columns = ["id", *values.keys(), "run_id", "created_at", "updated_at"]
-    params = [record_id, *(_to_column(k, v) for k, v in values.items()), ctx.run_id, now, now]
-    row = db.fetchone(
-        f"INSERT INTO {kind.table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))}) RETURNING *",
-        params,
+    params = (new_id(), *[_to_column(k, v) for k, v in values.items()], ctx.run_id, now, now, int(suggested),
+              int(approved))
+    plan = _insert_sql(conn, kind, columns)
+    conn.execute(plan.sql, params)
+    return _stored_record(conn, kind, plan, params)
+
+
+_SET_BY_CREATE = ("run_id", "created_at", "updated_at", "is_ai_suggested", "is_approved")
+_CHECKS: dict[tuple[str, bool], str] = {}
+_INSERTS: dict[tuple[str, tuple[str, ...]], _Insert] = {}
+
+
+def _checks_sql(kind: RecordKind, bridge: bool) -> str:
+    """One ``SELECT``: (the ``ALLOW_DIRECT_WRITES`` value, for the bridge;) the id of a rejected
+    record with this title (any case) from the same file or none (``?1`` title, ``?2`` source path)."""
+    sql = _CHECKS.get((kind.table, bridge))
+    if sql is None:
+        rejected = (f"(SELECT id FROM {kind.table} WHERE rejected_at IS NOT NULL AND {kind.title_column} = ?1 "
+                    "COLLATE NOCASE AND (source_path IS NULL OR ?2 IS NULL OR source_path = ?2) LIMIT 1)")
+        setting = f"(SELECT value FROM settings WHERE key = '{ALLOW_DIRECT_WRITES}'), " if bridge else ""
+        sql = _CHECKS[(kind.table, bridge)] = f"SELECT {setting}{rejected}"
+    return sql
+
+
+@dataclass(frozen=True, slots=True)
+class _Insert:
+    """A create's ``INSERT`` for one column set, and how to rebuild the stored row from its values."""
+
+    sql: str
+    order: tuple[str, ...] | None  # the table's visible columns in order; None: read the row back
+    pick: Callable[[tuple[Any, ...]], tuple[Any, ...]] | None  # the values of ``order``, from the params
+    bools: tuple[str, ...]
+    jsons: tuple[str, ...]
+
+
+def _insert_sql(conn: Any, kind: RecordKind, columns: tuple[str, ...]) -> _Insert:
+    """The create's ``INSERT`` for this column set, built once. The stored row can be rebuilt from
+    the values when the insert gives every visible column of the table as TEXT or INTEGER."""
+    key = (kind.table, columns)
+    found = _INSERTS.get(key)
+    if found is not None:
+        return found
+    names = ("id", *columns, *_SET_BY_CREATE)
+    sql = f"INSERT INTO {kind.table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
+    table = [(r[1], str(r[2]).upper()) for r in conn.execute(f"PRAGMA table_info({kind.table})")]
+    visible = tuple(name for name, _ in table if name not in _HIDDEN_COLUMNS)
+    simple = set(names) <= set(visible) and all(
+        name in names and decl in ("TEXT", "INTEGER") for name, decl in table if name in visible)
+    if simple and len(visible) > 1:
+        found = _Insert(sql, visible, itemgetter(*(names.index(c) for c in visible)),
+                        tuple(c for c in visible if c in _BOOL_COLUMNS),
+                        tuple(c for c in visible if c in _JSON_COLUMNS))
+    else:
+        found = _Insert(sql, None, None, (), ())
+    _INSERTS[key] = found
+    return found
+
+
+_PLAIN = frozenset({str, int, type(None)})  # stored unchanged in a TEXT or INTEGER column
+
+
+def _stored_record(conn: Any, kind: RecordKind, plan: _Insert, params: tuple[Any, ...]) -> dict[str, Any]:
+    """The record as ``get`` would read it back, from the values just inserted: a TEXT column given
+    text (or NULL) and an INTEGER column given an integer store them unchanged. Anything else
+    (a value of another type): read back."""
+    if plan.pick is not None and _PLAIN.issuperset(map(type, params)):
+        out = dict(zip(plan.order, plan.pick(params), strict=True))  # type: ignore[arg-type]
+        for key in plan.bools:
+            out[key] = bool(out[key])
+        for key in plan.jsons:
+            value = out[key]
+            out[key] = [] if value == "[]" else json.loads(value)
+        return out
+    row = conn.execute(f"SELECT * FROM {kind.table} WHERE id = ?", (params[0],)).fetchone()
+    return to_record(dict(row))
+
+
+def _rejected(kind: RecordKind, title: Any, rejected_id: str) -> ToolError:
+    return ToolError(
+        ErrorType.CONFLICT,
+        f"the user rejected the {kind.singular} suggestion {title!r} before; do not suggest it again",
+        details={"rejected_id": rejected_id},
     )
-    assert row is not None
-    return to_record(row)
 
 
 def get(db: SyncDb, kind: RecordKind, record_id: str) -> dict[str, Any]:
@@ -238,7 +322,6 @@ def search(
     sql = f"SELECT * FROM {kind.table} WHERE {clause} ORDER BY updated_at DESC, id"
     if limit is not None:
         sql += " LIMIT ?"
-        rows = db.fetchall(sql, [*params, limit])
-    else:
-        rows = db.fetchall(sql, params)
+        params.append(limit)
+    rows = db.conn.execute(sql, params).fetchall()
     return {kind.plural: [to_record(r) for r in rows], "total": total}

@@ -158,3 +158,22 @@ async def test_writes_emit_record_events(catalog, events):
     await call(catalog, "list_tasks")
     assert [e[0] for e in events] == ["record_did_change"]
     assert events[0][1]["tool"] == "create_task"
+
+
+async def test_created_record_is_the_stored_row(store, catalog):
+    """What a create returns is the row as stored (same fields, order and values), for every kind."""
+    from agents.tools import records
+
+    project = await call(catalog, "create_project", name="Acme", status="active", source_path="/x/a.md")
+    made = {
+        "projects": project,
+        "tasks": await call(catalog, "create_task", title="Quote", project_id=project["id"], assignees=["Ann", "Bo"],
+                            due_date="2025-03-01", state="In Progress", is_ai_suggested=True),
+        "notes": await call(catalog, "create_note", title="N", content="ü ✓", project_id=project["id"]),
+        "timelines": await call(catalog, "create_timeline", title="L", start_date="2025-01-01",
+                                due_date="2025-02-01T10:00:00Z", is_completed=True, is_approved=False),
+    }
+    for table, result in made.items():
+        row = await store.fetchone(f"SELECT * FROM {table} WHERE id = ?", (result["id"],))
+        stored = records.to_record(row)
+        assert list(result.items()) == list(stored.items()), table

@@ -73,3 +73,25 @@ async def test_local_engine_creates_are_unchanged(store, catalog):
     out = await calls.execute(store, catalog, call_id="l2", name="insert",
                                 args={"table": "notes", "record": {"title": "N", "content": ""}}, source="local")
     assert out.ok and out.result["is_approved"] is True
+
+
+async def test_bridge_create_of_a_rejected_suggestion_is_refused(store):
+    """Over the bridge a rejected suggestion is not suggested again (conflict, nothing stored); with direct
+    writes on, a record not flagged as a suggestion lands, a flagged one is still refused."""
+    dispatcher, sent = make_dispatcher(store)
+    try:
+        dispatcher.submit(call("c1", "create_task", {"title": "Call Bob"}))
+        first = (await sent.wait("c1"))["result"]
+        await review.Review(store=store).reject("tasks", first["id"])
+        dispatcher.submit(call("c2", "create_task", {"title": "call bob"}))
+        refused = await sent.wait("c2")
+        assert not refused["ok"] and refused["error"]["type"] == "conflict"
+        assert refused["error"]["details"] == {"rejected_id": first["id"]}
+        await store.set_setting(ALLOW_DIRECT_WRITES, True)
+        dispatcher.submit(call("c3", "create_task", {"title": "Call Bob"}))
+        assert (await sent.wait("c3"))["result"]["is_approved"] is True
+        dispatcher.submit(call("c4", "create_task", {"title": "Call Bob", "is_ai_suggested": True}))
+        assert (await sent.wait("c4"))["error"]["type"] == "conflict"
+        assert await store.scalar("SELECT COUNT(*) FROM tasks") == 2
+    finally:
+        await dispatcher.stop()
