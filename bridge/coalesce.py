@@ -9,8 +9,8 @@ frame, built and bounded by websockets' sans-I/O ``Protocol``), but the
 frames go to the transport as one write, under one ``send_context`` (the
 same open-state checks, error handling and flow control as ``send``).
 
-``DeviceConnection`` is the client class ``bridge.client`` dials with
-(``create_connection=``); ``GatewayConnection`` the reference gateway's
+``CoalescingClient`` is the client class ``bridge.client`` dials with
+(``create_connection=``); ``CoalescingServer`` the reference gateway's
 server class. Runs on the connection's asyncio loop.
 """
 
@@ -60,9 +60,9 @@ class Coalescing:
                 send_text(text.encode())
 
 
-class DeviceConnection(Coalescing, ClientConnection):
+class CoalescingClient(Coalescing, ClientConnection):
     """The device's websocket (``bridge.client``)."""
 
 
-class GatewayConnection(Coalescing, ServerConnection):
+class CoalescingServer(Coalescing, ServerConnection):
     """The reference gateway's websocket to one device (``bridge.gateway``)."""

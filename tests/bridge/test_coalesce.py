@@ -9,7 +9,7 @@ from websockets.asyncio.client import connect
 from websockets.asyncio.server import serve
 from websockets.exceptions import ConnectionClosed
 
-from bridge.coalesce import DeviceConnection
+from bridge.coalesce import CoalescingClient
 from bridge.outbox import Outbox
 
 
@@ -34,7 +34,7 @@ async def test_send_texts_sends_each_text_as_its_own_message_in_order(server):
     """A burst sent with send_texts arrives as separate text messages, in order, unchanged."""
     url, received, done = server
     texts = [f'{{"n":{i},"s":"é✓"}}' for i in range(50)] + ["end"]
-    async with connect(url, create_connection=DeviceConnection) as ws:
+    async with connect(url, create_connection=CoalescingClient) as ws:
         await ws.send_texts(texts[:20])
         await ws.send("single")
         await ws.send_texts(texts[20:])
@@ -45,7 +45,7 @@ async def test_send_texts_sends_each_text_as_its_own_message_in_order(server):
 async def test_send_texts_on_a_closed_connection_raises_connection_closed(server):
     """After the connection closed, send_texts raises ConnectionClosed like send, and sends nothing."""
     url, received, _ = server
-    async with connect(url, create_connection=DeviceConnection) as ws:
+    async with connect(url, create_connection=CoalescingClient) as ws:
         await ws.close()
         with pytest.raises(ConnectionClosed):
             await ws.send_texts(["late"])
