@@ -11,13 +11,16 @@ same open-state checks, error handling and flow control as ``send``).
 
 ``CoalescingClient`` is the client class ``bridge.client`` dials with
 (``create_connection=``); ``CoalescingServer`` the reference gateway's
-server class. Runs on the connection's asyncio loop.
+server class, whose frames are queued in a ``Burst``: what the gateway's
+calls send in one loop turn goes out as one write just after it. Runs on the
+connection's asyncio loop.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from typing import Any
 
 from websockets.asyncio.client import ClientConnection
 from websockets.asyncio.server import ServerConnection
@@ -66,3 +69,60 @@ class CoalescingClient(Coalescing, ClientConnection):
 
 class CoalescingServer(Coalescing, ServerConnection):
     """The reference gateway's websocket to one device (``bridge.gateway``)."""
+
+
+class Burst:
+    """Texts queued during one loop turn, written together on ``ws`` just after it (one task per burst).
+
+    ``put`` never waits: it returns the burst's future (done once written, or failed with what the
+    write raised); a ``waiter`` given with the text (a call's pending answer) is failed too when the
+    write fails, so whoever waits on it learns the connection is gone. Bursts are written in order.
+    """
+
+    def __init__(self, ws: Coalescing | ClientConnection | ServerConnection):
+        self.ws = ws
+        self._texts: list[str] = []
+        self._waiters: list[asyncio.Future[Any]] = []
+        self._written: asyncio.Future[None] | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def put(self, text: str, waiter: asyncio.Future[Any] | None = None) -> asyncio.Future[None]:
+        written = self._written
+        if written is None:
+            loop = asyncio.get_running_loop()
+            self._written = written = loop.create_future()
+            loop.call_soon(self._flush)
+        self._texts.append(text)
+        if waiter is not None:
+            self._waiters.append(waiter)
+        return written
+
+    def _flush(self) -> None:
+        texts, waiters, written = self._texts, self._waiters, self._written
+        self._texts, self._waiters, self._written = [], [], None
+        task = asyncio.ensure_future(self._write(texts, waiters, written))  # type: ignore[arg-type]
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _write(self, texts: list[str], waiters: list[asyncio.Future[Any]], written: asyncio.Future[None]) -> None:
+        try:
+            send_texts = getattr(self.ws, "send_texts", None)
+            if send_texts is not None:
+                await send_texts(texts)
+            else:
+                for text in texts:
+                    await self.ws.send(text)  # type: ignore[union-attr]
+        except asyncio.CancelledError:
+            for future in (*waiters, written):
+                future.cancel()
+            raise
+        except Exception as exc:  # ConnectionClosed, mostly
+            for waiter in waiters:
+                if not waiter.done():
+                    waiter.set_exception(exc)
+            if not written.done():
+                written.set_exception(exc)
+                written.exception()  # retrieved: nobody need await a burst
+        else:
+            if not written.done():
+                written.set_result(None)

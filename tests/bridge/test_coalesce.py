@@ -9,7 +9,7 @@ from websockets.asyncio.client import connect
 from websockets.asyncio.server import serve
 from websockets.exceptions import ConnectionClosed
 
-from bridge.coalesce import CoalescingClient
+from bridge.coalesce import Burst, CoalescingClient
 from bridge.outbox import Outbox
 
 
@@ -62,3 +62,24 @@ def test_outbox_burst_takes_the_oldest_frames_up_to_the_size_cap():
     assert outbox.burst(250) == ["a" * 100, "b" * 100]
     assert outbox.burst(10) == ["a" * 100]  # one frame even when it alone passes the cap
     assert len(outbox.burst()) == 4 and len(outbox) == 4
+
+
+async def test_burst_writes_one_turns_texts_in_order_and_fails_waiters_when_closed(server):
+    """A Burst sends what was put in one turn, in order, after that turn; on a closed connection the
+    texts' waiters get ConnectionClosed instead of waiting forever."""
+    url, received, done = server
+    loop = asyncio.get_running_loop()
+    async with connect(url, create_connection=CoalescingClient) as ws:
+        burst = Burst(ws)
+        written = burst.put("one")
+        assert burst.put("two") is written and not written.done()  # nothing leaves within the turn
+        await written
+        burst.put("end")
+        await asyncio.wait_for(done.wait(), 5)
+        assert received == ["one", "two", "end"]
+        await ws.close()
+        waiter = loop.create_future()
+        burst.put("late", waiter)
+        with pytest.raises(ConnectionClosed):
+            await asyncio.wait_for(waiter, 5)
+    assert "late" not in received
