@@ -18,10 +18,11 @@ JSON frames: deflate costs more CPU than it saves). Frames are read with
 ``bridge.protocol.parse`` (the msgspec fast path) and
 written from the protocol models or, for the hot ``tool_call``, a plain dict
 through the codec; what one loop turn sends leaves in one socket write
-(``bridge.coalesce.Burst``), and one timer serves every waiting call's timeout. Nothing grows per call or per connection without bound:
-pending calls leave on their answer or timeout, runs on their end, and the
-figures kept for tests and tools (``hellos``, ``received``) are ``History``
-lists holding only the latest frames.
+(``bridge.coalesce.Burst``), and one timer serves every waiting call's timeout.
+Nothing grows per call or per connection without bound: pending calls leave
+on their answer or timeout, runs on their end, and the figures kept for tests
+and tools (``hellos``, ``received``) are ``History`` lists holding only the
+latest frames.
 
 Runs on one asyncio loop.
 """
