@@ -72,7 +72,8 @@ class CoalescingServer(Coalescing, ServerConnection):
 
 
 class Burst:
-    """Texts queued during one loop turn, written together on ``ws`` just after it (one task per burst).
+    """Texts queued during one loop turn, written together on ``ws`` just after it (one task per burst,
+    started by the turn's first ``put``: its first step runs after the turn's other puts).
 
     ``put`` never waits: it returns the burst's future (done once written, or failed with what the
     write raised); a ``waiter`` given with the text (a call's pending answer) is failed too when the
@@ -88,23 +89,21 @@ class Burst:
 
     def put(self, text: str, waiter: asyncio.Future[Any] | None = None) -> asyncio.Future[None]:
         written = self._written
-        if written is None:
+        if written is None:  # the burst's writer starts after this turn's other puts
             loop = asyncio.get_running_loop()
             self._written = written = loop.create_future()
-            loop.call_soon(self._flush)
+            task = loop.create_task(self._write())
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
         self._texts.append(text)
         if waiter is not None:
             self._waiters.append(waiter)
         return written
 
-    def _flush(self) -> None:
+    async def _write(self) -> None:
         texts, waiters, written = self._texts, self._waiters, self._written
         self._texts, self._waiters, self._written = [], [], None
-        task = asyncio.ensure_future(self._write(texts, waiters, written))  # type: ignore[arg-type]
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
-    async def _write(self, texts: list[str], waiters: list[asyncio.Future[Any]], written: asyncio.Future[None]) -> None:
+        assert written is not None
         try:
             send_texts = getattr(self.ws, "send_texts", None)
             if send_texts is not None:
