@@ -230,14 +230,14 @@ async def execute(
     replay and the lookup is skipped. ``grant``: the folders the call may read and their pins,
     when the caller already read them (the door does, with its own settings, in one trip).
     """
-    from agents import calls_async
+    from agents import calls_async, read_batch
 
     p = prepare(catalog, call_id=call_id, name=name, args=args, run_id=run_id, agent_id=agent_id, source=source,
                 max_result_bytes=max_result_bytes, fresh=fresh, grant=grant)
     try:
         if p.spec is None or p.spec.db_only:
-            if p.read_only:
-                outcome = await store.read(partial(run_on_db, p=p, store=store, lookup=not fresh))
+            if p.read_only:  # with the other reads of this loop turn: one job (agents.read_batch)
+                outcome = await read_batch.read(store, partial(run_on_db, p=p, store=store, lookup=not fresh))
             else:
                 outcome = await store.write(partial(run_on_db, p=p, store=store, whole_job=True, lookup=not fresh))
         elif p.read_only:
