@@ -29,6 +29,7 @@ announced here (``announce``, on the loop, after the commit). ``prepare``
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Mapping
@@ -40,7 +41,7 @@ from agents import journal
 from agents.errors import ErrorType, ToolError
 from agents.events import RecordDidChange
 from agents.journal import Outcome
-from agents.store import CommitFailed, Store, SyncDb, new_id, utcnow
+from agents.store import CommitFailed, Store, SyncDb, new_id
 from agents.tools.base import Grant, ToolContext, ToolSpec
 from agents.tools.catalog import Catalog
 from agents.tools.errors import as_tool_error
@@ -69,7 +70,7 @@ class Prepared:
     limit: int | None
     fresh: bool = False  # the caller made the id up just now: no journal lookup (no replay possible)
     grant: Grant | None = None  # the folders (and their pins) the caller already looked up
-    started_at: str = field(default_factory=utcnow)
+    started_at: str = field(default_factory=lambda: _utc_text(time.time_ns()))
     began: float = field(default_factory=time.perf_counter)
 
     def outcome(self, result: dict[str, Any] | None, error: ToolError | None, text: str | None = None) -> Outcome:
@@ -88,6 +89,34 @@ class Prepared:
                            source=self.source, grant=self.grant, **kw)
 
 
+_second: tuple[int, str] = (-1, "")
+
+
+def _utc_text(ns: int) -> str:
+    """``ns`` (``time.time_ns()``) as ``store.utcnow`` writes it (UTC, milliseconds rounded down,
+    ``Z``), the seconds' text made once per second: a tenth of a datetime's ``isoformat``."""
+    global _second
+    whole, rest = divmod(ns, 1_000_000_000)
+    second, text = _second
+    if second != whole:
+        text = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(whole))
+        _second = (whole, text)
+    return f"{text}.{rest // 1_000_000:03d}Z"
+
+
+# journal.canonical_json's encoder, built once rather than per json.dumps call (the same text:
+# tests/agents/test_journal_hash.py pins the hash)
+_canonical_json = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str).encode
+
+
+def _args_text_and_digest(name: str, canonical: Any) -> tuple[str, str]:
+    try:
+        args_json = _canonical_json(canonical)
+        return args_json, journal._digest(name, args_json)
+    except (UnicodeEncodeError, TypeError, ValueError):  # the journal decides (and escapes what it must)
+        return journal.args_text_and_digest(name, canonical)
+
+
 def prepare(catalog: Catalog, *, call_id: str, name: str, args: Mapping[str, Any] | None, run_id: str | None = None,
             agent_id: str | None = None, source: str = "bridge", max_result_bytes: int | None = None,
             fresh: bool = False, grant: Grant | None = None) -> Prepared:
@@ -98,7 +127,7 @@ def prepare(catalog: Catalog, *, call_id: str, name: str, args: Mapping[str, Any
     except ToolError as err:
         spec, model, invalid = None, None, err
         canonical = args if args is not None else {}
-    args_json, digest = journal.args_text_and_digest(name, canonical)
+    args_json, digest = _args_text_and_digest(name, canonical)
     known = spec or (catalog.get(name) if name in catalog.names else None)
     return Prepared(call_id, name, spec, model, invalid, args_json, digest, bool(known and known.read_only),
                     source, run_id, agent_id, max_result_bytes, fresh, grant)
@@ -207,14 +236,14 @@ async def execute(
     replay and the lookup is skipped. ``grant``: the folders the call may read and their pins,
     when the caller already read them (the door does, with its own settings, in one trip).
     """
-    from agents import calls_async
+    from agents import calls_async, read_batch
 
     p = prepare(catalog, call_id=call_id, name=name, args=args, run_id=run_id, agent_id=agent_id, source=source,
                 max_result_bytes=max_result_bytes, fresh=fresh, grant=grant)
     try:
         if p.spec is None or p.spec.db_only:
-            if p.read_only:
-                outcome = await store.read(partial(run_on_db, p=p, store=store, lookup=not fresh))
+            if p.read_only:  # with the other reads of this loop turn: one job (agents.read_batch)
+                outcome = await read_batch.read(store, partial(run_on_db, p=p, store=store, lookup=not fresh))
             else:
                 outcome = await store.write(partial(run_on_db, p=p, store=store, whole_job=True, lookup=not fresh))
         elif p.read_only:

@@ -21,6 +21,12 @@ evidence. A call admitted on a wrong guess that is still queued at its
 deadline is answered ``busy`` then (``Lane`` keeps one timer for the oldest
 queued call): a call that never started never ends in ``timeout``.
 
+``DeadlineSweep`` keeps one timer for the deadlines of the lanes' running
+calls (rather than an ``asyncio.timeout`` per call): set for the earliest
+one, it cancels each call past its deadline with ``call.timed_out`` set (the
+dispatcher answers ``timeout``, as ``asyncio.timeout`` would) and is set again
+for the earliest left.
+
 Runs on the dispatcher's asyncio loop; nothing here blocks.
 """
 
@@ -28,15 +34,19 @@ from __future__ import annotations
 
 import asyncio
 import collections
-from collections.abc import Callable
-from typing import Protocol
+from collections.abc import Callable, Iterable
+from typing import Any, Protocol
 
 
 class Call(Protocol):
-    """What a lane needs of a dispatcher call (``bridge.dispatcher.Call``): its id and tool name."""
+    """What a lane needs of a dispatcher call (``bridge.dispatcher.Call``)."""
 
     id: str
     name: str
+    deadline_at: float
+    started_at: float
+    timed_out: bool
+    task: asyncio.Task[Any] | None
 
 
 DATABASE = "database"
@@ -134,3 +144,40 @@ class Lane:
             self.pop()
             self._expire(head)
         self._arm()
+
+
+class DeadlineSweep:
+    """One timer for the deadlines of the running calls of some lanes."""
+
+    def __init__(self, lanes: Iterable[Lane]):
+        self._lanes = tuple(lanes)
+        self._timer: asyncio.TimerHandle | None = None
+
+    def watch(self, deadline_at: float) -> None:
+        """A call with this deadline started running."""
+        timer = self._timer
+        if timer is None or deadline_at < timer.when():
+            if timer is not None:
+                timer.cancel()
+            self._timer = asyncio.get_running_loop().call_at(deadline_at, self._on_timer)
+
+    def clear(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+    def _on_timer(self) -> None:
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        earliest: float | None = None
+        for lane in self._lanes:
+            for call in lane.running.values():
+                if call.timed_out:
+                    continue
+                if call.deadline_at <= now:
+                    call.timed_out = True
+                    if call.task is not None:
+                        call.task.cancel()
+                elif earliest is None or call.deadline_at < earliest:
+                    earliest = call.deadline_at
+        self._timer = None if earliest is None else loop.call_at(earliest, self._on_timer)

@@ -64,6 +64,7 @@ from websockets.asyncio.client import ClientConnection
 
 from agents.events import ConnectionDidChange, EventHub
 from bridge import credentials, protocol, redact
+from bridge.coalesce import CoalescingClient
 from bridge.dial import Backoff, Fatal, NoRedirects, Transient, classify_failure, close_reason
 from bridge.dispatcher import Dispatcher
 from bridge.endpoint import NO_URL, State, proxy_for, validate_backend_url
@@ -235,6 +236,7 @@ class DeviceClient(ConnectionIO):
                 self.url,
                 additional_headers=headers,
                 subprotocols=[protocol.SUBPROTOCOL],
+                create_connection=CoalescingClient,  # a burst of answers leaves in one socket write
                 ping_interval=self.ping_interval,
                 ping_timeout=self.ping_timeout,
                 max_size=16 * 1024 * 1024,

@@ -7,7 +7,8 @@ which runs them in groups that share one commit) and ``files`` for the rest
 (``max_concurrency`` workers), so cheap calls never wait behind slow
 listings. Each call runs through the executor ``agents.calls.execute``
 (exactly one effect per id, ack after its group's commit) under a deadline
-counted from its arrival. The result frame goes to ``send``; the
+counted from its arrival (``bridge.admission.DeadlineSweep``: one timer for
+all running calls, not a timeout context each). The result frame goes to ``send``; the
 client's outbox keeps it when the connection is down.
 
 - lane full (``max_backlog`` waiting) → ``busy`` at once, nothing queued;
@@ -46,7 +47,7 @@ from agents.events import EventHub, ToolCallDidFinish
 from agents.store import Store
 from agents.tools.catalog import Catalog, unencodable_text
 from bridge import protocol
-from bridge.admission import DATABASE, DATABASE_WORKERS, FILES, Durations, Lane
+from bridge.admission import DATABASE, DATABASE_WORKERS, FILES, DeadlineSweep, Durations, Lane
 from bridge.session import Failure, Refusal
 
 log = logging.getLogger(__name__)
@@ -71,6 +72,7 @@ class Call:
     task: asyncio.Task[Any] | None = field(default=None, repr=False)
     lane: Lane | None = field(default=None, repr=False)
     started_at: float = 0.0
+    timed_out: bool = False  # the deadline sweep cancelled it: answer ``timeout``
 
 
 def result_frame(outcome: journal.Outcome) -> journal.Outcome:
@@ -114,6 +116,7 @@ class Dispatcher:
         self._workers: set[asyncio.Task[Any]] = set()  # running calls and answers being sent
         self._started = False
         self._pruner: asyncio.Task[None] | None = None
+        self._sweep = DeadlineSweep(self._lanes.values())  # one timer for the running calls' deadlines
         self._idle = asyncio.Event()
         self._idle.set()
         self.paused = False
@@ -149,6 +152,7 @@ class Dispatcher:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        self._sweep.clear()
         for lane in self._lanes.values():
             lane.clear()
         self._known.clear()
@@ -293,6 +297,7 @@ class Dispatcher:
             call.started_at = loop.time()
             lane.running[call.id] = call
             call.task = self._spawn(self._serve(call, lane), name=f"tool-call-{call.id}")
+            self._sweep.watch(call.deadline_at)
 
     def _spawn(self, coro: Any, name: str | None = None) -> asyncio.Task[Any]:
         task = asyncio.get_running_loop().create_task(coro, name=name)
@@ -317,20 +322,21 @@ class Dispatcher:
         loop = asyncio.get_running_loop()
         started = loop.time()
         try:
-            async with asyncio.timeout_at(call.deadline_at):
-                outcome = await calls.execute(
-                    self.store, self.catalog, call_id=call.id, name=call.name, args=call.args,
-                    run_id=call.run_id, agent_id=call.agent_id, source="bridge",
-                    max_result_bytes=protocol.result_budget(call.id),
-                )
-        except TimeoutError:
+            outcome = await calls.execute(
+                self.store, self.catalog, call_id=call.id, name=call.name, args=call.args,
+                run_id=call.run_id, agent_id=call.agent_id, source="bridge",
+                max_result_bytes=protocol.result_budget(call.id),
+            )
+        except asyncio.CancelledError:
+            task = asyncio.current_task()
+            # the deadline's own cancel (and no other pending: a stop or a tool_cancel wins)
+            if not call.timed_out or task is None or task.uncancel() > 0:
+                raise
             self._observe(call, loop.time() - started)  # it takes at least this long
             error = ToolError(ErrorType.TIMEOUT, f"{call.name} did not finish within {self.deadline:g} s")
             log.warning("bridge.tool_call.failed call_id=%s run_id=%s error_type=timeout", call.id, call.run_id)
             self._emit_finished(call, False, error.type, (loop.time() - started) * 1000, False)
             return error_result(call.id, error, round((loop.time() - started) * 1000, 3))
-        except asyncio.CancelledError:
-            raise
         except Exception as exc:
             log.exception("bridge.tool_call.failed call_id=%s run_id=%s error_type=internal", call.id, call.run_id)
             error = ToolError(ErrorType.INTERNAL, f"{call.name} failed: {type(exc).__name__}: {exc}")

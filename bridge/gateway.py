@@ -17,10 +17,12 @@ permessage-deflate is declined unless ``compression="deflate"`` is passed (small
 JSON frames: deflate costs more CPU than it saves). Frames are read with
 ``bridge.protocol.parse`` (the msgspec fast path) and
 written from the protocol models or, for the hot ``tool_call``, a plain dict
-through the codec. Nothing grows per call or per connection without bound:
-pending calls leave on their answer or timeout, runs on their end, and the
-figures kept for tests and tools (``hellos``, ``received``) are ``History``
-lists holding only the latest frames.
+through the codec; what one loop turn sends leaves in one socket write
+(``bridge.coalesce.Burst``), and one timer serves every waiting call's timeout.
+Nothing grows per call or per connection without bound: pending calls leave
+on their answer or timeout, runs on their end, and the figures kept for tests
+and tools (``hellos``, ``received``) are ``History`` lists holding only the
+latest frames.
 
 Runs on one asyncio loop.
 """
@@ -43,6 +45,7 @@ from websockets.http11 import Request, Response
 
 from agents.errors import ErrorType, ToolError
 from bridge import protocol
+from bridge.coalesce import Burst, CoalescingServer
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +88,10 @@ class DeviceConnection:
     ws: ServerConnection
     hello: protocol.DeviceHello | None = None
     hello_event: asyncio.Event = field(default_factory=asyncio.Event)
+    burst: Burst = field(init=False, repr=False)  # what is sent in one loop turn leaves in one write
+
+    def __post_init__(self) -> None:
+        self.burst = Burst(self.ws)
 
     @property
     def device_id(self) -> str | None:
@@ -115,6 +122,8 @@ class DeviceGateway:
         self._server: Server | None = None
         self._conns: dict[str, DeviceConnection] = {}
         self._pending: dict[tuple[str, str], asyncio.Future[protocol.ToolResult]] = {}
+        self._deadlines: dict[tuple[str, str], float] = {}  # call() waiters; one timer for all
+        self._sweep: asyncio.TimerHandle | None = None
         self._runs: dict[str, asyncio.Task[None]] = {}  # run_id -> task
         self._run_agents: dict[str, str] = {}  # agent_id -> run_id
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -138,6 +147,7 @@ class DeviceGateway:
             port,
             subprotocols=[protocol.SUBPROTOCOL],
             process_request=self._check_token,
+            create_connection=CoalescingServer,
             max_size=16 * 1024 * 1024,
             ping_interval=20,
             ping_timeout=20,
@@ -163,6 +173,10 @@ class DeviceGateway:
             if not fut.done():
                 fut.cancel()
         self._pending.clear()
+        self._deadlines.clear()
+        if self._sweep is not None:
+            self._sweep.cancel()
+            self._sweep = None
         self._conns.clear()
 
     async def __aenter__(self) -> DeviceGateway:
@@ -246,7 +260,7 @@ class DeviceGateway:
 
     async def _send(self, conn: DeviceConnection, frame: Any) -> None:
         text = frame if isinstance(frame, str) else protocol.encode(frame)
-        await conn.ws.send(text)
+        await asyncio.shield(conn.burst.put(text))  # in order with the calls' frames; returns once written
 
     # ── what a backend uses ───────────────────────────────────────────────
     def is_online(self, user_id: str = "local", device_id: str | None = None) -> bool:
@@ -296,14 +310,19 @@ class DeviceGateway:
         raises ``TimeoutError``.
         """
         call_id = call_id or f"call-{self._id_prefix}-{next(self._ids)}"
-        fut = self.create_pending_call(user_id, call_id)
+        conn = self._conns.get(user_id)
+        if conn is None:
+            raise ConnectionError(f"no device connected for user {user_id}")
         frame: dict[str, Any] = {"type": "tool_call", "id": call_id, "name": name, "args": args or {}}
         if run_context:
             frame["run_context"] = run_context
+        text = protocol.encode_dict(frame)
+        key = (user_id, call_id)
+        fut = self.create_pending_call(user_id, call_id)
+        self._watch(key, asyncio.get_running_loop().time() + (timeout or self.call_timeout))
         try:
-            await self.send_frame(user_id, protocol.encode_dict(frame))
-            async with asyncio.timeout(timeout or self.call_timeout):
-                result = await fut
+            conn.burst.put(text, fut)  # a failed write fails fut (ConnectionClosed)
+            result = await fut
         except TimeoutError:
             self._pending.pop((user_id, call_id), None)
             try:
@@ -314,6 +333,8 @@ class DeviceGateway:
         except BaseException:
             self._pending.pop((user_id, call_id), None)
             raise
+        finally:
+            self._deadlines.pop(key, None)
         if result.ok:
             return result.result or {}
         err = result.error
@@ -321,6 +342,27 @@ class DeviceGateway:
             err.type if err and err.type in ErrorType._value2member_map_ else ErrorType.INTERNAL,
             err.message if err else "the device reported an error",
         )
+
+    def _watch(self, key: tuple[str, str], deadline: float) -> None:
+        self._deadlines[key] = deadline
+        if self._sweep is None or deadline < self._sweep.when():
+            if self._sweep is not None:
+                self._sweep.cancel()
+            self._sweep = asyncio.get_running_loop().call_at(deadline, self._on_deadline)
+
+    def _on_deadline(self) -> None:
+        """One timer for every waiting call (not a timeout context each): fail the overdue with TimeoutError."""
+        loop = asyncio.get_running_loop()
+        now, earliest = loop.time(), None
+        for key, deadline in list(self._deadlines.items()):
+            if deadline <= now:
+                del self._deadlines[key]
+                fut = self._pending.get(key)
+                if fut is not None and not fut.done():
+                    fut.set_exception(TimeoutError())
+            elif earliest is None or deadline < earliest:
+                earliest = deadline
+        self._sweep = None if earliest is None else loop.call_at(earliest, self._on_deadline)
 
     # ── runs the device asks for ──────────────────────────────────────────
     async def _on_run_request(self, conn: DeviceConnection, frame: protocol.RunRequest) -> None:

@@ -77,21 +77,28 @@ class ConnectionIO:
             closed.cancel()
 
     async def _sender(self, ws: ClientConnection) -> None:
-        """Write the outbox to ``ws`` in order, one frame at a time, each within ``send_timeout``.
+        """Write the outbox to ``ws`` in order, each burst of queued frames within ``send_timeout``.
 
-        One timer per burst of queued frames, not one per frame: it is pushed back (to
-        ``send_timeout`` after the last frame that went out) once less than 90 % of it is
+        The frames queued when the sender runs go out together (``Outbox.burst``; on a
+        ``bridge.coalesce`` connection, as one socket write; each is still its own message).
+        One timer per run of bursts, not one per frame: it is pushed back (to
+        ``send_timeout`` after the last burst that went out) once less than 90 % of it is
         left, so a stuck frame aborts the link after 0.9 to 1 × ``send_timeout``."""
         loop = asyncio.get_running_loop()
         outbox, session, limit = self.outbox, self.session, self.send_timeout
+        send_texts = getattr(ws, "send_texts", None)
         while True:
-            text: str | None = await outbox.wait_ready()
+            await outbox.wait_ready()
             try:
                 async with asyncio.timeout(limit) as timer:
-                    while text is not None:
-                        await ws.send(text)
-                        session.sent(text)
-                        text = outbox.head()
+                    while texts := outbox.burst():
+                        if send_texts is not None:
+                            await send_texts(texts)
+                        else:
+                            texts = texts[:1]
+                            await ws.send(texts[0])
+                        for text in texts:
+                            session.sent(text)
                         now = loop.time()
                         if timer.when() - now < 0.9 * limit:  # type: ignore[operator]
                             timer.reschedule(now + limit)

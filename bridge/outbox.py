@@ -30,6 +30,7 @@ MAX_FRAMES = 10_000
 MAX_BYTES = 8 * 1024 * 1024
 PAUSE_FRAMES = 1_000
 PAUSE_BYTES = 2 * 1024 * 1024
+BURST_CHARS = 256 * 1024  # frames the sender hands to one socket write
 
 
 class Outbox:
@@ -78,6 +79,17 @@ class Outbox:
 
     def head(self) -> str | None:
         return self._frames[0] if self._frames else None
+
+    def burst(self, max_chars: int = BURST_CHARS) -> list[str]:
+        """The oldest frames (not removed) for one write: at least one, then while under ``max_chars``."""
+        out: list[str] = []
+        size = 0
+        for text in self._frames:
+            size += len(text)
+            if out and size > max_chars:
+                break
+            out.append(text)
+        return out
 
     def pop(self, text: str) -> None:
         """Remove ``text`` (the head, once sent)."""

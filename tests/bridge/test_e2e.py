@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pydantic import SecretStr
@@ -204,6 +205,33 @@ async def test_deadline_answers_timeout(tmp_path, gateway):
         assert info.value.type == ErrorType.TIMEOUT and info.value.retryable
         assert await bare.store.scalar("SELECT COUNT(*) FROM settings WHERE key = 'slow_write'") == 0
         assert (await gateway.call("slow", {"seconds": 0.01}))["slept"] == 0.01
+    finally:
+        await bare.close()
+
+
+async def test_each_running_call_times_out_at_its_own_deadline(tmp_path, gateway):
+    """One deadline timer serves all running calls: each slow call is answered timeout at its own
+    deadline (not at an earlier call's), and a quick call between them gets its result."""
+    bare = await start_bare_device(tmp_path, gateway.url, extra=[slow], deadline=0.5)
+    loop = asyncio.get_running_loop()
+
+    async def timed(seconds: float) -> tuple[float, Any]:
+        began = loop.time()
+        try:
+            return loop.time() - began, await gateway.call("slow", {"seconds": seconds})
+        except DeviceCallError as exc:
+            return loop.time() - began, exc
+
+    try:
+        await gateway.wait_online()
+        first = asyncio.create_task(timed(5))
+        await asyncio.sleep(0.3)
+        second = asyncio.create_task(timed(5))
+        assert (await gateway.call("slow", {"seconds": 0.01}))["slept"] == 0.01
+        (_, a), (took, b) = await asyncio.gather(first, second)
+        assert isinstance(a, DeviceCallError) and a.type == ErrorType.TIMEOUT
+        assert isinstance(b, DeviceCallError) and b.type == ErrorType.TIMEOUT
+        assert took >= 0.45  # its own 0.5 s deadline, not the first call's (0.2 s after it started)
     finally:
         await bare.close()
 
