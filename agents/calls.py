@@ -29,7 +29,6 @@ announced here (``announce``, on the loop, after the commit). ``prepare``
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections.abc import Mapping
@@ -41,7 +40,7 @@ from agents import journal
 from agents.errors import ErrorType, ToolError
 from agents.events import RecordDidChange
 from agents.journal import Outcome
-from agents.store import CommitFailed, Store, SyncDb, new_id
+from agents.store import CommitFailed, Store, SyncDb, new_id, utcnow
 from agents.tools.base import Grant, ToolContext, ToolSpec
 from agents.tools.catalog import Catalog
 from agents.tools.errors import as_tool_error
@@ -104,19 +103,6 @@ def _utc_text(ns: int) -> str:
     return f"{text}.{rest // 1_000_000:03d}Z"
 
 
-# journal.canonical_json's encoder, built once rather than per json.dumps call (the same text:
-# tests/agents/test_journal_hash.py pins the hash)
-_canonical_json = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str).encode
-
-
-def _args_text_and_digest(name: str, canonical: Any) -> tuple[str, str]:
-    try:
-        args_json = _canonical_json(canonical)
-        return args_json, journal._digest(name, args_json)
-    except (UnicodeEncodeError, TypeError, ValueError):  # the journal decides (and escapes what it must)
-        return journal.args_text_and_digest(name, canonical)
-
-
 def prepare(catalog: Catalog, *, call_id: str, name: str, args: Mapping[str, Any] | None, run_id: str | None = None,
             agent_id: str | None = None, source: str = "bridge", max_result_bytes: int | None = None,
             fresh: bool = False, grant: Grant | None = None) -> Prepared:
@@ -127,7 +113,7 @@ def prepare(catalog: Catalog, *, call_id: str, name: str, args: Mapping[str, Any
     except ToolError as err:
         spec, model, invalid = None, None, err
         canonical = args if args is not None else {}
-    args_json, digest = _args_text_and_digest(name, canonical)
+    args_json, digest = journal.args_text_and_digest(name, canonical)
     known = spec or (catalog.get(name) if name in catalog.names else None)
     return Prepared(call_id, name, spec, model, invalid, args_json, digest, bool(known and known.read_only),
                     source, run_id, agent_id, max_result_bytes, fresh, grant)
