@@ -151,20 +151,24 @@ class DeadlineSweep:
 
     def __init__(self, lanes: Iterable[Lane]):
         self._lanes = tuple(lanes)
-        self._timer: asyncio.TimerHandle | None = None
+        # the timer and when it fires: kept here, since a qasync loop's handles have no ``when()``
+        self._timer: asyncio.Handle | None = None
+        self._at = 0.0
 
     def watch(self, deadline_at: float) -> None:
         """A call with this deadline started running."""
-        timer = self._timer
-        if timer is None or deadline_at < timer.when():
-            if timer is not None:
-                timer.cancel()
-            self._timer = asyncio.get_running_loop().call_at(deadline_at, self._on_timer)
+        if self._timer is None or deadline_at < self._at:
+            if self._timer is not None:
+                self._timer.cancel()
+            self._arm(asyncio.get_running_loop(), deadline_at)
 
     def clear(self) -> None:
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
+
+    def _arm(self, loop: asyncio.AbstractEventLoop, at: float) -> None:
+        self._timer, self._at = loop.call_at(at, self._on_timer), at
 
     def _on_timer(self) -> None:
         loop = asyncio.get_running_loop()
@@ -180,4 +184,6 @@ class DeadlineSweep:
                         call.task.cancel()
                 elif earliest is None or call.deadline_at < earliest:
                     earliest = call.deadline_at
-        self._timer = None if earliest is None else loop.call_at(earliest, self._on_timer)
+        self._timer = None
+        if earliest is not None:
+            self._arm(loop, earliest)

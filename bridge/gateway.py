@@ -123,7 +123,8 @@ class DeviceGateway:
         self._conns: dict[str, DeviceConnection] = {}
         self._pending: dict[tuple[str, str], asyncio.Future[protocol.ToolResult]] = {}
         self._deadlines: dict[tuple[str, str], float] = {}  # call() waiters; one timer for all
-        self._sweep: asyncio.TimerHandle | None = None
+        self._sweep: asyncio.Handle | None = None
+        self._sweep_at = 0.0
         self._runs: dict[str, asyncio.Task[None]] = {}  # run_id -> task
         self._run_agents: dict[str, str] = {}  # agent_id -> run_id
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -345,10 +346,10 @@ class DeviceGateway:
 
     def _watch(self, key: tuple[str, str], deadline: float) -> None:
         self._deadlines[key] = deadline
-        if self._sweep is None or deadline < self._sweep.when():
+        if self._sweep is None or deadline < self._sweep_at:  # (a qasync handle has no when())
             if self._sweep is not None:
                 self._sweep.cancel()
-            self._sweep = asyncio.get_running_loop().call_at(deadline, self._on_deadline)
+            self._sweep, self._sweep_at = asyncio.get_running_loop().call_at(deadline, self._on_deadline), deadline
 
     def _on_deadline(self) -> None:
         """One timer for every waiting call (not a timeout context each): fail the overdue with TimeoutError."""
@@ -363,6 +364,7 @@ class DeviceGateway:
             elif earliest is None or deadline < earliest:
                 earliest = deadline
         self._sweep = None if earliest is None else loop.call_at(earliest, self._on_deadline)
+        self._sweep_at = earliest or 0.0
 
     # ── runs the device asks for ──────────────────────────────────────────
     async def _on_run_request(self, conn: DeviceConnection, frame: protocol.RunRequest) -> None:
