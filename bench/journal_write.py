@@ -7,8 +7,9 @@ on a real workspace ``Store``.
 
 Floor: the same row shape (id, title, description, state, assignees,
 is_ai_suggested, is_approved, created_at, updated_at) into the same ``tasks``
-table of a second, identically migrated file with the same settings (WAL,
-``synchronous=NORMAL``, foreign keys on, ``busy_timeout``), written with bare
+table of a second, identically migrated file with the store's settings (WAL,
+``synchronous=FULL``: an acknowledged write survives power loss; foreign keys
+on, ``busy_timeout``), written with bare
 aiosqlite: ``await db.execute(INSERT ...)`` then ``await db.commit()``.
 
 Both sequential (one write at a time, each committed before the next), in
@@ -78,7 +79,7 @@ async def run(writes: int, rounds: int) -> dict[str, float]:
         store = await Store.open(ours_path)
         db = await aiosqlite.connect(str(floor_path))
         try:
-            for pragma in ("PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON",
+            for pragma in ("PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON",
                            "PRAGMA busy_timeout = 5000"):
                 await db.execute(pragma)
             catalog = Catalog(store=store)
@@ -110,10 +111,10 @@ def main() -> int:
     figures = asyncio.run(run(args.writes, args.rounds))
     ratio = figures["ours"] / figures["floor"]
     met = ratio >= GOAL
-    print(f"journaled create_task (agents.journal.execute): {figures['ours']:,.0f} writes/s")
+    print(f"journaled create_task (agents.calls.execute): {figures['ours']:,.0f} writes/s")
     print(f"bare aiosqlite INSERT + COMMIT, same row shape: {figures['floor']:,.0f} writes/s")
     print(f"ratio ours/floor: {ratio:.2f}  goal ≥ {GOAL} × floor: {'met' if met else 'NOT met'}  "
-          f"(best of {args.rounds} rounds of {args.writes} sequential committed writes, WAL, synchronous=NORMAL)")
+          f"(best of {args.rounds} rounds of {args.writes} sequential committed writes, WAL, synchronous=FULL)")
     if args.json:
         print(json.dumps({"bench": "journal_write", "rows": [{
             "figure": "journaled create_task vs bare INSERT+COMMIT", "unit": "writes/s",
