@@ -173,7 +173,7 @@ def run_on_db(db: SyncDb, p: Prepared, store: Store | None = None, *, lookup: bo
         if error.retryable:
             return outcome
         params = p.row(outcome, None)
-        outcome = _with_text(outcome, params[9])
+        outcome = outcome.with_text(params[9])
     else:
         elapsed = round((time.perf_counter() - p.began) * 1000, 3)
         outcome = Outcome(p.call_id, p.name, True, result, None, elapsed, False, text)
@@ -184,13 +184,6 @@ def run_on_db(db: SyncDb, p: Prepared, store: Store | None = None, *, lookup: bo
     else:
         conn.execute(journal.INSERT, params)
     return outcome
-
-
-def _with_text(outcome: Outcome, text: str) -> Outcome:
-    if outcome.result_json == text:
-        return outcome
-    return Outcome(outcome.call_id, outcome.name, outcome.ok, outcome.result, outcome.error, outcome.duration_ms,
-                   outcome.replayed, text)
 
 
 def run_local(db: SyncDb, catalog: Catalog, *, name: str, args: Mapping[str, Any] | None, run_id: str | None,

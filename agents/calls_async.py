@@ -18,6 +18,7 @@ Runs on the caller's asyncio loop.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from agents import journal
@@ -28,41 +29,47 @@ from agents.tools.errors import as_tool_error
 # ``p`` is an ``agents.calls.Prepared`` (not imported here: calls imports this module)
 
 
+async def _replay(fetchone: Callable[..., Awaitable[Any]], p: Any) -> Outcome | None:
+    """The stored answer of an id already executed (replay, or conflict); None for a fresh id."""
+    if p.fresh:
+        return None
+    row = await fetchone(journal.LOOKUP, (p.call_id,))
+    return journal.replay(row, p.call_id, p.name, p.digest) if journal.answers(row, p.name, p.digest) else None
+
+
+def _failed(p: Any, exc: Exception) -> Outcome:
+    return p.outcome(None, as_tool_error(p.name, exc, call_id=p.call_id, run_id=p.run_id))
+
+
 async def run_read(store: Store, p: Any) -> Outcome:
-    if not p.fresh:
-        row = await store.fetchone(journal.LOOKUP, (p.call_id,))
-        if journal.answers(row, p.name, p.digest):
-            return journal.replay(row, p.call_id, p.name, p.digest)  # type: ignore[arg-type]
+    if (stored := await _replay(store.fetchone, p)) is not None:
+        return stored
     text = None
     try:
         outcome = p.outcome(await p.spec.impl(p.context(store), p.model), None)  # type: ignore[union-attr]
         text = journal.result_text(outcome, p.source, True, p.limit)
     except Exception as exc:
-        outcome = p.outcome(None, as_tool_error(p.name, exc, call_id=p.call_id, run_id=p.run_id))
+        outcome = _failed(p, exc)
         if outcome.error.retryable:  # type: ignore[union-attr]
             return outcome
     params = p.row(outcome, text)
     store.post(lambda db: db.execute(journal.INSERT, params))
-    return Outcome(outcome.call_id, outcome.name, outcome.ok, outcome.result, outcome.error, outcome.duration_ms,
-                   result_json=params[9])
+    return outcome.with_text(params[9])
 
 
 async def run_write(store: Store, p: Any) -> Outcome:
     async with store.transaction() as tx:
-        if not p.fresh:
-            row = await tx.fetchone(journal.LOOKUP, (p.call_id,))
-            if journal.answers(row, p.name, p.digest):
-                return journal.replay(row, p.call_id, p.name, p.digest)  # type: ignore[arg-type]
+        if (stored := await _replay(tx.fetchone, p)) is not None:
+            return stored
         text = None
         try:
             async with tx.savepoint():
                 outcome = p.outcome(await p.spec.impl(p.context(store, tx=tx), p.model), None)  # type: ignore[union-attr]
                 text = journal.result_text(outcome, p.source, False, p.limit)
         except Exception as exc:
-            outcome = p.outcome(None, as_tool_error(p.name, exc, call_id=p.call_id, run_id=p.run_id))
+            outcome = _failed(p, exc)
             if outcome.error.retryable:  # type: ignore[union-attr]
                 return outcome
         params = p.row(outcome, text)
         await tx.execute(journal.INSERT, params)
-    return Outcome(outcome.call_id, outcome.name, outcome.ok, outcome.result, outcome.error, outcome.duration_ms,
-                   result_json=params[9])
+    return outcome.with_text(params[9])

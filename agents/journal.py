@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from agents.errors import ErrorType, ToolError
@@ -45,6 +45,10 @@ class Outcome:
 
     def payload(self) -> dict[str, Any]:
         return self.result if self.ok else self.error.to_dict()  # type: ignore[union-attr,return-value]
+
+    def with_text(self, text: str) -> Outcome:
+        """This outcome carrying ``text``, the result text its journal row stores."""
+        return self if self.result_json == text else replace(self, result_json=text)
 
 
 _CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)

@@ -68,22 +68,16 @@ _TRAILING = " \t.,;:!-–—|@/"
 
 def clean_title(s: str) -> str:
     """A task or milestone title: emphasis and code ticks unwrapped, markdown links kept as written."""
-    if "[[" in s:
-        s = _WIKILINK.sub(lambda m: m.group(2) or m.group(1), s)
-    if "`" in s:
-        s = _CODE.sub(r"\1", s)
-    if "*" in s or "_" in s or "~" in s:
-        s = _STRONG.sub(r"\2", s)
-        s = _EM_STAR.sub(r"\1", s)
-        s = _EM_UNDER.sub(r"\1", s)
-    return _finish_title(" ".join(s.split()))
+    return _finish_title(_clean_inline(s, links=False))
 
 
-def _clean_inline(s: str) -> str:
-    """Markdown links, code and emphasis unwrapped to their text; whitespace collapsed."""
+def _clean_inline(s: str, *, links: bool = True) -> str:
+    """Wiki links, code and emphasis unwrapped to their text (markdown links too unless ``links`` is
+    false); whitespace collapsed."""
     if "[" in s:
         s = _WIKILINK.sub(lambda m: m.group(2) or m.group(1), s)
-        s = _LINK.sub(r"\1", s)
+        if links:
+            s = _LINK.sub(r"\1", s)
     if "`" in s:
         s = _CODE.sub(r"\1", s)
     if "*" in s or "_" in s or "~" in s:

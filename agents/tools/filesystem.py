@@ -163,14 +163,6 @@ def _created_ns(st: os.stat_result) -> int:
     return int(birth * 1e9) if birth is not None else st.st_ctime_ns
 
 
-def _kind(mode: int) -> str | None:
-    if stat.S_ISREG(mode):
-        return "file"
-    if stat.S_ISDIR(mode):
-        return "dir"
-    return None
-
-
 def _special(path: str) -> ToolError:
     return ToolError(
         ErrorType.UNSUPPORTED_FILE, f"{path} is not a regular file or folder (a pipe, socket or device)"
@@ -222,7 +214,7 @@ def get_file_metadata(box: Sandbox, args: GetFileMetadataArgs) -> dict[str, Any]
     file or folder, without reading its content."""
     with box.open(args.path) as opened:
         where, st = opened.path, opened.found.st
-    kind = _kind(st.st_mode)
+    kind = fsafe.entry_kind(st.st_mode)
     if kind is None:
         raise _special(where)
     name = os.path.basename(where.rstrip("/")) or "/"

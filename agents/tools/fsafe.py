@@ -171,7 +171,8 @@ class _Folder:
         self.fd, self.names, self.path, self.waiting = fd, names, path, waiting
 
 
-def _kind(mode: int) -> str | None:
+def entry_kind(mode: int) -> str | None:
+    """"file" or "dir" for a stat mode, None for anything else (a pipe, socket, device, link)."""
     if stat.S_ISREG(mode):
         return "file"
     if stat.S_ISDIR(mode):
@@ -235,7 +236,7 @@ def walk(
                     elif entry.is_symlink():
                         with resolve(root_fd, root, (*names, name)) as found:
                             st = found.st
-                        kind = _kind(st.st_mode)
+                        kind = entry_kind(st.st_mode)
                         if kind is None:
                             continue
                     else:
