@@ -10,13 +10,13 @@ result and journal row, deferred to the next write group as a lone read's);
 an exception one raises goes to its caller only. A job whose awaiter is
 cancelled still runs (as a queued lone job would); nobody is answered for it.
 
-Runs on the caller's asyncio loop; the jobs run on the store's thread.
+Runs on the caller's asyncio loop; the jobs run on the store's thread. The
+state lives on the store (``Store.read_batches``, one per loop).
 """
 
 from __future__ import annotations
 
 import asyncio
-import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
@@ -37,19 +37,12 @@ class _Batches:
     tasks: set[asyncio.Task[None]] = field(default_factory=set)
 
 
-_STATE: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[int, _Batches]] = weakref.WeakKeyDictionary()
-
-
 async def read(store: Store, fn: Job) -> Any:
     """``await store.read(fn)``, sharing one job with the reads queued here in the same loop turn."""
     loop = asyncio.get_running_loop()
-    per_loop = _STATE.get(loop)
-    if per_loop is None:
-        per_loop = _STATE[loop] = {}
-    state = per_loop.get(id(store))
+    state = store.read_batches.get(loop)
     if state is None:
-        state = per_loop[id(store)] = _Batches()
-        weakref.finalize(store, per_loop.pop, id(store), None)
+        state = store.read_batches[loop] = _Batches()
     if not state.in_flight and not state.waiting:  # the thread has nothing of ours: go now
         state.in_flight += 1
         try:

@@ -31,6 +31,7 @@ import json
 import queue
 import sqlite3
 import uuid
+import weakref
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -186,6 +187,8 @@ class Store:
         self.path = path
         self.schema_version = schema_version
         self._closed = False
+        # per asyncio loop: the read jobs that share one trip (``agents.read_batch``)
+        self.read_batches: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Any] = weakref.WeakKeyDictionary()
 
     # ── lifecycle ──────────────────────────────────────────────────────────
     @classmethod
