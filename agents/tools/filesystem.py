@@ -23,9 +23,14 @@ The three tools (``list_directory``, ``get_file_metadata``,
 ``read_file_content``) are plain functions of a ``Sandbox`` and their
 arguments (``file_tool``). Called from the bridge they do all their blocking
 work in one ``asyncio.to_thread`` hop per call; cancelling such a call is
-safe: the thread finishes its bounded work and its result is dropped. Local
-engine runs call them directly on the database thread
-(``ToolSpec.sync_impl``). Nothing here writes to disk; the only database
+safe: the thread finishes its bounded work and its result is dropped. A
+caller whose ``Grant`` says ``inline_io`` (the MCP door, alone in its
+process) has bounded, cheap calls run on its own loop instead: a text page
+(at most ``MAX_READ_BYTES``), one file's metadata, one folder that is not
+too large (``INLINE_DIR_BYTES``); a document to extract, a recursive tree or
+a huge folder still hops (``NeedsThread`` when that is known only once the
+path is resolved). Local engine runs call them directly on the database
+thread (``ToolSpec.sync_impl``). Nothing here writes to disk; the only database
 write is a folder's first pin (folders saved before pinning existed).
 """
 
@@ -49,10 +54,13 @@ from agents.errors import ErrorType, ToolError
 from agents.store import SyncDb, iso
 from agents.tools import docpage, fsafe, textpage
 from agents.tools.base import ArgsModel, Grant, ToolContext, ToolSpec
-from agents.tools.sandbox import Sandbox, forbidden, invalid, is_path_text
+from agents.tools.sandbox import NeedsThread, Sandbox, forbidden, invalid, is_path_text
 
 MAX_READ_BYTES = 1_000_000
 BINARY_SNIFF_BYTES = 8192
+# A folder listed on the caller's loop (``Grant.inline_io``) must be at most this large as its own
+# ``st_size`` says (ext4, btrfs, xfs and tmpfs grow it with the entries: some 10,000 short names).
+INLINE_DIR_BYTES = 256 * 1024
 
 # The system MIME tables are read once here, at import, so that
 # ``mimetypes.guess_type`` never opens a file during a tool call.
@@ -77,10 +85,11 @@ def _os_error(exc: OSError, path: str) -> ToolError:
 
 
 def _guarded(
-    work: Callable[[Sandbox, Any], T], roots: tuple[str, ...], pins: Mapping[str, pinned.Pin], args: Any
+    work: Callable[[Sandbox, Any], T], roots: tuple[str, ...], pins: Mapping[str, pinned.Pin], args: Any,
+    on_loop: bool = False,
 ) -> tuple[T, dict[str, pinned.Pin]]:
     """``(work(sandbox, args), first pins taken)`` with OS errors turned into the protocol's."""
-    box = Sandbox(roots, pins)
+    box = Sandbox(roots, pins, on_loop=on_loop)
     try:
         return work(box, args), box.new_pins
     except OSError as exc:
@@ -98,19 +107,29 @@ def _grant(ctx: ToolContext, db: SyncDb) -> Grant:
     return Grant(roots, pinned.load_pins_sync(db) if roots else {})
 
 
-def file_tool(name: str, args_model: type[ArgsModel]) -> Callable[[Callable[[Sandbox, Any], dict[str, Any]]], ToolSpec]:
+def file_tool(
+    name: str, args_model: type[ArgsModel], *, cheap: Callable[[Any], bool] | None = None
+) -> Callable[[Callable[[Sandbox, Any], dict[str, Any]]], ToolSpec]:
     """A read-only filesystem tool from ``work(sandbox, args)``; its docstring is the description.
 
     The async ``impl`` (the bridge's) looks the call's roots and pins up, then
-    does all the blocking work in one worker-thread hop; ``sync_impl`` does
-    the same on the calling thread, for local engine runs already on the
-    database thread. First pins taken during a successful call are stored.
+    does all the blocking work in one worker-thread hop, or on the calling
+    loop when the grant says ``inline_io`` and ``cheap(args)`` says the work is
+    bounded (a ``NeedsThread`` from the work sends it to the thread after all);
+    ``sync_impl`` does the work on the calling thread, for local engine runs
+    already on the database thread. First pins taken during a successful call
+    are stored.
     """
 
     def wrap(work: Callable[[Sandbox, Any], dict[str, Any]]) -> ToolSpec:
         async def impl(ctx: ToolContext, args: Any) -> dict[str, Any]:
             grant = ctx.grant or await ctx.store.read(partial(_grant, ctx))
-            result, first = await asyncio.to_thread(_guarded, work, grant.roots, grant.pins, args)
+            try:
+                if not (grant.inline_io and cheap is not None and cheap(args)):
+                    raise NeedsThread
+                result, first = _guarded(work, grant.roots, grant.pins, args, on_loop=True)
+            except NeedsThread:
+                result, first = await asyncio.to_thread(_guarded, work, grant.roots, grant.pins, args)
             if first:
                 await pinned.store_pins(ctx.store, first, replace=False)
             return result
@@ -180,7 +199,7 @@ class ListDirectoryArgs(ArgsModel):
                           "types only (null size and time), much faster on a large tree")
 
 
-@file_tool("list_directory", ListDirectoryArgs)
+@file_tool("list_directory", ListDirectoryArgs, cheap=lambda args: not args.recursive)
 def list_directory(box: Sandbox, args: ListDirectoryArgs) -> dict[str, Any]:
     """List the files and folders in an allowed folder. With recursive=true, also everything
     below it, breadth-first, each folder sorted by name, up to max_entries; truncated=true means
@@ -191,6 +210,8 @@ def list_directory(box: Sandbox, args: ListDirectoryArgs) -> dict[str, Any]:
         top = opened.path
         if opened.found.name is not None:
             raise invalid(f"{top} is a file, not a folder; use get_file_metadata or read_file_content")
+        if box.on_loop and opened.found.st.st_size > INLINE_DIR_BYTES:
+            raise NeedsThread
         entries, truncated, unnamed = fsafe.walk(
             opened.root_fd, opened.root, opened.found,
             recursive=args.recursive, max_entries=args.max_entries, stamp=_stamp, details=args.details,
@@ -208,7 +229,7 @@ class GetFileMetadataArgs(ArgsModel):
     path: str = Field(..., description="file or folder: absolute, or relative to the only allowed folder")
 
 
-@file_tool("get_file_metadata", GetFileMetadataArgs)
+@file_tool("get_file_metadata", GetFileMetadataArgs, cheap=lambda args: True)
 def get_file_metadata(box: Sandbox, args: GetFileMetadataArgs) -> dict[str, Any]:
     """Name, type ("file" or "dir"), size in bytes (null for folders), times and MIME type of one
     file or folder, without reading its content."""
@@ -281,7 +302,13 @@ def _read_page(fd: int, where: str, offset: int, max_bytes: int) -> dict[str, An
     }
 
 
-@file_tool("read_file_content", ReadFileContentArgs)
+def _text_like(args: ReadFileContentArgs) -> bool:
+    """Whether the path does not name a document to extract (its target may still be one: then
+    ``read_file_content`` raises ``NeedsThread``)."""
+    return os.path.splitext(args.path)[1].lower() not in EXTRACTABLE
+
+
+@file_tool("read_file_content", ReadFileContentArgs, cheap=_text_like)
 def read_file_content(box: Sandbox, args: ReadFileContentArgs) -> dict[str, Any]:
     """Read a text file (UTF-8, or UTF-16/UTF-8 with a byte-order mark), one page of at most
     max_bytes bytes from byte offset. Pages end on whole characters; if truncated is true, call
@@ -303,6 +330,8 @@ def read_file_content(box: Sandbox, args: ReadFileContentArgs) -> dict[str, Any]
         try:
             suffix = os.path.splitext(found.name)[1].lower()
             if suffix in EXTRACTABLE:
+                if box.on_loop:
+                    raise NeedsThread
                 st = os.fstat(fd)
                 if not stat.S_ISREG(st.st_mode):  # replaced between the stat and the open
                     raise _special(where)

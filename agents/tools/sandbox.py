@@ -9,7 +9,9 @@ empty, hold a NUL, are not valid Unicode (lone surrogates) or are too long
 are ``invalid_args``.
 
 Blocking (filesystem): used on the tools' worker thread or the database
-thread, one ``Sandbox`` per call, closed at its end.
+thread, one ``Sandbox`` per call, closed at its end; or, for bounded work
+only, on the MCP door's loop (``on_loop``: work that turns out long raises
+``NeedsThread`` before doing it).
 """
 
 from __future__ import annotations
@@ -25,6 +27,10 @@ from agents.tools import fsafe
 
 MAX_PATH_BYTES = 4096  # Linux PATH_MAX, with the terminating NUL
 MAX_NAME_BYTES = 255  # NAME_MAX on every common filesystem
+
+
+class NeedsThread(Exception):
+    """Raised by work running ``on_loop`` that turns out not to be cheap: run it again on a worker thread."""
 
 
 def forbidden(message: str) -> ToolError:
@@ -73,12 +79,15 @@ class Opened:
 class Sandbox:
     """The allowed roots of one call, their pins, and the descriptors opened for it.
 
-    Blocking: ``open`` touches the filesystem; use it from a worker thread.
+    Blocking: ``open`` touches the filesystem; use it from a worker thread
+    (or from a loop for bounded work: ``on_loop``, see ``NeedsThread``).
     ``close`` releases the roots' descriptors; ``new_pins`` are the first
     pins taken during the call, for the caller to store.
     """
 
-    def __init__(self, roots: Iterable[str], pins: Mapping[str, pinned.Pin] | None = None):
+    def __init__(self, roots: Iterable[str], pins: Mapping[str, pinned.Pin] | None = None, *,
+                 on_loop: bool = False):
+        self.on_loop = on_loop
         ok = [r for r in roots if is_path_text(r) and os.path.isabs(r)]  # a relative root would depend on the cwd
         self.roots: tuple[str, ...] = tuple(dict.fromkeys(os.path.normpath(r) for r in ok))
         self._pins = dict(pins or {})
