@@ -212,13 +212,21 @@ def list_directory(box: Sandbox, args: ListDirectoryArgs) -> dict[str, Any]:
             raise invalid(f"{top} is a file, not a folder; use get_file_metadata or read_file_content")
         if box.on_loop and opened.found.st.st_size > INLINE_DIR_BYTES:
             raise NeedsThread
-        entries, truncated, unnamed = fsafe.walk(
+        walked = fsafe.walk(
             opened.root_fd, opened.root, opened.found,
             recursive=args.recursive, max_entries=args.max_entries, stamp=_stamp, details=args.details,
         )
-    out: dict[str, Any] = {"path": top, "entries": entries, "truncated": truncated}
-    if unnamed:
-        out["undecodable_names"] = unnamed
+    base = top if top.endswith("/") else top + "/"
+    if walked.size is not None and walked.modified_at is not None:
+        entries = [{"name": name, "path": base + rel, "type": kind, "size": size, "modified_at": modified}
+                   for name, rel, kind, size, modified
+                   in zip(walked.name, walked.rel, walked.type, walked.size, walked.modified_at, strict=True)]
+    else:
+        entries = [{"name": name, "path": base + rel, "type": kind, "size": None, "modified_at": None}
+                   for name, rel, kind in zip(walked.name, walked.rel, walked.type, strict=True)]
+    out: dict[str, Any] = {"path": top, "entries": entries, "truncated": walked.truncated}
+    if walked.unnamed:
+        out["undecodable_names"] = walked.unnamed
     return out
 
 

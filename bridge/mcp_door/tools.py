@@ -79,21 +79,25 @@ def error_result(error: ToolError) -> types.CallToolResult:
     )
 
 
-_PATH, _TYPE, _SIZE, _MODIFIED = (itemgetter(k) for k in ("path", "type", "size", "modified_at"))
+_NAME, _PATH, _TYPE, _SIZE, _MODIFIED = (itemgetter(k) for k in ("name", "path", "type", "size", "modified_at"))
 
 
-def listing(result: Mapping[str, Any], details: bool = True) -> tuple[str, dict[str, Any]]:
+def listing(result: Mapping[str, Any], details: bool = True, flat: bool = False) -> tuple[str, dict[str, Any]]:
     """``list_directory`` for MCP, in one pass: the text (a header, then each entry by its path
     below the folder: "name/" for a folder, "name  <size> B" for a file) and the structured content
     as columns (``{"path", "count", "truncated", "columns": {"path": [...], "type": [...], "size":
     [...], "modified_at": [...]}}``, paths relative to ``path``; no size and time columns when the
     call asked for no details). Columns, not one object per entry: a client's SDK parses a listing
-    of 20,000 entries several times faster (``bench/mcp_door.py``)."""
+    of 20,000 entries several times faster (``bench/mcp_door.py``). ``flat``: the listing was not
+    recursive, so each entry's path below ``path`` is its name."""
     top = str(result.get("path", ""))
-    prefix = top if top.endswith("/") else top + "/"
-    cut = len(prefix)
     entries = result.get("entries") or []
-    rels = [p[cut:] if p.startswith(prefix) else p for p in map(_PATH, entries)]
+    if flat:
+        rels = list(map(_NAME, entries))
+    else:
+        prefix = top if top.endswith("/") else top + "/"
+        cut = len(prefix)
+        rels = [p[cut:] if p.startswith(prefix) else p for p in map(_PATH, entries)]
     kinds = list(map(_TYPE, entries))
     columns: dict[str, list[Any]] = {"path": rels, "type": kinds}
     more = ", truncated: there are more (raise max_entries)" if result.get("truncated") else ""
@@ -103,8 +107,10 @@ def listing(result: Mapping[str, Any], details: bool = True) -> tuple[str, dict[
         columns["modified_at"] = list(map(_MODIFIED, entries))
         lines += [rel + "/" if kind == "dir" else f"{rel}  {size} B"
                   for rel, kind, size in zip(rels, kinds, sizes, strict=True)]
-    else:
+    elif "dir" in kinds:
         lines += [rel + "/" if kind == "dir" else rel for rel, kind in zip(rels, kinds, strict=True)]
+    else:
+        lines += rels
     structured: dict[str, Any] = {"path": top, "count": len(entries), "truncated": bool(result.get("truncated")),
                                   "columns": columns}
     if result.get("undecodable_names"):
@@ -140,7 +146,8 @@ def as_result(outcome: Outcome, args: Mapping[str, Any] | None = None) -> types.
     result = outcome.result or {}
     if outcome.name == "list_directory" and isinstance(result.get("entries"), list):
         details = not isinstance(args, Mapping) or args.get("details", True) is not False
-        text, structured = listing(result, details)
+        flat = isinstance(args, Mapping) and args.get("recursive", False) is False
+        text, structured = listing(result, details, flat)
         return types.CallToolResult(content=[types.TextContent(type="text", text=text)],
                                     structuredContent=structured, isError=False)
     return types.CallToolResult(content=render(outcome.name, result), structuredContent=result, isError=False)

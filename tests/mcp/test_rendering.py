@@ -43,9 +43,21 @@ def test_listing_without_details_has_names_and_types_only():
     result = listing()
     for entry in result["entries"]:
         entry["size"] = entry["modified_at"] = None
-    out = as_result(Outcome("c1", "list_directory", True, result, None, 1.0), {"path": "/data/notes", "details": False})
+    out = as_result(Outcome("c1", "list_directory", True, result, None, 1.0),
+                    {"path": "/data/notes", "details": False, "recursive": True})
     assert out.content[0].text == "/data/notes: 3 entries\na/\nb.md\na/c.md"
     assert out.structuredContent["columns"] == {"path": ["a", "b.md", "a/c.md"], "type": ["dir", "file", "file"]}
+
+
+def test_flat_listing_without_folders_is_the_names_one_a_line():
+    """A listing of one folder (not recursive) names each entry by its name; with no folder in it, the
+    text is the header then the names."""
+    result = {"path": "/", "truncated": False, "entries": [
+        {"name": n, "path": f"/{n}", "type": "file", "size": None, "modified_at": None} for n in ("a.md", "b.md")]}
+    out = as_result(Outcome("c1", "list_directory", True, result, None, 1.0), {"path": "/", "details": False})
+    assert out.content[0].text == "/: 2 entries\na.md\nb.md"
+    assert out.structuredContent == {"path": "/", "count": 2, "truncated": False,
+                                     "columns": {"path": ["a.md", "b.md"], "type": ["file", "file"]}}
 
 
 def test_truncated_listing_says_so():
