@@ -43,11 +43,15 @@ class Grant:
     ``inline_io``: the caller's loop may run a filesystem call's blocking work itself when that
     work is bounded and cheap (a text page, one stat, one folder): the MCP door, alone in its
     process, where the worker-thread hop costs more than such work. Anything longer (a document's
-    extraction, a recursive tree) still runs on a worker thread, keeping the loop free."""
+    extraction, a recursive tree) still runs on a worker thread, keeping the loop free.
+    ``columns``: ``list_directory`` answers its entries as columns, the MCP door's structured
+    content (``{"path", "count", "truncated", "columns": {"path": [...], "type": [...], ...}}``),
+    not one object per entry (the bridge's wire shape)."""
 
     roots: tuple[str, ...]
     pins: Mapping[str, Any]
     inline_io: bool = False
+    columns: bool = False
 
 
 @dataclass

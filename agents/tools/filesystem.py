@@ -41,7 +41,7 @@ import errno
 import mimetypes
 import os
 import stat
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any, TypeVar
@@ -85,11 +85,10 @@ def _os_error(exc: OSError, path: str) -> ToolError:
 
 
 def _guarded(
-    work: Callable[[Sandbox, Any], T], roots: tuple[str, ...], pins: Mapping[str, pinned.Pin], args: Any,
-    on_loop: bool = False,
+    work: Callable[[Sandbox, Any], T], grant: Grant, args: Any, on_loop: bool = False
 ) -> tuple[T, dict[str, pinned.Pin]]:
     """``(work(sandbox, args), first pins taken)`` with OS errors turned into the protocol's."""
-    box = Sandbox(roots, pins, on_loop=on_loop)
+    box = Sandbox(grant.roots, grant.pins, on_loop=on_loop, columns=grant.columns)
     try:
         return work(box, args), box.new_pins
     except OSError as exc:
@@ -127,16 +126,16 @@ def file_tool(
             try:
                 if not (grant.inline_io and cheap is not None and cheap(args)):
                     raise NeedsThread
-                result, first = _guarded(work, grant.roots, grant.pins, args, on_loop=True)
+                result, first = _guarded(work, grant, args, on_loop=True)
             except NeedsThread:
-                result, first = await asyncio.to_thread(_guarded, work, grant.roots, grant.pins, args)
+                result, first = await asyncio.to_thread(_guarded, work, grant, args)
             if first:
                 await pinned.store_pins(ctx.store, first, replace=False)
             return result
 
         def sync_impl(db: SyncDb, ctx: ToolContext, args: Any) -> dict[str, Any]:
             grant = ctx.grant or _grant(ctx, db)
-            result, first = _guarded(work, grant.roots, grant.pins, args)
+            result, first = _guarded(work, grant, args)
             if first:
                 pinned.store_first_pins_sync(db, first)
             return result
@@ -216,18 +215,28 @@ def list_directory(box: Sandbox, args: ListDirectoryArgs) -> dict[str, Any]:
             opened.root_fd, opened.root, opened.found,
             recursive=args.recursive, max_entries=args.max_entries, stamp=_stamp, details=args.details,
         )
-    base = top if top.endswith("/") else top + "/"
-    if walked.size is not None and walked.modified_at is not None:
-        entries = [{"name": name, "path": base + rel, "type": kind, "size": size, "modified_at": modified}
-                   for name, rel, kind, size, modified
-                   in zip(walked.name, walked.rel, walked.type, walked.size, walked.modified_at, strict=True)]
+    if box.columns:  # the MCP door's shape (``Grant.columns``)
+        columns: dict[str, list[Any]] = {"path": walked.rel, "type": walked.type}
+        if walked.size is not None and walked.modified_at is not None:
+            columns["size"], columns["modified_at"] = walked.size, walked.modified_at
+        out: dict[str, Any] = {"path": top, "count": len(walked.type), "truncated": walked.truncated,
+                               "columns": columns}
     else:
-        entries = [{"name": name, "path": base + rel, "type": kind, "size": None, "modified_at": None}
-                   for name, rel, kind in zip(walked.name, walked.rel, walked.type, strict=True)]
-    out: dict[str, Any] = {"path": top, "entries": entries, "truncated": walked.truncated}
+        out = {"path": top, "entries": _entries(top, walked), "truncated": walked.truncated}
     if walked.unnamed:
         out["undecodable_names"] = walked.unnamed
     return out
+
+
+def _entries(top: str, walked: fsafe.Walked) -> list[dict[str, Any]]:
+    """The bridge's wire shape of a listing: one object per entry, its path absolute."""
+    base = top if top.endswith("/") else top + "/"
+    if walked.size is not None and walked.modified_at is not None:
+        return [{"name": name, "path": base + rel, "type": kind, "size": size, "modified_at": modified}
+                for name, rel, kind, size, modified
+                in zip(walked.name, walked.rel, walked.type, walked.size, walked.modified_at, strict=True)]
+    return [{"name": name, "path": base + rel, "type": kind, "size": None, "modified_at": None}
+            for name, rel, kind in zip(walked.name, walked.rel, walked.type, strict=True)]
 
 
 # ── get_file_metadata ──────────────────────────────────────────────────────

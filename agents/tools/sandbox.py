@@ -86,8 +86,9 @@ class Sandbox:
     """
 
     def __init__(self, roots: Iterable[str], pins: Mapping[str, pinned.Pin] | None = None, *,
-                 on_loop: bool = False):
+                 on_loop: bool = False, columns: bool = False):
         self.on_loop = on_loop
+        self.columns = columns  # the caller wants a listing as columns (``Grant.columns``)
         ok = [r for r in roots if is_path_text(r) and os.path.isabs(r)]  # a relative root would depend on the cwd
         self.roots: tuple[str, ...] = tuple(dict.fromkeys(os.path.normpath(r) for r in ok))
         self._pins = dict(pins or {})

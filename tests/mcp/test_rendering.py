@@ -83,3 +83,24 @@ def test_other_tools_keep_their_json_text_and_errors_their_type():
     assert json.loads(out.content[0].text) == task
     err = as_result(Outcome("c6", "read_file_content", False, None, ToolError(ErrorType.NOT_FOUND, "gone"), 1.0))
     assert err.isError and err.structuredContent["error"]["type"] == "not_found"
+
+
+def test_a_listing_given_as_columns_renders_as_the_same_listing_given_as_entries():
+    """The door's columns result (Grant.columns) gives the same text and structured content as the
+    bridge's entry objects, with and without details."""
+    for details in (True, False):
+        entries = listing(truncated=True)
+        entries["undecodable_names"] = 2
+        columns = {"path": ["a", "b.md", "a/c.md"], "type": ["dir", "file", "file"]}
+        if details:
+            columns |= {"size": [None, 12, 0], "modified_at": ["2025-01-01T00:00:00.000Z"] * 3}
+        else:
+            for entry in entries["entries"]:
+                entry["size"] = entry["modified_at"] = None
+        given = {"path": "/data/notes", "count": 3, "truncated": True, "columns": columns, "undecodable_names": 2}
+        args = {"path": "/data/notes", "details": details, "recursive": True}
+        a = as_result(Outcome("c1", "list_directory", True, entries, None, 1.0), args)
+        b = as_result(Outcome("c1", "list_directory", True, given, None, 1.0), args)
+        assert a.structuredContent == b.structuredContent == given
+        assert [c.text for c in a.content] == [c.text for c in b.content]
+        assert b.content[0].text.endswith("(2 names that are not valid UTF-8 left out)")
