@@ -283,23 +283,38 @@ class ReadFileContentArgs(ArgsModel):
     max_bytes: int = Field(200_000, ge=1, description=f"page size in bytes, at most {MAX_READ_BYTES}")
 
 
+def _pread(fd: int, n: int, at: int) -> bytes:
+    """Up to ``n`` bytes from offset ``at`` (fewer only at the end of the file)."""
+    data = os.pread(fd, n, at)
+    if len(data) == n or not data:
+        return data
+    parts = [data]
+    got = len(data)
+    while got < n and (more := os.pread(fd, n - got, at + got)):
+        parts.append(more)
+        got += len(more)
+    return b"".join(parts)
+
+
 def _read_page(fd: int, where: str, offset: int, max_bytes: int) -> dict[str, Any]:
-    with open(fd, "rb", closefd=False) as f:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):  # replaced between the stat and the open
-            raise _special(where)
-        size = st.st_size
-        codec, bom = textpage.sniff(f.read(BINARY_SNIFF_BYTES), where)
-        start = max(offset, bom)
-        if codec != "utf-8" and (start - bom) % 2:
-            start += 1  # align to a UTF-16 code unit
-        if start >= size:
-            return {
-                "path": where, "content": "", "encoding": codec, "size": size,
-                "offset": offset, "next_offset": None, "truncated": False,
-            }
-        f.seek(start)
-        buf = f.read(max_bytes + 6)
+    st = os.fstat(fd)
+    if not stat.S_ISREG(st.st_mode):  # replaced between the stat and the open
+        raise _special(where)
+    size = st.st_size
+    want = max_bytes + 6
+    # A first page (the usual call) comes in the same read as the head to sniff; it starts after the
+    # byte-order mark, if any (at most 3 bytes, 2 for UTF-16 then aligned), so 4 more bytes cover it.
+    head = _pread(fd, max(BINARY_SNIFF_BYTES, want + 4) if offset == 0 else BINARY_SNIFF_BYTES, 0)
+    codec, bom = textpage.sniff(head[:BINARY_SNIFF_BYTES], where)
+    start = max(offset, bom)
+    if codec != "utf-8" and (start - bom) % 2:
+        start += 1  # align to a UTF-16 code unit
+    if start >= size:
+        return {
+            "path": where, "content": "", "encoding": codec, "size": size,
+            "offset": offset, "next_offset": None, "truncated": False,
+        }
+    buf = head[start:start + want] if offset == 0 else _pread(fd, want, start)
     if codec == "utf-8":
         skip, data = textpage.utf8_page(buf, max_bytes, at_start=start == bom)
     else:

@@ -42,11 +42,9 @@ def invalid(message: str) -> ToolError:
 
 
 def _inside(path: str, root: str) -> bool:
-    """Whether ``path`` is ``root`` or below it, compared component by component."""
-    try:
-        return os.path.commonpath([root, path]) == root
-    except ValueError:  # mixed absolute/relative
-        return False
+    """Whether ``path`` is ``root`` or below it, compared component by component (both normalised
+    and absolute: ``/x/allowed_evil`` is not below ``/x/allowed``)."""
+    return path == root or path.startswith(root if root.endswith("/") else root + "/")
 
 
 def is_path_text(value: object) -> bool:
@@ -136,6 +134,8 @@ class Sandbox:
                 )
             path = os.path.join(self.roots[0], path)
         lexical = os.path.normpath(path)
+        if lexical.startswith("//"):  # POSIX normpath keeps exactly two leading slashes; Linux reads them as one
+            lexical = lexical[1:]
         raw = lexical.encode("utf-8")
         if len(raw) >= MAX_PATH_BYTES or any(len(part) > MAX_NAME_BYTES for part in raw.split(b"/")):
             raise invalid("path is too long")
