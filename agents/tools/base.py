@@ -38,10 +38,20 @@ class Grant:
     """The folders one call may read, as configured, and their pins (``agents.roots.Pin`` by folder).
 
     Filesystem tools look it up in one trip unless their caller gives it (the MCP
-    door narrows the folders to what its client may see and reads them with its settings)."""
+    door narrows the folders to what its client may see and reads them with its settings).
+
+    ``inline_io``: the caller's loop may run a filesystem call's blocking work itself when that
+    work is bounded and cheap (a text page, one stat, one folder): the MCP door, alone in its
+    process, where the worker-thread hop costs more than such work. Anything longer (a document's
+    extraction, a recursive tree) still runs on a worker thread, keeping the loop free.
+    ``columns``: ``list_directory`` answers its entries as columns, the MCP door's structured
+    content (``{"path", "count", "truncated", "columns": {"path": [...], "type": [...], ...}}``),
+    not one object per entry (the bridge's wire shape)."""
 
     roots: tuple[str, ...]
     pins: Mapping[str, Any]
+    inline_io: bool = False
+    columns: bool = False
 
 
 @dataclass

@@ -23,9 +23,14 @@ The three tools (``list_directory``, ``get_file_metadata``,
 ``read_file_content``) are plain functions of a ``Sandbox`` and their
 arguments (``file_tool``). Called from the bridge they do all their blocking
 work in one ``asyncio.to_thread`` hop per call; cancelling such a call is
-safe: the thread finishes its bounded work and its result is dropped. Local
-engine runs call them directly on the database thread
-(``ToolSpec.sync_impl``). Nothing here writes to disk; the only database
+safe: the thread finishes its bounded work and its result is dropped. A
+caller whose ``Grant`` says ``inline_io`` (the MCP door, alone in its
+process) has bounded, cheap calls run on its own loop instead: a text page
+(at most ``MAX_READ_BYTES``), one file's metadata, one folder that is not
+too large (``INLINE_DIR_BYTES``); a document to extract, a recursive tree or
+a huge folder still hops (``NeedsThread`` when that is known only once the
+path is resolved). Local engine runs call them directly on the database
+thread (``ToolSpec.sync_impl``). Nothing here writes to disk; the only database
 write is a folder's first pin (folders saved before pinning existed).
 """
 
@@ -36,7 +41,7 @@ import errno
 import mimetypes
 import os
 import stat
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any, TypeVar
@@ -49,10 +54,13 @@ from agents.errors import ErrorType, ToolError
 from agents.store import SyncDb, iso
 from agents.tools import docpage, fsafe, textpage
 from agents.tools.base import ArgsModel, Grant, ToolContext, ToolSpec
-from agents.tools.sandbox import Sandbox, forbidden, invalid, is_path_text
+from agents.tools.sandbox import NeedsThread, Sandbox, forbidden, invalid, is_path_text
 
 MAX_READ_BYTES = 1_000_000
 BINARY_SNIFF_BYTES = 8192
+# A folder listed on the caller's loop (``Grant.inline_io``) must be at most this large as its own
+# ``st_size`` says (ext4, btrfs, xfs and tmpfs grow it with the entries: some 10,000 short names).
+INLINE_DIR_BYTES = 256 * 1024
 
 # The system MIME tables are read once here, at import, so that
 # ``mimetypes.guess_type`` never opens a file during a tool call.
@@ -77,10 +85,10 @@ def _os_error(exc: OSError, path: str) -> ToolError:
 
 
 def _guarded(
-    work: Callable[[Sandbox, Any], T], roots: tuple[str, ...], pins: Mapping[str, pinned.Pin], args: Any
+    work: Callable[[Sandbox, Any], T], grant: Grant, args: Any, on_loop: bool = False
 ) -> tuple[T, dict[str, pinned.Pin]]:
     """``(work(sandbox, args), first pins taken)`` with OS errors turned into the protocol's."""
-    box = Sandbox(roots, pins)
+    box = Sandbox(grant.roots, grant.pins, on_loop=on_loop, columns=grant.columns)
     try:
         return work(box, args), box.new_pins
     except OSError as exc:
@@ -98,26 +106,36 @@ def _grant(ctx: ToolContext, db: SyncDb) -> Grant:
     return Grant(roots, pinned.load_pins_sync(db) if roots else {})
 
 
-def file_tool(name: str, args_model: type[ArgsModel]) -> Callable[[Callable[[Sandbox, Any], dict[str, Any]]], ToolSpec]:
+def file_tool(
+    name: str, args_model: type[ArgsModel], *, cheap: Callable[[Any], bool] | None = None
+) -> Callable[[Callable[[Sandbox, Any], dict[str, Any]]], ToolSpec]:
     """A read-only filesystem tool from ``work(sandbox, args)``; its docstring is the description.
 
     The async ``impl`` (the bridge's) looks the call's roots and pins up, then
-    does all the blocking work in one worker-thread hop; ``sync_impl`` does
-    the same on the calling thread, for local engine runs already on the
-    database thread. First pins taken during a successful call are stored.
+    does all the blocking work in one worker-thread hop, or on the calling
+    loop when the grant says ``inline_io`` and ``cheap(args)`` says the work is
+    bounded (a ``NeedsThread`` from the work sends it to the thread after all);
+    ``sync_impl`` does the work on the calling thread, for local engine runs
+    already on the database thread. First pins taken during a successful call
+    are stored.
     """
 
     def wrap(work: Callable[[Sandbox, Any], dict[str, Any]]) -> ToolSpec:
         async def impl(ctx: ToolContext, args: Any) -> dict[str, Any]:
             grant = ctx.grant or await ctx.store.read(partial(_grant, ctx))
-            result, first = await asyncio.to_thread(_guarded, work, grant.roots, grant.pins, args)
+            try:
+                if not (grant.inline_io and cheap is not None and cheap(args)):
+                    raise NeedsThread
+                result, first = _guarded(work, grant, args, on_loop=True)
+            except NeedsThread:
+                result, first = await asyncio.to_thread(_guarded, work, grant, args)
             if first:
                 await pinned.store_pins(ctx.store, first, replace=False)
             return result
 
         def sync_impl(db: SyncDb, ctx: ToolContext, args: Any) -> dict[str, Any]:
             grant = ctx.grant or _grant(ctx, db)
-            result, first = _guarded(work, grant.roots, grant.pins, args)
+            result, first = _guarded(work, grant, args)
             if first:
                 pinned.store_first_pins_sync(db, first)
             return result
@@ -180,7 +198,7 @@ class ListDirectoryArgs(ArgsModel):
                           "types only (null size and time), much faster on a large tree")
 
 
-@file_tool("list_directory", ListDirectoryArgs)
+@file_tool("list_directory", ListDirectoryArgs, cheap=lambda args: not args.recursive)
 def list_directory(box: Sandbox, args: ListDirectoryArgs) -> dict[str, Any]:
     """List the files and folders in an allowed folder. With recursive=true, also everything
     below it, breadth-first, each folder sorted by name, up to max_entries; truncated=true means
@@ -191,14 +209,34 @@ def list_directory(box: Sandbox, args: ListDirectoryArgs) -> dict[str, Any]:
         top = opened.path
         if opened.found.name is not None:
             raise invalid(f"{top} is a file, not a folder; use get_file_metadata or read_file_content")
-        entries, truncated, unnamed = fsafe.walk(
+        if box.on_loop and opened.found.st.st_size > INLINE_DIR_BYTES:
+            raise NeedsThread
+        walked = fsafe.walk(
             opened.root_fd, opened.root, opened.found,
             recursive=args.recursive, max_entries=args.max_entries, stamp=_stamp, details=args.details,
         )
-    out: dict[str, Any] = {"path": top, "entries": entries, "truncated": truncated}
-    if unnamed:
-        out["undecodable_names"] = unnamed
+    if box.columns:  # the MCP door's shape (``Grant.columns``)
+        columns: dict[str, list[Any]] = {"path": walked.rel, "type": walked.type}
+        if walked.size is not None and walked.modified_at is not None:
+            columns["size"], columns["modified_at"] = walked.size, walked.modified_at
+        out: dict[str, Any] = {"path": top, "count": len(walked.type), "truncated": walked.truncated,
+                               "columns": columns}
+    else:
+        out = {"path": top, "entries": _entries(top, walked), "truncated": walked.truncated}
+    if walked.unnamed:
+        out["undecodable_names"] = walked.unnamed
     return out
+
+
+def _entries(top: str, walked: fsafe.Walked) -> list[dict[str, Any]]:
+    """The bridge's wire shape of a listing: one object per entry, its path absolute."""
+    base = top if top.endswith("/") else top + "/"
+    if walked.size is not None and walked.modified_at is not None:
+        return [{"name": name, "path": base + rel, "type": kind, "size": size, "modified_at": modified}
+                for name, rel, kind, size, modified
+                in zip(walked.name, walked.rel, walked.type, walked.size, walked.modified_at, strict=True)]
+    return [{"name": name, "path": base + rel, "type": kind, "size": None, "modified_at": None}
+            for name, rel, kind in zip(walked.name, walked.rel, walked.type, strict=True)]
 
 
 # ── get_file_metadata ──────────────────────────────────────────────────────
@@ -208,7 +246,7 @@ class GetFileMetadataArgs(ArgsModel):
     path: str = Field(..., description="file or folder: absolute, or relative to the only allowed folder")
 
 
-@file_tool("get_file_metadata", GetFileMetadataArgs)
+@file_tool("get_file_metadata", GetFileMetadataArgs, cheap=lambda args: True)
 def get_file_metadata(box: Sandbox, args: GetFileMetadataArgs) -> dict[str, Any]:
     """Name, type ("file" or "dir"), size in bytes (null for folders), times and MIME type of one
     file or folder, without reading its content."""
@@ -245,23 +283,38 @@ class ReadFileContentArgs(ArgsModel):
     max_bytes: int = Field(200_000, ge=1, description=f"page size in bytes, at most {MAX_READ_BYTES}")
 
 
+def _pread(fd: int, n: int, at: int) -> bytes:
+    """Up to ``n`` bytes from offset ``at`` (fewer only at the end of the file)."""
+    data = os.pread(fd, n, at)
+    if len(data) == n or not data:
+        return data
+    parts = [data]
+    got = len(data)
+    while got < n and (more := os.pread(fd, n - got, at + got)):
+        parts.append(more)
+        got += len(more)
+    return b"".join(parts)
+
+
 def _read_page(fd: int, where: str, offset: int, max_bytes: int) -> dict[str, Any]:
-    with open(fd, "rb", closefd=False) as f:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):  # replaced between the stat and the open
-            raise _special(where)
-        size = st.st_size
-        codec, bom = textpage.sniff(f.read(BINARY_SNIFF_BYTES), where)
-        start = max(offset, bom)
-        if codec != "utf-8" and (start - bom) % 2:
-            start += 1  # align to a UTF-16 code unit
-        if start >= size:
-            return {
-                "path": where, "content": "", "encoding": codec, "size": size,
-                "offset": offset, "next_offset": None, "truncated": False,
-            }
-        f.seek(start)
-        buf = f.read(max_bytes + 6)
+    st = os.fstat(fd)
+    if not stat.S_ISREG(st.st_mode):  # replaced between the stat and the open
+        raise _special(where)
+    size = st.st_size
+    want = max_bytes + 6
+    # A first page (the usual call) comes in the same read as the head to sniff; it starts after the
+    # byte-order mark, if any (at most 3 bytes, 2 for UTF-16 then aligned), so 4 more bytes cover it.
+    head = _pread(fd, max(BINARY_SNIFF_BYTES, want + 4) if offset == 0 else BINARY_SNIFF_BYTES, 0)
+    codec, bom = textpage.sniff(head[:BINARY_SNIFF_BYTES], where)
+    start = max(offset, bom)
+    if codec != "utf-8" and (start - bom) % 2:
+        start += 1  # align to a UTF-16 code unit
+    if start >= size:
+        return {
+            "path": where, "content": "", "encoding": codec, "size": size,
+            "offset": offset, "next_offset": None, "truncated": False,
+        }
+    buf = head[start:start + want] if offset == 0 else _pread(fd, want, start)
     if codec == "utf-8":
         skip, data = textpage.utf8_page(buf, max_bytes, at_start=start == bom)
     else:
@@ -281,7 +334,13 @@ def _read_page(fd: int, where: str, offset: int, max_bytes: int) -> dict[str, An
     }
 
 
-@file_tool("read_file_content", ReadFileContentArgs)
+def _text_like(args: ReadFileContentArgs) -> bool:
+    """Whether the path does not name a document to extract (its target may still be one: then
+    ``read_file_content`` raises ``NeedsThread``)."""
+    return os.path.splitext(args.path)[1].lower() not in EXTRACTABLE
+
+
+@file_tool("read_file_content", ReadFileContentArgs, cheap=_text_like)
 def read_file_content(box: Sandbox, args: ReadFileContentArgs) -> dict[str, Any]:
     """Read a text file (UTF-8, or UTF-16/UTF-8 with a byte-order mark), one page of at most
     max_bytes bytes from byte offset. Pages end on whole characters; if truncated is true, call
@@ -303,6 +362,8 @@ def read_file_content(box: Sandbox, args: ReadFileContentArgs) -> dict[str, Any]
         try:
             suffix = os.path.splitext(found.name)[1].lower()
             if suffix in EXTRACTABLE:
+                if box.on_loop:
+                    raise NeedsThread
                 st = os.fstat(fd)
                 if not stat.S_ISREG(st.st_mode):  # replaced between the stat and the open
                     raise _special(where)

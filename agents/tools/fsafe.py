@@ -163,7 +163,9 @@ def _reopen(root_fd: int, names: tuple[str, ...]) -> int:
 
 
 class _Folder:
-    """A scanned folder whose subfolders wait in the queue; ``fd`` is -1 once closed."""
+    """A scanned folder whose subfolders wait in the queue; ``fd`` is -1 once closed.
+
+    ``path`` is its path below the walked folder with a trailing "/" ("" for that folder itself)."""
 
     __slots__ = ("fd", "names", "path", "waiting")
 
@@ -180,11 +182,26 @@ def entry_kind(mode: int) -> str | None:
     return None
 
 
+@dataclass(slots=True)
+class Walked:
+    """A walk's entries as columns, in order. ``rel`` is each entry's path below the walked folder
+    (the same list as ``name`` when the walk was not recursive); ``size`` and ``modified_at`` are
+    None when the walk asked for no details."""
+
+    name: list[str]
+    rel: list[str]
+    type: list[str]
+    size: list[int | None] | None
+    modified_at: list[Any] | None
+    truncated: bool
+    unnamed: int
+
+
 def walk(
     root_fd: int, root: str, top: Found, *, recursive: bool, max_entries: int, stamp: Callable[[int], Any],
     details: bool = True,
-) -> tuple[list[dict[str, Any]], bool, int]:
-    """``(entries, truncated, unnamed)`` below the folder ``top``: breadth-first, each folder sorted by name.
+) -> Walked:
+    """The entries below the folder ``top`` (``Walked``): breadth-first, each folder sorted by name.
 
     Hidden names, pipes, sockets, devices and symlinks that do not resolve
     inside the root are left out; ``unnamed`` counts names that are not
@@ -192,16 +209,26 @@ def walk(
     top folder raises. Subfolders open relative to their parent's descriptor
     (kept open up to ``FD_BUDGET``; beyond that, reopened from the root).
     ``details=False``: no ``stat`` of files and folders (the kind comes from the
-    directory entry), so ``size`` and ``modified_at`` are None.
+    directory entry). Columns rather than one object per entry: the per-entry
+    cost of a large listing is the interpreter's, so each entry costs as few
+    operations as possible.
     """
-    entries: list[dict[str, Any]] = []
+    names: list[str] = []
+    rels = [] if recursive else names
+    kinds: list[str] = []
+    sizes: list[int | None] | None = [] if details else None
+    times: list[Any] | None = [] if details else None
     unnamed = 0
     queue: deque[tuple[_Folder, str]] = deque()
     held: list[_Folder] = []
     by_name = attrgetter("name")
     fd = os.open(".", SCAN_FLAGS, dir_fd=top.dir_fd)
-    names, path = top.names, join(root, top.names)
+    here, below = top.names, ""  # the folder being scanned: its names from the root, its path below ``top``
     first = True
+
+    def done(truncated: bool) -> Walked:
+        return Walked(names, rels, kinds, sizes, times, truncated, unnamed)
+
     try:
         while True:
             try:
@@ -213,7 +240,6 @@ def walk(
                 items = []
             first = False
             subfolders: list[str] = []
-            prefix = path if path.endswith("/") else path + "/"
             for entry in items:
                 name = entry.name
                 if name[0] == ".":
@@ -225,16 +251,18 @@ def walk(
                         unnamed += 1
                         continue
                 try:
-                    if entry.is_dir(follow_symlinks=False):
+                    if entry.is_file(follow_symlinks=False):
+                        kind = "file"
+                        if details:
+                            st = entry.stat(follow_symlinks=False)
+                    elif entry.is_dir(follow_symlinks=False):
                         kind = "dir"
-                        st = entry.stat(follow_symlinks=False) if details else None
+                        if details:
+                            st = entry.stat(follow_symlinks=False)
                         if recursive:
                             subfolders.append(name)
-                    elif entry.is_file(follow_symlinks=False):
-                        kind = "file"
-                        st = entry.stat(follow_symlinks=False) if details else None
                     elif entry.is_symlink():
-                        with resolve(root_fd, root, (*names, name)) as found:
+                        with resolve(root_fd, root, (*here, name)) as found:
                             st = found.st
                         kind = entry_kind(st.st_mode)
                         if kind is None:
@@ -243,20 +271,18 @@ def walk(
                         continue  # FIFO, socket, device
                 except (OSError, Escape):
                     continue  # vanished, unreadable, or a link leading outside
-                if len(entries) >= max_entries:
-                    return entries, True, unnamed
-                entries.append(
-                    {
-                        "name": name,
-                        "path": prefix + name,
-                        "type": kind,
-                        "size": st.st_size if details and kind == "file" else None,  # type: ignore[union-attr]
-                        "modified_at": stamp(st.st_mtime_ns) if details else None,  # type: ignore[union-attr]
-                    }
-                )
+                if len(kinds) >= max_entries:
+                    return done(True)
+                names.append(name)
+                kinds.append(kind)
+                if recursive:
+                    rels.append(below + name)
+                if details:
+                    sizes.append(st.st_size if kind == "file" else None)  # type: ignore[union-attr]
+                    times.append(stamp(st.st_mtime_ns))  # type: ignore[union-attr]
             if subfolders:
                 keep = len(held) < FD_BUDGET
-                folder = _Folder(fd if keep else -1, names, path, len(subfolders))
+                folder = _Folder(fd if keep else -1, here, below, len(subfolders))
                 if keep:
                     held.append(folder)
                 else:
@@ -279,9 +305,9 @@ def walk(
                     os.close(parent.fd)
                     parent.fd = -1
                     held.remove(parent)
-                names, path = (*parent.names, name), parent.path.rstrip("/") + "/" + name
+                here, below = (*parent.names, name), f"{parent.path}{name}/"
             if fd < 0:
-                return entries, False, unnamed
+                return done(False)
     finally:
         if fd >= 0:
             os.close(fd)

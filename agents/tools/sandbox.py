@@ -9,7 +9,9 @@ empty, hold a NUL, are not valid Unicode (lone surrogates) or are too long
 are ``invalid_args``.
 
 Blocking (filesystem): used on the tools' worker thread or the database
-thread, one ``Sandbox`` per call, closed at its end.
+thread, one ``Sandbox`` per call, closed at its end; or, for bounded work
+only, on the MCP door's loop (``on_loop``: work that turns out long raises
+``NeedsThread`` before doing it).
 """
 
 from __future__ import annotations
@@ -27,6 +29,10 @@ MAX_PATH_BYTES = 4096  # Linux PATH_MAX, with the terminating NUL
 MAX_NAME_BYTES = 255  # NAME_MAX on every common filesystem
 
 
+class NeedsThread(Exception):
+    """Raised by work running ``on_loop`` that turns out not to be cheap: run it again on a worker thread."""
+
+
 def forbidden(message: str) -> ToolError:
     return ToolError(ErrorType.FORBIDDEN_PATH, message)
 
@@ -36,11 +42,9 @@ def invalid(message: str) -> ToolError:
 
 
 def _inside(path: str, root: str) -> bool:
-    """Whether ``path`` is ``root`` or below it, compared component by component."""
-    try:
-        return os.path.commonpath([root, path]) == root
-    except ValueError:  # mixed absolute/relative
-        return False
+    """Whether ``path`` is ``root`` or below it, compared component by component (both normalised
+    and absolute: ``/x/allowed_evil`` is not below ``/x/allowed``)."""
+    return path == root or path.startswith(root if root.endswith("/") else root + "/")
 
 
 def is_path_text(value: object) -> bool:
@@ -73,12 +77,16 @@ class Opened:
 class Sandbox:
     """The allowed roots of one call, their pins, and the descriptors opened for it.
 
-    Blocking: ``open`` touches the filesystem; use it from a worker thread.
+    Blocking: ``open`` touches the filesystem; use it from a worker thread
+    (or from a loop for bounded work: ``on_loop``, see ``NeedsThread``).
     ``close`` releases the roots' descriptors; ``new_pins`` are the first
     pins taken during the call, for the caller to store.
     """
 
-    def __init__(self, roots: Iterable[str], pins: Mapping[str, pinned.Pin] | None = None):
+    def __init__(self, roots: Iterable[str], pins: Mapping[str, pinned.Pin] | None = None, *,
+                 on_loop: bool = False, columns: bool = False):
+        self.on_loop = on_loop
+        self.columns = columns  # the caller wants a listing as columns (``Grant.columns``)
         ok = [r for r in roots if is_path_text(r) and os.path.isabs(r)]  # a relative root would depend on the cwd
         self.roots: tuple[str, ...] = tuple(dict.fromkeys(os.path.normpath(r) for r in ok))
         self._pins = dict(pins or {})
@@ -126,6 +134,8 @@ class Sandbox:
                 )
             path = os.path.join(self.roots[0], path)
         lexical = os.path.normpath(path)
+        if lexical.startswith("//"):  # POSIX normpath keeps exactly two leading slashes; Linux reads them as one
+            lexical = lexical[1:]
         raw = lexical.encode("utf-8")
         if len(raw) >= MAX_PATH_BYTES or any(len(part) > MAX_NAME_BYTES for part in raw.split(b"/")):
             raise invalid("path is too long")

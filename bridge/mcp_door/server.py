@@ -147,7 +147,8 @@ class Door:
         settings = await mcp_access.door_settings(self.store)
         args = arguments if settings.direct else as_suggestion(name, arguments)
         client_roots = await self._client_roots(session)
-        grant = Grant(mcp_access.narrow_roots(settings.folders, client_roots), settings.pins)
+        grant = Grant(mcp_access.narrow_roots(settings.folders, client_roots), settings.pins, inline_io=True,
+                      columns=True)
         progress = None
         if ctx.meta is not None and ctx.meta.progressToken is not None:
             progress = asyncio.create_task(self._report_progress(session, ctx.meta.progressToken, ctx.request_id,

@@ -79,38 +79,59 @@ def error_result(error: ToolError) -> types.CallToolResult:
     )
 
 
-_PATH, _TYPE, _SIZE, _MODIFIED = (itemgetter(k) for k in ("path", "type", "size", "modified_at"))
+_NAME, _PATH, _TYPE, _SIZE, _MODIFIED = (itemgetter(k) for k in ("name", "path", "type", "size", "modified_at"))
 
 
-def listing(result: Mapping[str, Any], details: bool = True) -> tuple[str, dict[str, Any]]:
-    """``list_directory`` for MCP, in one pass: the text (a header, then each entry by its path
-    below the folder: "name/" for a folder, "name  <size> B" for a file) and the structured content
-    as columns (``{"path", "count", "truncated", "columns": {"path": [...], "type": [...], "size":
-    [...], "modified_at": [...]}}``, paths relative to ``path``; no size and time columns when the
-    call asked for no details). Columns, not one object per entry: a client's SDK parses a listing
-    of 20,000 entries several times faster (``bench/mcp_door.py``)."""
+def listing(result: Mapping[str, Any], details: bool = True, flat: bool = False) -> tuple[str, dict[str, Any]]:
+    """``list_directory`` for MCP: the text (``listing_text``) and the structured content as columns
+    (``{"path", "count", "truncated", "columns": {"path": [...], "type": [...], "size": [...],
+    "modified_at": [...]}}``, paths relative to ``path``; no size and time columns when the call
+    asked for no details). Columns, not one object per entry: a client's SDK parses a listing of
+    20,000 entries several times faster (``bench/mcp_door.py``). ``result`` holds either those
+    columns already (the door asks the tool for them: ``Grant.columns``) or the bridge's entry
+    objects; ``flat``: the listing was not recursive, so each entry's path below ``path`` is its name."""
+    if isinstance(result.get("columns"), dict):
+        return listing_text(result), dict(result)
     top = str(result.get("path", ""))
-    prefix = top if top.endswith("/") else top + "/"
-    cut = len(prefix)
     entries = result.get("entries") or []
-    rels = [p[cut:] if p.startswith(prefix) else p for p in map(_PATH, entries)]
-    kinds = list(map(_TYPE, entries))
-    columns: dict[str, list[Any]] = {"path": rels, "type": kinds}
-    more = ", truncated: there are more (raise max_entries)" if result.get("truncated") else ""
-    lines = [f"{top}: {len(entries)} entries{more}"]
-    if details:
-        sizes = columns["size"] = list(map(_SIZE, entries))
-        columns["modified_at"] = list(map(_MODIFIED, entries))
-        lines += [rel + "/" if kind == "dir" else f"{rel}  {size} B"
-                  for rel, kind, size in zip(rels, kinds, sizes, strict=True)]
+    if flat:
+        rels = list(map(_NAME, entries))
     else:
-        lines += [rel + "/" if kind == "dir" else rel for rel, kind in zip(rels, kinds, strict=True)]
+        prefix = top if top.endswith("/") else top + "/"
+        cut = len(prefix)
+        rels = [p[cut:] if p.startswith(prefix) else p for p in map(_PATH, entries)]
+    columns: dict[str, list[Any]] = {"path": rels, "type": list(map(_TYPE, entries))}
+    if details:
+        columns["size"] = list(map(_SIZE, entries))
+        columns["modified_at"] = list(map(_MODIFIED, entries))
     structured: dict[str, Any] = {"path": top, "count": len(entries), "truncated": bool(result.get("truncated")),
                                   "columns": columns}
     if result.get("undecodable_names"):
         structured["undecodable_names"] = result["undecodable_names"]
-        lines.append(f"({result['undecodable_names']} names that are not valid UTF-8 left out)")
-    return "\n".join(lines), structured
+    return listing_text(structured), structured
+
+
+def _is_listing(result: Mapping[str, Any]) -> bool:
+    return isinstance(result.get("entries"), list) or isinstance(result.get("columns"), dict)
+
+
+def listing_text(listed: Mapping[str, Any]) -> str:
+    """A columns listing as text: a header, then each entry by its path below the folder ("name/" for
+    a folder, "name  <size> B" for a file when there are sizes), then a note of names left out."""
+    columns = listed["columns"]
+    rels, kinds, sizes = columns["path"], columns["type"], columns.get("size")
+    more = ", truncated: there are more (raise max_entries)" if listed.get("truncated") else ""
+    lines = [f"{listed.get('path', '')}: {len(rels)} entries{more}"]
+    if sizes is not None:
+        lines += [rel + "/" if kind == "dir" else f"{rel}  {size} B"
+                  for rel, kind, size in zip(rels, kinds, sizes, strict=True)]
+    elif "dir" in kinds:
+        lines += [rel + "/" if kind == "dir" else rel for rel, kind in zip(rels, kinds, strict=True)]
+    else:
+        lines += rels
+    if listed.get("undecodable_names"):
+        lines.append(f"({listed['undecodable_names']} names that are not valid UTF-8 left out)")
+    return "\n".join(lines)
 
 
 def _page_text(result: Mapping[str, Any]) -> list[types.TextContent]:
@@ -127,7 +148,7 @@ def render(name: str, result: Mapping[str, Any]) -> list[types.TextContent]:
     """The text rendering MCP asks for beside ``structuredContent``."""
     if name == "read_file_content" and isinstance(result.get("content"), str):
         return _page_text(result)
-    if name == "list_directory" and isinstance(result.get("entries"), list):
+    if name == "list_directory" and _is_listing(result):
         return [types.TextContent(type="text", text=listing(result)[0])]
     return [types.TextContent(type="text", text=json.dumps(result, ensure_ascii=False, separators=(",", ":"),
                                                            default=str))]
@@ -138,9 +159,10 @@ def as_result(outcome: Outcome, args: Mapping[str, Any] | None = None) -> types.
     if not outcome.ok:
         return error_result(outcome.error)  # type: ignore[arg-type]
     result = outcome.result or {}
-    if outcome.name == "list_directory" and isinstance(result.get("entries"), list):
+    if outcome.name == "list_directory" and _is_listing(result):
         details = not isinstance(args, Mapping) or args.get("details", True) is not False
-        text, structured = listing(result, details)
+        flat = isinstance(args, Mapping) and args.get("recursive", False) is False
+        text, structured = listing(result, details, flat)
         return types.CallToolResult(content=[types.TextContent(type="text", text=text)],
                                     structuredContent=structured, isError=False)
     return types.CallToolResult(content=render(outcome.name, result), structuredContent=result, isError=False)

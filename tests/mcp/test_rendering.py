@@ -43,9 +43,21 @@ def test_listing_without_details_has_names_and_types_only():
     result = listing()
     for entry in result["entries"]:
         entry["size"] = entry["modified_at"] = None
-    out = as_result(Outcome("c1", "list_directory", True, result, None, 1.0), {"path": "/data/notes", "details": False})
+    out = as_result(Outcome("c1", "list_directory", True, result, None, 1.0),
+                    {"path": "/data/notes", "details": False, "recursive": True})
     assert out.content[0].text == "/data/notes: 3 entries\na/\nb.md\na/c.md"
     assert out.structuredContent["columns"] == {"path": ["a", "b.md", "a/c.md"], "type": ["dir", "file", "file"]}
+
+
+def test_flat_listing_without_folders_is_the_names_one_a_line():
+    """A listing of one folder (not recursive) names each entry by its name; with no folder in it, the
+    text is the header then the names."""
+    result = {"path": "/", "truncated": False, "entries": [
+        {"name": n, "path": f"/{n}", "type": "file", "size": None, "modified_at": None} for n in ("a.md", "b.md")]}
+    out = as_result(Outcome("c1", "list_directory", True, result, None, 1.0), {"path": "/", "details": False})
+    assert out.content[0].text == "/: 2 entries\na.md\nb.md"
+    assert out.structuredContent == {"path": "/", "count": 2, "truncated": False,
+                                     "columns": {"path": ["a.md", "b.md"], "type": ["file", "file"]}}
 
 
 def test_truncated_listing_says_so():
@@ -71,3 +83,24 @@ def test_other_tools_keep_their_json_text_and_errors_their_type():
     assert json.loads(out.content[0].text) == task
     err = as_result(Outcome("c6", "read_file_content", False, None, ToolError(ErrorType.NOT_FOUND, "gone"), 1.0))
     assert err.isError and err.structuredContent["error"]["type"] == "not_found"
+
+
+def test_a_listing_given_as_columns_renders_as_the_same_listing_given_as_entries():
+    """The door's columns result (Grant.columns) gives the same text and structured content as the
+    bridge's entry objects, with and without details."""
+    for details in (True, False):
+        entries = listing(truncated=True)
+        entries["undecodable_names"] = 2
+        columns = {"path": ["a", "b.md", "a/c.md"], "type": ["dir", "file", "file"]}
+        if details:
+            columns |= {"size": [None, 12, 0], "modified_at": ["2025-01-01T00:00:00.000Z"] * 3}
+        else:
+            for entry in entries["entries"]:
+                entry["size"] = entry["modified_at"] = None
+        given = {"path": "/data/notes", "count": 3, "truncated": True, "columns": columns, "undecodable_names": 2}
+        args = {"path": "/data/notes", "details": details, "recursive": True}
+        a = as_result(Outcome("c1", "list_directory", True, entries, None, 1.0), args)
+        b = as_result(Outcome("c1", "list_directory", True, given, None, 1.0), args)
+        assert a.structuredContent == b.structuredContent == given
+        assert [c.text for c in a.content] == [c.text for c in b.content]
+        assert b.content[0].text.endswith("(2 names that are not valid UTF-8 left out)")
