@@ -10,8 +10,9 @@ unless a retry may cure it (``timeout``, ``busy``, ``paused``, ``internal``).
 A writing call runs as a ``Store.write`` job, so its write and its row commit
 together in the group's transaction and the await returns after that commit
 (ack after commit); a failed commit answers ``internal`` (retryable, nothing
-stored). A read-only call runs as a ``Store.read`` job and is answered at once;
-its row joins the same turn's write group (PROTOCOL.md "Read-only calls").
+stored). A read-only call runs on the loop's read-only connection when it is
+short (``Store.read_here``), else as a ``Store.read`` job, and is answered at
+once; its row is posted to the next write group (PROTOCOL.md "Read-only calls").
 
 Shells, all thin:
 
@@ -24,7 +25,8 @@ Shells, all thin:
 
 Exceptions become typed errors here (``as_tool_error``) and writes are
 announced here (``announce``, on the loop, after the commit). ``prepare``
-(validation) runs on the caller's loop; nothing here blocks a loop on SQL.
+(validation) runs on the caller's loop; the only SQL on a loop is a short read
+(``agents.loop_reads`` bounds it in time and per loop turn).
 """
 
 from __future__ import annotations
@@ -179,7 +181,7 @@ def run_on_db(db: SyncDb, p: Prepared, store: Store | None = None, *, lookup: bo
         outcome = Outcome(p.call_id, p.name, True, result, None, elapsed, False, text)
         params = (p.call_id, p.name, p.digest, p.args_json, p.source, p.run_id, p.agent_id, 1, None, text,
                   p.started_at, utcnow(), elapsed, int(read_only and p.source == "bridge"))
-    if read_only and not conn.in_transaction:
+    if read_only and db.outside_writes:
         db.defer(lambda d: d.execute(journal.INSERT, params))
     else:
         conn.execute(journal.INSERT, params)
@@ -208,12 +210,16 @@ async def execute(
     max_result_bytes: int | None = None,
     fresh: bool = False,
     grant: Grant | None = None,
+    loop_read: bool = True,
 ) -> Outcome:
     """Run ``name(args)`` once for ``call_id``; see the module docstring. Raises only CancelledError.
 
     ``fresh``: the caller made ``call_id`` up for this call (the MCP door), so there is nothing to
     replay and the lookup is skipped. ``grant``: the folders the call may read and their pins,
     when the caller already read them (the door does, with its own settings, in one trip).
+    ``loop_read``: a short database read may be answered on this loop (``Store.read_here``, the
+    turn's first only); a caller with other calls in flight says False, so that they all share
+    the database thread, which works in parallel with the loop.
     """
     from agents import calls_async, read_batch
 
@@ -221,8 +227,11 @@ async def execute(
                 max_result_bytes=max_result_bytes, fresh=fresh, grant=grant)
     try:
         if p.spec is None or p.spec.db_only:
-            if p.read_only:  # with the other reads of this loop turn: one job (agents.read_batch)
-                outcome = await read_batch.read(store, partial(run_on_db, p=p, store=store, lookup=not fresh))
+            if p.read_only:  # a lone short read here (agents.loop_reads), else with this turn's (agents.read_batch)
+                core = partial(run_on_db, p=p, store=store, lookup=not fresh)
+                done, outcome = store.read_here(core, first=True) if loop_read else (False, None)
+                if not done:
+                    outcome = await read_batch.read(store, core)
             else:
                 outcome = await store.write(partial(run_on_db, p=p, store=store, whole_job=True, lookup=not fresh))
         elif p.read_only:

@@ -15,8 +15,9 @@ Each turn the thread takes everything queued and runs it in this order:
    answered after that commit; when the commit fails, the group rolls back and
    every job gets ``CommitFailed`` (none was stored). Writes a read queued
    on this thread (``defer``) or a loop posted (``post``: a read's journal
-   row nobody waits for) join the group of the same turn; a read queued after
-   a post runs after that group, so it sees the row. A group of deferred
+   row nobody waits for, sent on within ``POST_DELAY``) join the group of the
+   same turn; a job queued after a post sends it first, and a read queued
+   after a post runs after that group, so it sees the row. A group of deferred
    writes only (nobody is acknowledged after it: the journal rows of reads,
    which PROTOCOL.md lets go unstored) commits with ``synchronous=NORMAL``,
    without an fsync of its own: it survives a killed process, and the next
@@ -24,6 +25,10 @@ Each turn the thread takes everything queued and runs it in this order:
 3. **exclusive transactions** (``EXCLUSIVE``): an interactive transaction
    (``Store.transaction``) has the thread to itself until its block ends;
    its statements come through its own queue.
+
+A job whose awaiter was cancelled before the thread took it is dropped, not
+run: a cancelled call never runs (once taken, it runs and its answer is
+dropped).
 
 When the queue stays empty for ``idle_checkpoint`` seconds after writes, the
 thread runs a PASSIVE WAL checkpoint (``wal_autocheckpoint`` is 0, so no
@@ -52,6 +57,8 @@ log = logging.getLogger(__name__)
 READ, WRITE, POST, EXCLUSIVE, STOP = "read", "write", "post", "exclusive", "stop"
 JOB_SAVEPOINT = "job"  # each write job's own savepoint (``SyncDb.rollback_job`` undoes to it)
 Fn = Callable[[sqlite3.Connection], Any]
+POST_DELAY = 0.005  # s: posts (reads' journal rows) gather this long before they go to the thread
+POST_BATCH = 128  # or until this many are waiting
 
 
 class CommitFailed(Exception):
@@ -65,12 +72,13 @@ class Job:
     future: asyncio.Future[Any] | None
     loop: asyncio.AbstractEventLoop | None
     statements: queue.SimpleQueue[Any] | None = field(default=None)
+    posted: list[Fn] | None = field(default=None)
 
 
 def _answer(answers: list[tuple[asyncio.Future[Any], Any, BaseException | None]]) -> None:
-    """On the loop: resolve a group's futures (a cancelled awaiter's future is skipped)."""
+    """On the loop: resolve a group's futures (a cancelled awaiter's future, or none, is skipped)."""
     for future, value, error in answers:
-        if future.done():
+        if future is None or future.done():
             continue
         if error is not None:
             future.set_exception(error)
@@ -94,6 +102,9 @@ class DbThread:
         self.grouped = 0  # write jobs committed
         self.checkpoints = 0
         self._queue: queue.SimpleQueue[Job] = queue.SimpleQueue()
+        self._posted: list[Fn] = []  # posts not yet sent to the thread (``post``)
+        self._post_lock = threading.Lock()
+        self._post_armed = False
         self._deferred: list[Fn] = []
         self._idle_checkpoint = idle_checkpoint
         self._max_gap = max_checkpoint_gap
@@ -106,24 +117,48 @@ class DbThread:
     def submit(self, kind: str, fn: Fn) -> asyncio.Future[Any]:
         loop = asyncio.get_running_loop()
         future = loop.create_future()
-        self._queue.put(Job(kind, fn, future, loop))
+        self._put(Job(kind, fn, future, loop))
         return future
 
     def submit_exclusive(self, statements: queue.SimpleQueue[Any]) -> asyncio.Future[Any]:
         """Start an interactive transaction: resolved once BEGIN IMMEDIATE ran."""
         loop = asyncio.get_running_loop()
         future = loop.create_future()
-        self._queue.put(Job(EXCLUSIVE, None, future, loop, statements))
+        self._put(Job(EXCLUSIVE, None, future, loop, statements))
         return future
 
     def post(self, fn: Fn) -> None:
-        """Queue ``fn`` for the next write group and return at once: nobody is answered, a failure
-        is logged. Jobs queued after it see what it wrote."""
-        self._queue.put(Job(POST, fn, None, None))
+        """Queue ``fn`` for a coming write group and return at once: nobody is answered, a failure
+        is logged. Posts wait here up to ``POST_DELAY`` (or ``POST_BATCH`` of them) and go to the
+        thread together, one wake-up for many journal rows; any job queued after a post, from
+        any loop, sends them first, so it still sees what they wrote."""
+        with self._post_lock:
+            self._posted.append(fn)
+            due, arm = len(self._posted) >= POST_BATCH, not self._post_armed
+            self._post_armed = True
+        if due:
+            self._flush_posted()
+        elif arm:
+            try:
+                asyncio.get_running_loop().call_later(POST_DELAY, self._flush_posted)
+            except RuntimeError:  # no loop on this thread: nothing would flush them later
+                self._flush_posted()
 
     def stop(self) -> threading.Thread:
-        self._queue.put(Job(STOP, None, None, None))
+        self._put(Job(STOP, None, None, None))
         return self._thread
+
+    def _put(self, job: Job) -> None:
+        if self._posted:
+            self._flush_posted()
+        self._queue.put(job)
+
+    def _flush_posted(self) -> None:
+        with self._post_lock:
+            posted, self._posted = self._posted, []
+            self._post_armed = False
+        if posted:
+            self._queue.put(Job(POST, None, None, None, posted=posted))
 
     # ── on this thread ─────────────────────────────────────────────────────
     def defer(self, fn: Fn) -> None:
@@ -158,13 +193,15 @@ class DbThread:
         late_reads: list[Job] = []
         read_answers: dict[asyncio.AbstractEventLoop, list[Any]] = {}
         for job in jobs:
+            if job.future is not None and job.future.cancelled():
+                continue  # its awaiter gave up before it began: a cancelled call never runs
             if job.kind == READ:
                 if self._deferred:  # queued after a post: it must see the posted row
                     late_reads.append(job)
                 else:
                     read_answers.setdefault(job.loop, []).append(self._read(job))  # type: ignore[arg-type]
             elif job.kind == POST:
-                self._deferred.append(job.fn)  # type: ignore[arg-type]
+                self._deferred.extend(job.posted)  # type: ignore[arg-type]
             elif job.kind == WRITE:
                 writes.append(job)
             elif job.kind == EXCLUSIVE:
@@ -208,12 +245,10 @@ class DbThread:
             self._fail(writes, exc)
             return
         try:
+            self._run_deferred()  # first: they were queued before this turn's writes
             for job in writes:
                 results.append(self._in_savepoint(job.fn))  # type: ignore[arg-type]
-            while self._deferred:  # journal rows of reads (they may add none themselves)
-                _, _, error = self._in_savepoint(self._deferred.pop(0))
-                if error is not None:
-                    log.warning("store.deferred_write.failed error=%s", error)
+            self._run_deferred()  # any a write job deferred
             conn.execute("COMMIT")
         except sqlite3.Error as exc:
             with contextlib.suppress(sqlite3.Error):
@@ -228,6 +263,13 @@ class DbThread:
             by_loop.setdefault(job.loop, []).append((job.future, value, error))  # type: ignore[arg-type]
         for loop, answers in by_loop.items():
             _send(loop, answers)
+
+    def _run_deferred(self) -> None:
+        """Journal rows of reads, each in its own savepoint (they may add none themselves)."""
+        while self._deferred:
+            _, _, error = self._in_savepoint(self._deferred.pop(0))
+            if error is not None:
+                log.warning("store.deferred_write.failed error=%s", error)
 
     def _in_savepoint(self, fn: Fn) -> tuple[None, Any, BaseException | None]:
         conn = self.conn
@@ -262,7 +304,7 @@ class DbThread:
         _send(job.loop, [(job.future, None, None)])  # type: ignore[arg-type]
         while True:
             end, fn, future = statements.get()  # type: ignore[union-attr]
-            if end is None:
+            if end is None:  # a statement (``future`` is None for a cancelled start's rollback)
                 try:
                     answer = (future, fn(conn), None)
                 except BaseException as exc:

@@ -83,9 +83,9 @@ def door_settings_sync(db: SyncDb) -> DoorSettings:
 
 
 async def door_settings(store: Store) -> DoorSettings:
-    """``DoorSettings``, read in one trip to the database thread (every call: a change made in the
-    window applies to the next call)."""
-    return await store.read(door_settings_sync)
+    """``DoorSettings``, read for every call (a change made in the window applies to the next call),
+    on the loop's read connection when it can (``Store.read_soon``): no wait for the database thread."""
+    return await store.read_soon(door_settings_sync)
 
 
 def _inside(path: str, root: str) -> bool:

@@ -8,7 +8,7 @@ the end of the loop turn: one job, one future and one wake-up of the database
 thread for the lot. Each ``fn`` still runs on its own (a call's own lookup,
 result and journal row, deferred to the next write group as a lone read's);
 an exception one raises goes to its caller only. A job whose awaiter is
-cancelled still runs (as a queued lone job would); nobody is answered for it.
+cancelled still runs with its batch; nobody is answered for it.
 
 Runs on the caller's asyncio loop; the jobs run on the store's thread. The
 state lives on the store (``Store.read_batches``, one per loop).

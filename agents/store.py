@@ -10,6 +10,9 @@ SAVEPOINT; callers hand the store plain functions of the connection:
   ``CommitFailed`` in every job of the group.
 - ``read(fn)``: ``fn`` runs outside any write transaction (``snapshot=True``:
   in one read transaction, for a consistent view across statements).
+- ``read_here(fn)`` / ``read_soon(fn)``: a short read on the asking thread's
+  own read-only connection (``agents.loop_reads``), handed to the database
+  thread when it runs long, meets a lock, or the loop turn spent its budget;
 - ``fetchall`` / ``fetchone`` / ``scalar`` are one-statement reads;
   ``execute`` is a one-statement write (grouped like any write).
 - ``transaction()``: an interactive transaction for code that must await
@@ -20,7 +23,8 @@ SAVEPOINT; callers hand the store plain functions of the connection:
 The database runs in WAL mode, ``synchronous=FULL`` (one fsync per group),
 foreign keys on, checkpoints off the hot path. Coroutines run on any asyncio
 loop (each answer goes back to the loop that asked); the SQL runs on the
-database thread only. ``SyncDb`` is what code on that thread uses.
+database thread, except ``read_here``'s bounded reads on a read-only
+connection. ``SyncDb`` is what code on that thread (or in ``read_here``) uses.
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ from typing import Any, TypeVar
 
 from agents.dbthread import JOB_SAVEPOINT, READ, WRITE, CommitFailed, DbThread, Fn
 from agents.errors import StoreError
+from agents.loop_reads import LoopReader
 from agents.schema import Migration, connect, known_migrations
 
 __all__ = ["DB_FILENAME", "CommitFailed", "Migration", "Row", "Store", "SyncDb", "Tx", "iso", "known_migrations",
@@ -78,9 +83,10 @@ class SyncDb:
     """Statements on the store's connection, for code running on the database thread
     (inside a ``Store.write``/``read`` job). Savepoints are named here, never by callers' SQL."""
 
-    def __init__(self, conn: sqlite3.Connection, thread: DbThread | None = None):
+    def __init__(self, conn: sqlite3.Connection, thread: DbThread | None = None, *, posts: bool = False):
         self.conn = conn
         self._thread = thread
+        self._posts = posts  # a loop read's connection (``Store.read_here``): ``defer`` posts to the thread
 
     def execute(self, sql: str, params: Params = ()) -> int:
         return self.conn.execute(sql, params).rowcount
@@ -124,11 +130,21 @@ class SyncDb:
             raise
         self.release(name)
 
+    @property
+    def outside_writes(self) -> bool:
+        """No write transaction of this job is open: what a read must store goes through ``defer``."""
+        return self._posts or not self.conn.in_transaction
+
     def defer(self, fn: Callable[[SyncDb], Any]) -> None:
-        """Run ``fn`` in the current turn's write group without waiting for it (a read's journal row)."""
-        if self._thread is None:
+        """Run ``fn`` in the current turn's write group without waiting for it (a read's journal row);
+        from a loop read (``Store.read_here``), in the database thread's next write group."""
+        thread = self._thread
+        if thread is None:
             raise StoreError("defer() is only for jobs on the store's thread")
-        self._thread.defer(lambda conn: fn(SyncDb(conn, self._thread)))
+        if self._posts:
+            thread.post(lambda conn: fn(SyncDb(conn, thread)))
+        else:
+            thread.defer(lambda conn: fn(SyncDb(conn, thread)))
 
 
 class Tx:
@@ -185,6 +201,7 @@ class Store:
     def __init__(self, *, thread: DbThread, path: Path, schema_version: int):
         self._thread = thread
         self.path = path
+        self.loop_reader = LoopReader(path)  # short reads on the asking thread (``read_here``)
         self.schema_version = schema_version
         self._closed = False
         # per asyncio loop: the read jobs that share one trip (``agents.read_batch``)
@@ -212,6 +229,7 @@ class Store:
         if self._closed:
             return
         self._closed = True
+        self.loop_reader.close()
         thread = self._thread.stop()
         await asyncio.get_running_loop().run_in_executor(None, thread.join)
 
@@ -258,6 +276,23 @@ class Store:
 
         return await thread.submit(READ, in_snapshot)
 
+    def read_here(self, fn: Callable[[SyncDb], T], *, first: bool = False) -> tuple[bool, T | None]:
+        """``(True, fn(db))`` run now on this thread's read-only connection, in one read transaction,
+        when it finishes within a short budget; ``(False, None)``: run it with ``read`` instead
+        (``agents.loop_reads``; ``first``: only as this loop turn's first). What ``fn`` defers is
+        posted to the next write group."""
+        if self._closed:
+            return False, None
+        thread = self._thread
+        return self.loop_reader.try_read(lambda conn: fn(SyncDb(conn, thread, posts=True)), first=first)
+
+    async def read_soon(self, fn: Callable[[SyncDb], T]) -> T:
+        """``fn(db)`` by ``read_here`` when it can, else as a snapshot ``read`` on the database thread."""
+        done, value = self.read_here(fn)
+        if done:
+            return value  # type: ignore[return-value]
+        return await self.read(fn, snapshot=True)
+
     async def run(self, fn: Callable[[sqlite3.Connection], T], *, begin: str | None = None) -> T:
         """``fn(connection)`` on the database thread: ``begin="IMMEDIATE"`` is a ``write``,
         ``"DEFERRED"`` a snapshot ``read``, none a plain job outside any transaction (PRAGMAs, VACUUM)."""
@@ -270,7 +305,11 @@ class Store:
         """An interactive write transaction: COMMIT when the block ends, ROLLBACK if it raises or is cancelled."""
         self._check_open()
         statements: queue.SimpleQueue[Any] = queue.SimpleQueue()
-        await self._thread.submit_exclusive(statements)
+        try:
+            await self._thread.submit_exclusive(statements)
+        except asyncio.CancelledError:  # if the thread began it meanwhile, this ends it
+            statements.put(("rollback", None, None))
+            raise
         tx = Tx(statements)
         end = "rollback"
         try:

@@ -326,6 +326,7 @@ class Dispatcher:
                 self.store, self.catalog, call_id=call.id, name=call.name, args=call.args,
                 run_id=call.run_id, agent_id=call.agent_id, source="bridge",
                 max_result_bytes=protocol.result_budget(call.id),
+                loop_read=self.in_flight <= 1,  # alone: no thread hop; with others: all on the DB thread
             )
         except asyncio.CancelledError:
             task = asyncio.current_task()

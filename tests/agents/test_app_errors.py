@@ -99,6 +99,8 @@ async def test_a_tool_over_review_code_answers_the_same_typed_errors(store, hub)
     assert missing.error.details == {"missing": ["nope"]}
     bad = await calls.execute(store, cat, call_id="c2", name="check_review_selection", args={"kind": "widgets"})
     assert not bad.ok and bad.error.type == ErrorType.INVALID_ARGS and "widgets" in bad.error.message
+    await store.scalar("SELECT 1")  # a job queued after the posted rows: they are stored (a read may run here
+    # on the loop's connection before its row commits; then a replayed read-only id simply runs again)
     again = await calls.execute(store, cat, call_id="c1", name="check_review_selection", args={"ids": ["nope"]})
     assert again.replayed and again.error.type == ErrorType.NOT_FOUND
 
