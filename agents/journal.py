@@ -123,13 +123,24 @@ LOCAL_RESULT_LIMIT = 4096
 
 def _surely_over(value: Any) -> bool:
     """Whether ``value`` must encode past ``LOCAL_RESULT_LIMIT``, known without encoding it: a long
-    string, or a list too long even if each record in it took the 8 characters of ``{"k":1},``."""
+    string, a list too long even if each record in it took the 8 characters of ``{"k":1},``, a
+    list of strings longer than that with their quotes and commas, or a dict holding one of those
+    (a listing's columns)."""
     if isinstance(value, str):
         return len(value) > LOCAL_RESULT_LIMIT
     if isinstance(value, list):
         if len(value) > LOCAL_RESULT_LIMIT:
             return True
-        return len(value) > LOCAL_RESULT_LIMIT // 8 and isinstance(value[0], dict) and bool(value[0])
+        if len(value) > LOCAL_RESULT_LIMIT // 8 and isinstance(value[0], dict) and bool(value[0]):
+            return True
+        if value and isinstance(value[0], str):
+            try:
+                return sum(map(len, value)) + 3 * len(value) > LOCAL_RESULT_LIMIT
+            except TypeError:  # not strings all through
+                return False
+        return False
+    if isinstance(value, dict):
+        return any(_surely_over(v) for v in value.values())
     return False
 
 

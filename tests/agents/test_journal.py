@@ -118,3 +118,20 @@ async def test_oversize_write_result_rolls_back_and_replays_too_large(store, cat
     assert await store.scalar("SELECT COUNT(*) FROM notes") == 0
     again = await run(store, catalog, "n1", "create_note", args, max_result_bytes=100_000)
     assert again.replayed and again.error.type == ErrorType.TOO_LARGE
+
+
+def test_a_local_read_keeps_short_fields_and_names_what_it_left_out():
+    """An MCP or local read's large result is stored as its short fields plus the names it elided (a file's
+    text, a listing's columns); a small one whole; a bridge read always whole (it may be replayed)."""
+    import json
+
+    names = [f"file-{i:04}.md" for i in range(1000)]
+    listing = {"path": "/w", "count": 1000, "truncated": False, "columns": {"path": names, "type": ["file"] * 1000}}
+    stored = json.loads(journal.payload_text("list_directory", listing, True, "mcp", True, None))
+    assert stored == {"path": "/w", "count": 1000, "truncated": False, "elided": ["columns"]}
+    page = {"path": "/w/a.txt", "content": "x" * 10_000, "size": 10_000}
+    assert json.loads(journal.payload_text("read_file_content", page, True, "local", True, None)) == {
+        "path": "/w/a.txt", "size": 10_000, "elided": ["content"]}
+    small = {"path": "/w", "count": 2, "truncated": False, "columns": {"path": ["a", "b"], "type": ["file", "dir"]}}
+    assert json.loads(journal.payload_text("list_directory", small, True, "mcp", True, None)) == small
+    assert json.loads(journal.payload_text("list_directory", listing, True, "bridge", True, None)) == listing
