@@ -6,7 +6,8 @@ streams hold nothing (each message waits for the other side to take it).
 ``transport()`` is the same transport on asyncio's pipe transports: lines
 parsed into the SDK's ``JSONRPCMessage`` and messages serialised by the SDK's
 models, as ``stdio_server`` does, through message streams that hold up to
-``BUFFERED`` messages each way. Bounded: a client that stops reading stops the
+``BUFFERED`` messages each way; the messages ready at once leave in one pipe
+write. Bounded: a client that stops reading stops the
 door's writer, then its handlers, then the reader; a request beyond
 ``MAX_OUTSTANDING`` unanswered ones is answered at once with a retryable
 ``busy`` error (the SDK would start a task for each, without limit); a line is
@@ -140,10 +141,16 @@ async def transport(stdin_fd: int = 0, stdout_fd: int = 1, *,
         async def writer() -> None:
             async with write_out:
                 async for item in write_out:
-                    await out.write(item.message.model_dump_json(by_alias=True, exclude_none=True) + "\n")
+                    batch = [item]  # and whatever else is ready now: one pipe write for the lot
+                    with contextlib.suppress(anyio.WouldBlock):
+                        while len(batch) < BUFFERED:
+                            batch.append(write_out.receive_nowait())
+                    await out.write("".join(
+                        m.message.model_dump_json(by_alias=True, exclude_none=True) + "\n" for m in batch))
                     await out.flush()
-                    if isinstance(item.message.root, types.JSONRPCResponse | types.JSONRPCError):
-                        outstanding.pop(item.message.root.id, None)
+                    for m in batch:
+                        if isinstance(m.message.root, types.JSONRPCResponse | types.JSONRPCError):
+                            outstanding.pop(m.message.root.id, None)
 
         async with anyio.create_task_group() as tasks:
             tasks.start_soon(reader)
