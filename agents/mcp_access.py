@@ -82,10 +82,30 @@ def door_settings_sync(db: SyncDb) -> DoorSettings:
     return DoorSettings(direct, folders, load_pins_sync(db) if folders else {})
 
 
-async def door_settings(store: Store) -> DoorSettings:
+class DoorSettingsCache:
+    """``door_settings_sync`` kept while the store's ``access_epoch`` stays put: the triggers of
+    migration 0009 move it on any change to agents' names or folders, pins or ``mcp.*`` settings,
+    so a call reads one row instead of all of them, and a change still applies to the next call."""
+
+    def __init__(self) -> None:
+        self._entry: tuple[int, DoorSettings] | None = None  # one tuple: swapped whole, never torn
+
+    def read(self, db: SyncDb) -> DoorSettings:
+        """In one read transaction (``Store.read_soon``): the epoch and what is read with it agree."""
+        epoch = db.scalar("SELECT n FROM access_epoch WHERE id = 1")
+        entry = self._entry
+        if entry is not None and entry[0] == epoch:
+            return entry[1]
+        settings = door_settings_sync(db)
+        self._entry = (epoch, settings)
+        return settings
+
+
+async def door_settings(store: Store, cache: DoorSettingsCache | None = None) -> DoorSettings:
     """``DoorSettings``, read for every call (a change made in the window applies to the next call),
-    on the loop's read connection when it can (``Store.read_soon``): no wait for the database thread."""
-    return await store.read_soon(door_settings_sync)
+    on the loop's read connection when it can (``Store.read_soon``): no wait for the database thread;
+    with ``cache``, only the epoch row unless something changed."""
+    return await store.read_soon(cache.read if cache is not None else door_settings_sync)
 
 
 def _inside(path: str, root: str) -> bool:

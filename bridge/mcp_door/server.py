@@ -84,6 +84,7 @@ class Door:
         self.catalog = catalog or Catalog(store=store)
         self.deadline = deadline
         self._tools = mcp_tools(self.catalog)
+        self._settings = mcp_access.DoorSettingsCache()  # what it may see, read again when it changed
         self._clients: weakref.WeakKeyDictionary[ServerSession, _Client] = weakref.WeakKeyDictionary()
         self.log_level: str = "info"
         self.server: Server[Any, Any] = Server(NAME, version=__version__, instructions=INSTRUCTIONS)
@@ -144,7 +145,7 @@ class Door:
         session = ctx.session
         info = session.client_params.clientInfo if session.client_params else None
         client = info.name if info else None
-        settings = await mcp_access.door_settings(self.store)
+        settings = await mcp_access.door_settings(self.store, self._settings)
         args = arguments if settings.direct else as_suggestion(name, arguments)
         client_roots = await self._client_roots(session)
         grant = Grant(mcp_access.narrow_roots(settings.folders, client_roots), settings.pins, inline_io=True,
