@@ -9,7 +9,7 @@ door share:
 - ``MCP_DIRECT_WRITES_KEY``: when true, creates from MCP apply at once instead
   of waiting in the review queue (default false);
 - ``new_call_id(client)`` / ``client_of(call_id)``: MCP calls are journaled with
-  source ``mcp`` under ids ``mcp:<client name>:<uuid>``, so the journal row
+  source ``mcp`` under ids ``mcp:<client name>:<36 characters>``, so the journal row
   names the app that made it (no schema change);
 - ``recent_clients(store)``: the apps that called lately, for Settings.
 
@@ -19,15 +19,18 @@ filesystem (realpath) and is cheap enough for a tool call's path.
 
 from __future__ import annotations
 
+import functools
+import itertools
 import json
 import os
 import re
+import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from agents.roots import load_pins_sync
-from agents.store import Store, SyncDb, new_id
+from agents.store import Store, SyncDb
 
 MCP_AGENTS_KEY = "mcp.agents"
 MCP_DIRECT_WRITES_KEY = "mcp.allow_direct_writes"
@@ -42,8 +45,19 @@ def client_label(name: str | None) -> str:
     return label or "unknown client"
 
 
+_PROCESS = uuid.uuid4().hex[:24]  # this process's part of its call ids (96 random bits)
+_SERIAL = itertools.count(1)
+
+
+@functools.lru_cache(maxsize=64)
+def _label_part(client: str | None) -> str:
+    return f"{_PREFIX}{client_label(client)}:{_PROCESS}-"
+
+
 def new_call_id(client: str | None) -> str:
-    return f"{_PREFIX}{client_label(client)}:{new_id()}"
+    """``mcp:<client>:<24 hex of this process>-<11 hex of a counter>``: unique without asking the OS
+    for randomness per call, and 36 characters after the client like a uuid (``recent_clients``)."""
+    return f"{_label_part(client)}{next(_SERIAL):011x}"
 
 
 def client_of(call_id: str) -> str | None:
