@@ -84,8 +84,7 @@ class LoopReader:
                 value = fn(conn)
             finally:
                 local.deadline = float("inf")
-                with contextlib.suppress(sqlite3.Error):
-                    conn.execute("COMMIT")
+                self._end(conn)
         except sqlite3.OperationalError:  # interrupted, or a lock: the database thread will wait for it
             self.declined += 1
             return _DECLINED
@@ -107,6 +106,24 @@ class LoopReader:
                 conn.close()
 
     # ── on the calling thread ──────────────────────────────────────────────
+    def _end(self, conn: sqlite3.Connection) -> None:
+        """End the read transaction; a connection that cannot is closed and replaced next time
+        (an open read transaction would hold the WAL from being checkpointed)."""
+        with contextlib.suppress(sqlite3.Error):
+            conn.execute("COMMIT")
+        if not conn.in_transaction:
+            return
+        with contextlib.suppress(sqlite3.Error):
+            conn.execute("ROLLBACK")
+        if conn.in_transaction:
+            log.warning("store.loop_reader.stuck path=%s: reopening its connection", self.path)
+            self._local.conn = None
+            with self._lock:
+                if conn in self._conns:
+                    self._conns.remove(conn)
+            with contextlib.suppress(sqlite3.Error):
+                conn.close()
+
     def _connection(self) -> sqlite3.Connection | None:
         local = self._local
         conn = getattr(local, "conn", None)
