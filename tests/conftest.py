@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,23 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from agents.events import EventHub
 from agents.store import Store, utcnow
+
+
+async def hold_db_thread(store: Store) -> tuple[threading.Event, asyncio.Future]:
+    """Block the store's database thread with a read job until ``release`` is set. Returns once that
+    job runs, so every job queued after it waits and is taken in one later turn (one write group)."""
+    release, started = threading.Event(), threading.Event()
+
+    def job(db) -> bool:
+        started.set()
+        return release.wait(10)
+
+    held = asyncio.ensure_future(store.read(job))
+    for _ in range(10_000):
+        if started.is_set():
+            break
+        await asyncio.sleep(0.001)
+    return release, held
 
 
 @pytest.fixture

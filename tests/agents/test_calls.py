@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import threading
 
 import pytest
 
@@ -11,6 +10,7 @@ from agents import calls
 from agents.errors import ErrorType
 from agents.store import Store
 from agents.tools.catalog import Catalog
+from tests.conftest import hold_db_thread
 
 
 @pytest.fixture
@@ -23,12 +23,6 @@ async def store(tmp_path):
 @pytest.fixture
 def catalog(store):
     return Catalog(store=store)
-
-
-def _hold(store: Store) -> tuple[threading.Event, asyncio.Future]:
-    """Block the DB thread with a read job so the next jobs queue up and run as one group."""
-    release = threading.Event()
-    return release, asyncio.ensure_future(store.read(lambda db: release.wait(10)))
 
 
 async def _run(store, catalog, call_id, name, args):
@@ -54,7 +48,7 @@ async def test_replay_and_conflict(store, catalog):
 async def test_concurrent_calls_share_commits(store, catalog):
     """N calls arriving together commit in fewer transactions than calls, and all are stored."""
     before = store.commits
-    release, held = _hold(store)
+    release, held = await hold_db_thread(store)
     pending = [asyncio.ensure_future(_run(store, catalog, f"g{i}", "create_task", {"title": f"T{i}"}))
                for i in range(20)]
     await asyncio.sleep(0.05)
@@ -68,7 +62,7 @@ async def test_concurrent_calls_share_commits(store, catalog):
 
 async def test_a_failing_call_rolls_back_to_its_savepoint_only(store, catalog):
     """In one group, a call that fails leaves no write; the others of the group commit."""
-    release, held = _hold(store)
+    release, held = await hold_db_thread(store)
     good = [asyncio.ensure_future(_run(store, catalog, f"ok{i}", "create_task", {"title": f"T{i}"}))
             for i in range(3)]
     bad = asyncio.ensure_future(_run(store, catalog, "bad", "create_task", {"title": "X", "project_id": "nope"}))
@@ -86,7 +80,7 @@ async def test_a_failing_call_rolls_back_to_its_savepoint_only(store, catalog):
 async def test_a_call_failing_after_its_write_undoes_that_write_only(store, catalog):
     """In one group, a call whose tool wrote and then failed (too_large) leaves no record but its error row;
     the calls before and after it in the group keep their writes."""
-    release, held = _hold(store)
+    release, held = await hold_db_thread(store)
     first = asyncio.ensure_future(_run(store, catalog, "n0", "create_note", {"title": "Before", "content": "a"}))
     big = asyncio.ensure_future(calls.execute(store, catalog, call_id="big", name="create_note",
                                               args={"title": "Big", "content": "x" * 5_000}, max_result_bytes=1_000))
@@ -106,7 +100,7 @@ async def test_a_failed_commit_answers_every_call_internal_and_stores_none(store
     await store.run(lambda c: c.executescript(
         "CREATE TABLE parent (id INTEGER PRIMARY KEY);"
         "CREATE TABLE child (p INTEGER REFERENCES parent(id) DEFERRABLE INITIALLY DEFERRED);"))
-    release, held = _hold(store)
+    release, held = await hold_db_thread(store)
     pending = [asyncio.ensure_future(_run(store, catalog, f"f{i}", "create_task", {"title": f"T{i}"}))
                for i in range(5)]
     poison = asyncio.ensure_future(store.write(lambda db: db.execute("INSERT INTO child VALUES (42)")))
@@ -134,7 +128,7 @@ async def test_a_posted_row_is_seen_by_the_next_job_and_a_failing_one_harms_noth
     """Store.post returns at once; a job queued after it sees its write, and a post that fails is
     dropped alone (the jobs after it still run)."""
     await store.execute("CREATE TABLE posted (v INTEGER UNIQUE)")
-    release, held = _hold(store)
+    release, held = await hold_db_thread(store)
     store.post(lambda db: db.execute("INSERT INTO posted VALUES (1)"))
     store.post(lambda db: db.execute("INSERT INTO posted VALUES (1)"))  # violates UNIQUE: logged, dropped
     seen = asyncio.ensure_future(store.scalar("SELECT COUNT(*) FROM posted"))

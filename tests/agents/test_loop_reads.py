@@ -10,16 +10,11 @@ import pytest
 
 from agents import calls
 from agents.errors import StoreError
+from tests.conftest import hold_db_thread
 
 # A read that runs for a long time in SQLite itself (well past the 2 ms budget on any machine).
 SLOW = ("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000000) "
         "SELECT COUNT(*) FROM n")
-
-
-def _hold(store):
-    """Block the database thread with a read job until ``release`` is set."""
-    release = threading.Event()
-    return release, asyncio.ensure_future(store.read(lambda db: release.wait(10)))
 
 
 async def test_a_short_read_runs_here_and_sees_what_was_committed(store):
@@ -38,7 +33,7 @@ async def test_a_short_read_runs_here_and_sees_what_was_committed(store):
 
 async def test_a_short_read_does_not_wait_for_a_busy_database_thread(store):
     """While the database thread is held, a loop read is still answered (WAL: a reader waits for no writer)."""
-    release, held = _hold(store)
+    release, held = await hold_db_thread(store)
     await asyncio.sleep(0.05)
     try:
         done, value = store.read_here(lambda db: db.scalar("SELECT COUNT(*) FROM tasks"))
@@ -94,7 +89,7 @@ async def test_a_closed_store_reads_nowhere(tmp_path):
 async def test_a_write_cancelled_before_the_thread_took_it_never_runs(store):
     """A queued write whose awaiter was cancelled is dropped: nothing is stored."""
     await store.execute("CREATE TABLE t (v INTEGER)")
-    release, held = _hold(store)
+    release, held = await hold_db_thread(store)
     await asyncio.sleep(0.05)
     write = asyncio.ensure_future(store.execute("INSERT INTO t VALUES (1)"))
     await asyncio.sleep(0)
@@ -106,7 +101,7 @@ async def test_a_write_cancelled_before_the_thread_took_it_never_runs(store):
 
 async def test_a_cancelled_transaction_start_leaves_the_thread_free(store):
     """Cancelling a transaction while it waits to begin does not wedge the database thread."""
-    release, held = _hold(store)
+    release, held = await hold_db_thread(store)
     await asyncio.sleep(0.05)
 
     async def open_one():
