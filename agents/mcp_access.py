@@ -31,6 +31,7 @@ from typing import Any
 
 from agents.roots import load_pins_sync
 from agents.store import Store, SyncDb
+from agents.tools.sandbox import inside
 
 MCP_AGENTS_KEY = "mcp.agents"
 MCP_DIRECT_WRITES_KEY = "mcp.allow_direct_writes"
@@ -122,13 +123,6 @@ async def door_settings(store: Store, cache: DoorSettingsCache | None = None) ->
     return await store.read_soon(cache.read if cache is not None else door_settings_sync)
 
 
-def _inside(path: str, root: str) -> bool:
-    try:
-        return os.path.commonpath([root, path]) == root
-    except ValueError:
-        return False
-
-
 def narrow_roots(folders: Sequence[str], client_roots: Sequence[str] | None) -> tuple[str, ...]:
     """The folders an MCP call may read: the folders MCP may see (``DoorSettings.folders``), kept to
     the client's roots if it sent any.
@@ -144,9 +138,9 @@ def narrow_roots(folders: Sequence[str], client_roots: Sequence[str] | None) -> 
     for root in folders:
         real = os.path.realpath(root)
         for client in real_clients:
-            if _inside(client, real):
+            if inside(client, real):
                 out.append(client)
-            elif _inside(real, client):
+            elif inside(real, client):
                 out.append(root)
     return tuple(dict.fromkeys(out))
 

@@ -281,9 +281,7 @@ class Store:
         when it finishes within a short budget; ``(False, None)``: run it with ``read`` instead
         (``agents.loop_reads``; ``first``: only as this loop turn's first). What ``fn`` defers is
         posted to the next write group."""
-        if self._closed:
-            return False, None
-        thread = self._thread
+        thread = self._thread  # a closed store's reader declines (``close`` closes it first)
         return self.loop_reader.try_read(lambda conn: fn(SyncDb(conn, thread, posts=True)), first=first)
 
     async def read_soon(self, fn: Callable[[SyncDb], T]) -> T:

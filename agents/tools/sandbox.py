@@ -41,7 +41,7 @@ def invalid(message: str) -> ToolError:
     return ToolError(ErrorType.INVALID_ARGS, message)
 
 
-def _inside(path: str, root: str) -> bool:
+def inside(path: str, root: str) -> bool:
     """Whether ``path`` is ``root`` or below it, compared component by component (both normalised
     and absolute: ``/x/allowed_evil`` is not below ``/x/allowed``)."""
     return path == root or path.startswith(root if root.endswith("/") else root + "/")
@@ -142,7 +142,7 @@ class Sandbox:
         found = [
             (root, [p for p in lexical[len(spelling):].split("/") if p])
             for spelling, root in self._spellings
-            if _inside(lexical, spelling)
+            if inside(lexical, spelling)
         ]
         if not found:
             raise self._outside(lexical)
