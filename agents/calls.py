@@ -32,6 +32,7 @@ announced here (``announce``, on the loop, after the commit). ``prepare``
 from __future__ import annotations
 
 import logging
+import sqlite3
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -170,6 +171,8 @@ def run_on_db(db: SyncDb, p: Prepared, store: Store | None = None, *, lookup: bo
                 result = spec.sync_impl(db, ctx, p.model)
                 text = journal.payload_text(p.name, result, True, p.source, False, p.limit)
     except Exception as exc:
+        if db.on_loop and isinstance(exc, sqlite3.OperationalError):
+            raise  # interrupted or locked on the loop's connection: not an answer, the DB thread runs it again
         error = as_tool_error(p.name, exc, call_id=p.call_id, run_id=p.run_id)
         outcome = p.outcome(None, error)
         if error.retryable:

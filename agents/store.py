@@ -131,6 +131,12 @@ class SyncDb:
         self.release(name)
 
     @property
+    def on_loop(self) -> bool:
+        """This is a loop read's connection (``Store.read_here``): SQLite's operational errors there
+        (interrupted past its budget, a lock) must reach ``LoopReader``, which hands the read to the thread."""
+        return self._posts
+
+    @property
     def outside_writes(self) -> bool:
         """No write transaction of this job is open: what a read must store goes through ``defer``."""
         return self._posts or not self.conn.in_transaction

@@ -74,6 +74,20 @@ async def test_a_loop_read_call_posts_its_journal_row(store, catalog):
     assert await store.scalar("SELECT COUNT(*) FROM tool_calls WHERE call_id = 'r1'") == 1
 
 
+async def test_a_call_interrupted_on_the_loop_is_answered_by_the_thread_without_an_error(store, catalog, caplog):
+    """A loop read that runs past its budget is not an answer: no ``internal`` error, nothing logged at
+    ERROR; the database thread runs it again and the caller gets the full result."""
+    await store.write(lambda db: db.conn.executemany(
+        "INSERT INTO tasks (id, title, created_at, updated_at) VALUES (?, ?, '2026-01-01', '2026-01-01')",
+        [(f"t{i}", f"task {i}") for i in range(300)]))
+    store.loop_reader.read_budget = -1.0  # every loop read is past its budget at SQLite's first progress check
+    caplog.set_level("ERROR")
+    out = await calls.execute(store, catalog, call_id="slow-1", name="list_tasks", args={"limit": 500})
+    assert out.ok and out.result["total"] == 300
+    assert store.loop_reader.declined == 1 and store.loop_reader.served == 0
+    assert not [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
+
+
 async def test_a_closed_store_reads_nowhere(tmp_path):
     """After close, read_here declines and read_soon raises StoreError."""
     from agents.store import Store
