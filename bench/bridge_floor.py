@@ -6,8 +6,10 @@ declined like the floor's server: as light as the floors' client) calls the head
 dispatcher → executor (``agents.calls``) → the store's DB thread (group
 commit, ``synchronous=FULL``) → ``tool_result``, ack after commit for writes.
 
-Floor: a bare ``websockets`` server in a subprocess with one SQLite thread that
-does, per call, what ours must do at least: look the id up in a journal table,
+Floor: a bare ``websockets`` server in a subprocess with one SQLite thread, on
+the product's own schema and pragmas (``agents.schema.connect``: the same
+tables, indexes and CHECKs, so the same rows cost the same), that does, per
+call, what ours must do at least: look the id up in a journal table,
 run the ``SELECT`` (``list_tasks``) or the ``INSERT`` (``create_task``), insert
 the journal row; calls that arrive together share one transaction (one
 ``SAVEPOINT`` each) and one ``COMMIT`` with ``synchronous=FULL`` and WAL; a
@@ -30,7 +32,6 @@ import itertools
 import json
 import os
 import queue
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -51,24 +52,23 @@ from bench.kill9 import CompanionProcess  # noqa: E402
 from bridge.protocol import SUBPROTOCOL  # noqa: E402
 
 GOAL = 0.6
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS tasks (id TEXT PRIMARY KEY, title TEXT NOT NULL, description TEXT, state TEXT,
-  created_at TEXT, updated_at TEXT);
-CREATE TABLE IF NOT EXISTS tool_calls (call_id TEXT PRIMARY KEY, name TEXT, args_hash TEXT, args TEXT,
-  ok INTEGER, result TEXT, started_at TEXT);
-"""
+# The floor writes the same rows as ours into the same tables: the product's own schema and pragmas
+# (``agents.schema.connect``: its indexes, CHECKs and WAL settings), so the ratio measures our work per
+# call, not a lighter table. A create is a suggestion, as the bridge stores it.
+TASK = ("INSERT INTO tasks (id, title, description, project_id, state, assignees, due_date, is_ai_suggested, "
+        "is_approved, source_path, run_id, created_at, updated_at) VALUES (:id, :title, :description, NULL, "
+        ":state, '[]', NULL, 1, 0, NULL, NULL, :created_at, :updated_at)")
+RECORD = ("INSERT INTO tool_calls (call_id, name, args_hash, args, source, run_id, agent_id, ok, error_type, "
+          "result, started_at, finished_at, duration_ms, prunable) VALUES (?, ?, ?, ?, 'bridge', NULL, NULL, 1, "
+          "NULL, ?, ?, ?, 0, ?)")
 
 
 # ── the floor server (subprocess) ───────────────────────────────────────────
 def _db_thread(path: str, jobs: queue.SimpleQueue[Any]) -> None:
-    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-    conn.row_factory = sqlite3.Row
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=FULL")
-    conn.execute("PRAGMA wal_autocheckpoint=0")
-    conn.executescript(SCHEMA)
+    from agents.schema import connect
+
+    conn, _ = connect(Path(path), None)  # WAL, synchronous=FULL, no automatic checkpoints: as ours
     lookup = "SELECT name, args_hash, ok, result FROM tool_calls WHERE call_id = ?"
-    record = "INSERT INTO tool_calls VALUES (?, ?, ?, ?, 1, ?, ?)"
 
     def one(req: dict[str, Any]) -> str:
         stored = conn.execute(lookup, (req["id"],)).fetchone()
@@ -82,13 +82,14 @@ def _db_thread(path: str, jobs: queue.SimpleQueue[Any]) -> None:
         else:
             now = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime())
             task = {"id": str(uuid.uuid4()), "title": req["args"]["title"],
-                    "description": req["args"].get("description"), "state": "ToDo", "created_at": now,
+                    "description": req["args"].get("description") or "", "state": "ToDo", "created_at": now,
                     "updated_at": now}
-            conn.execute("INSERT INTO tasks VALUES (:id, :title, :description, :state, :created_at, :updated_at)",
-                         task)
+            conn.execute(TASK, task)
             result = json.dumps(task)
         digest = hashlib.sha256(f"{req['name']}\x00{args}".encode()).hexdigest()
-        return result, (req["id"], req["name"], digest, args, result, "now")  # type: ignore[return-value]
+        now = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime())
+        read_only = int(req["name"] == "list_tasks")
+        return result, (req["id"], req["name"], digest, args, result, now, now, read_only)  # type: ignore[return-value]
 
     while True:
         batch = [jobs.get()]
@@ -110,10 +111,10 @@ def _db_thread(path: str, jobs: queue.SimpleQueue[Any]) -> None:
                 out = one(req)
                 result, row = out if isinstance(out, tuple) else (out, None)
                 if row:
-                    conn.execute(record, row)
+                    conn.execute(RECORD, row)
                 conn.execute("RELEASE c")
                 answers.append((fut, loop, result))
-        conn.executemany(record, rows)
+        conn.executemany(RECORD, rows)
         conn.execute("COMMIT")
         for fut, loop, result in answers:
             loop.call_soon_threadsafe(fut.set_result, result)
