@@ -167,7 +167,7 @@ class Door:
         if progress is not None:
             await session.send_progress_notification(ctx.meta.progressToken, 1.0, total=1.0,  # type: ignore[union-attr]
                                                      message=f"{name} finished", related_request_id=ctx.request_id)
-        return as_result(outcome, arguments)
+        return as_result(outcome)
 
     async def _report_progress(self, session: ServerSession, token: Any, request_id: Any, name: str) -> None:
         """While a call runs: a progress notification every ``PROGRESS_EVERY`` s (no total is known)."""

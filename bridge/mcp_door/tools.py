@@ -5,10 +5,9 @@
 destructiveHint, idempotentHint, openWorldHint=false). ``as_result(outcome)``:
 a result becomes ``structuredContent`` plus a text rendering (``render``): the
 page of text itself for ``read_file_content``, one line per entry for
-``list_directory``, the JSON text for the rest (the structured content is the
-whole result, except a listing's, which is sent as columns (``listing``); the
-text is for a model or a person, and large results would otherwise travel
-twice); a ``ToolError`` becomes an ``isError`` result whose
+``list_directory`` (whose result the door asks for as columns: ``_is_listing``),
+the JSON text for the rest; the structured content is the whole result (the
+text is for a model or a person); a ``ToolError`` becomes an ``isError`` result whose
 structured content carries the PROTOCOL.md error type. ``as_suggestion(name, args)``: a create as the
 review queue wants it. Runs wherever it is called (no I/O).
 """
@@ -17,7 +16,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from operator import itemgetter
 from typing import Any
 
 from mcp import types
@@ -79,40 +77,13 @@ def error_result(error: ToolError) -> types.CallToolResult:
     )
 
 
-_NAME, _PATH, _TYPE, _SIZE, _MODIFIED = (itemgetter(k) for k in ("name", "path", "type", "size", "modified_at"))
-
-
-def listing(result: Mapping[str, Any], details: bool = True, flat: bool = False) -> tuple[str, dict[str, Any]]:
-    """``list_directory`` for MCP: the text (``listing_text``) and the structured content as columns
-    (``{"path", "count", "truncated", "columns": {"path": [...], "type": [...], "size": [...],
-    "modified_at": [...]}}``, paths relative to ``path``; no size and time columns when the call
-    asked for no details). Columns, not one object per entry: a client's SDK parses a listing of
-    20,000 entries several times faster (``bench/mcp_door.py``). ``result`` holds either those
-    columns already (the door asks the tool for them: ``Grant.columns``) or the bridge's entry
-    objects; ``flat``: the listing was not recursive, so each entry's path below ``path`` is its name."""
-    if isinstance(result.get("columns"), dict):
-        return listing_text(result), dict(result)
-    top = str(result.get("path", ""))
-    entries = result.get("entries") or []
-    if flat:
-        rels = list(map(_NAME, entries))
-    else:
-        prefix = top if top.endswith("/") else top + "/"
-        cut = len(prefix)
-        rels = [p[cut:] if p.startswith(prefix) else p for p in map(_PATH, entries)]
-    columns: dict[str, list[Any]] = {"path": rels, "type": list(map(_TYPE, entries))}
-    if details:
-        columns["size"] = list(map(_SIZE, entries))
-        columns["modified_at"] = list(map(_MODIFIED, entries))
-    structured: dict[str, Any] = {"path": top, "count": len(entries), "truncated": bool(result.get("truncated")),
-                                  "columns": columns}
-    if result.get("undecodable_names"):
-        structured["undecodable_names"] = result["undecodable_names"]
-    return listing_text(structured), structured
-
-
 def _is_listing(result: Mapping[str, Any]) -> bool:
-    return isinstance(result.get("entries"), list) or isinstance(result.get("columns"), dict)
+    """The door's ``list_directory`` result: columns (it asks the tool for them: ``Grant.columns``), as
+    ``{"path", "count", "truncated", "columns": {"path": [...], "type": [...], "size": [...],
+    "modified_at": [...]}}``, paths relative to ``path``, no size and time columns when the call asked
+    for no details. Columns, not one object per entry: a client's SDK parses a listing of 20,000
+    entries several times faster (``bench/mcp_door.py``); the structured content is this result as is."""
+    return isinstance(result.get("columns"), dict)
 
 
 def listing_text(listed: Mapping[str, Any]) -> str:
@@ -149,20 +120,14 @@ def render(name: str, result: Mapping[str, Any]) -> list[types.TextContent]:
     if name == "read_file_content" and isinstance(result.get("content"), str):
         return _page_text(result)
     if name == "list_directory" and _is_listing(result):
-        return [types.TextContent(type="text", text=listing(result)[0])]
+        return [types.TextContent(type="text", text=listing_text(result))]
     return [types.TextContent(type="text", text=json.dumps(result, ensure_ascii=False, separators=(",", ":"),
                                                            default=str))]
 
 
-def as_result(outcome: Outcome, args: Mapping[str, Any] | None = None) -> types.CallToolResult:
-    """An outcome as an MCP result; ``args`` are the call's (a listing without details has fewer columns)."""
+def as_result(outcome: Outcome) -> types.CallToolResult:
+    """An outcome as an MCP result: ``structuredContent`` is the result, beside its text rendering."""
     if not outcome.ok:
         return error_result(outcome.error)  # type: ignore[arg-type]
     result = outcome.result or {}
-    if outcome.name == "list_directory" and _is_listing(result):
-        details = not isinstance(args, Mapping) or args.get("details", True) is not False
-        flat = isinstance(args, Mapping) and args.get("recursive", False) is False
-        text, structured = listing(result, details, flat)
-        return types.CallToolResult(content=[types.TextContent(type="text", text=text)],
-                                    structuredContent=structured, isError=False)
     return types.CallToolResult(content=render(outcome.name, result), structuredContent=result, isError=False)

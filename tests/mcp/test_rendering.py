@@ -9,61 +9,46 @@ from agents.journal import Outcome
 from bridge.mcp_door.tools import as_result
 
 
-def listing(truncated: bool = False) -> dict:
-    return {
-        "path": "/data/notes",
-        "entries": [
-            {"name": "a", "path": "/data/notes/a", "type": "dir", "size": None,
-             "modified_at": "2025-01-01T00:00:00.000Z"},
-            {"name": "b.md", "path": "/data/notes/b.md", "type": "file", "size": 12,
-             "modified_at": "2025-01-01T00:00:00.000Z"},
-            {"name": "c.md", "path": "/data/notes/a/c.md", "type": "file", "size": 0,
-             "modified_at": "2025-01-01T00:00:00.000Z"},
-        ],
-        "truncated": truncated,
-    }
+def listing(truncated: bool = False, details: bool = True) -> dict:
+    """A ``list_directory`` result as the door gets it from the tool (``Grant.columns``)."""
+    columns = {"path": ["a", "b.md", "a/c.md"], "type": ["dir", "file", "file"]}
+    if details:
+        columns |= {"size": [None, 12, 0], "modified_at": ["2025-01-01T00:00:00.000Z"] * 3}
+    return {"path": "/data/notes", "count": 3, "truncated": truncated, "columns": columns}
 
 
-def test_listing_is_one_line_per_entry_and_structured_content_is_columns():
-    """list_directory: a header, then each entry by its path below the folder; structuredContent holds
-    the same entries as columns, paths relative to the folder listed."""
+def test_listing_is_one_line_per_entry_and_structured_content_is_the_columns():
+    """list_directory: a header, then each entry by its path below the folder (folders end in "/", files
+    show their size); structuredContent is the columns result as the tool gave it."""
     result = listing()
     out = as_result(Outcome("c1", "list_directory", True, result, None, 1.0))
     assert not out.isError
     assert [c.text for c in out.content] == ["/data/notes: 3 entries\na/\nb.md  12 B\na/c.md  0 B"]
-    assert out.structuredContent == {
-        "path": "/data/notes", "count": 3, "truncated": False,
-        "columns": {"path": ["a", "b.md", "a/c.md"], "type": ["dir", "file", "file"], "size": [None, 12, 0],
-                    "modified_at": ["2025-01-01T00:00:00.000Z"] * 3},
-    }
+    assert out.structuredContent == listing()
 
 
 def test_listing_without_details_has_names_and_types_only():
-    """A listing asked with details=false renders files by name alone and sends no size or time column."""
-    result = listing()
-    for entry in result["entries"]:
-        entry["size"] = entry["modified_at"] = None
-    out = as_result(Outcome("c1", "list_directory", True, result, None, 1.0),
-                    {"path": "/data/notes", "details": False, "recursive": True})
+    """A listing asked with details=false renders files by name alone."""
+    out = as_result(Outcome("c1", "list_directory", True, listing(details=False), None, 1.0))
     assert out.content[0].text == "/data/notes: 3 entries\na/\nb.md\na/c.md"
     assert out.structuredContent["columns"] == {"path": ["a", "b.md", "a/c.md"], "type": ["dir", "file", "file"]}
 
 
 def test_flat_listing_without_folders_is_the_names_one_a_line():
-    """A listing of one folder (not recursive) names each entry by its name; with no folder in it, the
-    text is the header then the names."""
-    result = {"path": "/", "truncated": False, "entries": [
-        {"name": n, "path": f"/{n}", "type": "file", "size": None, "modified_at": None} for n in ("a.md", "b.md")]}
-    out = as_result(Outcome("c1", "list_directory", True, result, None, 1.0), {"path": "/", "details": False})
+    """With no folder in the listing, the text is the header then the names."""
+    result = {"path": "/", "count": 2, "truncated": False,
+              "columns": {"path": ["a.md", "b.md"], "type": ["file", "file"]}}
+    out = as_result(Outcome("c1", "list_directory", True, result, None, 1.0))
     assert out.content[0].text == "/: 2 entries\na.md\nb.md"
-    assert out.structuredContent == {"path": "/", "count": 2, "truncated": False,
-                                     "columns": {"path": ["a.md", "b.md"], "type": ["file", "file"]}}
+    assert out.structuredContent == result
 
 
-def test_truncated_listing_says_so():
-    """A truncated listing's header tells the reader there is more."""
-    out = as_result(Outcome("c2", "list_directory", True, listing(truncated=True), None, 1.0))
-    assert out.content[0].text.splitlines()[0].startswith("/data/notes: 3 entries, truncated")
+def test_truncated_listing_and_undecodable_names_say_so():
+    """A truncated listing's header tells the reader there is more; names left out are counted at the end."""
+    result = {**listing(truncated=True), "undecodable_names": 2}
+    text = as_result(Outcome("c2", "list_directory", True, result, None, 1.0)).content[0].text
+    assert text.splitlines()[0].startswith("/data/notes: 3 entries, truncated")
+    assert text.endswith("(2 names that are not valid UTF-8 left out)")
 
 
 def test_page_is_the_text_and_a_note_when_more_follows():
@@ -83,24 +68,3 @@ def test_other_tools_keep_their_json_text_and_errors_their_type():
     assert json.loads(out.content[0].text) == task
     err = as_result(Outcome("c6", "read_file_content", False, None, ToolError(ErrorType.NOT_FOUND, "gone"), 1.0))
     assert err.isError and err.structuredContent["error"]["type"] == "not_found"
-
-
-def test_a_listing_given_as_columns_renders_as_the_same_listing_given_as_entries():
-    """The door's columns result (Grant.columns) gives the same text and structured content as the
-    bridge's entry objects, with and without details."""
-    for details in (True, False):
-        entries = listing(truncated=True)
-        entries["undecodable_names"] = 2
-        columns = {"path": ["a", "b.md", "a/c.md"], "type": ["dir", "file", "file"]}
-        if details:
-            columns |= {"size": [None, 12, 0], "modified_at": ["2025-01-01T00:00:00.000Z"] * 3}
-        else:
-            for entry in entries["entries"]:
-                entry["size"] = entry["modified_at"] = None
-        given = {"path": "/data/notes", "count": 3, "truncated": True, "columns": columns, "undecodable_names": 2}
-        args = {"path": "/data/notes", "details": details, "recursive": True}
-        a = as_result(Outcome("c1", "list_directory", True, entries, None, 1.0), args)
-        b = as_result(Outcome("c1", "list_directory", True, given, None, 1.0), args)
-        assert a.structuredContent == b.structuredContent == given
-        assert [c.text for c in a.content] == [c.text for c in b.content]
-        assert b.content[0].text.endswith("(2 names that are not valid UTF-8 left out)")
