@@ -284,6 +284,8 @@ class Gui:
         marker = os.environ.get(BENCH_MARKER_ENV)
         if marker:
             print(f"{marker} ready {time.time():.3f}", flush=True)
+        frozen = self.gc.settle()  # start-up's objects out of every later full collection (desktop.ui.gcguard)
+        log.debug("ui.app.gc_settled frozen=%d", frozen)
         return EXIT_OK
 
     def attach_banner_if_needed(self) -> Any:
