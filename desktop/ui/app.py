@@ -204,9 +204,11 @@ class Gui:
         self._error_box: Any = None
         self.has_tray = False
         self.watcher: Any = None
+        from desktop.ui import gil
         from desktop.ui.gcguard import GuiThreadGc
 
         self.gc = GuiThreadGc(parent=app)  # cycles are freed on this thread, never on the store's
+        gil.hand_back_quickly()  # the loop waits ~1 ms, not 5-10, for the GIL a run's thread holds
 
     async def main(self) -> int:
         from desktop import control
