@@ -13,6 +13,19 @@ is unaffected; only the cycle collector is moved.
 from a timer on the GUI thread (every ``interval_ms``, 3 s by default: one
 wake-up, well inside the idle budget). ``uninstall`` turns automatic
 collection back on. Qt: GUI thread only.
+
+A full (generation 2) collection walks every tracked object, and after
+start-up that is ~110,000 of them (the modules, classes and functions of Qt,
+pydantic and the core, the window's widgets): 30-60 ms with the GIL held, so
+the loop stalls that long whichever thread runs it (issue 14's
+``bench/gui_loop.py``: the max lag of a 38,000-file run). Nearly all of them
+live as long as the app, so ``settle``, called once when start-up is done,
+collects once and moves the survivors to the permanent generation
+(``gc.freeze``): later full collections walk only what was made since
+(~10,000 objects after a big run). Objects made later are collected as
+before; what ``settle`` froze is still freed by reference counting, and a
+cycle among them that dies later stays (bounded: at most the start-up set,
+frozen once). ``uninstall`` unfreezes them.
 """
 
 from __future__ import annotations
@@ -29,6 +42,7 @@ class GuiThreadGc(QObject):
         super().__init__(parent)
         self.threshold = gc.get_threshold()
         self.collections = 0
+        self.settled = False
         self._was_enabled = gc.isenabled()
         gc.disable()
         self._timer = QTimer(self, interval=interval_ms, timeout=self.check)
@@ -44,8 +58,21 @@ class GuiThreadGc(QObject):
         self.collections += 1
         return generation
 
+    def settle(self) -> int:
+        """Once start-up is done: collect, then freeze what survived (see the module docstring); returns
+        how many objects it froze (0 when already settled: it is done once)."""
+        if self.settled:
+            return 0
+        self.settled = True
+        gc.collect()
+        before = gc.get_freeze_count()
+        gc.freeze()
+        return gc.get_freeze_count() - before
+
     def uninstall(self) -> None:
         self._timer.stop()
+        if self.settled:
+            gc.unfreeze()  # back into the oldest generation, so the collection below sees them again
         gc.collect()
         if self._was_enabled:
             gc.enable()

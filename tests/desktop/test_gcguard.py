@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import threading
+import weakref
 
 from desktop.ui.gcguard import GuiThreadGc
 from tests.desktop.conftest import until
@@ -36,6 +37,31 @@ async def test_cycles_made_on_another_thread_are_collected_on_the_gui_thread(qap
         gc.callbacks.remove(note)
         guard.uninstall()
         guard.deleteLater()
+
+
+async def test_settle_freezes_what_start_up_left_alive_once_and_later_cycles_are_still_freed(qapp):
+    """settle() frees start-up's garbage and freezes the survivors, once; cycles made after are collected."""
+    guard = GuiThreadGc(interval_ms=20)
+    try:
+        dead, alive = Cycle(), Cycle()
+        dead_ref, alive_ref = weakref.ref(dead), weakref.ref(alive)
+        del dead
+        assert guard.settle() > 0
+        assert dead_ref() is None  # garbage at settle time is collected, not frozen
+        frozen = gc.get_freeze_count()
+        assert guard.settle() == 0 and gc.get_freeze_count() == frozen  # done once: nothing more is frozen
+        del alive
+        gc.collect()
+        assert alive_ref() is not None  # frozen: a full collection no longer walks start-up's objects
+        later = [Cycle() for _ in range(2_000)]  # past generation 0's threshold
+        later_ref = weakref.ref(later[0])
+        del later
+        await until(lambda: later_ref() is None, what="the guard freeing a cycle made after settle")
+    finally:
+        guard.uninstall()
+        guard.deleteLater()
+    assert gc.get_freeze_count() == 0
+    assert alive_ref() is None  # uninstall unfreezes start-up's objects and collects them again
 
 
 def test_work_started_after_the_loop_is_gone_is_dropped_not_raised():
