@@ -72,7 +72,7 @@ class Prepared:
     limit: int | None
     fresh: bool = False  # the caller made the id up just now: no journal lookup (no replay possible)
     grant: Grant | None = None  # the folders (and their pins) the caller already looked up
-    started_at: str = field(default_factory=lambda: _utc_text(time.time_ns()))
+    started_at: str = field(default_factory=utcnow)
     began: float = field(default_factory=time.perf_counter)
 
     def outcome(self, result: dict[str, Any] | None, error: ToolError | None, text: str | None = None) -> Outcome:
@@ -89,21 +89,6 @@ class Prepared:
     def context(self, store: Store, **kw: Any) -> ToolContext:
         return ToolContext(store=store, run_id=self.run_id, agent_id=self.agent_id, call_id=self.call_id,
                            source=self.source, grant=self.grant, **kw)
-
-
-_second: tuple[int, str] = (-1, "")
-
-
-def _utc_text(ns: int) -> str:
-    """``ns`` (``time.time_ns()``) as ``store.utcnow`` writes it (UTC, milliseconds rounded down,
-    ``Z``), the seconds' text made once per second: a tenth of a datetime's ``isoformat``."""
-    global _second
-    whole, rest = divmod(ns, 1_000_000_000)
-    second, text = _second
-    if second != whole:
-        text = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(whole))
-        _second = (whole, text)
-    return f"{text}.{rest // 1_000_000:03d}Z"
 
 
 def prepare(catalog: Catalog, *, call_id: str, name: str, args: Mapping[str, Any] | None, run_id: str | None = None,

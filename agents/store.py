@@ -34,6 +34,7 @@ import contextlib
 import json
 import queue
 import sqlite3
+import time
 import uuid
 import weakref
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
@@ -57,9 +58,21 @@ T = TypeVar("T")
 Params = Sequence[Any] | dict[str, Any]
 
 
+_second: tuple[int, str] = (-1, "")  # the last whole second seen, as text (any thread may replace it)
+
+
 def utcnow() -> str:
-    """Now as the store writes it: UTC ISO 8601 with milliseconds and ``Z``."""
-    return datetime.now(UTC).isoformat(timespec="milliseconds")[:-6] + "Z"  # iso(now) without its conversions
+    """Now as the store writes it: UTC ISO 8601 with milliseconds (rounded down, as ``iso``) and ``Z``.
+
+    Every call and record stamps a time or two on the hot path, so the seconds' text is made once per
+    second (``time.strftime``) and only the milliseconds each time: a fifth of ``datetime``'s cost."""
+    global _second
+    whole, rest = divmod(time.time_ns(), 1_000_000_000)
+    second, text = _second
+    if second != whole:
+        text = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(whole))
+        _second = (whole, text)
+    return f"{text}.{rest // 1_000_000:03d}Z"
 
 
 def iso(moment: datetime) -> str:

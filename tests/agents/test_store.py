@@ -162,3 +162,25 @@ async def test_a_task_spawned_inside_a_transaction_does_not_join_it(store: Store
     assert order == ["owner", "spawned"]
     keys = {r["key"] for r in await store.fetchall("SELECT key FROM settings")}
     assert keys == {"owner", "spawned"}
+
+
+def test_utcnow_is_the_clock_as_iso_milliseconds_and_the_cached_second_rolls_over(monkeypatch):
+    """utcnow() reads the clock as ISO 8601 UTC with milliseconds rounded down and Z, like iso(now);
+    the cached text of the second is replaced when the second changes."""
+    import re
+    import time as time_module
+    from datetime import UTC, datetime
+
+    from agents import store as store_module
+
+    before = store_module.iso(datetime.now(UTC))
+    stamp = store_module.utcnow()
+    after = store_module.iso(datetime.now(UTC))
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", stamp) and before <= stamp <= after
+    now = [1_700_000_000_999_999_999]
+    monkeypatch.setattr(time_module, "time_ns", lambda: now[0])
+    assert store_module.utcnow() == "2023-11-14T22:13:20.999Z"
+    now[0] += 1
+    assert store_module.utcnow() == "2023-11-14T22:13:21.000Z"
+    now[0] += 59_000_000_000
+    assert store_module.utcnow() == "2023-11-14T22:14:20.000Z"
