@@ -208,7 +208,7 @@ class Gui:
         from desktop.ui.gcguard import GuiThreadGc
 
         self.gc = GuiThreadGc(parent=app)  # cycles are freed on this thread, never on the store's
-        gil.hand_back_quickly()  # the loop waits ~1 ms, not 5-10, for the GIL a run's thread holds
+        self._switch_interval = gil.hand_back_quickly()  # the loop waits ~1 ms, not 5-10, for the GIL
 
     async def main(self) -> int:
         from desktop import control
@@ -352,6 +352,8 @@ class Gui:
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGTERM, signal.SIGINT):
                 loop.remove_signal_handler(sig)
+        self.gc.uninstall()  # the process's collector and GIL switch interval as they were before this Gui
+        sys.setswitchinterval(self._switch_interval)
         log.info("ui.app.stopped")
 
     # ── errors ─────────────────────────────────────────────────────────────

@@ -25,7 +25,7 @@ collects once and moves the survivors to the permanent generation
 (~10,000 objects after a big run). Objects made later are collected as
 before; what ``settle`` froze is still freed by reference counting, and a
 cycle among them that dies later stays (bounded: at most the start-up set,
-frozen once). ``uninstall`` unfreezes them.
+frozen once). ``uninstall`` (once; ``Gui.shutdown`` calls it) unfreezes them.
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ class GuiThreadGc(QObject):
         self.collections = 0
         self.settled = False
         self._was_enabled = gc.isenabled()
+        self._installed = True
         gc.disable()
         self._timer = QTimer(self, interval=interval_ms, timeout=self.check)
         self._timer.start()
@@ -70,6 +71,10 @@ class GuiThreadGc(QObject):
         return gc.get_freeze_count() - before
 
     def uninstall(self) -> None:
+        """Automatic collection back as it was, start-up's objects unfrozen; once (later calls do nothing)."""
+        if not self._installed:
+            return
+        self._installed = False
         self._timer.stop()
         if self.settled:
             gc.unfreeze()  # back into the oldest generation, so the collection below sees them again

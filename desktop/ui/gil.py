@@ -9,7 +9,8 @@ turn that gives it up a few times is 20-40 ms late (issue 14's
 once full collections were cut short by ``gcguard.GuiThreadGc.settle``).
 ``hand_back_quickly`` sets the interval to ``SWITCH_SECONDS``; the run's own
 speed is unchanged within the noise (the bench's run time). Called by the app
-at start-up, on the GUI thread; ``sys.setswitchinterval`` is process-wide.
+at start-up, on the GUI thread (``Gui.shutdown`` puts the previous interval back);
+``sys.setswitchinterval`` is process-wide.
 """
 
 from __future__ import annotations

@@ -26,3 +26,27 @@ def test_the_app_sets_the_short_switch_interval_and_hand_back_returns_the_old_on
             gui.gc.uninstall()
             gui.gc.deleteLater()
         sys.setswitchinterval(previous)
+
+
+async def test_shutdown_gives_the_process_its_collector_and_switch_interval_back(qapp, tmp_path: Path):
+    """After Gui.shutdown automatic collection is as it was before the Gui, nothing stays frozen and the
+    switch interval is the one before; a second uninstall of the guard changes nothing."""
+    import gc
+
+    previous = sys.getswitchinterval()
+    was_enabled = gc.isenabled()  # off under the tests' own guard (tests/conftest.py), on without it
+    sys.setswitchinterval(0.005)
+    try:
+        gui = app_module.Gui(app=qapp, data_dir=tmp_path, backend_url=None)
+        assert not gc.isenabled() and sys.getswitchinterval() == pytest.approx(gil.SWITCH_SECONDS)
+        gui.gc.settle()
+        assert gc.get_freeze_count() > 0
+        await gui.shutdown()
+        assert gc.isenabled() == was_enabled and gc.get_freeze_count() == 0
+        assert sys.getswitchinterval() == pytest.approx(0.005)
+        (gc.disable if was_enabled else gc.enable)()
+        gui.gc.uninstall()  # done once: a second call leaves the collector alone
+        assert gc.isenabled() != was_enabled
+    finally:
+        (gc.enable if was_enabled else gc.disable)()
+        sys.setswitchinterval(previous)

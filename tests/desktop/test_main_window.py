@@ -80,19 +80,22 @@ async def test_the_exception_hook_logs_and_shows_a_box_instead_of_dying(qapp, tm
     """An unhandled exception becomes a log line and one readable message box; the app goes on."""
     gui = app_module.Gui(app=qapp, data_dir=tmp_path, backend_url=None)
     try:
-        raise ValueError("the widget fell over")
-    except ValueError:
-        gui.excepthook(*sys.exc_info())
-    box = gui._error_box
-    assert isinstance(box, QMessageBox) and box.isVisible()
-    assert "ValueError: the widget fell over" in box.informativeText()
-    assert "ui.unhandled_exception" in caplog.text
-    gui.excepthook(RuntimeError, RuntimeError("second"), None)
-    assert gui._error_box is box  # one box at a time
-    box.close()
-    QApplication.processEvents()
-    gui.excepthook(KeyboardInterrupt, KeyboardInterrupt(), None)
-    assert gui._quit.is_set()
+        try:
+            raise ValueError("the widget fell over")
+        except ValueError:
+            gui.excepthook(*sys.exc_info())
+        box = gui._error_box
+        assert isinstance(box, QMessageBox) and box.isVisible()
+        assert "ValueError: the widget fell over" in box.informativeText()
+        assert "ui.unhandled_exception" in caplog.text
+        gui.excepthook(RuntimeError, RuntimeError("second"), None)
+        assert gui._error_box is box  # one box at a time
+        box.close()
+        QApplication.processEvents()
+        gui.excepthook(KeyboardInterrupt, KeyboardInterrupt(), None)
+        assert gui._quit.is_set()
+    finally:
+        await gui.shutdown()  # the process's collector and switch interval back for the next tests
 
 
 def test_an_unreachable_display_is_detected_before_qt_aborts(monkeypatch):
