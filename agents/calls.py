@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from agents import journal
+from agents import calls_async, journal, read_batch
 from agents.errors import ErrorType, ToolError
 from agents.events import RecordDidChange
 from agents.journal import Outcome
@@ -209,8 +209,6 @@ async def execute(
     turn's first only); a caller with other calls in flight says False, so that they all share
     the database thread, which works in parallel with the loop.
     """
-    from agents import calls_async, read_batch
-
     p = prepare(catalog, call_id=call_id, name=name, args=args, run_id=run_id, agent_id=agent_id, source=source,
                 max_result_bytes=max_result_bytes, fresh=fresh, grant=grant)
     try:

@@ -96,10 +96,13 @@ class SyncDb:
     """Statements on the store's connection, for code running on the database thread
     (inside a ``Store.write``/``read`` job). Savepoints are named here, never by callers' SQL."""
 
-    def __init__(self, conn: sqlite3.Connection, thread: DbThread | None = None, *, posts: bool = False):
+    def __init__(self, conn: sqlite3.Connection, thread: DbThread | None = None, *, on_loop: bool = False):
         self.conn = conn
         self._thread = thread
-        self._posts = posts  # a loop read's connection (``Store.read_here``): ``defer`` posts to the thread
+        # A loop read's connection (``Store.read_here``): ``defer`` posts to the thread, and SQLite's
+        # operational errors (interrupted past its budget, a lock) must reach ``LoopReader``, which
+        # then hands the read to the thread.
+        self.on_loop = on_loop
 
     def execute(self, sql: str, params: Params = ()) -> int:
         return self.conn.execute(sql, params).rowcount
@@ -144,15 +147,9 @@ class SyncDb:
         self.release(name)
 
     @property
-    def on_loop(self) -> bool:
-        """This is a loop read's connection (``Store.read_here``): SQLite's operational errors there
-        (interrupted past its budget, a lock) must reach ``LoopReader``, which hands the read to the thread."""
-        return self._posts
-
-    @property
     def outside_writes(self) -> bool:
         """No write transaction of this job is open: what a read must store goes through ``defer``."""
-        return self._posts or not self.conn.in_transaction
+        return self.on_loop or not self.conn.in_transaction
 
     def defer(self, fn: Callable[[SyncDb], Any]) -> None:
         """Run ``fn`` in the current turn's write group without waiting for it (a read's journal row);
@@ -160,7 +157,7 @@ class SyncDb:
         thread = self._thread
         if thread is None:
             raise StoreError("defer() is only for jobs on the store's thread")
-        if self._posts:
+        if self.on_loop:
             thread.post(lambda conn: fn(SyncDb(conn, thread)))
         else:
             thread.defer(lambda conn: fn(SyncDb(conn, thread)))
@@ -301,7 +298,7 @@ class Store:
         (``agents.loop_reads``; ``first``: only as this loop turn's first). What ``fn`` defers is
         posted to the next write group."""
         thread = self._thread  # a closed store's reader declines (``close`` closes it first)
-        return self.loop_reader.try_read(lambda conn: fn(SyncDb(conn, thread, posts=True)), first=first)
+        return self.loop_reader.try_read(lambda conn: fn(SyncDb(conn, thread, on_loop=True)), first=first)
 
     async def read_soon(self, fn: Callable[[SyncDb], T]) -> T:
         """``fn(db)`` by ``read_here`` when it can, else as a snapshot ``read`` on the database thread."""

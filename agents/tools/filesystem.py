@@ -37,6 +37,7 @@ write is a folder's first pin (folders saved before pinning existed).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import errno
 import mimetypes
 import os
@@ -123,12 +124,11 @@ def file_tool(
     def wrap(work: Callable[[Sandbox, Any], dict[str, Any]]) -> ToolSpec:
         async def impl(ctx: ToolContext, args: Any) -> dict[str, Any]:
             grant = ctx.grant or await ctx.store.read(partial(_grant, ctx))
-            try:
-                if not (grant.inline_io and cheap is not None and cheap(args)):
-                    raise NeedsThread
-                result, first = _guarded(work, grant, args, on_loop=True)
-            except NeedsThread:
-                result, first = await asyncio.to_thread(_guarded, work, grant, args)
+            done = None
+            if grant.inline_io and cheap is not None and cheap(args):
+                with contextlib.suppress(NeedsThread):  # it turned out not to be cheap
+                    done = _guarded(work, grant, args, on_loop=True)
+            result, first = done or await asyncio.to_thread(_guarded, work, grant, args)
             if first:
                 await pinned.store_pins(ctx.store, first, replace=False)
             return result
