@@ -25,6 +25,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+import msgspec
+
 from agents.errors import ErrorType, ToolError
 from agents.store import Store, utcnow
 from agents.tools.catalog import Catalog
@@ -52,6 +54,20 @@ class Outcome:
 
 
 _CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+_RESULT = msgspec.json.Encoder(enc_hook=str, order="sorted")
+
+
+def _result_json(payload: Any) -> str:
+    """A result as stored and sent: msgspec's encoder (about 4 × the standard library's on a
+    record; sorted keys, integers exact at any size, NaN and infinities as null, which JSON can
+    carry). Text UTF-8 cannot carry (a lone surrogate) and keys that are not strings go through the
+    standard library, which keeps the one for ``payload_text`` to refuse with ``unsupported_file``
+    and writes the other as text. The arguments' text keeps the standard library's
+    (``canonical_json``): their hash must not change."""
+    try:
+        return _RESULT.encode(payload).decode()
+    except (UnicodeEncodeError, TypeError):
+        return _CANONICAL.encode(payload)
 
 
 def canonical_json(value: Any) -> str:
@@ -158,7 +174,7 @@ def _stored_text(payload: dict[str, Any], ok: bool, source: str, read_only: bool
     into the database on every run.
     """
     if source == "bridge" or not read_only or not ok:
-        return _CANONICAL.encode(payload)
+        return _result_json(payload)
     big = any(_surely_over(v) for v in payload.values())  # a file page, a long listing: not encoded
     text = None if big else canonical_json(payload)
     if text is not None and len(text) <= LOCAL_RESULT_LIMIT:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
+import pytest
+
 from agents import calls, journal, journal_retention
-from agents.errors import ErrorType
+from agents.errors import ErrorType, ToolError
 
 
 async def run(store, catalog, call_id, name, args, **kw):
@@ -135,3 +138,20 @@ def test_a_local_read_keeps_short_fields_and_names_what_it_left_out():
     small = {"path": "/w", "count": 2, "truncated": False, "columns": {"path": ["a", "b"], "type": ["file", "dir"]}}
     assert json.loads(journal.payload_text("list_directory", small, True, "mcp", True, None)) == small
     assert json.loads(journal.payload_text("list_directory", listing, True, "bridge", True, None)) == listing
+
+
+def test_a_stored_result_is_json_that_reads_back_as_the_result():
+    """Results are written by msgspec: the same values back (integers past 64 bits exact, text as
+    is, keys sorted), NaN as null; what msgspec refuses the standard library writes."""
+    payload = {"b": [1, 2**70, None, True, 0.1, 1e16], "a": "é ✓ \u2028", "nested": {"z": 1, "y": [{}]}}
+    text = journal.payload_text("list_tasks", payload, True, "bridge", True, None)
+    assert json.loads(text) == payload
+    assert text.index('"a"') < text.index('"b"') < text.index('"nested"')
+    assert json.loads(journal.payload_text("x", {"v": float("nan")}, True, "bridge", True, None)) == {"v": None}
+    assert json.loads(journal.payload_text("x", {1: "int key"}, True, "bridge", True, None)) == {"1": "int key"}
+
+
+def test_a_result_with_text_utf8_cannot_carry_is_refused_as_unsupported_file():
+    with pytest.raises(ToolError) as caught:
+        journal.payload_text("list_directory", {"name": "bad\udcff"}, True, "bridge", True, None)
+    assert caught.value.type == ErrorType.UNSUPPORTED_FILE
