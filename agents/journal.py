@@ -25,8 +25,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-import msgspec
-
 from agents.errors import ErrorType, ToolError
 from agents.store import Store, utcnow
 from agents.tools.catalog import Catalog
@@ -54,7 +52,7 @@ class Outcome:
 
 
 _CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
-_RESULT = msgspec.json.Encoder(enc_hook=str, order="sorted")
+_result_encoder: Any = None  # msgspec's, made at the first result: the idle app never loads msgspec
 
 
 def _result_json(payload: Any) -> str:
@@ -64,8 +62,13 @@ def _result_json(payload: Any) -> str:
     standard library, which keeps the one for ``payload_text`` to refuse with ``unsupported_file``
     and writes the other as text. The arguments' text keeps the standard library's
     (``canonical_json``): their hash must not change."""
+    global _result_encoder
+    if _result_encoder is None:
+        import msgspec
+
+        _result_encoder = msgspec.json.Encoder(enc_hook=str, order="sorted").encode
     try:
-        return _RESULT.encode(payload).decode()
+        return _result_encoder(payload).decode()
     except (UnicodeEncodeError, TypeError):
         return _CANONICAL.encode(payload)
 
