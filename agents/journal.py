@@ -179,12 +179,12 @@ def _stored_text(payload: dict[str, Any], ok: bool, source: str, read_only: bool
     if source == "bridge" or not read_only or not ok:
         return _result_json(payload)
     big = any(_surely_over(v) for v in payload.values())  # a file page, a long listing: not encoded
-    text = None if big else canonical_json(payload)
+    text = None if big else _result_json(payload)
     if text is not None and len(text) <= LOCAL_RESULT_LIMIT:
         return text
     kept = {k: v for k, v in payload.items()
             if v is None or isinstance(v, (bool, int, float)) or (isinstance(v, str) and len(v) <= 256)}
-    return canonical_json({**kept, "elided": sorted(k for k in payload if k not in kept)})
+    return _result_json({**kept, "elided": sorted(k for k in payload if k not in kept)})
 
 
 def result_text(outcome: Outcome, source: str, read_only: bool, limit: int | None) -> str:
