@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import plistlib
 import shutil
 import subprocess
 import sys
@@ -137,6 +136,8 @@ def plist_path() -> Path:
 
 def launchd_plist(command: Sequence[str], log_dir: Path | None = None) -> bytes:
     """The LaunchAgent: run at login, restarted when it exits with an error."""
+    import plistlib  # here, not at the top: every start builds the CLI parser, which imports this module
+
     log_dir = log_dir or Path.home() / "Library" / "Logs" / "Adiuva Companion"
     return plistlib.dumps({
         "Label": LAUNCHD_LABEL,
