@@ -61,9 +61,13 @@ _MINUTES_WORDS = re.compile(
     r"|kick-?off|1:1|one-on-one|workshop)\b",
     re.IGNORECASE,
 )
-_TEMPLATE_NAME = re.compile(
-    r"template|\.github[/\\_]|contributing|procedure|guidelines?\b|checklist|releasing|process(?:es)?\b", re.IGNORECASE
-)
+# A name that says the file is a template to copy (its checkboxes are not anybody's tasks) ...
+_TEMPLATE_NAME = re.compile(r"template|\.github[/\\_]", re.IGNORECASE)
+# ... or a process document, whose checklist is a template too unless someone has ticked a box in it
+# (a readiness or launch checklist in use: its boxes are the team's tasks).
+_PROCESS_NAME = re.compile(r"contributing|procedure|guidelines?\b|checklist|releasing|process(?:es)?\b",
+                           re.IGNORECASE)
+_TICKED = re.compile(r"^[ \t]*(?:[-*+][ \t]+|\d+[.)][ \t]+)?\[[xX]\]", re.MULTILINE)
 _PLACEHOLDER_HINTS = ("XXXX", "@handle", "<your ", "[your ", "YYYY-MM-DD", "Champion ")
 _PLACEHOLDERS = re.compile(r"\bXXXX\b|@handle\b|<your |\[your |\bYYYY-MM-DD\b|\bChampion [AB]\b")
 
@@ -74,6 +78,14 @@ def fingerprint(source: str) -> str:
 
 
 _STOP = frozenset("the and for with from into of on at in to a an is are be will meeting".split())
+
+
+_VERSION_NUMBER = re.compile(r"(?<![\w.])v?(\d+\.\d+(?:\.\d+)*)(?![\w.]*\d)")
+
+
+def _same_release(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Two titles' versions name one release: equal, or one the other's series ("1.7" and "1.7.0")."""
+    return any(x == y or x.startswith(y + ".") or y.startswith(x + ".") for x in a for y in b)
 
 
 def _shared_word(a: set[str], b: set[str]) -> bool:
@@ -132,6 +144,7 @@ def extract_text(
             anchor = ref
     head = text[:50_000]
     template = bool(_TEMPLATE_NAME.search(name)) or (
+        bool(_PROCESS_NAME.search(name)) and _TICKED.search(head) is None) or (
         any(hint in head for hint in _PLACEHOLDER_HINTS) and len(_PLACEHOLDERS.findall(head)) >= 2)
     first_heading = next((u.text for u in units if u.kind == "heading"), "")
     minutes = doc_day is not None or bool(_MINUTES_WORDS.search(f"{name} {first_heading}")) or \
@@ -146,7 +159,7 @@ def extract_text(
         tasks.append(ExtractedTask(title, t.completed, t.due.isoformat() if t.due else None, t.line,
                                    fingerprint(t.source)))
     milestones: list[ExtractedMilestone] = []
-    seen: dict[tuple[str, str], int] = {}
+    seen: dict[tuple[str, str], frozenset[str]] = {}  # (title key, date) → the versions the title names
     today = _day(today)
     for m in ex.milestones:
         title = clean_title(m.title)
@@ -155,15 +168,18 @@ def extract_text(
             continue
         iso = m.day.isoformat()
         words = set(key.split())
+        versions = frozenset(_VERSION_NUMBER.findall(title))
         dup = False
-        for (k, d), _ in seen.items():
+        for (k, d), theirs in seen.items():
+            if d != iso or (versions and theirs and not _same_release(versions, theirs)):
+                continue  # two releases' deadlines on one day are two events
             other = set(k.split())
-            if d == iso and (k == key or words <= other or other <= words or _shared_word(words, other)):
+            if k == key or words <= other or other <= words or _shared_word(words, other):
                 dup = True
                 break
         if dup:
             continue
-        seen[(key, iso)] = len(milestones)
+        seen[(key, iso)] = versions
         milestones.append(ExtractedMilestone(title, iso, m.line, fingerprint(m.source),
                                              completed=today is not None and m.day < today))
     used = {t.line for t in tasks} | {m.line for m in milestones}

@@ -2,7 +2,8 @@
 
 Pure functions, no I/O; safe on any thread. ``find_dates`` returns every
 month-and-day date in a string (ISO ``2026-12-04``; ``Dec 4``, ``December 4th,
-2026``, ``4 Dec``, ``4th of December 2026``; ranges ``May 27 - 29, 2015``,
+2026``, ``4 Dec``, ``4th of December 2026``; numeric with a four-digit year,
+``09/20/2018``, ``09-20-2018`` month first, ``20.09.2018`` day first; ranges ``May 27 - 29, 2015``,
 ``24 - 26, Mar. 2015``, ``2016-07-26 to 2016-07-28`` keep their year and are
 dated by their first day). Month-only, weekday-only and relative phrases are
 not dates. A date without a year takes the year that puts it nearest to the
@@ -34,6 +35,7 @@ _WD = r"(?:mon|tue|tues|wed|weds|thu|thur|thurs|fri|sat|sun)[a-z]*\.?"
 _DATE = re.compile(
     rf"(?<![\w./#=-])(?P<iy>{_YEAR})(?P<sep>[-/])(?P<im>[01]\d)(?P=sep)(?P<id>[0-3]\d)(?![\w/-]|:\d|T\d)"
     rf"(?:{_RANGE}{_YEAR}-[01]\d-[0-3]\d(?![\w-]))?"
+    rf"|(?<![\w./#=:-])(?P<na>[0-3]?\d)(?P<nsep>[-/.])(?P<nb>[0-3]?\d)(?P=nsep)(?P<ny>{_YEAR})(?![\w/.-]|:\d)"
     rf"|(?<![\w-])(?P<mm>{_MON})\.?,?[ \t]{{1,2}}(?P<md>[0-3]?\d){_ORD}(?!\w|:\d|\.\d|/)"
     rf"(?:[ \t]*\({_WD}\))?"
     rf"(?:{_RANGE}(?:{_MON}\.?[ \t]{{1,2}})?[0-3]?\d{_ORD}(?!\w|:\d|\.\d|/)(?:[ \t]*\({_WD}\))?)?"
@@ -77,6 +79,15 @@ def _make(y: int, m: int, d: int) -> date | None:
         return None
 
 
+def _numeric_month_day(a: int, b: int, sep: str) -> tuple[int, int] | None:
+    """``(month, day)`` of a numeric date with a four-digit year: "20.09.2018" is day-first (the dotted
+    form is European), "09/20/2018" and "09-20-2018" month-first (the US form) unless the first number
+    cannot be a month ("20/09/2018"); None when neither reading is a date."""
+    if sep == "." or a > 12:
+        a, b = b, a
+    return (a, b) if 1 <= a <= 12 and 1 <= b <= 31 else None
+
+
 def find_dates(s: str) -> list[Found]:
     """Every month-and-day date in ``s``, in order ("may" only capitalised: "we may 2" is no date)."""
     out: list[Found] = []
@@ -84,6 +95,10 @@ def find_dates(s: str) -> list[Found]:
         g = m.groupdict()
         if g["iy"]:
             out.append(Found(m.start(), m.end(), int(g["im"]), int(g["id"]), int(g["iy"])))
+            continue
+        if g["na"]:
+            if (md := _numeric_month_day(int(g["na"]), int(g["nb"]), g["nsep"])) is not None:
+                out.append(Found(m.start(), m.end(), *md, int(g["ny"])))
             continue
         month_word = g["mm"] or g["dm"]
         if month_word.lower() == "may" and not month_word[0].isupper():

@@ -77,8 +77,10 @@ _NOT_NAMES = frozenset(
     required requires require needed wanted chosen expected expect expects""".split()
 )
 _TAKES = re.compile(
-    r"\b(?:takes?|taking|took|has|have|gets?|got|owns?)[ \t]+(?:as[ \t]+)?(?:the[ \t]+|an[ \t]+|this[ \t]+|that[ \t]+)?"
-    r"(?:action[ \t]*items?|todo|ai)\b",
+    r"\b(?:takes?|taking|took|has|have|gets?|got|owns?)[ \t]+(?:as[ \t]+)?(?:(?:the|an?|this|that)[ \t]+)?"
+    r"(?:action[ \t]*items?|todo(?![ \t]*lists?\b))\b"  # "has a TODO on …", not "have a todo list"
+    r"|\b(?:takes?|taking|took|has|have|gets?|got|owns?)[ \t]+(?:(?:the|this|that)[ \t]+)?(?-i:AI)\b"  # not "an AI"
+    r"|\b(?:takes?|taking|took)[ \t]+(?:(?:an?|the)[ \t]+)?action[ \t]+to[ \t]+[a-z]",  # "will take action to draft …"
     re.IGNORECASE,
 )
 _ASSIGNED = re.compile(r"(?:;|,|[ \t]-|–|—)[ \t]*assign(?:ed)?[ \t]+to[ \t]+@?\w[\w .&@-]{0,30}\.?$", re.IGNORECASE)

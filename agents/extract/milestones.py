@@ -38,6 +38,7 @@ _FUTURE = re.compile(
     r"\b(?:register|registration|before|deadline|due|until|till|by|next|upcoming|will|planned|scheduled|freeze)\b",
     re.IGNORECASE,
 )
+_SCHEDULED = re.compile(r"\b(?:scheduled|planned|deadline|due|upcoming|will|freeze|release)\b", re.IGNORECASE)
 _EMPTY_TITLE = frozenset("week of the on by from until till starting beginning ending date dates day days".split())
 _VERSION = re.compile(r"\bv?\d+\.\d+(?:\.\d+)?\b")
 _GENERIC_COLUMN = re.compile(r"(?:target[ \t]+|planned[ \t]+|due[ \t]+)?(?:date|dates|when|day|due|deadline)s?",
@@ -90,6 +91,13 @@ def _blank_links(s: str) -> str:
 
 
 
+def _event_name(context: str) -> str:
+    """The heading or intro line above a bare date as the event's name; "" when it names none ("Date:")."""
+    name = context.strip(" #*_:")
+    words = set(re.findall(r"[^\W\d_]+", name.lower()))
+    return name if words - _EMPTY_TITLE else ""
+
+
 class MilestoneRules:
     """The milestone half of the extractor."""
 
@@ -120,8 +128,8 @@ class MilestoneRules:
                 if day is None:
                     continue
                 title = self._title(plain, u.text, lo, hi, f, mine)
-                if not title and u.kind == "item" and self.context:
-                    title = self.context.strip(" #*_:")
+                if not title and u.kind in ("item", "para") and self.context:
+                    title = _event_name(self.context)  # a bare date under "## Next meeting" (or "Next meeting:")
                 if title:
                     self.milestones.append(Milestone(title, day, u.line, u.text))
 
@@ -162,8 +170,9 @@ class MilestoneRules:
         doc = self.doc_day
         if doc is not None and day == doc:
             return None
-        if doc is not None and u.line <= 25 and -1 <= (day - doc).days <= 4:
-            return None  # the days of the meeting itself, in its header
+        if doc is not None and u.line <= 25 and -1 <= (day - doc).days <= 4 and \
+                (f.followed_by_time(plain) or not _SCHEDULED.search(plain[lo:hi])):
+            return None  # the days of the meeting itself, in its header (not "the release is scheduled for …")
         head = plain[lo:f.start].strip(" \t[(*_-")
         if not head and f.followed_by_time(plain):
             return None  # a chat-log or calendar timestamp

@@ -67,3 +67,67 @@ def test_remark_without_a_colon_label_stays_part_of_the_title():
     text = "# Notes 2030-01-10\n\nThe summit is on March 3rd 2030 (in the old town).\n"
     (m,) = _run(text, filename="2030-01-10.md").milestones
     assert "summit" in m.title.lower() and m.date == "2030-03-03"
+
+
+def test_process_checklist_in_use_holds_tasks():
+    """A checklist file someone has ticked boxes in is the team's to-do list, not a template to copy."""
+    text = "# Launch readiness checklist\n\n- [x] Spec merged\n- [ ] Devnet v2 live\n- [ ] Audit the library\n"
+    got = [(t.title, t.completed) for t in _run(text, filename="launch-readiness-checklist.md").tasks]
+    assert got == [("Spec merged", True), ("Devnet v2 live", False), ("Audit the library", False)]
+
+
+def test_process_checklist_with_no_box_ticked_stays_a_template():
+    """The same kind of file with every box empty is a procedure to copy: no tasks."""
+    text = "# Release checklist\n\n- [ ] Bump the version\n- [ ] Tag the release\n"
+    assert _run(text, filename="release-checklist.md").tasks == ()
+
+
+def test_template_name_wins_over_ticked_boxes():
+    """A file named as a template holds no tasks, even with an example box ticked."""
+    text = "# Pull request\n\n- [x] I read the guide\n- [ ] Tests added\n"
+    assert _run(text, filename="PULL_REQUEST_TEMPLATE.md").tasks == ()
+
+
+def test_having_a_todo_and_taking_action_to_are_tasks():
+    """ "has a TODO on …" and "will take action to …" say someone owns work; "a todo list" and "an AI" do not."""
+    text = ("# Sync 2030-02-03\n\n- Have a TODO on release notes for beta.1\n"
+            "- Michael will take action to draft the changes.\n- We have a todo list in the wiki\n"
+            "- The vendor has an AI assistant now\n")
+    titles = [t.title for t in _run(text, filename="2030-02-03.md").tasks]
+    assert titles == ["Have a TODO on release notes for beta.1", "Michael will take action to draft the changes"]
+
+
+def test_bare_date_under_a_heading_is_titled_by_the_heading():
+    """A date alone on a line under "## Next Meeting" is that meeting; under "## Date" it names no event."""
+    text = "# TSC Meeting 2030-08-11\n\n## Next Meeting\n\n2030-08-25\n"
+    got = [(m.title, m.date) for m in _run(text, filename="2030-08-11.md").milestones]
+    assert got == [("Next Meeting", "2030-08-25")]
+    text = "# Notes\n\n## Date\n\n2030-08-25\n"
+    assert _run(text).milestones == ()
+
+
+def test_scheduled_date_near_the_document_date_is_kept():
+    """A date within days of the document's own is the meeting itself, unless the sentence schedules it."""
+    text = ("# Pre-release testing\n\nPublished 2030-10-06.\n\nThe release is scheduled for this Thursday, "
+            "October 8th.\n")
+    (m,) = _run(text, filename="2030-10-06-prerelease.md").milestones
+    assert m.date == "2030-10-08" and "scheduled" in m.title
+    text = "# Meeting 2030-10-06\n\nDate: Tuesday, October 8th\n"
+    assert _run(text, filename="2030-10-06.md").milestones == ()
+
+
+def test_two_releases_on_one_day_are_two_milestones_one_release_twice_is_one():
+    """Same-day deadlines of two versions stay apart; "1.7" and "1.7.0" on one day are one release."""
+    text = ("# Patch releases\n\n| Version | Cherry-picks deadline |\n|---|---|\n| 1.17.1 | 2031-03-10 |\n"
+            "| 1.16.5 | 2031-03-10 |\n")
+    assert len(_run(text).milestones) == 2
+    text = "# Plan\n\n- June 28th 2031: v1.7.0 release\n\n## Details\n\n- Release 1.7 on June 28 2031\n"
+    assert len(_run(text).milestones) == 1
+
+
+def test_numeric_dates_with_a_four_digit_year():
+    """US month-first with / or -, day-first when the first number cannot be a month or with dots."""
+    text = ("# Plan\n\n- Summit: 09/20/2031\n- Freeze: 20/10/2031\n- Workshop: 05.11.2031\n"
+            "- Deadline: 11-08-2031\n")
+    assert sorted(m.date for m in _run(text).milestones) == ["2031-09-20", "2031-10-20", "2031-11-05",
+                                                              "2031-11-08"]
