@@ -36,6 +36,8 @@ _MARKER = re.compile(
     rf"(?P<rest>.*)",
     re.IGNORECASE,
 )
+_TURN = re.compile(r"(?:\*\*|__)?[A-Z][\w.'’-]{0,30}(?:[ \t]+[A-Z][\w.'’-]{0,30}){0,2}(?:\*\*|__)?[ \t]*:"
+                      r"(?:\*\*|__)?[ \t]+")
 _BRACKET_MARKER = re.compile(r"\[(?:action(?:[ \t]*item)?|AI|TODO)\][ \t]*:?[ \t]*(?P<rest>\S.*)", re.IGNORECASE)
 _ROLE_WHO = re.compile(r"scribe|taker|notes|minutes|facilitat|chair|moderat|owner", re.IGNORECASE)
 _ACTION_TO = re.compile(r"action[ \t]+to[ \t]+(?P<rest>[a-z].*)", re.IGNORECASE)
@@ -47,7 +49,8 @@ _TODO = re.compile(
 )
 _INLINE_TODO = re.compile(r"(?<![\w`/])\(?(?:TODO|FIXME)[ \t]*:[ \t]*(?P<rest>[^)\n]*)")
 _EMPTY_ACTION = re.compile(
-    r"(?:none|n/?a|no(?:ne)?\.?|nothing|no action\b.*|no action items?\b.*|tbd|-+|\.+|see above\.?)?[ \t.]*$",
+    r"(?:none(?:[ \t]+(?:needed|required|yet|for[ \t]+now|this[ \t]+(?:week|time)))?|n/?a|no(?:ne)?\.?|nothing"
+    r"|no action\b.*|no action items?\b.*|tbd|-+|\.+|see above\.?)?[ \t.]*$",
     re.IGNORECASE
 )
 _INTRO = re.compile(
@@ -287,6 +290,8 @@ class Extractor(MilestoneRules):
         if u.box is not None:
             return None  # a checkbox is handled as such
         m = _MARKER.match(plain)
+        if m is None and (sp := _TURN.match(plain)) is not None:
+            m = _MARKER.match(plain, sp.end())  # "Ryan: Action item: Jack to revise …" in a speaker's turn
         if m and m.group("who") and _ROLE_WHO.search(m.group("who")):
             return None  # "Action item scribe: X" is a meeting role
         if m is None and (b := _BRACKET_MARKER.match(plain)):

@@ -131,3 +131,12 @@ def test_numeric_dates_with_a_four_digit_year():
             "- Deadline: 11-08-2031\n")
     assert sorted(m.date for m in _run(text).milestones) == ["2031-09-20", "2031-10-20", "2031-11-05",
                                                               "2031-11-08"]
+
+
+def test_action_marker_inside_a_speakers_turn():
+    """ "Ryan: Action item: Jack to revise …" is an action item; "Kim: actions speak louder" and an
+    empty action in a turn are not."""
+    text = ("# Sync 2030-02-03\n\n- Ryan: Action item: Jack to revise the proposal.\n"
+            "- **Jack**: action item - send the survey\n- Kim: actions speak louder\n- Kim: Action: none needed\n")
+    titles = [t.title for t in _run(text, filename="2030-02-03.md").tasks]
+    assert titles == ["Jack to revise the proposal", "Send the survey"]
