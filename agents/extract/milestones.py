@@ -128,10 +128,20 @@ class MilestoneRules:
                 if day is None:
                     continue
                 title = self._title(plain, u.text, lo, hi, f, mine)
+                if not title and u.kind == "item":
+                    title = self._first_detail(u)  # "- Sept 8th" whose sub-item names the event
                 if not title and u.kind in ("item", "para") and self.context:
                     title = _event_name(self.context)  # a bare date under "## Next meeting" (or "Next meeting:")
                 if title:
                     self.milestones.append(Milestone(title, day, u.line, u.text))
+
+    def _first_detail(self, u: Unit) -> str:
+        """The first sub-item of a date-only item, when it has one: the event the date is for."""
+        idx = self.units.index(u)
+        nxt = self.units[idx + 1] if idx + 1 < len(self.units) else None
+        if nxt is None or nxt.kind != "item" or nxt.parent != idx or find_dates(_blank_links(nxt.text)):
+            return ""
+        return nxt.text.strip()
 
     def _row_milestones(self, u: Unit, plain: str) -> None:
         """A table row's dates: each titled by the row's first cell and its column's header."""

@@ -84,6 +84,8 @@ def _clean_inline(s: str, *, links: bool = True) -> str:
         s = _STRONG.sub(r"\2", s)
         s = _EM_STAR.sub(r"\1", s)
         s = _EM_UNDER.sub(r"\1", s)
+        if s.count("**") % 2:  # half a pair left by a cut ("Colin:** Post the link"): no emphasis
+            s = s.replace("**", "")
     return " ".join(s.split())
 
 

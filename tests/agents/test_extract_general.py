@@ -140,3 +140,28 @@ def test_action_marker_inside_a_speakers_turn():
             "- **Jack**: action item - send the survey\n- Kim: actions speak louder\n- Kim: Action: none needed\n")
     titles = [t.title for t in _run(text, filename="2030-02-03.md").tasks]
     assert titles == ["Jack to revise the proposal", "Send the survey"]
+
+
+def test_date_only_item_is_titled_by_its_first_sub_item():
+    """ "- Sept 8th" whose sub-item says what happens then is that event, not the section heading."""
+    text = ("# Release 2031 schedule\n\n## Docs\n\n- Sept 8th\n  - Docs PRs must be open for review\n"
+            "- Sept 20th: Code freeze\n")
+    got = [(m.title, m.date) for m in _run(text).milestones]
+    assert got == [("Docs PRs must be open for review", "2031-09-08"), ("Code freeze", "2031-09-20")]
+
+
+def test_decisions_and_actionables_heading_introduces_tasks():
+    """A heading that names action items after "Decisions and" (or "Summary and") holds tasks;
+    "Discussion and next steps" does not."""
+    text = "# Sync 2030-02-03\n\n### Decisions and Actionables\n\n- Open an issue for the CLI\n- Review the PR\n"
+    assert [t.title for t in _run(text, filename="2030-02-03.md").tasks] == ["Open an issue for the CLI",
+                                                                             "Review the PR"]
+    text = "# Sync 2030-02-03\n\n### Discussion and next steps\n\n- The CLI is slow\n"
+    assert _run(text, filename="2030-02-03.md").tasks == ()
+
+
+def test_half_an_emphasis_pair_is_not_left_in_a_title():
+    """A dated action item cut after "**Colin:**" reads "Colin: …", not "Colin:** …"."""
+    text = "# Call 2030-02-03\n\n- **Colin:** Post the meetup link by March 3rd 2030\n"
+    titles = [m.title for m in _run(text, filename="2030-02-03.md").milestones]
+    assert titles and all("**" not in t for t in titles)
