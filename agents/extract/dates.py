@@ -3,7 +3,8 @@
 Pure functions, no I/O; safe on any thread. ``find_dates`` returns every
 month-and-day date in a string (ISO ``2026-12-04``; ``Dec 4``, ``December 4th,
 2026``, ``4 Dec``, ``4th of December 2026``; numeric with a four-digit year,
-``09/20/2018``, ``09-20-2018`` month first, ``20.09.2018`` day first; ranges ``May 27 - 29, 2015``,
+``09/20/2018``, ``09-20-2018`` month first, ``20.09.2018`` day first; ``2/6``
+after a weekday, month first; ranges ``May 27 - 29, 2015``,
 ``24 - 26, Mar. 2015``, ``2016-07-26 to 2016-07-28`` keep their year and are
 dated by their first day). Month-only, weekday-only and relative phrases are
 not dates. A date without a year takes the year that puts it nearest to the
@@ -36,6 +37,7 @@ _DATE = re.compile(
     rf"(?<![\w./#=-])(?P<iy>{_YEAR})(?P<sep>[-/])(?P<im>[01]\d)(?P=sep)(?P<id>[0-3]\d)(?![\w/-]|:\d|T\d)"
     rf"(?:{_RANGE}{_YEAR}-[01]\d-[0-3]\d(?![\w-]))?"
     rf"|(?<![\w./#=:-])(?P<na>[0-3]?\d)(?P<nsep>[-/.])(?P<nb>[0-3]?\d)(?P=nsep)(?P<ny>{_YEAR})(?![\w/.-]|:\d)"
+    rf"|(?<![\w-]){_WD},?[ \t]{{1,2}}(?P<wm>1[0-2]|0?[1-9])/(?P<wd>[0-3]?\d)(?![\w/.-]|:\d|%)"
     rf"|(?<![\w-])(?P<mm>{_MON})\.?,?[ \t]{{1,2}}(?P<md>[0-3]?\d){_ORD}(?!\w|:\d|\.\d|/)"
     rf"(?:[ \t]*\({_WD}\))?"
     rf"(?:{_RANGE}(?:{_MON}\.?[ \t]{{1,2}})?[0-3]?\d{_ORD}(?!\w|:\d|\.\d|/)(?:[ \t]*\({_WD}\))?)?"
@@ -95,6 +97,10 @@ def find_dates(s: str) -> list[Found]:
         g = m.groupdict()
         if g["iy"]:
             out.append(Found(m.start(), m.end(), int(g["im"]), int(g["id"]), int(g["iy"])))
+            continue
+        if g["wm"]:  # "Thursday 2/6": month first, as the US writes it, only after a weekday (not "1/2 of")
+            if 1 <= int(g["wd"]) <= 31:
+                out.append(Found(m.start("wm"), m.end(), int(g["wm"]), int(g["wd"]), None))
             continue
         if g["na"]:
             if (md := _numeric_month_day(int(g["na"]), int(g["nb"]), g["nsep"])) is not None:

@@ -165,3 +165,10 @@ def test_half_an_emphasis_pair_is_not_left_in_a_title():
     text = "# Call 2030-02-03\n\n- **Colin:** Post the meetup link by March 3rd 2030\n"
     titles = [m.title for m in _run(text, filename="2030-02-03.md").milestones]
     assert titles and all("**" not in t for t in titles)
+
+
+def test_month_slash_day_only_after_a_weekday():
+    """ "Thursday 2/6" is February 6th in US minutes; "1/2 of the servers" is no date."""
+    text = "# Community call 2030-01-29\n\n- Next meeting Thursday 2/6 @ 1PM PST\n- Moved 1/2 of the servers\n"
+    got = [(m.title, m.date) for m in _run(text, filename="2030-01-29.md").milestones]
+    assert got == [("Next meeting 1PM PST", "2030-02-06")]
