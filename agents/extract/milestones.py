@@ -22,6 +22,9 @@ from agents.extract.blocks import Unit
 from agents.extract.dates import Found, find_dates
 
 _LINK_OR_URL = re.compile(r"\]\([^()\s]*(?:\([^()\s]*\)[^()\s]*)*\)|<?https?://[^\s>)\]]+>?|`[^`\n]*`")
+# A link to another file of the project ("[June 4 meeting notes](jun-4.md)"): a date in its text names that
+# document, not an event.
+_DOC_LINK = re.compile(r"\[[^\]\n]*\]\((?![a-z][\w+.-]*:)[^()\s]*\)", re.IGNORECASE)
 _SENTENCE = re.compile(r"(?:[^.!?]|[.!?]+(?![\s)]|$))+(?:[.!?]+|$)")
 _DIGIT = re.compile(r"\d")
 _WEEKDAY_LEAD = re.compile(
@@ -111,7 +114,8 @@ class MilestoneRules:
     def _milestones(self, u: Unit, task: Any = None) -> None:
         if _DIGIT.search(u.text) is None:
             return
-        plain = _blank_links(u.text)
+        text = _DOC_LINK.sub(lambda m: " " * len(m.group(0)), u.text) if "](" in u.text else u.text
+        plain = _blank_links(text)
         if u.kind == "row":
             self._row_milestones(u, plain)
             return

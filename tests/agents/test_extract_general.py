@@ -172,3 +172,12 @@ def test_month_slash_day_only_after_a_weekday():
     text = "# Community call 2030-01-29\n\n- Next meeting Thursday 2/6 @ 1PM PST\n- Moved 1/2 of the servers\n"
     got = [(m.title, m.date) for m in _run(text, filename="2030-01-29.md").milestones]
     assert got == [("Next meeting 1PM PST", "2030-02-06")]
+
+
+def test_date_in_a_link_to_another_document_is_no_event():
+    """A table of contents linking "[June 4 Meeting Notes](jun-4.md)" names documents, not events; a date
+    after such a link, or in a web link's text, still counts."""
+    text = ("# Meeting notes\n\n| Day | Notes |\n|---|---|\n| 1 | [June 4 Meeting Notes](jun-4.md#day-1) |\n\n"
+            "- See [the plan](plan.md): code freeze on June 20th 2031\n")
+    got = [(m.title, m.date) for m in _run(text, filename="toc.md").milestones]
+    assert [d for _, d in got] == ["2031-06-20"]
