@@ -122,6 +122,14 @@ def skipped_lines(lines: list[str]) -> list[bool]:
     return skip
 
 
+# A line that ends a thought though it has no full stop: short (not filled to a wrap width) and not
+# ending in a word or mark that carries on ("and", "the", ",", "-").
+_THOUGHT_END = re.compile(
+    r"^.{1,50}(?<![,;(&/+=–—-])(?<!\band)(?<!\bor)(?<!\bthe)(?<!\bof)(?<!\bto)(?<!\ba)(?<!\ban)(?<!\bfor)"
+    r"(?<!\bwith)(?<!\bin)(?<!\bon)(?<!\bat)(?<!\bby)$"
+)
+
+
 def units(text: str, *, one_line_paragraphs: bool = False) -> tuple[list[str], list[Unit]]:
     """The text's lines and its units in order; skipped lines give no unit.
 
@@ -210,6 +218,8 @@ def units(text: str, *, one_line_paragraphs: bool = False) -> tuple[list[str], l
                 break
             if parts[-1][-1:] in ".!?:" and not t[:1].islower():
                 break
+            if _THOUGHT_END.search(parts[-1]) and t[:1].isupper():
+                break  # a short line, then a capital: one thought a line, as minutes are often typed
             parts.append(t)
             j += 1
         out.append(Unit("para", i + 1, " ".join(parts), indent=lead, parent=stack[-1] if stack else None,

@@ -181,3 +181,15 @@ def test_date_in_a_link_to_another_document_is_no_event():
             "- See [the plan](plan.md): code freeze on June 20th 2031\n")
     got = [(m.title, m.date) for m in _run(text, filename="toc.md").milestones]
     assert [d for _, d in got] == ["2031-06-20"]
+
+
+def test_short_lines_each_a_thought_are_not_one_sentence():
+    """Minutes typed one thought a line, without full stops: the dated line is the event, not the lines
+    after it; a sentence wrapped at the width (its next line in lower case) is still one."""
+    text = ("# Community meeting 2030-07-26\n\nCollab summit\nHappening in October, 12 and 13th\n"
+            "Announcement has gone out but is empty around specific sessions currently\n\n"
+            "The feature freeze for the next release\nwill be on August 20th 2030\n")
+    got = {m.date: m.title for m in _run(text, filename="2030-07-26.md").milestones}
+    assert set(got) == {"2030-10-12", "2030-08-20"}
+    assert got["2030-10-12"].startswith("Happening in") and "Announcement" not in got["2030-10-12"]
+    assert got["2030-08-20"].startswith("The feature freeze for the next release")
