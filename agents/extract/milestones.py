@@ -94,6 +94,25 @@ def _blank_links(s: str) -> str:
 
 
 
+_FROM = re.compile(r"\b(?:from|between|starting|beginning|runs?|running)\b", re.IGNORECASE)
+_TIGHT_TO = re.compile(r"[ \t)]*(?:to|until|till|through|thru)[ \t]+", re.IGNORECASE)  # "June 26th 2025) to Sept 18th"
+_TO_BETWEEN = re.compile(r"[^.;!?]{0,60}?\b(?:to|until|till|through|thru|and)[ \t]+(?:(?:mon|tue|wed|thu|fri|sat|sun)"
+                         r"[a-z]*\.?,?[ \t]+)?$", re.IGNORECASE)
+
+
+def _range_ends(plain: str, lo: int, mine: list[Found]) -> set[Found]:
+    """The second dates of "<date> to <date>" and "from <date> (…) to <date>" spans in one sentence: a
+    range is dated by its first day (the adjacent forms, "May 27 - 29", are one date already)."""
+    ends: set[Found] = set()
+    for a, b in pairwise(mine):
+        if a in ends:
+            continue
+        if _TIGHT_TO.fullmatch(plain, a.end, b.start) or (
+                _FROM.search(plain, lo, a.start) and _TO_BETWEEN.fullmatch(plain, a.end, b.start)):
+            ends.add(b)
+    return ends
+
+
 def _event_name(context: str) -> str:
     """The heading or intro line above a bare date as the event's name; "" when it names none ("Date:")."""
     name = context.strip(" #*_:")
@@ -127,7 +146,10 @@ class MilestoneRules:
             mine = [f for f in found if lo <= f.start < hi]
             if not mine:
                 continue
+            ends = _range_ends(plain, lo, mine)
             for f in mine:
+                if f in ends:
+                    continue
                 day = self._keep(f, plain, lo, hi, u)
                 if day is None:
                     continue

@@ -193,3 +193,12 @@ def test_short_lines_each_a_thought_are_not_one_sentence():
     assert set(got) == {"2030-10-12", "2030-08-20"}
     assert got["2030-10-12"].startswith("Happening in") and "Announcement" not in got["2030-10-12"]
     assert got["2030-08-20"].startswith("The feature freeze for the next release")
+
+
+def test_a_span_from_one_date_to_another_is_dated_by_its_first_day():
+    """ "from … (June 26th 2030) to September 18th 2030" is one milestone on June 26th; two dates joined
+    by "and" are two events."""
+    text = ("# Freeze 2030-06-19\n\nThe freeze runs from the beta (June 26th 2030) to September 18th 2030, "
+            "the stable release.\n\nBeta on July 1st 2030 and the release on July 9th 2030.\n")
+    dates = sorted(m.date for m in _run(text, filename="2030-06-19.md").milestones)
+    assert dates == ["2030-06-26", "2030-07-01", "2030-07-09"]
