@@ -138,6 +138,10 @@ _EVENT_LABEL = re.compile(
 )
 
 
+# A date with a two-digit year ("7/14/17"): read only on a labelled header line, where it is the meeting's.
+_SHORT_US = re.compile(r"(?<![\w./-])([0-3]?\d)/([0-3]?\d)/(\d\d)(?![\w/.-])")
+
+
 def doc_date(path: str, lines: list[str]) -> date | None:
     """The document's own date: a dated header line wins over the path (guide: "the heading wins")."""
     header = _header_date(lines)
@@ -175,6 +179,12 @@ def _header_date(lines: list[str]) -> date | None:
             continue
         is_heading = s.startswith("#") or (seen_text <= 2 and not listed and not _EVENT_LABEL.match(s))
         labelled = _HEADER_LABEL.match(s) is not None
+        short = _SHORT_US.search(s) if labelled or _HEADER_LABEL.match(s.lstrip("#")) else None
+        if short is not None:  # "### Meeting Date/Time: Friday 7/14/17"
+            month, day = int(short.group(1)), int(short.group(2))
+            d = _make(2000 + int(short.group(3)), *((month, day) if month <= 12 else (day, month)))
+            if d is not None:
+                return d
         for f in find_dates(s):
             mostly_date = seen_text <= 5 and not listed and (f.end - f.start) * 2 >= len(s.strip("#*_ \t"))
             if f.year is not None and (is_heading or labelled or mostly_date) and not _EVENT_LABEL.match(s):

@@ -154,6 +154,8 @@ class MilestoneRules:
                 if day is None:
                     continue
                 title = self._title(plain, u.text, lo, hi, f, mine)
+                if not title and (lo > 0 or hi < len(plain)):
+                    title = self._title(plain, u.text, 0, len(plain), f, mine)  # "27 sec. - Aug. 26": cut at "sec."
                 if not title and u.kind == "item":
                     title = self._first_detail(u)  # "- Sept 8th" whose sub-item names the event
                 if not title and u.kind in ("item", "para") and self.context:

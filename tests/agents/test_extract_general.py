@@ -202,3 +202,13 @@ def test_a_span_from_one_date_to_another_is_dated_by_its_first_day():
             "the stable release.\n\nBeta on July 1st 2030 and the release on July 9th 2030.\n")
     dates = sorted(m.date for m in _run(text, filename="2030-06-19.md").milestones)
     assert dates == ["2030-06-26", "2030-07-01", "2030-07-09"]
+
+
+def test_labelled_header_date_with_a_two_digit_year_is_the_documents_date():
+    """ "Meeting Date/Time: Friday 7/14/17" dates the minutes, so "Aug. 26" below is 2017-08-26, titled by
+    its item even though "sec." ends a sentence before the date."""
+    text = ("# Core Devs Meeting #20\n### Meeting Date/Time: Friday 7/14/17 at 14:00 UTC\n\n# Notes\n\n"
+            "Block time estimates:\n\n- 27 sec. - Aug. 26\n")
+    (m,) = _run(text, filename="Meeting-20.md").milestones
+    assert (m.title, m.date) == ("27 sec", "2017-08-26")
+    assert _run("# Notes\n\nRatio: 1/2/17\n\n- Freeze on Aug. 26\n", filename="x.md").milestones[0].date != "2017-08-26"
