@@ -212,7 +212,7 @@ class Extractor(MilestoneRules):
                 section_items += 1
             if task is not None:
                 self.tasks.append(task)
-            if u.kind in ("para", "item") and self._is_intro(u.text):
+            if u.kind in ("para", "item") and (self._is_intro(u.text) or self._bare_intro_item(idx, u)):
                 if u.kind == "item":
                     intro_items.add(idx)
                 else:
@@ -229,6 +229,14 @@ class Extractor(MilestoneRules):
         if m is None:
             return None
         return self._task(m.group("rest"), bool(m.group("done")), u)
+
+    def _bare_intro_item(self, idx: int, u: Unit) -> bool:
+        """A bullet that is only "Next actions" (or "Action items", "TODO"), no colon, with sub-items: they
+        are the actions."""
+        if u.kind != "item" or idx + 1 >= len(self.units) or self.units[idx + 1].parent != idx:
+            return False
+        m = _INTRO.fullmatch(u.text.strip())
+        return m is not None and not m.group("tail").strip() and self._intro(u.text.strip())
 
     def _is_intro(self, text: str) -> bool:
         t = text.strip()

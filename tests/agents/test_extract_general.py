@@ -212,3 +212,12 @@ def test_labelled_header_date_with_a_two_digit_year_is_the_documents_date():
     (m,) = _run(text, filename="Meeting-20.md").milestones
     assert (m.title, m.date) == ("27 sec", "2017-08-26")
     assert _run("# Notes\n\nRatio: 1/2/17\n\n- Freeze on Aug. 26\n", filename="x.md").milestones[0].date != "2017-08-26"
+
+
+def test_bullet_that_only_says_next_actions_introduces_its_sub_items():
+    """ "- Next actions" (no colon) with sub-items: they are tasks; a "Next actions" bullet with no
+    sub-items introduces nothing."""
+    text = ("# Security WG 2030-06-14\n\n- Recognition program\n  - discussed the page\n- Next actions\n"
+            "  - Update the readme (Vladimir)\n  - Schedule the tweets (Michael)\n")
+    titles = [t.title for t in _run(text, filename="2030-06-14.md").tasks]
+    assert titles == ["Update the readme (Vladimir)", "Schedule the tweets (Michael)"]
