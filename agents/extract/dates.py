@@ -142,6 +142,11 @@ _EVENT_LABEL = re.compile(
 _SHORT_US = re.compile(r"(?<![\w./-])([0-3]?\d)/([0-3]?\d)/(\d\d)(?![\w/.-])")
 
 
+# A sentence about an event, not a title: "The 1.9 release cycle begins on Monday, October 2, 2017."
+_EVENT_SENTENCE = re.compile(r"\b(?:begins?|starts?|will|scheduled|planned|deadline|due|freeze)\b.*[.!]$",
+                             re.IGNORECASE)
+
+
 def doc_date(path: str, lines: list[str]) -> date | None:
     """The document's own date: a dated header line wins over the path (guide: "the heading wins")."""
     header = _header_date(lines)
@@ -177,7 +182,8 @@ def _header_date(lines: list[str]) -> date | None:
         listed = re.match(r"(?:[-*+]|\d{1,3}[.)])[ \t]", s) is not None
         if n >= HEADER_LINES and not _HEADER_LABEL.match(s):
             continue
-        is_heading = s.startswith("#") or (seen_text <= 2 and not listed and not _EVENT_LABEL.match(s))
+        is_heading = s.startswith("#") or (seen_text <= 2 and not listed and not _EVENT_LABEL.match(s)
+                                           and not _EVENT_SENTENCE.search(s))
         labelled = _HEADER_LABEL.match(s) is not None
         short = _SHORT_US.search(s) if labelled or _HEADER_LABEL.match(s.lstrip("#")) else None
         if short is not None:  # "### Meeting Date/Time: Friday 7/14/17"

@@ -41,6 +41,9 @@ _FUTURE = re.compile(
     r"\b(?:register|registration|before|deadline|due|until|till|by|next|upcoming|will|planned|scheduled|freeze)\b",
     re.IGNORECASE,
 )
+_OWN_DATE_LABEL = re.compile(
+    r"[-*+ \t]*(?:\*\*|__)?(?:(?:meeting|call)[ \t]+)?(?:date|dates|date[ \t]*(?:&|and|/)[ \t]*time|when|held)"
+    r"(?:\*\*|__)?[ \t]*:", re.IGNORECASE)
 _SCHEDULED = re.compile(r"\b(?:scheduled|planned|deadline|due|upcoming|will|freeze|release)\b", re.IGNORECASE)
 _EMPTY_TITLE = frozenset("week of the on by from until till starting beginning ending date dates day days".split())
 _VERSION = re.compile(r"\bv?\d+\.\d+(?:\.\d+)?\b")
@@ -208,6 +211,8 @@ class MilestoneRules:
         doc = self.doc_day
         if doc is not None and day == doc:
             return None
+        if u.line <= 25 and f.year is None and _OWN_DATE_LABEL.match(plain, lo):
+            return None  # "Date & Time: January 14, 14:00 UTC": the meeting's own day, whatever its year
         if doc is not None and u.line <= 25 and -1 <= (day - doc).days <= 4 and \
                 (f.followed_by_time(plain) or not _SCHEDULED.search(plain[lo:hi])):
             return None  # the days of the meeting itself, in its header (not "the release is scheduled for …")

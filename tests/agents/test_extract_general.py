@@ -221,3 +221,19 @@ def test_bullet_that_only_says_next_actions_introduces_its_sub_items():
             "  - Update the readme (Vladimir)\n  - Schedule the tweets (Michael)\n")
     titles = [t.title for t in _run(text, filename="2030-06-14.md").tasks]
     assert titles == ["Update the readme (Vladimir)", "Schedule the tweets (Michael)"]
+
+
+def test_labelled_header_date_without_a_year_is_the_meetings_own():
+    """ "**Date & Time**: January 14, 14:00 UTC" in a header is the meeting's day even with no year to
+    resolve it by; a "Next meeting: January 28" line is still an event."""
+    text = ("# Breakout Room #02\n\n### Meeting Info\n\n**Date & Time**: January 14, 14:00-15:00 UTC\n\n"
+            "- Next meeting: January 28 2030\n")
+    assert [m.date for m in _run(text, filename="Meeting-02.md").milestones] == ["2030-01-28"]
+
+
+def test_event_sentence_on_the_second_line_is_not_the_documents_date():
+    """ "The 1.9 release cycle begins on Monday, October 2, 2017." under the title is an event (the
+    guide's own example of a document without a date), not the document's date."""
+    text = "# Release 1.9\n\nThe 1.9 release cycle begins on Monday, October 2, 2017.\n\n- Wed Nov 1: Code freeze\n"
+    got = {m.date for m in _run(text, filename="README.md").milestones}
+    assert {"2017-10-02", "2017-11-01"} <= got
