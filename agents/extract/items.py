@@ -38,6 +38,8 @@ _MARKER = re.compile(
 )
 _TURN = re.compile(r"(?:\*\*|__)?[A-Z][\w.'’-]{0,30}(?:[ \t]+[A-Z][\w.'’-]{0,30}){0,2}(?:\*\*|__)?[ \t]*:"
                       r"(?:\*\*|__)?[ \t]+")
+_LINK_TEXT = re.compile(r"\[([^\]\n]{1,60})\]\([^()\s]*\)")
+_TOPIC = re.compile(r"[A-Za-z0-9][\w.#/&+]*(?:[ \t][\w.#/&+]+){0,3}[ \t]+[-–—][ \t]+")  # "MSYS2 - ", "CI infra — "
 _BRACKET_MARKER = re.compile(r"\[(?:action(?:[ \t]*item)?|AI|TODO)\][ \t]*:?[ \t]*(?P<rest>\S.*)", re.IGNORECASE)
 _ROLE_WHO = re.compile(r"scribe|taker|notes|minutes|facilitat|chair|moderat|owner", re.IGNORECASE)
 _ACTION_TO = re.compile(r"action[ \t]+to[ \t]+(?P<rest>[a-z].*)", re.IGNORECASE)
@@ -334,9 +336,15 @@ class Extractor(MilestoneRules):
             body = text[m.start("rest"):m.end("rest")]
             return self._task(body, False, u)
         m = _ASSIGN.match(plain)
+        linked: set[str] = set()  # names written as a link ("[Michael Sarahan](profile)"): people
+        if m is None and u.kind == "item" and "](" in text:  # "[Michael Sarahan](…) to ask", "[@x](…) will"
+            linked = {x.group(1) for x in _LINK_TEXT.finditer(text)}
+            m = _ASSIGN.match(_LINK_TEXT.sub(r"\1", text))
+        if m is None and u.kind == "item" and (tp := _TOPIC.match(plain)) is not None:
+            m = _ASSIGN.match(_LINK_TEXT.sub(r"\1", text[tp.end():]))  # "MSYS2 - Michael to ask Ray …"
         if m and self.agenda and _PRESENTS.match(m.group("rest")):
             m = None  # "Bob to present the roadmap" in an agenda: who speaks, not work
-        if m and self._is_name(m.group("who"), m.group("rest")) and (
+        if m and (m.group("who") in linked or self._is_name(m.group("who"), m.group("rest"))) and (
                 m.group("verb") == "to" or m.group("who").startswith("@")):
             if u.kind == "item" or m.group("who")[:1].isupper() or m.group("who").startswith("@"):
                 t, done = _done_and_text(text, None)

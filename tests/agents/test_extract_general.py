@@ -237,3 +237,13 @@ def test_event_sentence_on_the_second_line_is_not_the_documents_date():
     text = "# Release 1.9\n\nThe 1.9 release cycle begins on Monday, October 2, 2017.\n\n- Wed Nov 1: Code freeze\n"
     got = {m.date for m in _run(text, filename="README.md").milestones}
     assert {"2017-10-02", "2017-11-01"} <= got
+
+
+def test_assignment_to_a_linked_name_after_a_topic_label():
+    """ "MSYS2 - [Michael Sarahan](profile) to ask Ray …": a person written as a link, after a short topic
+    label, is an assignment; "Docs - the page to be rewritten" is not."""
+    text = ("# Core call 2030-11-24\n\n- Windows builds\n"
+            "    * MSYS2 - [Michael Sarahan](https://example.org/u/ms) to ask Ray about build machines\n"
+            "    * Docs - the page to be rewritten\n")
+    assert [t.title for t in _run(text, filename="2030-11-24.md").tasks] == [
+        "MSYS2 - [Michael Sarahan](https://example.org/u/ms) to ask Ray about build machines"]
