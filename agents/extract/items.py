@@ -66,7 +66,8 @@ _INTRO = re.compile(
 )
 _NAME = r"@?[A-Za-z][\w.'’-]{0,30}"
 _ASSIGN = re.compile(
-    rf"(?P<who>{_NAME}(?:(?:,[ \t]*|[ \t]+(?:and|&)[ \t]+|[ \t]*/[ \t]*)@?[A-Z][\w.-]{{0,30}}){{0,3}}"
+    rf"(?P<who>{_NAME}(?:(?:,[ \t]*|[ \t]+(?:and|&)[ \t]+|[ \t]*/[ \t]*)"
+    rf"(?:@\w[\w.-]{{0,30}}|[A-Z][\w.-]{{0,30}})){{0,3}}"
     rf"(?:[ \t]+[A-Z][\w.-]{{0,20}})?)[ \t]+(?P<verb>to|will)[ \t]+(?P<rest>[a-z].*)"
 )
 _NOT_NAMES = frozenset(
@@ -143,6 +144,8 @@ def _known_names(units: list[Unit]) -> set[str]:
     """Words the document uses as people: speakers ("Brad:"), handles, list entries, capitalised mid-sentence."""
     names: set[str] = set()
     for u in units:
+        if u.kind == "heading":
+            continue  # "## Links" names a section, not a person
         t = u.text
         for rx in (_SPEAKER, _MID_CAP, _HANDLE):
             for m in rx.finditer(t):
@@ -304,6 +307,8 @@ class Extractor(MilestoneRules):
         m = _MARKER.match(plain)
         if m is None and (sp := _TURN.match(plain)) is not None:
             m = _MARKER.match(plain, sp.end())  # "Ryan: Action item: Jack to revise …" in a speaker's turn
+        if m and m.group("who") and re.match(r"[*_]*ai\b", plain[m.start():], re.IGNORECASE):
+            m = None  # "AI & Dataset Profile - Gopi": artificial intelligence; the marker is "AI:" itself
         if m and m.group("who") and _ROLE_WHO.search(m.group("who")):
             return None  # "Action item scribe: X" is a meeting role
         if m is None and (b := _BRACKET_MARKER.match(plain)):

@@ -247,3 +247,23 @@ def test_assignment_to_a_linked_name_after_a_topic_label():
             "    * Docs - the page to be rewritten\n")
     assert [t.title for t in _run(text, filename="2030-11-24.md").tasks] == [
         "MSYS2 - [Michael Sarahan](https://example.org/u/ms) to ask Ray about build machines"]
+
+
+def test_ai_as_a_topic_is_not_the_ai_marker():
+    """ "AI & Dataset Profile - Gopi/Karen" names a topic (artificial intelligence); "AI: send the notes" is
+    the marker."""
+    text = "# SPDX call 2030-05-04\n\n- AI & Dataset Profile - Gopi/Karen/Kate\n- AI: send the notes\n"
+    assert [t.title for t in _run(text, filename="2030-05-04.md").tasks] == ["Send the notes"]
+
+
+def test_section_heading_is_not_a_persons_name():
+    """ "## Links" does not make "Links to sign up have gone out" an assignment to someone called Links."""
+    text = "# TSC 2030-04-04\n\n## Links\n\n- Links to sign up have gone out\n"
+    assert _run(text, filename="2030-04-04.md").tasks == ()
+
+
+def test_several_lowercase_handles_share_an_assignment():
+    """ "@lightclient and @jflo will ask people …" is one task for both handles."""
+    text = "# P2P call 2030-03-03\n\n- @lightclient and @jflo will ask people about the spec\n"
+    (task,) = _run(text, filename="2030-03-03.md").tasks
+    assert task.title.lower().endswith("lightclient and @jflo will ask people about the spec")
