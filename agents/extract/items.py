@@ -2,7 +2,7 @@
 
 Pure, no I/O, any thread. Tasks: explicit action markers (``Action item:``,
 ``Action:``, ``**Action:**``, ``(Action)``, ``AI:``, ``ACTION - Name:``,
-``Next step:``, ``TODO:``/``FIXME:`` notes), assignments (``Name to <verb>``,
+``Next step:``, ``TODO:``/``FIXME:`` notes; also inside a speaker's turn), assignments (``Name to <verb>``,
 ``@name to/will``, "X has the TODO on …", "… assigned to JB"), checkboxes,
 and the items under a heading or line that introduces action items, TODOs or
 next steps (sub-items are details, not tasks); to-do list files. The
@@ -26,6 +26,7 @@ from agents.extract.milestones import (
     changelog_title,
     dated_log,
 )
+from agents.extract.names import NOT_NAMES, known_names
 
 _BOLD = r"(?:\*\*|__|\*|_)?"
 _MARKER = re.compile(
@@ -36,8 +37,9 @@ _MARKER = re.compile(
     rf"(?P<rest>.*)",
     re.IGNORECASE,
 )
+# A speaker's turn before a marker: "Ryan: ", "**Jack**: "
 _TURN = re.compile(r"(?:\*\*|__)?[A-Z][\w.'’-]{0,30}(?:[ \t]+[A-Z][\w.'’-]{0,30}){0,2}(?:\*\*|__)?[ \t]*:"
-                      r"(?:\*\*|__)?[ \t]+")
+                   r"(?:\*\*|__)?[ \t]+")
 _LINK_TEXT = re.compile(r"\[([^\]\n]{1,60})\]\([^()\s]*\)")
 _TOPIC = re.compile(r"[A-Za-z0-9][\w.#/&+]*(?:[ \t][\w.#/&+]+){0,3}[ \t]+[-–—][ \t]+")  # "MSYS2 - ", "CI infra — "
 _BRACKET_MARKER = re.compile(r"\[(?:action(?:[ \t]*item)?|AI|TODO)\][ \t]*:?[ \t]*(?P<rest>\S.*)", re.IGNORECASE)
@@ -69,20 +71,6 @@ _ASSIGN = re.compile(
     rf"(?P<who>{_NAME}(?:(?:,[ \t]*|[ \t]+(?:and|&)[ \t]+|[ \t]*/[ \t]*)"
     rf"(?:@\w[\w.-]{{0,30}}|[A-Z][\w.-]{{0,30}})){{0,3}}"
     rf"(?:[ \t]+[A-Z][\w.-]{{0,20}})?)[ \t]+(?P<verb>to|will)[ \t]+(?P<rest>[a-z].*)"
-)
-_NOT_NAMES = frozenset(
-    """a an the we i you they he she it this that these those there here what how why when who which need needs
-    needed going want wants have has had try tries tried plan plans planned agree agreed decided decision able up
-    due back time nothing something someone anyone everyone everybody nobody somebody next move moving hard easy
-    good better best nice important ready order reason way ways steps step goal goals idea ideas intent used use
-    supposed meant seems seem seemed continue start started begin link reply note refer similar compared related
-    according thanks thank and or but also so then still only just yet more less hope hoping ask asked this is
-    was were be been being would could should can may might must shall let lets let's nobody people folks team
-    group everything anything work working all some many most few other others each every any both either neither
-    no yes ok okay not well maybe perhaps probably likely unlikely free welcome proposal proposals motion question
-    questions issue issues pr prs rfc rfcs feature features plan release releases users user meeting meetings agenda
-    it's that's there's what's who's nice great tried trying attempt attempts easier harder sure unable likely
-    required requires require needed wanted chosen expected expect expects""".split()
 )
 _TAKES = re.compile(
     r"\b(?:takes?|taking|took|has|have|gets?|got|owns?)[ \t]+(?:as[ \t]+)?(?:(?:the|an?|this|that)[ \t]+)?"
@@ -132,25 +120,10 @@ def _done_and_text(text: str, box: str | None) -> tuple[str, bool]:
     return text, done
 
 
-_SPEAKER = re.compile(r"(?:^|[\n(,;:]|\band\b|\bwith\b)[ \t*_]*@?([A-Za-z][\w.-]{1,30})(?=[ \t]*(?::|\)|,|$| \())")
-_MID_CAP = re.compile(r"(?<=[a-z,;] )@?([A-Z][\w-]{1,30})")
-_HANDLE = re.compile(r"@([\w-]{2,39})")
 _ROLE = re.compile(r"^(?:take|taking)[ \t]+(?:the[ \t]+)?(?:notes|minutes)\b|^(?:scribe|chair|facilitate|moderate)\b",
                    re.IGNORECASE)
 _NOT_VERB = frozenset("the a an this that agenda be date".split())
 
-
-def _known_names(units: list[Unit]) -> set[str]:
-    """Words the document uses as people: speakers ("Brad:"), handles, list entries, capitalised mid-sentence."""
-    names: set[str] = set()
-    for u in units:
-        if u.kind == "heading":
-            continue  # "## Links" names a section, not a person
-        t = u.text
-        for rx in (_SPEAKER, _MID_CAP, _HANDLE):
-            for m in rx.finditer(t):
-                names.add(m.group(1).lower())
-    return names - _NOT_NAMES
 
 
 class Extractor(MilestoneRules):
@@ -269,12 +242,12 @@ class Extractor(MilestoneRules):
         if first.startswith("@"):
             return True
         key = first.lower()
-        if key in _NOT_NAMES or len(key) < 2:
+        if key in NOT_NAMES or len(key) < 2:
             return False
         if first.isupper() and len(first) <= 4:
             return True  # initials: "JF", "MD & MB"
         if self._names is None:
-            self._names = _known_names(self.units)
+            self._names = known_names(self.units)
         names = self._names
         return key in names or (len(key) >= 4 and any(n.startswith(key) for n in names))
 

@@ -4,10 +4,13 @@ Pure, no I/O, any thread; a mixin of ``agents.extract.items.Extractor`` (it
 uses the extractor's ``units``, ``doc_day``, ``anchor``, ``changelog`` and
 ``context``). A milestone is a month-and-day date stated in the document,
 titled by its event (the sentence or item without the date phrase; a table
-row by its name cell and column header). Skipped: the document's own date and
-the days of the meeting in its header, past dates (before the document's date
-and not stated as a deadline; changelogs), chat-log stamps, titles without an
-event ("Week of").
+row by its name cell and column header; a bare date by its first sub-item or
+the heading above it). A span "<date> to <date>" is dated by its first day.
+Skipped: the document's own date and the days of the meeting in its header
+(unless the sentence schedules something), a labelled header date without a
+year, dates in the text of a link to another file of the project, past dates
+(before the document's date and not stated as a deadline; changelogs),
+chat-log stamps, titles without an event ("Week of").
 """
 
 from __future__ import annotations

@@ -1,0 +1,44 @@
+"""Which words a document uses as people's names, for the assignment rule of ``agents.extract.items``.
+
+Pure, no I/O, any thread. ``known_names(units)``: speakers ("Brad:"), handles
+("@x"), list entries and capitalised words mid-sentence, in lower case,
+headings left out ("## Links" names a section), less ``NOT_NAMES``: words that
+start a sentence like a name but never are one ("We to …", "Nobody will …").
+"""
+
+from __future__ import annotations
+
+import re
+
+from agents.extract.blocks import Unit
+
+NOT_NAMES = frozenset(
+    """a an the we i you they he she it this that these those there here what how why when who which need needs
+    needed going want wants have has had try tries tried plan plans planned agree agreed decided decision able up
+    due back time nothing something someone anyone everyone everybody nobody somebody next move moving hard easy
+    good better best nice important ready order reason way ways steps step goal goals idea ideas intent used use
+    supposed meant seems seem seemed continue start started begin link reply note refer similar compared related
+    according thanks thank and or but also so then still only just yet more less hope hoping ask asked this is
+    was were be been being would could should can may might must shall let lets let's nobody people folks team
+    group everything anything work working all some many most few other others each every any both either neither
+    no yes ok okay not well maybe perhaps probably likely unlikely free welcome proposal proposals motion question
+    questions issue issues pr prs rfc rfcs feature features plan release releases users user meeting meetings agenda
+    it's that's there's what's who's nice great tried trying attempt attempts easier harder sure unable likely
+    required requires require needed wanted chosen expected expect expects""".split()
+)
+_SPEAKER = re.compile(r"(?:^|[\n(,;:]|\band\b|\bwith\b)[ \t*_]*@?([A-Za-z][\w.-]{1,30})(?=[ \t]*(?::|\)|,|$| \())")
+_MID_CAP = re.compile(r"(?<=[a-z,;] )@?([A-Z][\w-]{1,30})")
+_HANDLE = re.compile(r"@([\w-]{2,39})")
+
+
+def known_names(units: list[Unit]) -> set[str]:
+    """Words the document uses as people: speakers ("Brad:"), handles, list entries, capitalised mid-sentence."""
+    names: set[str] = set()
+    for u in units:
+        if u.kind == "heading":
+            continue  # "## Links" names a section, not a person
+        t = u.text
+        for rx in (_SPEAKER, _MID_CAP, _HANDLE):
+            for m in rx.finditer(t):
+                names.add(m.group(1).lower())
+    return names - NOT_NAMES
