@@ -25,6 +25,7 @@ from datetime import date, datetime
 
 from agents.extract import blocks, dates
 from agents.extract.items import Extractor
+from agents.extract.milestones import _VERSION
 from agents.extract.text import (
     MAX_SUMMARY,
     MAX_TITLE,
@@ -78,9 +79,6 @@ def fingerprint(source: str) -> str:
 
 
 _STOP = frozenset("the and for with from into of on at in to a an is are be will meeting".split())
-
-
-_VERSION_NUMBER = re.compile(r"(?<![\w.])v?(\d+\.\d+(?:\.\d+)*)(?![\w.]*\d)")
 
 
 def _same_release(a: frozenset[str], b: frozenset[str]) -> bool:
@@ -168,7 +166,7 @@ def extract_text(
             continue
         iso = m.day.isoformat()
         words = set(key.split())
-        versions = frozenset(_VERSION_NUMBER.findall(title))
+        versions = frozenset(v.lstrip("vV") for v in _VERSION.findall(title))
         dup = False
         for (k, d), theirs in seen.items():
             if d != iso or (versions and theirs and not _same_release(versions, theirs)):

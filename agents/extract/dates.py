@@ -145,6 +145,8 @@ _SHORT_US = re.compile(r"(?<![\w./-])([0-3]?\d)/([0-3]?\d)/(\d\d)(?![\w/.-])")
 # A sentence about an event, not a title: "The 1.9 release cycle begins on Monday, October 2, 2017."
 _EVENT_SENTENCE = re.compile(r"\b(?:begins?|starts?|will|scheduled|planned|deadline|due|freeze)\b.*[.!]$",
                              re.IGNORECASE)
+# A labelled header field ("Date:", "**Date & Time**:", "When:"): the meeting's own date, with or without a year.
+OWN_DATE_FIELD = re.compile(_HEADER_LABEL.pattern + r"[^:\n]{0,20}?[ \t]*:", re.IGNORECASE)
 
 
 def doc_date(path: str, lines: list[str]) -> date | None:
@@ -184,8 +186,8 @@ def _header_date(lines: list[str]) -> date | None:
             continue
         is_heading = s.startswith("#") or (seen_text <= 2 and not listed and not _EVENT_LABEL.match(s)
                                            and not _EVENT_SENTENCE.search(s))
-        labelled = _HEADER_LABEL.match(s) is not None
-        short = _SHORT_US.search(s) if labelled or _HEADER_LABEL.match(s.lstrip("#")) else None
+        labelled = _HEADER_LABEL.match(s.lstrip("#")) is not None
+        short = _SHORT_US.search(s) if labelled else None
         if short is not None:  # "### Meeting Date/Time: Friday 7/14/17"
             month, day = int(short.group(1)), int(short.group(2))
             d = _make(2000 + int(short.group(3)), *((month, day) if month <= 12 else (day, month)))

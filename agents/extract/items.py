@@ -27,6 +27,7 @@ from agents.extract.milestones import (
     dated_log,
 )
 from agents.extract.names import NOT_NAMES, known_names
+from agents.extract.text import _LINK
 
 _BOLD = r"(?:\*\*|__|\*|_)?"
 _MARKER = re.compile(
@@ -40,7 +41,6 @@ _MARKER = re.compile(
 # A speaker's turn before a marker: "Ryan: ", "**Jack**: "
 _TURN = re.compile(r"(?:\*\*|__)?[A-Z][\w.'’-]{0,30}(?:[ \t]+[A-Z][\w.'’-]{0,30}){0,2}(?:\*\*|__)?[ \t]*:"
                    r"(?:\*\*|__)?[ \t]+")
-_LINK_TEXT = re.compile(r"\[([^\]\n]{1,60})\]\([^()\s]*\)")
 _TOPIC = re.compile(r"[A-Za-z0-9][\w.#/&+]*(?:[ \t][\w.#/&+]+){0,3}[ \t]+[-–—][ \t]+")  # "MSYS2 - ", "CI infra — "
 _BRACKET_MARKER = re.compile(r"\[(?:action(?:[ \t]*item)?|AI|TODO)\][ \t]*:?[ \t]*(?P<rest>\S.*)", re.IGNORECASE)
 _ROLE_WHO = re.compile(r"scribe|taker|notes|minutes|facilitat|chair|moderat|owner", re.IGNORECASE)
@@ -139,6 +139,7 @@ class Extractor(MilestoneRules):
         self.changelog = versioned >= 3 or changelog_title(units) or dated_log(units)
         self.agenda = False  # inside a section whose heading names an agenda
         self.context = ""  # the last heading and intro line: the event of a bare date item
+        self.at = 0  # index of the unit ``run`` is reading
         self.tasks: list[Task] = []
         self.milestones: list[Milestone] = []
 
@@ -153,6 +154,7 @@ class Extractor(MilestoneRules):
         if self.todo_list:
             section_level = 0  # the whole file is a to-do list
         for idx, u in enumerate(self.units):
+            self.at = idx  # the unit being read: the rules below look at its neighbours by this index
             if u.kind == "heading":
                 own_items = section_items > 0 and not self.todo_list
                 if section_level is not None and (u.level <= section_level or own_items):
@@ -255,7 +257,7 @@ class Extractor(MilestoneRules):
         """A checkbox that is an option of a form or survey question, or part of a template."""
         if self.template:
             return True
-        idx = self.units.index(u)
+        idx = self.at
         for prev in reversed(self.units[max(0, idx - 30):idx]):
             if prev.kind == "item" and prev.box is not None:
                 continue
@@ -316,10 +318,10 @@ class Extractor(MilestoneRules):
         m = _ASSIGN.match(plain)
         linked: set[str] = set()  # names written as a link ("[Michael Sarahan](profile)"): people
         if m is None and u.kind == "item" and "](" in text:  # "[Michael Sarahan](…) to ask", "[@x](…) will"
-            linked = {x.group(1) for x in _LINK_TEXT.finditer(text)}
-            m = _ASSIGN.match(_LINK_TEXT.sub(r"\1", text))
+            linked = {x.group(1) for x in _LINK.finditer(text)}
+            m = _ASSIGN.match(_LINK.sub(r"\1", text))
         if m is None and u.kind == "item" and (tp := _TOPIC.match(plain)) is not None:
-            m = _ASSIGN.match(_LINK_TEXT.sub(r"\1", text[tp.end():]))  # "MSYS2 - Michael to ask Ray …"
+            m = _ASSIGN.match(_LINK.sub(r"\1", text[tp.end():]))  # "MSYS2 - Michael to ask Ray …"
         if m and self.agenda and _PRESENTS.match(m.group("rest")):
             m = None  # "Bob to present the roadmap" in an agenda: who speaks, not work
         if m and (m.group("who") in linked or self._is_name(m.group("who"), m.group("rest"))) and (
@@ -340,7 +342,7 @@ class Extractor(MilestoneRules):
         if all(not c or set(c) <= set("-: ") for c in cells):
             return None
         # the header row: followed by a separator row
-        idx = self.units.index(u)
+        idx = self.at
         nxt = self.units[idx + 1] if idx + 1 < len(self.units) else None
         if nxt is not None and nxt.kind == "row" and set(nxt.text.replace("|", "").strip()) <= set("-: "):
             return None

@@ -22,7 +22,7 @@ from itertools import pairwise
 from typing import Any
 
 from agents.extract.blocks import Unit
-from agents.extract.dates import Found, find_dates
+from agents.extract.dates import OWN_DATE_FIELD, Found, find_dates
 
 _LINK_OR_URL = re.compile(r"\]\([^()\s]*(?:\([^()\s]*\)[^()\s]*)*\)|<?https?://[^\s>)\]]+>?|`[^`\n]*`")
 # A link to another file of the project ("[June 4 meeting notes](jun-4.md)"): a date in its text names that
@@ -44,9 +44,6 @@ _FUTURE = re.compile(
     r"\b(?:register|registration|before|deadline|due|until|till|by|next|upcoming|will|planned|scheduled|freeze)\b",
     re.IGNORECASE,
 )
-_OWN_DATE_LABEL = re.compile(
-    r"[-*+ \t]*(?:\*\*|__)?(?:(?:meeting|call)[ \t]+)?(?:date|dates|date[ \t]*(?:&|and|/)[ \t]*time|when|held)"
-    r"(?:\*\*|__)?[ \t]*:", re.IGNORECASE)
 _SCHEDULED = re.compile(r"\b(?:scheduled|planned|deadline|due|upcoming|will|freeze|release)\b", re.IGNORECASE)
 _EMPTY_TITLE = frozenset("week of the on by from until till starting beginning ending date dates day days".split())
 _VERSION = re.compile(r"\bv?\d+\.\d+(?:\.\d+)?\b")
@@ -134,6 +131,7 @@ class MilestoneRules:
     anchor: date | None
     changelog: bool
     context: str
+    at: int  # index of the unit being read
     milestones: list[Milestone]
 
     def _milestones(self, u: Unit, task: Any = None) -> None:
@@ -171,7 +169,7 @@ class MilestoneRules:
 
     def _first_detail(self, u: Unit) -> str:
         """The first sub-item of a date-only item, when it has one: the event the date is for."""
-        idx = self.units.index(u)
+        idx = self.at
         nxt = self.units[idx + 1] if idx + 1 < len(self.units) else None
         if nxt is None or nxt.kind != "item" or nxt.parent != idx or find_dates(_blank_links(nxt.text)):
             return ""
@@ -198,7 +196,7 @@ class MilestoneRules:
                     self.milestones.append(Milestone(title, day, u.line, u.text))
 
     def _header_cells(self, u: Unit) -> list[str]:
-        idx = self.units.index(u)
+        idx = self.at
         j = idx
         while j > 0 and self.units[j - 1].kind == "row" and self.units[j - 1].line == self.units[j].line - 1:
             j -= 1
@@ -214,7 +212,7 @@ class MilestoneRules:
         doc = self.doc_day
         if doc is not None and day == doc:
             return None
-        if u.line <= 25 and f.year is None and _OWN_DATE_LABEL.match(plain, lo):
+        if u.line <= 25 and f.year is None and OWN_DATE_FIELD.match(plain, lo):
             return None  # "Date & Time: January 14, 14:00 UTC": the meeting's own day, whatever its year
         if doc is not None and u.line <= 25 and -1 <= (day - doc).days <= 4 and \
                 (f.followed_by_time(plain) or not _SCHEDULED.search(plain[lo:hi])):
