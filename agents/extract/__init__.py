@@ -11,8 +11,9 @@ guide of the extraction corpus (docs/EXTRACTION.md):
 * ``text``: titles, matching keys, note titles, project folder names.
 
 A date without a year is resolved against the document's own date (path,
-front matter or header), else the year the document states, else
-``reference_date`` (the file's modification day); never against today.
+front matter or header), else the year the document states; with neither it
+is no milestone (a task's due date then takes ``reference_date``'s year, the
+file's modification day); never against today.
 ``today`` only marks milestones already past (``completed``).
 """
 
@@ -133,12 +134,15 @@ def extract_text(
     lines, units = blocks.units(text, one_line_paragraphs=todo_list == "txt")
     doc_day = dates.doc_date(name, lines)
     anchor = doc_day
+    ref = _day(reference_date)
     if anchor is None:
+        # The year the document states for its schedule; with none, a year-less date is no milestone
+        # (the guide: "with no year at all the date is skipped"). A task's due date still takes the
+        # modification day's year: a hint on the task, not an event of its own.
         year = dates.stated_year(text)
-        ref = _day(reference_date)
         if year is not None and (ref is None or not dates.mentions_year(text, ref.year)):
             anchor = date(year, 7, 1)
-        else:
+        elif year is not None:
             anchor = ref
     head = text[:50_000]
     template = bool(_TEMPLATE_NAME.search(name)) or (
@@ -147,7 +151,8 @@ def extract_text(
     first_heading = next((u.text for u in units if u.kind == "heading"), "")
     minutes = doc_day is not None or bool(_MINUTES_WORDS.search(f"{name} {first_heading}")) or \
         bool(re.search(r"\bnotes\b", f"{name} {first_heading}", re.IGNORECASE))
-    ex = Extractor(units, doc_day=doc_day, anchor=anchor, template=template, todo_list=todo_list, minutes=minutes)
+    ex = Extractor(units, doc_day=doc_day, anchor=anchor, template=template, todo_list=todo_list, minutes=minutes,
+                   due_anchor=anchor or ref, own_until=dates.own_days_end(lines, doc_day))
     ex.run()
     tasks = []
     for t in ex.tasks:

@@ -35,14 +35,14 @@ _WD = r"(?:mon|tue|tues|wed|weds|thu|thur|thurs|fri|sat|sun)[a-z]*\.?"
 # One pattern, three shapes; every quantifier bounded.
 _DATE = re.compile(
     rf"(?<![\w./#=-])(?P<iy>{_YEAR})(?P<sep>[-/])(?P<im>[01]\d)(?P=sep)(?P<id>[0-3]\d)(?![\w/-]|:\d|T\d)"
-    rf"(?:{_RANGE}{_YEAR}-[01]\d-[0-3]\d(?![\w-]))?"
+    rf"(?:{_RANGE}{_YEAR}-(?P<irm>[01]\d)-(?P<ird>[0-3]\d)(?![\w-]))?"
     rf"|(?<![\w./#=:-])(?P<na>[0-3]?\d)(?P<nsep>[-/.])(?P<nb>[0-3]?\d)(?P=nsep)(?P<ny>{_YEAR})(?![\w/.-]|:\d)"
     rf"|(?<![\w-]){_WD},?[ \t]{{1,2}}(?P<wm>1[0-2]|0?[1-9])/(?P<wd>[0-3]?\d)(?![\w/.-]|:\d|%)"
     rf"|(?<![\w-])(?P<mm>{_MON})\.?,?[ \t]{{1,2}}(?P<md>[0-3]?\d){_ORD}(?!\w|:\d|\.\d|/)"
     rf"(?:[ \t]*\({_WD}\))?"
-    rf"(?:{_RANGE}(?:{_MON}\.?[ \t]{{1,2}})?[0-3]?\d{_ORD}(?!\w|:\d|\.\d|/)(?:[ \t]*\({_WD}\))?)?"
+    rf"(?:{_RANGE}(?:(?P<rm>{_MON})\.?[ \t]{{1,2}})?(?P<rd>[0-3]?\d){_ORD}(?!\w|:\d|\.\d|/)(?:[ \t]*\({_WD}\))?)?"
     rf"(?:,?[ \t]{{1,2}}(?P<my>{_YEAR})(?!\d))?"
-    rf"|(?<![\w.:/-])(?P<dd>[0-3]?\d){_ORD}(?:{_RANGE}[0-3]?\d{_ORD})?,?[ \t]{{1,2}}(?:of[ \t]{{1,2}})?"
+    rf"|(?<![\w.:/-])(?P<dd>[0-3]?\d){_ORD}(?:{_RANGE}(?P<rd2>[0-3]?\d){_ORD})?,?[ \t]{{1,2}}(?:of[ \t]{{1,2}})?"
     rf"(?P<dm>{_MON})(?![a-z])\.?(?:,?[ \t]{{1,2}}(?P<dy>{_YEAR})(?!\d))?",
     re.IGNORECASE,
 )
@@ -56,6 +56,7 @@ class Found:
     month: int
     day: int
     year: int | None  # as written
+    last: tuple[int, int] | None = None  # (month, day) of a range's last day: "July 18-20" → (7, 20)
 
     def resolve(self, anchor: date | None) -> date | None:
         """The date: its own year, else the year nearest to ``anchor``; None if impossible or unanchored."""
@@ -69,6 +70,15 @@ class Found:
             if d is not None and (best is None or abs((d - anchor).days) < abs((best - anchor).days)):
                 best = d
         return best
+
+    def last_day(self, anchor: date | None) -> date | None:
+        """A range's last day ("July 18-20, 2017" → 2017-07-20); the first day for a single date."""
+        first = self.resolve(anchor)
+        if first is None or self.last is None:
+            return first
+        month, day = self.last
+        end = _make(first.year + (month < first.month), month, day)
+        return end if end is not None and 0 <= (end - first).days <= 31 else first
 
     def followed_by_time(self, s: str) -> bool:
         return _TIME_AFTER.match(s, self.end) is not None
@@ -96,7 +106,8 @@ def find_dates(s: str) -> list[Found]:
     for m in _DATE.finditer(s):
         g = m.groupdict()
         if g["iy"]:
-            out.append(Found(m.start(), m.end(), int(g["im"]), int(g["id"]), int(g["iy"])))
+            last = (int(g["irm"]), int(g["ird"])) if g["irm"] else None
+            out.append(Found(m.start(), m.end(), int(g["im"]), int(g["id"]), int(g["iy"]), last))
             continue
         if g["wm"]:  # "Thursday 2/6": month first, as the US writes it, only after a weekday (not "1/2 of")
             if 1 <= int(g["wd"]) <= 31:
@@ -114,7 +125,9 @@ def find_dates(s: str) -> list[Found]:
         year = g["my"] or g["dy"]
         if not 1 <= day <= 31:
             continue
-        out.append(Found(m.start(), m.end(), month, day, int(year) if year else None))
+        last_day = g["rd"] or g["rd2"]
+        last = (MONTHS[g["rm"][:3].lower()] if g["rm"] else month, int(last_day)) if last_day else None
+        out.append(Found(m.start(), m.end(), month, day, int(year) if year else None, last))
     return out
 
 
@@ -174,6 +187,7 @@ def _header_date(lines: list[str]) -> date | None:
         if d:
             return d
     seen_text = 0
+    label_open = False  # "- **Dates and times**:" whose sub-items give the days
     for n, raw in enumerate(lines[:LABELLED_LINES]):
         s = raw.strip()
         if not s or s.startswith(("<", "[!", "---", "```")):
@@ -182,11 +196,13 @@ def _header_date(lines: list[str]) -> date | None:
         if "http" in s and not s.startswith("#"):
             s = re.sub(r"https?://\S+", " ", s)
         listed = re.match(r"(?:[-*+]|\d{1,3}[.)])[ \t]", s) is not None
-        if n >= HEADER_LINES and not _HEADER_LABEL.match(s):
+        under_label = label_open and listed and raw[:1] in " \t"
+        label_open = under_label or (OWN_DATE_FIELD.match(s) is not None and s.rstrip(" *_").endswith(":"))
+        if n >= HEADER_LINES and not _HEADER_LABEL.match(s) and not under_label:
             continue
         is_heading = s.startswith("#") or (seen_text <= 2 and not listed and not _EVENT_LABEL.match(s)
                                            and not _EVENT_SENTENCE.search(s))
-        labelled = _HEADER_LABEL.match(s.lstrip("#")) is not None
+        labelled = _HEADER_LABEL.match(s.lstrip("#")) is not None or under_label
         short = _SHORT_US.search(s) if labelled else None
         if short is not None:  # "### Meeting Date/Time: Friday 7/14/17"
             month, day = int(short.group(1)), int(short.group(2))
@@ -229,3 +245,25 @@ def stated_year(text: str) -> int | None:
 def mentions_year(text: str, year: int) -> bool:
     """Whether ``year`` appears in ``text`` as a year (also inside ISO dates)."""
     return re.search(rf"(?<![\w.]){year}(?!\d)", text[:200_000]) is not None
+
+
+def own_days_end(lines: list[str], doc: date | None) -> date | None:
+    """The last day of the meeting the document is about, when its header gives several ("Tuesday-Thursday
+    July 18-20, 2017"; one line a day under "Dates and times:"): its days are the document's own, not events."""
+    if doc is None:
+        return None
+    days: set[date] = set()
+    for raw in lines[:HEADER_LINES]:
+        s = raw.strip()
+        if _EVENT_LABEL.match(s) or _EVENT_SENTENCE.search(s):
+            continue
+        for f in find_dates(s):
+            first = f.resolve(doc)
+            if first is None or not 0 <= (first - doc).days <= 14:
+                continue
+            last = f.last_day(doc) or first
+            days.update(date.fromordinal(o) for o in range(first.toordinal(), last.toordinal() + 1))
+    end = doc
+    while date.fromordinal(end.toordinal() + 1) in days:
+        end = date.fromordinal(end.toordinal() + 1)
+    return end if end > doc else None

@@ -129,6 +129,7 @@ class MilestoneRules:
     units: list[Unit]
     doc_day: date | None
     anchor: date | None
+    own_until: date | None
     changelog: bool
     context: str
     at: int  # index of the unit being read
@@ -212,6 +213,8 @@ class MilestoneRules:
         doc = self.doc_day
         if doc is not None and day == doc:
             return None
+        if self.own_until is not None and doc is not None and doc <= day <= self.own_until:
+            return None  # a day of the multi-day meeting the document is about ("July 18-20" in its header)
         if u.line <= 25 and f.year is None and OWN_DATE_FIELD.match(plain, lo):
             return None  # "Date & Time: January 14, 14:00 UTC": the meeting's own day, whatever its year
         if doc is not None and u.line <= 25 and -1 <= (day - doc).days <= 4 and \
