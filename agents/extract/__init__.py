@@ -161,10 +161,13 @@ def extract_text(
             continue
         tasks.append(ExtractedTask(title, t.completed, t.due.isoformat() if t.due else None, t.line,
                                    fingerprint(t.source)))
-    milestones: list[ExtractedMilestone] = []
-    seen: dict[tuple[str, str], frozenset[str]] = {}  # (title key, date) → the versions the title names
+    # (title key, date) → the versions the title names, and the table row it came from (if any)
+    seen: dict[tuple[str, str], tuple[frozenset[str], int | None]] = {}
     today = _day(today)
-    for m in ex.milestones:
+    kept: list[tuple[int, ExtractedMilestone]] = []
+    # A calendar table's rows first: an event in both a table and the prose around it ("tl;dr: the cycle
+    # begins on Monday, October 1st") is the table's row.
+    for order, m in sorted(enumerate(ex.milestones), key=lambda om: not om[1].row):
         title = clean_title(m.title)
         key = normalise_title(title)
         if not key:
@@ -173,18 +176,22 @@ def extract_text(
         words = set(key.split())
         versions = frozenset(v.lstrip("vV") for v in _VERSION.findall(title))
         dup = False
-        for (k, d), theirs in seen.items():
+        row = m.line if m.row else None
+        for (k, d), (theirs, their_row) in seen.items():
             if d != iso or (versions and theirs and not _same_release(versions, theirs)):
                 continue  # two releases' deadlines on one day are two events
+            if row is not None and their_row is not None and row != their_row:
+                continue  # two rows of a calendar table are two events
             other = set(k.split())
             if k == key or words <= other or other <= words or _shared_word(words, other):
                 dup = True
                 break
         if dup:
             continue
-        seen[(key, iso)] = versions
-        milestones.append(ExtractedMilestone(title, iso, m.line, fingerprint(m.source),
-                                             completed=today is not None and m.day < today))
+        seen[(key, iso)] = (versions, row)
+        kept.append((order, ExtractedMilestone(title, iso, m.line, fingerprint(m.source),
+                                               completed=today is not None and m.day < today)))
+    milestones = [em for _, em in sorted(kept, key=lambda oe: oe[0])]
     used = {t.line for t in tasks} | {m.line for m in milestones}
     note = _note(units, name, bool(tasks or milestones), doc_day is not None, used)
     return FileExtraction(tuple(tasks), tuple(milestones), note)

@@ -27,6 +27,7 @@ _MON = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 )
+MONTH_WORD = _MON  # a month's name or abbreviation, for other modules' patterns
 _YEAR = r"(?:19|20)\d\d"
 _ORD = r"(?:st|nd|rd|th)?"
 _RANGE = r"(?:[ \t]*(?:-|–|—|to|through|till|until|&|and)[ \t]*)"

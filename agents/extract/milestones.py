@@ -22,7 +22,7 @@ from itertools import pairwise
 from typing import Any
 
 from agents.extract.blocks import Unit
-from agents.extract.dates import OWN_DATE_FIELD, Found, find_dates
+from agents.extract.dates import MONTH_WORD, MONTHS, OWN_DATE_FIELD, Found, find_dates
 
 _LINK_OR_URL = re.compile(r"\]\([^()\s]*(?:\([^()\s]*\)[^()\s]*)*\)|<?https?://[^\s>)\]]+>?|`[^`\n]*`")
 # A link to another file of the project ("[June 4 meeting notes](jun-4.md)"): a date in its text names that
@@ -55,6 +55,7 @@ _LEAD_MARKER = re.compile(
     r"(?:\*\*|__)?[ \t]*[:\-–—][ \t]*(?:\*\*|__)?)?", re.IGNORECASE
 )
 _SEP = " \t-–—:|@,;/.("
+_EMPTY_EMPHASIS = re.compile(r"[ \t]*(?:(\*\*|__)[ \t]*\1|(?<!\*)\*[ \t]+\*(?!\*))")  # "on ** **," once the date left
 
 
 _LOG_TITLE = re.compile(r"\b(?:change[ \t-]?log|changes|release[ \t]+notes|history|news|what's[ \t]+new)\b",
@@ -87,6 +88,51 @@ class Milestone:
     day: date
     line: int
     source: str
+    row: bool = False  # from a table row: rows of one table are distinct events
+
+
+_MONTH_CELL = re.compile(rf"[ \t*_]*(?P<m>{MONTH_WORD})\.?[ \t*_]*", re.IGNORECASE)
+_DAY_CELL = re.compile(r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?[ \t]+)?([0-3]?\d)(?:st|nd|rd|th)?[ \t]*\??",
+                       re.IGNORECASE)
+
+
+def _make_date(y: int, m: int, d: int) -> date | None:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+def _row_name(raw_cells: list[str], cells: list[str], *skip: int) -> str:
+    """A row's event: its cells without dates ("Honolulu, HI | University of Honolulu & Google"), as far as
+    they go in 120 characters (a long notes cell is left out)."""
+    parts: list[str] = []
+    for j, c in enumerate(raw_cells[: len(cells)]):
+        c = c.strip()
+        if j in skip or not c or find_dates(cells[j]):
+            continue
+        if parts and sum(len(p) + 3 for p in parts) + len(c) > 120:
+            break
+        parts.append(c)
+    return " | ".join(parts)
+
+
+def _month_columns(header: list[str], anchor: date | None) -> dict[int, tuple[int, int]]:
+    """Column index → (month, year) for a calendar table whose header names two or more months in order
+    ("| What | Who | Oct | Nov | Dec | Jan |"); the year runs on past December. Empty without an anchor."""
+    found = [(i, MONTHS[m.group("m")[:3].lower()]) for i, c in enumerate(header)
+             if (m := _MONTH_CELL.fullmatch(c)) is not None]
+    if len(found) < 2 or anchor is None:
+        return {}
+    first = min((date(y, found[0][1], 15) for y in (anchor.year - 1, anchor.year, anchor.year + 1)),
+                key=lambda d: abs((d - anchor).days))
+    out: dict[int, tuple[int, int]] = {}
+    year, prev = first.year, found[0][1]
+    for i, month in found:
+        if month < prev:
+            year += 1
+        out[i], prev = (month, year), month
+    return out
 
 
 def _blank_links(s: str) -> str:
@@ -114,6 +160,20 @@ def _range_ends(plain: str, lo: int, mine: list[Found]) -> set[Found]:
                 _FROM.search(plain, lo, a.start) and _TO_BETWEEN.fullmatch(plain, a.end, b.start)):
             ends.add(b)
     return ends
+
+
+_CLAUSE_BREAK = re.compile(r"[ \t*_]*(?:[,;]|\s(?:and|but|while|then|whereas)\b)[ \t]*")
+
+
+def _clause(plain: str, lo: int, hi: int, events: list[Found], n: int) -> tuple[int, int]:
+    """The part of a sentence with several dated events that belongs to the ``n``-th: from the first clause
+    break after the previous event's date to the first after its own ("After the window closes on June 4th,
+    | we will announce the results on June 26th")."""
+    if n > 0 and (m := _CLAUSE_BREAK.search(plain, events[n - 1].end, events[n].start)) is not None:
+        lo = m.end()
+    if n + 1 < len(events) and (m := _CLAUSE_BREAK.search(plain, events[n].end, events[n + 1].start)) is not None:
+        hi = m.start()
+    return lo, hi
 
 
 def _event_name(context: str) -> str:
@@ -152,13 +212,13 @@ class MilestoneRules:
             if not mine:
                 continue
             ends = _range_ends(plain, lo, mine)
-            for f in mine:
-                if f in ends:
-                    continue
+            events = [f for f in mine if f not in ends]
+            for n, f in enumerate(events):
                 day = self._keep(f, plain, lo, hi, u)
                 if day is None:
                     continue
-                title = self._title(plain, u.text, lo, hi, f, mine)
+                a, b = _clause(plain, lo, hi, events, n)
+                title = self._title(plain, u.text, a, b, f, mine)
                 if not title and (lo > 0 or hi < len(plain)):
                     title = self._title(plain, u.text, 0, len(plain), f, mine)  # "27 sec. - Aug. 26": cut at "sec."
                 if not title and u.kind == "item":
@@ -177,24 +237,33 @@ class MilestoneRules:
         return nxt.text.strip()
 
     def _row_milestones(self, u: Unit, plain: str) -> None:
-        """A table row's dates: each titled by the row's first cell and its column's header."""
+        """A table row's dates: each titled by the row's first cell and its column's header; in a
+        calendar whose columns are months ("| What | Oct | Nov |"), a bare day under a month is a date."""
         cells = plain.strip().strip("|").split("|")
         raw_cells = u.text.strip().strip("|").split("|")
         header = self._header_cells(u)
+        months = _month_columns(header, self.anchor)
+        if months:
+            name = _row_name(raw_cells, cells, *months)
+            for i, (month, year) in months.items():
+                m = _DAY_CELL.fullmatch(cells[i].strip()) if i < len(cells) else None
+                day = _make_date(year, month, int(m.group(1))) if m else None
+                if day is not None and name and self.doc_day != day:
+                    self.milestones.append(Milestone(name, day, u.line, u.text, row=True))
+            return
         for i, cell in enumerate(cells):
             for f in find_dates(cell):
                 day = self._keep(f, cell, 0, len(cell), u)
                 if day is None:
                     continue
-                name = next((c.strip() for j, c in enumerate(raw_cells) if j != i and c.strip()
-                             and not find_dates(cells[j]) if j < len(cells)), "")
+                name = _row_name(raw_cells, cells, i)
                 rest = (raw_cells[i][: f.start] + raw_cells[i][f.end:]).strip(_SEP + " ") if i < len(raw_cells) else ""
                 col = header[i].strip() if header and i < len(header) else ""
                 if name and _GENERIC_COLUMN.fullmatch(col.strip(" *_")):
                     col = ""
                 title = " ".join(x for x in (name, rest or col) if x).strip()
                 if re.search(r"[^\W\d_]|\d", title):
-                    self.milestones.append(Milestone(title, day, u.line, u.text))
+                    self.milestones.append(Milestone(title, day, u.line, u.text, row=True))
 
     def _header_cells(self, u: Unit) -> list[str]:
         idx = self.at
@@ -255,7 +324,7 @@ class MilestoneRules:
         bare = _LEAD_MARKER.sub("", title).strip("*_ \t")
         if re.search(r"[^\W\d_]", bare):
             title = bare
-        title = re.sub(r"\s+", " ", title)
+        title = re.sub(r"\s+([,;])", r"\1", re.sub(r"\s+", " ", _EMPTY_EMPHASIS.sub(" ", title))).strip()
         if not re.search(r"[^\W\d_]", title) and _VERSION.fullmatch(title):
             return title  # a schedule line named by its version ("3.14.1: Tue, 2025-12-02")
         if not re.search(r"[^\W\d_]", title) or not (set(re.findall(r"[^\W\d_]+", title.lower())) - _EMPTY_TITLE):

@@ -44,3 +44,38 @@ def test_days_listed_under_a_dates_label_date_the_document():
             "## Schedule constraints\n\n- Kim will only be available on Nov 28\n"
             "- Advancement deadline: November 17th\n")
     assert _ms(text, "2031_11.md") == [("Advancement deadline", "2031-11-17")]
+
+
+def test_a_sentence_with_two_dated_events_titles_each_by_its_own_clause():
+    """ "After the window closes on June 4th, we will announce the results on June 26th": two events,
+    each titled by its clause, and the emphasis the date leaves behind is dropped."""
+    text = ("# Summer programme 2031-05-07\n\nAfter the application window closes on June 4th, "
+            "we will review and announce the results on June 26th. Students then start.\n\n"
+            "The week holds a celebration on **15 May 2032**\n"
+            "and the All Hands on **16 and 17 May 2032**, both at the same venue.\n")
+    assert _ms(text) == [("After the application window closes", "2031-06-04"),
+                         ("We will review and announce the results", "2031-06-26"),
+                         ("The week holds a celebration on", "2032-05-15"),
+                         ("The All Hands on, both at the same venue", "2032-05-16")]
+
+
+def test_a_calendar_table_with_month_columns_dates_each_row_and_runs_past_december():
+    """ "| What | Who | Nov | Dec | Jan |" with a day in a month's cell: a dated row, titled by its cells; the
+    January column is the next year; rows on one day are two events."""
+    text = ("# Release 4.2\n\nThe cycle begins in November 2031.\n\n"
+            "| **What** | **Who** | **Nov** | **Dec** | **Jan** |\n| --- | --- | --- | --- | --- |\n"
+            "| Start of cycle | Lead | Mon 3 | | |\n| Branch created | Branch Manager | | 8 | |\n"
+            "| Beta released from branch | Branch Manager | | 8 | |\n| Release retrospective | Community | | | 6? |\n")
+    assert _ms(text) == [("Start of cycle | Lead", "2031-11-03"), ("Branch created | Branch Manager", "2031-12-08"),
+                         ("Beta released from branch | Branch Manager", "2031-12-08"),
+                         ("Release retrospective | Community", "2032-01-06")]
+
+
+def test_a_table_row_is_titled_by_its_cells_and_wins_over_the_same_event_in_prose():
+    """A meeting row reads "Honolulu, HI | University & Google"; the summary line above it that names the
+    same day's event is the same milestone, kept as the row."""
+    text = ("# Agenda 2031-12-03\n\nThe next meeting, in Honolulu, starts on Monday, February 2nd, 2032.\n\n"
+            "| Dates | Location | Host |\n| --- | --- | --- |\n"
+            "| 2032-02-02 to 2032-02-04 | Honolulu, HI | University & Google |\n"
+            "| 2032-03-30 to 2032-04-01 | Cupertino, CA | Apple |\n")
+    assert _ms(text) == [("Honolulu, HI | University & Google", "2032-02-02"), ("Cupertino, CA | Apple", "2032-03-30")]
