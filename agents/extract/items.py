@@ -26,7 +26,7 @@ from agents.extract.milestones import (
     changelog_title,
     dated_log,
 )
-from agents.extract.names import NOT_NAMES, known_names
+from agents.extract.names import NOT_NAMES, acronyms, known_names
 from agents.extract.text import _LINK
 
 _BOLD = r"(?:\*\*|__|\*|_)?"
@@ -42,7 +42,10 @@ _MARKER = re.compile(
 _TURN = re.compile(r"(?:\*\*|__)?[A-Z][\w.'’-]{0,30}(?:[ \t]+[A-Z][\w.'’-]{0,30}){0,2}(?:\*\*|__)?[ \t]*:"
                    r"(?:\*\*|__)?[ \t]+")
 _TOPIC = re.compile(r"[A-Za-z0-9][\w.#/&+]*(?:[ \t][\w.#/&+]+){0,3}[ \t]+[-–—][ \t]+")  # "MSYS2 - ", "CI infra — "
-_BRACKET_MARKER = re.compile(r"\[(?:action(?:[ \t]*item)?|AI|TODO)\][ \t]*:?[ \t]*(?P<rest>\S.*)", re.IGNORECASE)
+# "[Action] …", "[Ivan][**ACTION**] …" (a speaker in brackets first), "**[ACTION**] …"
+_BRACKET_MARKER = re.compile(
+    r"(?P<who>\[[^\[\]\n]{1,40}\][ \t]*)?(?:\*\*|__)?\[(?:\*\*|__)?(?:action(?:[ \t]*item)?|AI|TODO)(?:\*\*|__)?\]"
+    r"(?:\*\*|__)?[ \t]*:?[ \t]*(?P<rest>\S.*)", re.IGNORECASE)
 _ROLE_WHO = re.compile(r"scribe|taker|notes|minutes|facilitat|chair|moderat|owner", re.IGNORECASE)
 _ACTION_TO = re.compile(r"action[ \t]+to[ \t]+(?P<rest>[a-z].*)", re.IGNORECASE)
 _PAREN_ACTION = re.compile(
@@ -138,6 +141,7 @@ class Extractor(MilestoneRules):
         self.minutes = minutes  # the document is dated or reads as minutes/notes
         self.todo_list = todo_list  # "md": a to-do list file (TODO.md); "txt": one task a line (todo.txt)
         self._names: set[str] | None = None
+        self._acronyms: set[str] | None = None
         versioned = sum(1 for u in units if u.kind == "heading" and _VERSION.search(u.text) and find_dates(u.text))
         self.changelog = versioned >= 3 or changelog_title(units) or dated_log(units)
         self.agenda = False  # inside a section whose heading names an agenda
@@ -164,8 +168,9 @@ class Extractor(MilestoneRules):
                     section_level = None  # a sibling heading, or a sub-heading after the section's own items
                 section_items = -1 if section_level is not None else 0  # sub-headings group the section's items
                 intro_para = False
-                if self._intro(u.text.strip()) or re.fullmatch(r"action[ \t]*items?:?", u.text.strip(" *_"),
-                                                                      re.IGNORECASE):
+                # "### [Previous Action Items](…)": a heading written as a link introduces as well
+                heading = _LINK.sub(r"\1", u.text).strip() if "](" in u.text else u.text.strip()
+                if self._intro(heading) or re.fullmatch(r"action[ \t]*items?:?", heading.strip(" *_"), re.IGNORECASE):
                     section_level = u.level
                     section_roots.clear()
                     section_items = 0
@@ -214,12 +219,15 @@ class Extractor(MilestoneRules):
         return self._task(m.group("rest"), bool(m.group("done")), u)
 
     def _bare_intro_item(self, idx: int, u: Unit) -> bool:
-        """A bullet that is only "Next actions" (or "Action items", "TODO"), no colon, with sub-items: they
-        are the actions."""
+        """A bullet that is only "Next actions" (or "Action items", "TODO"), no colon, or only a marker
+        ("ACTION:"), with sub-items: they are the actions."""
         if u.kind != "item" or idx + 1 >= len(self.units) or self.units[idx + 1].parent != idx:
             return False
         m = _INTRO.fullmatch(u.text.strip())
-        return m is not None and not m.group("tail").strip() and self._intro(u.text.strip())
+        if m is None:  # "- ACTION:" alone, its sub-items the actions
+            marker = _MARKER.fullmatch(u.text.strip())
+            return marker is not None and not marker.group("who") and not marker.group("rest").strip(" *_")
+        return not m.group("tail").strip() and self._intro(u.text.strip())
 
     def _is_intro(self, text: str) -> bool:
         t = text.strip()
@@ -250,7 +258,9 @@ class Extractor(MilestoneRules):
         if key in NOT_NAMES or len(key) < 2:
             return False
         if first.isupper() and len(first) <= 4:
-            return True  # initials: "JF", "MD & MB"
+            if self._acronyms is None:
+                self._acronyms = acronyms(self.units)
+            return first not in self._acronyms  # initials: "JF", "MD & MB"; not "FCP to merge" ("in FCP")
         if self._names is None:
             self._names = known_names(self.units)
         names = self._names
@@ -290,7 +300,8 @@ class Extractor(MilestoneRules):
         if m and m.group("who") and _ROLE_WHO.search(m.group("who")):
             return None  # "Action item scribe: X" is a meeting role
         if m is None and (b := _BRACKET_MARKER.match(plain)):
-            return self._task(text[b.start("rest"):], False, u)
+            who = text[b.start("who"):b.end("who")].strip() if b.group("who") else ""
+            return self._task(f"{who} {text[b.start('rest'):]}".strip(), False, u)
         if m:
             rest = _strip_marker_text(text[m.start("rest"):])
             if not rest or _EMPTY_ACTION.fullmatch(rest):
@@ -321,14 +332,16 @@ class Extractor(MilestoneRules):
         m = _ASSIGN.match(plain)
         linked: set[str] = set()  # names written as a link ("[Michael Sarahan](profile)"): people
         if m is None and u.kind == "item" and "](" in text:  # "[Michael Sarahan](…) to ask", "[@x](…) will"
-            linked = {x.group(1) for x in _LINK.finditer(text)}
+            linked = {x.group(1) for x in _LINK.finditer(text) if x.group(1).split(" ")[0].lower() not in NOT_NAMES}
             m = _ASSIGN.match(_LINK.sub(r"\1", text))
         if m is None and u.kind == "item" and (tp := _TOPIC.match(plain)) is not None:
             m = _ASSIGN.match(_LINK.sub(r"\1", text[tp.end():]))  # "MSYS2 - Michael to ask Ray …"
         if m and self.agenda and _PRESENTS.match(m.group("rest")):
             m = None  # "Bob to present the roadmap" in an agenda: who speaks, not work
         if m and (m.group("who") in linked or self._is_name(m.group("who"), m.group("rest"))) and (
-                m.group("verb") == "to" or m.group("who").startswith("@")):
+                m.group("verb") == "to" or m.group("who").startswith("@") or (u.kind == "item" and self.minutes)):
+            # "Name will …" only as a list item of its own in minutes (the guide's "@name will …"; in a
+            # paragraph it is narrative, in a process document a step: "OpenJS will add a credit card")
             if u.kind == "item" or m.group("who")[:1].isupper() or m.group("who").startswith("@"):
                 t, done = _done_and_text(text, None)
                 return self._task(t, done, u)

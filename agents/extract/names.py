@@ -4,6 +4,8 @@ Pure, no I/O, any thread. ``known_names(units)``: speakers ("Brad:"), handles
 ("@x"), list entries and capitalised words mid-sentence, in lower case,
 headings left out ("## Links" names a section), less ``NOT_NAMES``: words that
 start a sentence like a name but never are one ("We to …", "Nobody will …").
+``acronyms(units)``: capitalised short words the document uses as states or things ("in FCP"), so
+"FCP to merge" is not an assignment to someone's initials.
 """
 
 from __future__ import annotations
@@ -42,3 +44,11 @@ def known_names(units: list[Unit]) -> set[str]:
             for m in rx.finditer(t):
                 names.add(m.group(1).lower())
     return names - NOT_NAMES
+
+
+_THING = re.compile(r"\b(?:in|into|via|per)[ \t]+([A-Z]{2,4})\b")  # "in FCP"; "the TSC" may act
+
+
+def acronyms(units: list[Unit]) -> set[str]:
+    """Upper-case words written after "in", "into", "via" or "per": states or things ("in FCP"), not initials."""
+    return {m.group(1) for u in units for m in _THING.finditer(u.text)}

@@ -79,3 +79,51 @@ def test_a_table_row_is_titled_by_its_cells_and_wins_over_the_same_event_in_pros
             "| 2032-02-02 to 2032-02-04 | Honolulu, HI | University & Google |\n"
             "| 2032-03-30 to 2032-04-01 | Cupertino, CA | Apple |\n")
     assert _ms(text) == [("Honolulu, HI | University & Google", "2032-02-02"), ("Cupertino, CA | Apple", "2032-03-30")]
+
+
+def _tasks(text: str, filename: str = "2031-09-12.md") -> list[str]:
+    return [t.title for t in _run(text, filename).tasks]
+
+
+def test_an_action_marker_in_brackets_after_a_speaker_in_brackets():
+    """ "[Ivan][**ACTION**] Write …", "**[ACTION**] Open …", "[Matt][ACTION] Will …": tasks, the speaker kept."""
+    text = ("# Working group 2031-09-12\n\n## Discussion\n\n* [Lee] Progress here.\n"
+            "    * [Ivan][**ACTION**] Write a proposal for the test suite\n\n"
+            "[Lee][**ACTION**] add this requirement to the agenda template.\n\n"
+            "* **[ACTION**] Open an issue to discuss the meeting time\n* [Matt][ACTION] Will sync with the team\n")
+    assert _tasks(text) == ["[Ivan] Write a proposal for the test suite",
+                            "[Lee] add this requirement to the agenda template",
+                            "Open an issue to discuss the meeting time", "[Matt] Will sync with the team"]
+
+
+def test_a_heading_written_as_a_link_introduces_action_items():
+    text = ("# Working group 2031-09-12\n\n### [Previous Action Items](https://example.org/notes#action-items)\n\n"
+            "* Unclaimed: add a maintainer list\n\n### Lexer\n\n* We talked about lookaheads\n")
+    assert _tasks(text) == ["Unclaimed: add a maintainer list"]
+
+
+def test_name_will_as_a_list_item_of_its_own_in_minutes():
+    """ "Matteo will open an issue …" as an item in minutes is an assignment; in a paragraph it is narrative,
+    and a process document's "OpenJS will add a card" is a step."""
+    minutes = ("# TSC meeting 2031-09-13\n\nPresent: Matteo, Rod, Joyee\n\n## Podcast\n\n"
+               "* Matteo will open an issue to collect votes.\n\n"
+               "Rod and Joyee will set up a meeting to work through this.\n")
+    assert _tasks(minutes) == ["Matteo will open an issue to collect votes"]
+    process = "# Requesting resources\n\n1. Submit a PR\n1. OpenJS will add a credit card to the account\n"
+    assert _tasks(process, "REQUESTING.md") == []
+
+
+def test_a_bullet_that_is_only_an_action_marker_introduces_its_sub_items():
+    text = ("# Council 2031-10-15\n\n## Items\n\n* Charter PR\n  * Joe: plan was to merge.\n  * ACTION:\n"
+            "    * Joe - squash & merge;\n    * Michael - open PR to move to stage 3\n"
+            "* Next topic\n  * Action Item:\n  * Discuss the roadmap\n")
+    assert _tasks(text) == ["Joe - squash & merge", "Michael - open PR to move to stage 3"]
+
+
+def test_a_linked_word_or_an_acronym_in_use_is_no_person():
+    """ "[RFC](…) to create a group" and "FCP to merge" (the notes say "in FCP") are not assignments;
+    "JF to create the repo" still is."""
+    text = ("# Minutes 2031-01-16\n\n## Items\n\n- Inline assembly\n"
+            "    - [RFC](https://example.org/1) to create a group in FCP\n- Ops\n    - FCP to merge\n"
+            "- JF to create the repo\n")
+    assert _tasks(text) == ["JF to create the repo"]
