@@ -11,9 +11,8 @@ guide of the extraction corpus (docs/EXTRACTION.md):
 * ``text``: titles, matching keys, note titles, project folder names.
 
 A date without a year is resolved against the document's own date (path,
-front matter or header), else the year the document states; with neither it
-is no milestone (a task's due date then takes ``reference_date``'s year, the
-file's modification day); never against today.
+front matter or header), else the year the document states, else
+``reference_date`` (the file's modification day); never against today.
 ``today`` only marks milestones already past (``completed``).
 """
 
@@ -136,13 +135,10 @@ def extract_text(
     anchor = doc_day
     ref = _day(reference_date)
     if anchor is None:
-        # The year the document states for its schedule; with none, a year-less date is no milestone
-        # (the guide: "with no year at all the date is skipped"). A task's due date still takes the
-        # modification day's year: a hint on the task, not an event of its own.
         year = dates.stated_year(text)
         if year is not None and (ref is None or not dates.mentions_year(text, ref.year)):
             anchor = date(year, 7, 1)
-        elif year is not None:
+        else:
             anchor = ref
     head = text[:50_000]
     template = bool(_TEMPLATE_NAME.search(name)) or (
@@ -152,7 +148,7 @@ def extract_text(
     minutes = doc_day is not None or bool(_MINUTES_WORDS.search(f"{name} {first_heading}")) or \
         bool(re.search(r"\bnotes\b", f"{name} {first_heading}", re.IGNORECASE))
     ex = Extractor(units, doc_day=doc_day, anchor=anchor, template=template, todo_list=todo_list, minutes=minutes,
-                   due_anchor=anchor or ref, own_until=dates.own_days_end(lines, doc_day))
+                   own_until=dates.own_days_end(lines, doc_day))
     ex.run()
     tasks = []
     for t in ex.tasks:

@@ -134,9 +134,8 @@ class Extractor(MilestoneRules):
 
     def __init__(self, units: list[Unit], *, doc_day: date | None, anchor: date | None,
                  template: bool = False, todo_list: str | None = None, minutes: bool = True,
-                 due_anchor: date | None = None, own_until: date | None = None) -> None:
+                 own_until: date | None = None) -> None:
         self.units, self.doc_day, self.anchor, self.template = units, doc_day, anchor, template
-        self.due_anchor = due_anchor or anchor  # a task's due date: also without a document year
         self.own_until = own_until  # the last day of a multi-day meeting the document is about
         self.minutes = minutes  # the document is dated or reads as minutes/notes
         self.todo_list = todo_list  # "md": a to-do list file (TODO.md); "txt": one task a line (todo.txt)
@@ -381,7 +380,7 @@ class Extractor(MilestoneRules):
         plain = _blank_links(title)
         chosen: tuple[int, int, date] | None = None
         for f in find_dates(plain):
-            d = f.resolve(self.due_anchor)
+            d = f.resolve(self.anchor)
             if d is None:
                 continue
             m = _DUE_LEAD.search(plain, 0, f.start)

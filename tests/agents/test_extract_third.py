@@ -17,16 +17,6 @@ def _ms(text: str, filename: str = "notes.md") -> list[tuple[str, str]]:
     return [(m.title, m.date) for m in _run(text, filename).milestones]
 
 
-def test_without_any_year_a_year_less_date_is_no_milestone_but_still_a_due_date():
-    """No document date and no year stated: "March 3" cannot be placed (the guide skips it); the task
-    keeps the due date, read with the file's modification year."""
-    result = _run("# Elections\n\n- Nominations open on March 3\n\n## To do\n\n- [ ] Send the ballot by March 3\n")
-    assert result.milestones == ()
-    (task,) = result.tasks
-    assert (task.title, task.due_date) == ("Send the ballot", "2030-03-03")
-    assert _ms("# Elections 2031\n\n- Nominations open on March 3\n") == [("Nominations open", "2031-03-03")]
-
-
 def test_the_days_of_a_multi_day_meeting_are_the_documents_own():
     """A header "Tuesday-Thursday July 18-20, 2031" makes the 19th and 20th the meeting's own days anywhere
     in the document, also past the header lines; a day after the span is still an event."""
