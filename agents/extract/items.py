@@ -141,6 +141,8 @@ class Extractor(MilestoneRules):
         self.todo_list = todo_list  # "md": a to-do list file (TODO.md); "txt": one task a line (todo.txt)
         self._names: set[str] | None = None
         self._acronyms: set[str] | None = None
+        self._logs: dict[int, bool] = {}
+        self.headings = 0  # headings read so far: past the second, the header block is over
         versioned = sum(1 for u in units if u.kind == "heading" and _VERSION.search(u.text) and find_dates(u.text))
         self.changelog = versioned >= 3 or changelog_title(units) or dated_log(units)
         self.agenda = False  # inside a section whose heading names an agenda
@@ -162,6 +164,7 @@ class Extractor(MilestoneRules):
         for idx, u in enumerate(self.units):
             self.at = idx  # the unit being read: the rules below look at its neighbours by this index
             if u.kind == "heading":
+                self.headings += 1
                 own_items = section_items > 0 and not self.todo_list
                 if section_level is not None and (u.level <= section_level or own_items):
                     section_level = None  # a sibling heading, or a sub-heading after the section's own items

@@ -16,7 +16,7 @@ chat-log stamps, titles without an event ("Week of").
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from itertools import pairwise
 from typing import Any
@@ -144,7 +144,9 @@ def _blank_links(s: str) -> str:
 
 
 _FROM = re.compile(r"\b(?:from|between|starting|beginning|runs?|running)\b", re.IGNORECASE)
-_TIGHT_TO = re.compile(r"[ \t)]*(?:to|until|till|through|thru)[ \t]+", re.IGNORECASE)  # "June 26th 2025) to Sept 18th"
+# "June 26th 2025) to Sept 18th", "May 31 - Friday, June 1, 2018"
+_TIGHT_TO = re.compile(r"[ \t)]*(?:(?:to|until|till|through|thru)[ \t]+|[ \t]*[-–—][ \t]*)"
+                       r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?[ \t]+)?", re.IGNORECASE)
 _TO_BETWEEN = re.compile(r"[^.;!?]{0,60}?\b(?:to|until|till|through|thru|and)[ \t]+(?:(?:mon|tue|wed|thu|fri|sat|sun)"
                          r"[a-z]*\.?,?[ \t]+)?$", re.IGNORECASE)
 
@@ -162,6 +164,10 @@ def _range_ends(plain: str, lo: int, mine: list[Found]) -> set[Found]:
     return ends
 
 
+# "July 14 -- no meeting": a slot without an event
+_NO_EVENT = re.compile(r"[*_ \t]*(?:no[ \t]+(?:meeting|call|session)|cancel+ed|skipped)\b", re.IGNORECASE)
+_EVENT_HEADING = re.compile(r"\b(?:next|upcoming|meeting|call|release|deadline|freeze|launch|summit|conference)\b",
+                            re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r"[ \t*_]*(?:[,;]|\s(?:and|but|while|then|whereas)\b)[ \t]*")
 
 
@@ -194,6 +200,8 @@ class MilestoneRules:
     context: str
     at: int  # index of the unit being read
     milestones: list[Milestone]
+    _logs: dict[int, bool]  # a table's first row → whether it is a newest-first log
+    headings: int  # headings read so far
 
     def _milestones(self, u: Unit, task: Any = None) -> None:
         if _DIGIT.search(u.text) is None:
@@ -218,15 +226,24 @@ class MilestoneRules:
                 if day is None:
                     continue
                 a, b = _clause(plain, lo, hi, events, n)
-                title = self._title(plain, u.text, a, b, f, mine)
+                at = mine.index(f)
+                nxt = mine[at + 1] if at + 1 < len(mine) else None
+                span = replace(f, end=nxt.end) if nxt in ends and _TIGHT_TO.fullmatch(plain, f.end, nxt.start) else f
+                title = "" if self._event_heading_stamp(u, plain, f) else self._title(plain, u.text, a, b, span, mine)
                 if not title and (lo > 0 or hi < len(plain)):
                     title = self._title(plain, u.text, 0, len(plain), f, mine)  # "27 sec. - Aug. 26": cut at "sec."
                 if not title and u.kind == "item":
                     title = self._first_detail(u)  # "- Sept 8th" whose sub-item names the event
                 if not title and u.kind in ("item", "para") and self.context:
                     title = _event_name(self.context)  # a bare date under "## Next meeting" (or "Next meeting:")
-                if title:
+                if title and not _NO_EVENT.match(title):
                     self.milestones.append(Milestone(title, day, u.line, u.text))
+
+    def _event_heading_stamp(self, u: Unit, plain: str, f: Found) -> bool:
+        """ "# Date for next meeting" then "June 21, 2019 at 14:00 UTC (…)": the line right under a heading
+        that names an event opens with its date and time; the heading is the event, not a log stamp."""
+        return u.kind == "para" and self.at > 0 and self.units[self.at - 1].kind == "heading" and \
+            not plain[:f.start].strip(" \t*_") and _EVENT_HEADING.search(self.context) is not None
 
     def _first_detail(self, u: Unit) -> str:
         """The first sub-item of a date-only item, when it has one: the event the date is for."""
@@ -241,6 +258,8 @@ class MilestoneRules:
         calendar whose columns are months ("| What | Oct | Nov |"), a bare day under a month is a date."""
         cells = plain.strip().strip("|").split("|")
         raw_cells = u.text.strip().strip("|").split("|")
+        if self._log_table():
+            return
         header = self._header_cells(u)
         months = _month_columns(header, self.anchor)
         if months:
@@ -265,11 +284,30 @@ class MilestoneRules:
                 if re.search(r"[^\W\d_]|\d", title):
                     self.milestones.append(Milestone(title, day, u.line, u.text, row=True))
 
-    def _header_cells(self, u: Unit) -> list[str]:
-        idx = self.at
-        j = idx
+    def _table_start(self) -> int:
+        j = self.at
         while j > 0 and self.units[j - 1].kind == "row" and self.units[j - 1].line == self.units[j].line - 1:
             j -= 1
+        return j
+
+    def _log_table(self) -> bool:
+        """Three or more rows whose first cell is a dated day, newest first: a record of past meetings or
+        releases ("## Prior Meetings"), not a schedule."""
+        start = self._table_start()
+        if start not in self._logs:
+            days: list[date] = []
+            j = start
+            while j < len(self.units) and self.units[j].kind == "row" and (
+                    j == start or self.units[j].line == self.units[j - 1].line + 1):
+                first = find_dates(self.units[j].text.strip().strip("|").split("|")[0])
+                if first and (day := first[0].resolve(None)) is not None:
+                    days.append(day)
+                j += 1
+            self._logs[start] = len(days) >= 3 and all(a >= b for a, b in pairwise(days)) and days[0] > days[-1]
+        return self._logs[start]
+
+    def _header_cells(self, u: Unit) -> list[str]:
+        j = self._table_start()
         first = self.units[j]
         if first is u:
             return []
@@ -286,11 +324,11 @@ class MilestoneRules:
             return None  # a day of the multi-day meeting the document is about ("July 18-20" in its header)
         if u.line <= 25 and f.year is None and OWN_DATE_FIELD.match(plain, lo):
             return None  # "Date & Time: January 14, 14:00 UTC": the meeting's own day, whatever its year
-        if doc is not None and u.line <= 25 and -1 <= (day - doc).days <= 4 and \
+        if doc is not None and u.line <= 25 and self.headings <= 2 and -1 <= (day - doc).days <= 4 and \
                 (f.followed_by_time(plain) or not _SCHEDULED.search(plain[lo:hi])):
             return None  # the days of the meeting itself, in its header (not "the release is scheduled for …")
         head = plain[lo:f.start].strip(" \t[(*_-")
-        if not head and f.followed_by_time(plain):
+        if not head and f.followed_by_time(plain) and not self._event_heading_stamp(u, plain, f):
             return None  # a chat-log or calendar timestamp
         sentence = plain[lo:hi]
         if self.changelog and not _FUTURE.search(sentence):
@@ -314,6 +352,8 @@ class MilestoneRules:
         after = text[end:hi].lstrip(" \t)")
         after = re.sub(r"^\((?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?\)", "", after, flags=re.IGNORECASE)
         b, a = before.strip(_SEP).strip(), after.strip(_SEP).strip()
+        if a.endswith(")") and "(" not in a:
+            a = a[:-1].rstrip()  # "… 2018 (the 1.89 release)": its opening bracket went with the date
         if b and before.rstrip().endswith(":") and re.fullmatch(r"\([^()]*\)?\.?\)?", after.strip()):
             a = ""  # "event: date (remark)": the remark is a note on the event, not the event
         if b and a:

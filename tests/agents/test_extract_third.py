@@ -117,3 +117,36 @@ def test_a_linked_word_or_an_acronym_in_use_is_no_person():
             "    - [RFC](https://example.org/1) to create a group in FCP\n- Ops\n    - FCP to merge\n"
             "- JF to create the repo\n")
     assert _tasks(text) == ["JF to create the repo"]
+
+
+def test_a_table_of_past_meetings_newest_first_is_a_log():
+    """ "## Prior Meetings" rows dated newest first are a record, not a schedule; an ascending table still is."""
+    text = ("# TSC Meetings\n\n## Prior Meetings\n\n| Date | Issue |\n|---|---|\n| 2031-03-03 | [#57](//x.org/57) |\n"
+            "| 2031-02-25 | [#52](//x.org/52) |\n| 2031-02-18 | Budget |\n\n## Next\n\n| Date | What |\n|---|---|\n"
+            "| 2031-04-02 | Summit |\n| 2031-05-07 | Release |\n| 2031-06-04 | Retro |\n")
+    assert [d for _, d in _ms(text, "MEETINGS.md")] == ["2031-04-02", "2031-05-07", "2031-06-04"]
+
+
+def test_a_date_and_time_right_under_an_event_heading_is_that_event():
+    """ "# Date for next meeting" then "June 21, 2031 at 14:00 UTC (…)": the heading's event, not a log stamp;
+    a stamped line under "# Chat" stays a stamp."""
+    text = ("# Call 108\n\n## Notes\n\nText.\n\n# Date for next meeting\n"
+            "June 21, 2031 at 14:00 UTC (postponed two weeks)\n\n# Chat\n2031-06-22 14:00 Bob: hi\n")
+    assert _ms(text, "2031-05-24.md") == [("Date for next meeting", "2031-06-21")]
+
+
+def test_a_date_near_the_documents_own_in_a_later_section_is_an_event():
+    """Two days after the meeting, under a third heading, "JQ Infra meeting on thurs Oct. 17" is another
+    meeting, not a day of this one (that rule reads the header block only)."""
+    text = ("# Council meeting 2031-10-15\n\n## Present\n\n- Joe\n\n### Announcements\n\n"
+            "* JQ Infra meeting on thurs Oct. 17\n")
+    assert _ms(text, "2031-10-15.md") == [("JQ Infra meeting", "2031-10-17")]
+
+
+def test_a_range_with_a_weekday_after_the_dash_and_a_slot_without_a_meeting():
+    """ "May 31 - Friday, June 1, 2032" is one event on its first day; "July 14 -- no meeting" is none."""
+    text = ("# TSC 2031-12-13\n\n## Summit\n\n* Collab summit Berlin, most likely on May 31 - Friday, June 1, 2032. "
+            "Before the conference.\n\n## Planning\n\n* January 14 -- no meeting (also, Kim has a conflict)\n"
+            "* January 21 -- Structural equality\n")
+    assert _ms(text, "2031-12-13.md") == [("Collab summit Berlin, most likely", "2032-05-31"),
+                                          ("Structural equality", "2032-01-21")]
