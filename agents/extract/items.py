@@ -63,7 +63,7 @@ _EMPTY_ACTION = re.compile(
 _INTRO = re.compile(
     rf"{_BOLD}(?:(?:decisions?|summary|conclusions?|outcomes?|resolutions?|follow[ -]?ups?)[ \t]+(?:and|&)[ \t]+)?"
     rf"(?:(?:review(?:ing)?[ \t]+(?:of[ \t]+)?)?(?:the[ \t]+)?(?:(?:prior|previous|last|open|outstanding|new|"
-    rf"pending|current)[ \t]+(?:(?:week|meeting|time)(?:'s|’s|s)?[ \t]+)?)?"
+    rf"pending|current|proposed)[ \t]+(?:(?:week|meeting|time)(?:'s|’s|s)?[ \t]+)?)?"
     rf"(?:action[ \t]*items|actions|actionables|ais?|(?-i:TODOs?|To[- ]?dos?|Todos?)"
     rf"|(?-i:TODO|To[- ]?do|Todo)[ \t]+items?|"
     rf"next[ \t]+(?:steps?|actions?))\b)(?P<tail>[^:]{{0,60}}?){_BOLD}[ \t]*:?[ \t]*{_BOLD}$",
@@ -297,8 +297,9 @@ class Extractor(MilestoneRules):
         m = _MARKER.match(plain)
         if m is None and (sp := _TURN.match(plain)) is not None:
             m = _MARKER.match(plain, sp.end())  # "Ryan: Action item: Jack to revise …" in a speaker's turn
-        if m and m.group("who") and re.match(r"[*_]*ai\b", plain[m.start():], re.IGNORECASE):
-            m = None  # "AI & Dataset Profile - Gopi": artificial intelligence; the marker is "AI:" itself
+        if m and m.group("who") and re.match(r"[*_]*ai\b", plain[m.start():], re.IGNORECASE) and \
+                re.match(r"[ \t]*(?:&|and\b|[a-z])", m.group("who")):
+            m = None  # "AI & Dataset Profile - Gopi": artificial intelligence ("AI Felix: …" is a marker)
         if m and m.group("who") and _ROLE_WHO.search(m.group("who")):
             return None  # "Action item scribe: X" is a meeting role
         if m is None and (b := _BRACKET_MARKER.match(plain)):

@@ -150,3 +150,12 @@ def test_a_range_with_a_weekday_after_the_dash_and_a_slot_without_a_meeting():
             "* January 21 -- Structural equality\n")
     assert _ms(text, "2031-12-13.md") == [("Collab summit Berlin, most likely", "2032-05-31"),
                                           ("Structural equality", "2032-01-21")]
+
+
+def test_ai_before_a_name_is_the_marker_and_proposed_action_items_introduce():
+    """ "AI Felix: summarize and close" is an action item for Felix ("AI & Dataset Profile - Gopi" stays a
+    topic); "Proposed action items to review:" introduces its sub-items."""
+    text = ("# Lang team 2031-03-02\n\n## Items\n\n* AI Felix: summarize and fcp close\n"
+            "* AI & Dataset Profile - Gopi\n* Proposed action items to review / check boxes:\n    * pnkfelix\n"
+            "    * josh\n")
+    assert _tasks(text) == ["Summarize and fcp close", "Pnkfelix", "Josh"]
