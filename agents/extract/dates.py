@@ -10,7 +10,8 @@ dated by their first day). Month-only, weekday-only and relative phrases are
 not dates. A date without a year takes the year that puts it nearest to the
 anchor (the document's date); without an anchor it is left unresolved.
 ``doc_date`` reads a document's own date from its path, front matter or
-header lines.
+header lines, ``own_days_end`` the last day of a multi-day meeting it is
+about, ``due_in`` a task's due date and the title without it.
 """
 
 from __future__ import annotations
@@ -268,3 +269,47 @@ def own_days_end(lines: list[str], doc: date | None) -> date | None:
     while date.fromordinal(end.toordinal() + 1) in days:
         end = date.fromordinal(end.toordinal() + 1)
     return end if end > doc else None
+
+
+# --- a task's due date ---------------------------------------------------------------------------
+
+_END_LEAD = re.compile(
+    r"(?:[ \t]*[—–-])?[ \t]*(?:\b(?:on|by|due)[ \t]+)?(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?[ \t]+)?$",
+    re.IGNORECASE,
+)
+_DUE_LEAD = re.compile(
+    r"(?:[ \t]*[—–-])?[ \t]*(?:[(\[][ \t]*(?:(?:due|by|until|deadline)[ \t:]*)?|\b(?:by|due(?:[ \t]+(?:on|by))?|"
+    r"before|until|till|deadline)[ \t:]+)(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?[ \t]+)?$",
+    re.IGNORECASE,
+)
+
+
+def due_in(title: str, plain: str, anchor: date | None) -> tuple[date | None, str]:
+    """A task's due date stated with by/due/before/until or in brackets, or ending the item after a dash;
+    the phrase leaves the title ("Send the quote by Dec 4" → "Send the quote", due Dec 4). ``plain`` is
+    ``title`` with links and code blanked (same length)."""
+    chosen: tuple[int, int, date] | None = None
+    for f in find_dates(plain):
+        d = f.resolve(anchor)
+        if d is None:
+            continue
+        m = _DUE_LEAD.search(plain, 0, f.start)
+        tail = plain[f.end:]
+        if m is not None:
+            end = f.end
+            if m.group(0).lstrip().startswith(("(", "[")):
+                close = re.match(r"[ \t]*[)\]]", tail)
+                if close is None:
+                    continue
+                end += close.end()
+            chosen = (m.start(), end, d)
+        elif not tail.strip(" \t.;,!"):  # the date ends the item: "Wireframes — Dec 8", "Call Anna on Fri, Dec 4"
+            lead = _END_LEAD.search(plain, 0, f.start)
+            chosen = (lead.start() if lead else f.start, f.end, d)
+        elif not plain[:f.start].strip() and tail.lstrip()[:1] in (":", "-", "–", "—"):
+            chosen = (f.start, f.end + len(tail) - len(tail.lstrip()) + 1, d)  # "Dec 4: send the draft"
+    if chosen is None:
+        return None, title
+    start, end, d = chosen
+    rest = (title[:start].rstrip(" \t,;—–-") + " " + title[end:].lstrip(" \t,;")).strip()
+    return d, rest if re.search(r"[^\W\d_]", rest) else title

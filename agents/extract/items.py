@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from agents.extract.blocks import Unit
-from agents.extract.dates import find_dates
+from agents.extract.dates import due_in, find_dates
 from agents.extract.milestones import (
     _SENTENCE,
     _VERSION,
@@ -85,20 +85,11 @@ _TAKES = re.compile(
 _ASSIGNED = re.compile(r"(?:;|,|[ \t]-|–|—)[ \t]*assign(?:ed)?[ \t]+to[ \t]+@?\w[\w .&@-]{0,30}\.?$", re.IGNORECASE)
 _DONE_WORDS = re.compile(r"(?:\(done\)|\bdone\b\.?|issue closed\.?|completed\.?)$", re.IGNORECASE)
 _STRUCK = re.compile(r"~~(?P<t>.+?)~~")
-_END_LEAD = re.compile(
-    r"(?:[ \t]*[—–-])?[ \t]*(?:\b(?:on|by|due)[ \t]+)?(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?[ \t]+)?$",
-    re.IGNORECASE,
-)
 _AGENDA = re.compile(r"\bagenda\b", re.IGNORECASE)
 _PRESENTS = re.compile(r"(?:present|discuss|talk|speak|lead|host|introduce|demo|give[ \t]+(?:a|an|the))\b",
                        re.IGNORECASE)
 _TODO_TXT = re.compile(r"(?P<done>x[ \t]+)?(?:\([A-Z]\)[ \t]+)?(?:\d{4}-\d\d-\d\d[ \t]+){0,2}(?P<rest>[^#].*)")
 _TAKES_HINT = re.compile(r"action|todo|\bai\b", re.IGNORECASE)
-_DUE_LEAD = re.compile(
-    r"(?:[ \t]*[—–-])?[ \t]*(?:[(\[][ \t]*(?:(?:due|by|until|deadline)[ \t:]*)?|\b(?:by|due(?:[ \t]+(?:on|by))?|"
-    r"before|until|till|deadline)[ \t:]+)(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?[ \t]+)?$",
-    re.IGNORECASE,
-)
 @dataclass(frozen=True, slots=True)
 class Task:
     title: str
@@ -375,35 +366,6 @@ class Extractor(MilestoneRules):
         title = title.strip(" \t-–—")
         if not re.search(r"[^\W_]", title):
             return None
-        due, title = self._due(title)
+        due, title = due_in(title, _blank_links(title), self.anchor)
         return Task(" ".join(title.split()), done, due, u.line, u.text)
 
-    def _due(self, title: str) -> tuple[date | None, str]:
-        """A due date stated with by/due/before/until or in brackets, or ending the item after a dash;
-        the phrase leaves the title ("Send the quote by Dec 4" → "Send the quote", due Dec 4)."""
-        plain = _blank_links(title)
-        chosen: tuple[int, int, date] | None = None
-        for f in find_dates(plain):
-            d = f.resolve(self.anchor)
-            if d is None:
-                continue
-            m = _DUE_LEAD.search(plain, 0, f.start)
-            tail = plain[f.end:]
-            if m is not None:
-                end = f.end
-                if m.group(0).lstrip().startswith(("(", "[")):
-                    close = re.match(r"[ \t]*[)\]]", tail)
-                    if close is None:
-                        continue
-                    end += close.end()
-                chosen = (m.start(), end, d)
-            elif not tail.strip(" \t.;,!"):  # the date ends the item: "Wireframes — Dec 8", "Call Anna on Fri, Dec 4"
-                lead = _END_LEAD.search(plain, 0, f.start)
-                chosen = (lead.start() if lead else f.start, f.end, d)
-            elif not plain[:f.start].strip() and tail.lstrip()[:1] in (":", "-", "–", "—"):
-                chosen = (f.start, f.end + len(tail) - len(tail.lstrip()) + 1, d)  # "Dec 4: send the draft"
-        if chosen is None:
-            return None, title
-        start, end, d = chosen
-        rest = (title[:start].rstrip(" \t,;—–-") + " " + title[end:].lstrip(" \t,;")).strip()
-        return d, rest if re.search(r"[^\W\d_]", rest) else title
