@@ -30,9 +30,9 @@ _LINK_OR_URL = re.compile(r"\]\([^()\s]*(?:\([^()\s]*\)[^()\s]*)*\)|<?https?://[
 _DOC_LINK = re.compile(r"\[[^\]\n]*\]\((?![a-z][\w+.-]*:)[^()\s]*\)", re.IGNORECASE)
 _SENTENCE = re.compile(r"(?:[^.!?]|[.!?]+(?![\s)]|$))+(?:[.!?]+|$)")
 _DIGIT = re.compile(r"\d")
-_WEEKDAY_LEAD = re.compile(
-    r"(?:\b(?:on|by|due|before|until|till|from|is|are)[ \t]+)?(?:(?:mon|tue|tues|wed|weds|thu|thur|thurs|fri|sat|sun)"
-    r"[a-z]*\.?,?[ \t]+)?$",
+_WEEKDAY_LEAD = re.compile(  # "on Thursday, ", "on **Thursday (" before the date
+    r"(?:\b(?:on|by|due|before|until|till|from|is|are)[ \t]+)?"
+    r"(?:[*_]*(?:mon|tue|tues|wed|weds|thu|thur|thurs|fri|sat|sun)[a-z]*\.?,?(?:[ \t]+|[ \t]*\())?$",
     re.IGNORECASE,
 )
 _PAST = re.compile(
@@ -45,7 +45,8 @@ _FUTURE = re.compile(
     re.IGNORECASE,
 )
 _SCHEDULED = re.compile(r"\b(?:scheduled|planned|deadline|due|upcoming|will|freeze|release)\b", re.IGNORECASE)
-_EMPTY_TITLE = frozenset("week of the on by from until till starting beginning ending date dates day days".split())
+_EMPTY_TITLE = frozenset("week of the on by from until till starting beginning ending date dates day days and monday "
+                         "tuesday wednesday thursday friday saturday sunday".split())
 _VERSION = re.compile(r"\bv?\d+\.\d+(?:\.\d+)?\b")
 _GENERIC_COLUMN = re.compile(r"(?:target[ \t]+|planned[ \t]+|due[ \t]+)?(?:date|dates|when|day|due|deadline)s?",
                              re.IGNORECASE)
@@ -156,6 +157,9 @@ def _range_ends(plain: str, lo: int, mine: list[Found]) -> set[Found]:
     range is dated by its first day (the adjacent forms, "May 27 - 29", are one date already)."""
     ends: set[Found] = set()
     for a, b in pairwise(mine):
+        if _next_day(a, b) and _DAY_LIST.fullmatch(plain, a.end, b.start):
+            ends.add(b)  # "Thursday (21 May), Friday (22 May) and Saturday (23 May)": one event, day by day
+            continue
         if a in ends:
             continue
         if _TIGHT_TO.fullmatch(plain, a.end, b.start) or (
@@ -164,11 +168,32 @@ def _range_ends(plain: str, lo: int, mine: list[Found]) -> set[Found]:
     return ends
 
 
+_DAY_LIST = re.compile(r"[ \t)*_]*(?:,|and|&|,[ \t]*and)[ \t*_]*"
+                       r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?[ \t]*\(?)?", re.IGNORECASE)
+
+
+def _next_day(a: Found, b: Found) -> bool:
+    """``b`` is the day after ``a`` (month and day only, read in a leap year)."""
+    first, second = _make_date(2000, a.month, a.day), _make_date(2000, b.month, b.day)
+    return first is not None and second is not None and second.toordinal() - first.toordinal() == 1
+
+
 # "July 14 -- no meeting": a slot without an event
 _NO_EVENT = re.compile(r"[*_ \t]*(?:no[ \t]+(?:meeting|call|session)|cancel+ed|skipped)\b", re.IGNORECASE)
 _EVENT_HEADING = re.compile(r"\b(?:next|upcoming|meeting|call|release|deadline|freeze|launch|summit|conference)\b",
                             re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r"[ \t*_]*(?:[,;]|\s(?:and|but|while|then|whereas)\b)[ \t]*")
+
+
+def _span(plain: str, f: Found, mine: list[Found], ends: set[Found]) -> Found:
+    """``f`` stretched over the range ends written right after it ("May 31 - Friday, June 1", "Thursday
+    (21 May), Friday (22 May) and Saturday (23 May)"), so that a title leaves them out."""
+    at = mine.index(f)
+    while at + 1 < len(mine) and (nxt := mine[at + 1]) in ends and (
+            _TIGHT_TO.fullmatch(plain, f.end, nxt.start) or _DAY_LIST.fullmatch(plain, f.end, nxt.start)):
+        f = replace(f, end=nxt.end)
+        at += 1
+    return f
 
 
 def _clause(plain: str, lo: int, hi: int, events: list[Found], n: int) -> tuple[int, int]:
@@ -221,15 +246,16 @@ class MilestoneRules:
                 continue
             ends = _range_ends(plain, lo, mine)
             events = [f for f in mine if f not in ends]
+            spans = [_span(plain, f, mine, ends) for f in events]  # a date with the days that end its range
             for n, f in enumerate(events):
                 day = self._keep(f, plain, lo, hi, u)
                 if day is None:
                     continue
-                a, b = _clause(plain, lo, hi, events, n)
-                at = mine.index(f)
-                nxt = mine[at + 1] if at + 1 < len(mine) else None
-                span = replace(f, end=nxt.end) if nxt in ends and _TIGHT_TO.fullmatch(plain, f.end, nxt.start) else f
+                a, b = _clause(plain, lo, hi, spans, n)
+                span = spans[n]
                 title = "" if self._event_heading_stamp(u, plain, f) else self._title(plain, u.text, a, b, span, mine)
+                if not title and (a, b) != (lo, hi) and not self._event_heading_stamp(u, plain, f):
+                    title = self._title(plain, u.text, lo, hi, span, mine)  # "09-20-2018, 11-08-2018 Lee to build …"
                 if not title and (lo > 0 or hi < len(plain)):
                     title = self._title(plain, u.text, 0, len(plain), f, mine)  # "27 sec. - Aug. 26": cut at "sec."
                 if not title and u.kind == "item":
@@ -243,7 +269,8 @@ class MilestoneRules:
         """ "# Date for next meeting" then "June 21, 2019 at 14:00 UTC (…)": the line right under a heading
         that names an event opens with its date and time; the heading is the event, not a log stamp."""
         return u.kind == "para" and self.at > 0 and self.units[self.at - 1].kind == "heading" and \
-            not plain[:f.start].strip(" \t*_") and _EVENT_HEADING.search(self.context) is not None
+            not plain[:f.start].strip(" \t*_") and f.followed_by_time(plain) and \
+            _EVENT_HEADING.search(self.context) is not None
 
     def _first_detail(self, u: Unit) -> str:
         """The first sub-item of a date-only item, when it has one: the event the date is for."""

@@ -159,3 +159,21 @@ def test_ai_before_a_name_is_the_marker_and_proposed_action_items_introduce():
             "* AI & Dataset Profile - Gopi\n* Proposed action items to review / check boxes:\n    * pnkfelix\n"
             "    * josh\n")
     assert _tasks(text) == ["Summarize and fcp close", "Pnkfelix", "Josh"]
+
+
+def test_days_listed_one_by_one_are_one_event_and_a_weekday_is_no_title():
+    """ "the All Hands on Thursday (21 May), Friday (22 May) and Saturday (23 May)" is one event on its first
+    day, titled without the other days; "Wednesday 22 through Friday 24 January, 2032" is a range too."""
+    text = ("# Plans 2031-12-30\n\nAfter the conference, the three-day All Hands runs on **Thursday (21 May), "
+            "Friday (22 May) and Saturday (23 May)**.\n\nThe interim: we'll be meeting Wednesday 22 through "
+            "Friday 24 January, 2032.\n")
+    assert _ms(text) == [("After the conference, the three-day All Hands runs", "2032-05-21"),
+                         ("The interim: we'll be meeting", "2032-01-22")]
+
+
+def test_a_date_whose_clause_is_only_the_date_takes_its_sentence():
+    """ "09-20-2031, 11-08-2031 Lee to build the agendas": the first date's clause is bare, so its title is
+    the sentence (not the heading above), and a date at a line's start is no stamp without a time."""
+    text = "# WG 2031-05-24\n\n## Dates for upcoming sessions\n\n09-20-2031, 11-08-2031 Lee to build the agendas\n"
+    assert _ms(text) == [("11-08-2031 Lee to build the agendas", "2031-09-20"),
+                         ("Lee to build the agendas", "2031-11-08")]
