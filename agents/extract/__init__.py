@@ -62,6 +62,11 @@ _MINUTES_WORDS = re.compile(
     r"|kick-?off|1:1|one-on-one|workshop)\b",
     re.IGNORECASE,
 )
+# A document written before the day it is dated by (an agenda, a plan, a call for …): a deadline before
+# that day is still ahead of its readers ("Please register before 18th of March" in the agenda of a meeting
+# on the 24th); in minutes, written after, it is past.
+_AHEAD_WORDS = re.compile(r"\b(?:agendas?|plans?|planning|schedule|calls?[ \t]+for|announc\w*|invitation)\b",
+                          re.IGNORECASE)
 # A name that says the file is a template to copy (its checkboxes are not anybody's tasks) ...
 _TEMPLATE_NAME = re.compile(r"template|\.github[/\\_]", re.IGNORECASE)
 # ... or a process document, whose checklist is a template too unless someone has ticked a box in it
@@ -148,6 +153,7 @@ def extract_text(
     minutes = doc_day is not None or bool(_MINUTES_WORDS.search(f"{name} {first_heading}")) or \
         bool(re.search(r"\bnotes\b", f"{name} {first_heading}", re.IGNORECASE))
     ex = Extractor(units, doc_day=doc_day, anchor=anchor, template=template, todo_list=todo_list, minutes=minutes,
+                   ahead=bool(_AHEAD_WORDS.search(f"{name} {first_heading}")),
                    own_until=dates.own_days_end(lines, doc_day))
     ex.run()
     tasks = []

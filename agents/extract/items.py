@@ -125,9 +125,10 @@ class Extractor(MilestoneRules):
 
     def __init__(self, units: list[Unit], *, doc_day: date | None, anchor: date | None,
                  template: bool = False, todo_list: str | None = None, minutes: bool = True,
-                 own_until: date | None = None) -> None:
+                 own_until: date | None = None, ahead: bool = True) -> None:
         self.units, self.doc_day, self.anchor, self.template = units, doc_day, anchor, template
         self.own_until = own_until  # the last day of a multi-day meeting the document is about
+        self.ahead = ahead  # written before its date (an agenda): a deadline before that date is not past
         self.minutes = minutes  # the document is dated or reads as minutes/notes
         self.todo_list = todo_list  # "md": a to-do list file (TODO.md); "txt": one task a line (todo.txt)
         self._names: set[str] | None = None

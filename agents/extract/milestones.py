@@ -182,7 +182,7 @@ def _next_day(a: Found, b: Found) -> bool:
 _NO_EVENT = re.compile(r"[*_ \t]*(?:no[ \t]+(?:meeting|call|session)|cancel+ed|skipped)\b", re.IGNORECASE)
 _EVENT_HEADING = re.compile(r"\b(?:next|upcoming|meeting|call|release|deadline|freeze|launch|summit|conference)\b",
                             re.IGNORECASE)
-_CLAUSE_BREAK = re.compile(r"[ \t*_]*(?:[,;]|\s(?:and|but|while|then|whereas)\b)[ \t]*")
+_CLAUSE_BREAK = re.compile(r"[ \t*_]*(?:[,;]|\s(?:and|but|while|then|whereas|followed[ \t]+by)\b)[ \t]*")
 
 
 def _span(plain: str, f: Found, mine: list[Found], ends: set[Found]) -> Found:
@@ -221,6 +221,7 @@ class MilestoneRules:
     doc_day: date | None
     anchor: date | None
     own_until: date | None
+    ahead: bool
     changelog: bool
     context: str
     at: int  # index of the unit being read
@@ -358,10 +359,13 @@ class MilestoneRules:
         if not head and f.followed_by_time(plain) and not self._event_heading_stamp(u, plain, f):
             return None  # a chat-log or calendar timestamp
         sentence = plain[lo:hi]
+        if f.year is None and doc is not None and (doc - day).days > 60 and _FUTURE.search(sentence) and \
+                not _PAST.search(sentence):
+            day = _make_date(day.year + 1, day.month, day.day) or day  # "will again include … (20 May)" in September
         if self.changelog and not _FUTURE.search(sentence):
             return None
-        if doc is not None and day < doc and (_PAST.search(sentence) or not _FUTURE.search(sentence)):
-            return None  # a past event, unless stated as a deadline
+        if doc is not None and day < doc and (_PAST.search(sentence) or not _FUTURE.search(sentence) or not self.ahead):
+            return None  # a past event, unless stated as a deadline in an agenda (written before its day)
         if doc is None and self.anchor is not None and day <= self.anchor and _PAST.search(sentence):
             return None
         if u.kind == "heading" and re.search(r"\bv?\d+\.\d+", sentence) and doc is None and \

@@ -177,3 +177,23 @@ def test_a_date_whose_clause_is_only_the_date_takes_its_sentence():
     text = "# WG 2031-05-24\n\n## Dates for upcoming sessions\n\n09-20-2031, 11-08-2031 Lee to build the agendas\n"
     assert _ms(text) == [("11-08-2031 Lee to build the agendas", "2031-09-20"),
                          ("Lee to build the agendas", "2031-11-08")]
+
+
+def test_a_deadline_before_the_date_is_ahead_in_an_agenda_and_past_in_minutes():
+    """An agenda is written before its meeting: "register before 18th of March" (meeting on the 24th) is a
+    deadline; minutes are written after it: the same sentence there is history."""
+    line = "Please register before 18th of March 2031.\n"
+    assert _ms(f"# Agenda for the 44th meeting\n\n## Logistics\n\n{line}", "2031-03-24.md") == [
+        ("Please register", "2031-03-18")]
+    assert _ms(f"# Council call\n\n## Logistics\n\n{line}", "2031-03-24.md") == []
+
+
+def test_a_year_less_date_stated_as_ahead_but_months_before_the_post_is_next_years():
+    """A post of 30 September: "The second day (Wednesday 20 May) will again include a track" is next May;
+    "followed by" separates two events of one sentence."""
+    text = ("+++\npath = \"inside-rust/2031/09/30/all-hands\"\n+++\n\n# All Hands\n\n"
+            "The conference takes place on Tuesday (19 May) followed by the All Hands on Thursday (21 May). "
+            "It will be fun.\n\nThe second day (Wednesday 20 May) will again include a track for talks.\n")
+    assert _ms(text, "all-hands.md") == [("The conference takes place", "2032-05-19"),
+                                          ("The All Hands", "2032-05-21"),
+                                          ("The second day will again include a track for talks", "2032-05-20")]
