@@ -214,7 +214,10 @@ def _header_date(lines: list[str]) -> date | None:
                 return d
         for f in find_dates(s):
             mostly_date = seen_text <= 5 and not listed and (f.end - f.start) * 2 >= len(s.strip("#*_ \t"))
-            if f.year is not None and (is_heading or labelled or mostly_date) and not _EVENT_LABEL.match(s):
+            # a plain-text title states its date first or last ("2019-03-14 standup", "Notes, March 14, 2019"),
+            # not mid-sentence ("The VAT return is due 31 Jan 2027; the accountant …")
+            edge = s.startswith("#") or not s[: f.start].strip(" \t*_#") or not s[f.end:].strip(" \t*_.:)")
+            if f.year is not None and (labelled or mostly_date or (is_heading and edge)) and not _EVENT_LABEL.match(s):
                 d = f.resolve(None)
                 if d is not None:
                     return d

@@ -44,6 +44,7 @@ _FUTURE = re.compile(
     r"\b(?:register|registration|before|deadline|due|until|till|by|next|upcoming|will|planned|scheduled|freeze)\b",
     re.IGNORECASE,
 )
+_AHEAD = re.compile(r"\b(?:next|upcoming|will|planned|scheduled)\b", re.IGNORECASE)
 _SCHEDULED = re.compile(r"\b(?:scheduled|planned|deadline|due|upcoming|will|freeze|release)\b", re.IGNORECASE)
 _EMPTY_TITLE = frozenset("week of the on by from until till starting beginning ending date dates day days and monday "
                          "tuesday wednesday thursday friday saturday sunday".split())
@@ -364,8 +365,9 @@ class MilestoneRules:
             day = _make_date(day.year + 1, day.month, day.day) or day  # "will again include … (20 May)" in September
         if self.changelog and not _FUTURE.search(sentence):
             return None
-        if doc is not None and day < doc and (_PAST.search(sentence) or not _FUTURE.search(sentence) or not self.ahead):
-            return None  # a past event, unless stated as a deadline in an agenda (written before its day)
+        if doc is not None and day < doc and (_PAST.search(sentence) or not _FUTURE.search(sentence) or (
+                not self.ahead and not _AHEAD.search(sentence))):
+            return None  # a past event, unless stated as ahead ("next …") or as a deadline in an agenda
         if doc is None and self.anchor is not None and day <= self.anchor and _PAST.search(sentence):
             return None
         if u.kind == "heading" and re.search(r"\bv?\d+\.\d+", sentence) and doc is None and \
@@ -381,6 +383,9 @@ class MilestoneRules:
             start = lead.start()
         before = text[lo:start].rstrip(" \t,(")
         after = text[end:hi].lstrip(" \t)")
+        if re.search(r"[^\W\d_]", before) and ";" in after:
+            after = after[: after.index(";")]  # "X is due 31 Jan; the accountant wants …": the event ends there
+            before = re.sub(r"[ \t]+(?:is|are)$", "", before.rstrip())
         after = re.sub(r"^\((?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?\)", "", after, flags=re.IGNORECASE)
         b, a = before.strip(_SEP).strip(), after.strip(_SEP).strip()
         if a.endswith(")") and "(" not in a:

@@ -197,3 +197,11 @@ def test_a_year_less_date_stated_as_ahead_but_months_before_the_post_is_next_yea
     assert _ms(text, "all-hands.md") == [("The conference takes place", "2032-05-19"),
                                           ("The All Hands", "2032-05-21"),
                                           ("The second day will again include a track for talks", "2032-05-20")]
+
+
+def test_a_deadline_mid_sentence_near_the_top_is_no_document_date():
+    """ "The VAT return is due 31 Jan 2032; the accountant wants …" on line 3 of a plain-text note is a
+    deadline (titled up to the semicolon), not the note's own date; "2031-03-01 standup" on line 1 is."""
+    text = "Personal admin\n\nThe quarterly VAT return is due 31 Jan 2032; the accountant wants the\nfile earlier.\n"
+    assert _ms(text, "admin.txt") == [("The quarterly VAT return", "2032-01-31")]
+    assert _ms("2031-03-01 standup\n\nNext meeting: March 8\n", "standup.txt") == [("Next meeting", "2031-03-08")]

@@ -58,6 +58,8 @@ EXPECTED_TIMELINES = {
     ("Design sign-off", BLUEBIRD, "2026-12-18"),
     ("Delivery: Harbor Books picture book files", None, "2025-06-30"),
     ("Send bookkeeping spreadsheet to the accountant", None, "2027-01-24"),
+    # "… is due 31 Jan 2027; the accountant …" on line 3 is a deadline, not the note's own date
+    ("The quarterly VAT return for Q4", None, "2027-01-31"),
     # The labeling guide (docs/EXTRACTION.md): a dated action item or checkbox is a task and a milestone;
     # "Next call" is a next meeting; a deadline stated in prose is a milestone.
     ("Chase AP about invoice #2026-038 if unpaid", ACME, "2026-12-03"),
@@ -113,7 +115,7 @@ async def test_sample_workspace_gives_the_exact_expected_set(store, catalog, hub
     assert tasks == EXPECTED_TASKS
     assert timelines == EXPECTED_TIMELINES
     assert notes == EXPECTED_NOTES
-    assert row["items_created"] == 2 + 24 + 19 + 6
+    assert row["items_created"] == 2 + 24 + 20 + 6
     assert await store.scalar(
         "SELECT COUNT(*) FROM (SELECT id FROM tasks WHERE is_ai_suggested = 1 AND is_approved = 0 "
         "AND source_path IS NOT NULL AND run_id = ? UNION ALL SELECT id FROM notes WHERE run_id = ?)",
