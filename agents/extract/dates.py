@@ -154,6 +154,8 @@ _EVENT_LABEL = re.compile(
 )
 
 
+_RANGE_END = re.compile(rf"(?:{_MON}\.?[ \t]+[0-3]?\d{_ORD}|\d{{4}}-\d\d-\d\d)[ \t]*(?:-|–|—|to|through|until)[ \t]*"
+                        rf"(?:{_WD},?[ \t]+)?$", re.IGNORECASE)
 # A date with a two-digit year ("7/14/17"): read only on a labelled header line, where it is the meeting's.
 _SHORT_US = re.compile(r"(?<![\w./-])([0-3]?\d)/([0-3]?\d)/(\d\d)(?![\w/.-])")
 
@@ -191,6 +193,7 @@ def _header_date(lines: list[str]) -> date | None:
             return d
     seen_text = 0
     label_open = False  # "- **Dates and times**:" whose sub-items give the days
+    headings = 0
     for n, raw in enumerate(lines[:LABELLED_LINES]):
         s = raw.strip()
         if not s or s.startswith(("<", "[!", "---", "```")):
@@ -199,6 +202,7 @@ def _header_date(lines: list[str]) -> date | None:
         if "http" in s and not s.startswith("#"):
             s = re.sub(r"https?://\S+", " ", s)
         listed = re.match(r"(?:[-*+]|\d{1,3}[.)])[ \t]", s) is not None
+        headings += s.startswith("#")
         under_label = label_open and listed and raw[:1] in " \t"
         label_open = under_label or (OWN_DATE_FIELD.match(s) is not None and s.rstrip(" *_").endswith(":"))
         if n >= HEADER_LINES and not _HEADER_LABEL.match(s) and not under_label:
@@ -217,6 +221,8 @@ def _header_date(lines: list[str]) -> date | None:
             # a plain-text title states its date first or last ("2019-03-14 standup", "Notes, March 14, 2019"),
             # not mid-sentence ("The VAT return is due 31 Jan 2027; the accountant …")
             edge = s.startswith("#") or not s[: f.start].strip(" \t*_#") or not s[f.end:].strip(" \t*_.:)")
+            if _RANGE_END.search(s[: f.start]) or (f.last is not None and s.startswith("#") and headings > 1):
+                continue  # "### September 19 - Monday, November 7, 2016": a phase of a schedule, not a date
             if f.year is not None and (labelled or mostly_date or (is_heading and edge)) and not _EVENT_LABEL.match(s):
                 d = f.resolve(None)
                 if d is not None:
@@ -265,8 +271,8 @@ def own_days_end(lines: list[str], doc: date | None) -> date | None:
             continue
         for f in find_dates(s):
             first = f.resolve(doc)
-            if first is None or not 0 <= (first - doc).days <= 14:
-                continue
+            if first is None or not 0 <= (first - doc).days <= 14 or (f.last is not None and first != doc):
+                continue  # (a range counts only from the document's own day: "November 8 - 28" is a later phase)
             last = f.last_day(doc) or first
             days.update(date.fromordinal(o) for o in range(first.toordinal(), last.toordinal() + 1))
     end = doc

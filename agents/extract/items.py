@@ -63,7 +63,8 @@ _EMPTY_ACTION = re.compile(
 _INTRO = re.compile(
     rf"{_BOLD}(?:(?:decisions?|summary|conclusions?|outcomes?|resolutions?|follow[ -]?ups?)[ \t]+(?:and|&)[ \t]+)?"
     rf"(?:(?:review(?:ing)?[ \t]+(?:of[ \t]+)?)?(?:the[ \t]+)?(?:(?:prior|previous|last|open|outstanding|new|"
-    rf"pending|current|proposed)[ \t]+(?:(?:week|meeting|time)(?:'s|’s|s)?[ \t]+)?)?"
+    rf"pending|current|proposed|remaining|upcoming|future|long[ -]term|"
+    rf"short[ -]term)[ \t]+(?:(?:week|meeting|time)(?:'s|’s|s)?[ \t]+)?)?"
     rf"(?:action[ \t]*items|actions|actionables|ais?|(?-i:TODOs?|To[- ]?dos?|Todos?)"
     rf"|(?-i:TODO|To[- ]?do|Todo)[ \t]+items?|"
     rf"next[ \t]+(?:steps?|actions?))\b)(?P<tail>[^:]{{0,60}}?){_BOLD}[ \t]*:?[ \t]*{_BOLD}$",

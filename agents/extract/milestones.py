@@ -37,13 +37,19 @@ _WEEKDAY_LEAD = re.compile(  # "on Thursday, ", "on **Thursday (" before the dat
 )
 _PAST = re.compile(
     r"\b(?:was|were|went|released|shipped|happened|held|took[ \t]+place|ago|published|merged|landed|announced"
-    r"|met|did|had|occurred|completed|finished|closed|ended|began|started|since|last|sent|paid|received|done)\b",
+    r"|met|did|had|occurred|completed|finished|closed|ended|began|started|since|last|sent|paid|received|done"
+    r"|discussed|decided|agreed|approved|reviewed|presented)\b",
     re.IGNORECASE,
 )
 _FUTURE = re.compile(
     r"\b(?:register|registration|before|deadline|due|until|till|by|next|upcoming|will|planned|scheduled|freeze)\b",
     re.IGNORECASE,
 )
+# An event of its own on a day of the meeting ("Social, Thursday, Oct 12th", "An Evening with TC39")
+_SIDE_EVENT = re.compile(r"\b(?:social|dinner|reception|party|evening|lunch|breakfast|happy[ \t]+hour|research[ \t]+day"
+                         r"|hackathon|meetup|celebration|tour|excursion)\b", re.IGNORECASE)
+_SINCE = re.compile(r"\b(?:from|since|of|in)[ \t]+(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?[ \t]+)?$",
+                    re.IGNORECASE)  # "Update from April 6": a reference back
 _AHEAD = re.compile(r"\b(?:next|upcoming|will|planned|scheduled)\b", re.IGNORECASE)
 _SCHEDULED = re.compile(r"\b(?:scheduled|planned|deadline|due|upcoming|will|freeze|release)\b", re.IGNORECASE)
 _EMPTY_TITLE = frozenset("week of the on by from until till starting beginning ending date dates day days and monday "
@@ -255,7 +261,8 @@ class MilestoneRules:
                     continue
                 a, b = _clause(plain, lo, hi, spans, n)
                 span = spans[n]
-                title = "" if self._event_heading_stamp(u, plain, f) else self._title(plain, u.text, a, b, span, mine)
+                title = "" if self._event_heading_stamp(u, plain, f) or self._labelled_date(plain, lo, f) else \
+                    self._title(plain, u.text, a, b, span, mine)
                 if not title and (a, b) != (lo, hi) and not self._event_heading_stamp(u, plain, f):
                     title = self._title(plain, u.text, lo, hi, span, mine)  # "09-20-2018, 11-08-2018 Lee to build …"
                 if not title and (lo > 0 or hi < len(plain)):
@@ -273,6 +280,15 @@ class MilestoneRules:
         return u.kind == "para" and self.at > 0 and self.units[self.at - 1].kind == "heading" and \
             not plain[:f.start].strip(" \t*_") and f.followed_by_time(plain) and \
             _EVENT_HEADING.search(self.context) is not None
+
+    def _labelled_date(self, plain: str, lo: int, f: Found) -> bool:
+        """ "- Date and time: Thursday, Oct 12th …" under "#### Social": the heading names the event."""
+        m = OWN_DATE_FIELD.match(plain, lo) if self.context else None
+        if m is None:
+            return False
+        between = plain[m.end():f.start].strip(" \t*_")
+        weekday = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?"
+        return not between or re.fullmatch(weekday, between, re.IGNORECASE) is not None
 
     def _first_detail(self, u: Unit) -> str:
         """The first sub-item of a date-only item, when it has one: the event the date is for."""
@@ -349,7 +365,8 @@ class MilestoneRules:
         doc = self.doc_day
         if doc is not None and day == doc:
             return None
-        if self.own_until is not None and doc is not None and doc <= day <= self.own_until:
+        if self.own_until is not None and doc is not None and doc <= day <= self.own_until and \
+                not _SIDE_EVENT.search(plain, lo, hi) and not _SIDE_EVENT.search(self.context):
             return None  # a day of the multi-day meeting the document is about ("July 18-20" in its header)
         if u.line <= 25 and f.year is None and OWN_DATE_FIELD.match(plain, lo):
             return None  # "Date & Time: January 14, 14:00 UTC": the meeting's own day, whatever its year
@@ -360,9 +377,11 @@ class MilestoneRules:
         if not head and f.followed_by_time(plain) and not self._event_heading_stamp(u, plain, f):
             return None  # a chat-log or calendar timestamp
         sentence = plain[lo:hi]
-        if f.year is None and doc is not None and (doc - day).days > 60 and _FUTURE.search(sentence) and \
-                not _PAST.search(sentence):
+        if f.year is None and doc is not None and not _PAST.search(sentence) and (
+                ((doc - day).days > 90 and not _SINCE.search(plain, lo, f.start))
+                or ((doc - day).days > 60 and _FUTURE.search(sentence))):
             day = _make_date(day.year + 1, day.month, day.day) or day  # "will again include … (20 May)" in September
+            # (a year-less date is stated ahead unless told otherwise: in March, "Summit - 19th-21st September")
         if self.changelog and not _FUTURE.search(sentence):
             return None
         if doc is not None and day < doc and (_PAST.search(sentence) or not _FUTURE.search(sentence) or (

@@ -205,3 +205,35 @@ def test_a_deadline_mid_sentence_near_the_top_is_no_document_date():
     text = "Personal admin\n\nThe quarterly VAT return is due 31 Jan 2032; the accountant wants the\nfile earlier.\n"
     assert _ms(text, "admin.txt") == [("The quarterly VAT return", "2032-01-31")]
     assert _ms("2031-03-01 standup\n\nNext meeting: March 8\n", "standup.txt") == [("Next meeting", "2031-03-08")]
+
+
+def test_a_schedule_of_phases_has_no_document_date_and_keeps_every_phase():
+    """ "### September 19 - Monday, November 7, 2031" heads a phase, so it neither dates the document nor
+    makes the later phases ("### November 8 - November 28, 2031") the meeting's own days."""
+    text = ("# 1.5 Timeline\n\n### September 19 - Monday, November 7, 2031\n- [x] **Monday, November 7, 2031**\n"
+            "  - Feature Complete Date\n\n### November 8 - November 28, 2031\n- KubeCon is Nov 8-9, 2031\n"
+            "- [ ] **Monday, November 28, 2031**\n  - Release branch fast-forwarded\n")
+    assert [d for _, d in _ms(text, "README.md")] == ["2031-11-07", "2031-11-08", "2031-11-28"]
+
+
+def test_a_side_event_on_a_day_of_the_meeting_is_an_event_of_its_own():
+    """During a meeting on 10-12 October, "### Social" with "- Date and time: Thursday, Oct 12th from 6:00PM" is
+    an event named by its heading; the agenda's own "Thursday - Oct 12" day is not."""
+    pad = "".join(f"* Topic {i}: review the proposal\n" for i in range(24))
+    text = ("# CG meeting\n\n- **Dates**: Tuesday-Thursday October 10-12, 2031\n\n## Logistics\n\n" + pad +
+            "\n### Social\n\n- Date and time: Thursday, Oct 12th from 6:00PM - 8:00PM\n- Place: Augustiner-Keller\n\n"
+            "## Agenda\n\n* Thursday - Oct 12\n")
+    assert _ms(text, "CG-10.md") == [("Social", "2031-10-12")]
+
+
+def test_an_event_months_before_the_notes_without_past_words_is_next_years_and_long_term_todos():
+    """Notes of 14 March: "Summit (Bilbao) - 19th-21st September" is this coming September, but "Update from
+    April 6" in notes of 7 July refers back; "## Long-term TODOs" introduces tasks; "We discussed it on
+    2019-05-02" in a design note is history."""
+    assert _ms("# CPC 2031-03-14\n\n## Events\n\n* Summit Europe (Bilbao) - 19th-21st September\n") == [
+        ("Summit Europe (Bilbao)", "2031-09-19")]
+    assert _ms("# Planning 2031-07-07\n\n## Notes\n\n* Update from April 6 suggests a change\n") == []
+    assert _tasks("# WG 2031-05-14\n\n## Long-term TODOs\n\n- Update the docs\n- Fix the button\n") == [
+        "Update the docs", "Fix the button"]
+    assert _ms("# Design notes\n\nHow the cache works. We discussed eviction on 2019-05-02 and decided on LRU.\n",
+               "doc1.md") == []
