@@ -22,6 +22,7 @@ from itertools import pairwise
 from typing import Any
 
 from agents.extract.blocks import Unit
+from agents.extract.cues import AHEAD, FUTURE, PAST, SCHEDULED, SIDE_EVENT, SINCE
 from agents.extract.dates import MONTH_WORD, MONTHS, OWN_DATE_FIELD, Found, find_dates
 
 _LINK_OR_URL = re.compile(r"\]\([^()\s]*(?:\([^()\s]*\)[^()\s]*)*\)|<?https?://[^\s>)\]]+>?|`[^`\n]*`")
@@ -35,23 +36,6 @@ _WEEKDAY_LEAD = re.compile(  # "on Thursday, ", "on **Thursday (" before the dat
     r"(?:[*_]*(?:mon|tue|tues|wed|weds|thu|thur|thurs|fri|sat|sun)[a-z]*\.?,?(?:[ \t]+|[ \t]*\())?$",
     re.IGNORECASE,
 )
-_PAST = re.compile(
-    r"\b(?:was|were|went|released|shipped|happened|held|took[ \t]+place|ago|published|merged|landed|announced"
-    r"|met|did|had|occurred|completed|finished|closed|ended|began|started|since|last|sent|paid|received|done"
-    r"|discussed|decided|agreed|approved|reviewed|presented)\b",
-    re.IGNORECASE,
-)
-_FUTURE = re.compile(
-    r"\b(?:register|registration|before|deadline|due|until|till|by|next|upcoming|will|planned|scheduled|freeze)\b",
-    re.IGNORECASE,
-)
-# An event of its own on a day of the meeting ("Social, Thursday, Oct 12th", "An Evening with TC39")
-_SIDE_EVENT = re.compile(r"\b(?:social|dinner|reception|party|evening|lunch|breakfast|happy[ \t]+hour|research[ \t]+day"
-                         r"|hackathon|meetup|celebration|tour|excursion)\b", re.IGNORECASE)
-_SINCE = re.compile(r"\b(?:from|since|of|in)[ \t]+(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?[ \t]+)?$",
-                    re.IGNORECASE)  # "Update from April 6": a reference back
-_AHEAD = re.compile(r"\b(?:next|upcoming|will|planned|scheduled)\b", re.IGNORECASE)
-_SCHEDULED = re.compile(r"\b(?:scheduled|planned|deadline|due|upcoming|will|freeze|release)\b", re.IGNORECASE)
 _EMPTY_TITLE = frozenset("week of the on by from until till starting beginning ending date dates day days and monday "
                          "tuesday wednesday thursday friday saturday sunday".split())
 _VERSION = re.compile(r"\bv?\d+\.\d+(?:\.\d+)?\b")
@@ -366,28 +350,28 @@ class MilestoneRules:
         if doc is not None and day == doc:
             return None
         if self.own_until is not None and doc is not None and doc <= day <= self.own_until and \
-                not _SIDE_EVENT.search(plain, lo, hi) and not _SIDE_EVENT.search(self.context):
+                not SIDE_EVENT.search(plain, lo, hi) and not SIDE_EVENT.search(self.context):
             return None  # a day of the multi-day meeting the document is about ("July 18-20" in its header)
         if u.line <= 25 and f.year is None and OWN_DATE_FIELD.match(plain, lo):
             return None  # "Date & Time: January 14, 14:00 UTC": the meeting's own day, whatever its year
         if doc is not None and u.line <= 25 and self.headings <= 2 and -1 <= (day - doc).days <= 4 and \
-                (f.followed_by_time(plain) or not _SCHEDULED.search(plain[lo:hi])):
+                (f.followed_by_time(plain) or not SCHEDULED.search(plain[lo:hi])):
             return None  # the days of the meeting itself, in its header (not "the release is scheduled for …")
         head = plain[lo:f.start].strip(" \t[(*_-")
         if not head and f.followed_by_time(plain) and not self._event_heading_stamp(u, plain, f):
             return None  # a chat-log or calendar timestamp
         sentence = plain[lo:hi]
-        if f.year is None and doc is not None and not _PAST.search(sentence) and (
-                ((doc - day).days > 90 and not _SINCE.search(plain, lo, f.start))
-                or ((doc - day).days > 60 and _FUTURE.search(sentence))):
+        if f.year is None and doc is not None and not PAST.search(sentence) and (
+                ((doc - day).days > 90 and not SINCE.search(plain, lo, f.start))
+                or ((doc - day).days > 60 and FUTURE.search(sentence))):
             day = _make_date(day.year + 1, day.month, day.day) or day  # "will again include … (20 May)" in September
             # (a year-less date is stated ahead unless told otherwise: in March, "Summit - 19th-21st September")
-        if self.changelog and not _FUTURE.search(sentence):
+        if self.changelog and not FUTURE.search(sentence):
             return None
-        if doc is not None and day < doc and (_PAST.search(sentence) or not _FUTURE.search(sentence) or (
-                not self.ahead and not _AHEAD.search(sentence))):
+        if doc is not None and day < doc and (PAST.search(sentence) or not FUTURE.search(sentence) or (
+                not self.ahead and not AHEAD.search(sentence))):
             return None  # a past event, unless stated as ahead ("next …") or as a deadline in an agenda
-        if doc is None and self.anchor is not None and day <= self.anchor and _PAST.search(sentence):
+        if doc is None and self.anchor is not None and day <= self.anchor and PAST.search(sentence):
             return None
         if u.kind == "heading" and re.search(r"\bv?\d+\.\d+", sentence) and doc is None and \
                 not re.search(r"\b(?:release|freeze|due|deadline|planned|target)\b", sentence, re.IGNORECASE):

@@ -170,7 +170,8 @@ async def test_busy_only_when_the_backlog_bound_is_hit(tmp_path: Path, gateway: 
 
 @pytest.mark.timeout(90)
 async def test_10000_queued_calls_stay_bounded_in_memory(tmp_path: Path, gateway: DeviceGateway):
-    """10,000 queued calls cost < 2 KB each; cancelling them all (newest first) is quick and frees the memory."""
+    """10,000 queued calls cost < 2 KB each; cancelling them all (newest first) costs about what queueing them did
+    (no scan per cancel) and frees the memory."""
     count = 10_000
     bare = await start_bare_device(tmp_path, gateway.url, extra=TEST_TOOLS, max_concurrency=1, max_backlog=count,
                                    deadline=120)
@@ -191,9 +192,11 @@ async def test_10000_queued_calls_stay_bounded_in_memory(tmp_path: Path, gateway
         try:
             gc.collect()
             baseline = tracemalloc.get_traced_memory()[0]
+            queue_began = time.monotonic()
             for i in range(count):
                 await send("local", call_frame(f"mem-{i:05d}", "stuck"))
             await until(lambda: dispatcher.queued == count, 60, "10,000 queued calls")
+            queue_seconds = time.monotonic() - queue_began
             gc.collect()
             per_call = (tracemalloc.get_traced_memory()[0] - baseline) / count
 
@@ -211,10 +214,14 @@ async def test_10000_queued_calls_stay_bounded_in_memory(tmp_path: Path, gateway
         finally:
             tracemalloc.stop()
         print(f"figure: 10,000 queued calls: {per_call:.0f} B each while queued, {left_per_call:.0f} B each left "
-              f"after cancelling all in reverse order, cancel burst {cancel_seconds:.2f} s")
+              f"after cancelling all in reverse order, cancel burst {cancel_seconds:.2f} s, queueing them "
+              f"{queue_seconds:.2f} s")
         assert per_call < 2048, f"{per_call:.0f} bytes per queued call"
         assert left_per_call < 100, f"{left_per_call:.0f} bytes per call left after cancelling"
-        assert cancel_seconds < 10, f"cancelling 10,000 queued calls took {cancel_seconds:.1f} s"
+        # linear, not a scan per cancel: the burst costs about what queueing them did (both under tracemalloc,
+        # so a ratio in the same run, not a time limit)
+        assert cancel_seconds < 3 * queue_seconds, \
+            f"cancelling 10,000 queued calls took {cancel_seconds:.1f} s, queueing them {queue_seconds:.1f} s"
 
         RELEASES.setdefault("mem-block", asyncio.Event()).set()
         assert (await blocker)["released"] == "mem-block"
