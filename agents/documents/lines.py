@@ -14,7 +14,9 @@ from agents.documents.base import Sink
 
 # A bullet glyph (Word's Symbol-font bullet comes out as U+F0B7) followed by a space or tab.
 _GLYPH_BULLET = re.compile(r"^(\s*)[•·▪◦‣∙■□●○\uf0b7\uf0a7\uf076\uf0d8](?:[ \t]+|$)")
-_GLYPH_BOX = re.compile(r"^(\s*(?:- )?)([☐❑❒]|[☒☑✅✔✓])[ \t]*")
+# Only checkbox glyphs: a tick (✓ ✔ ✅) also heads legends and status lines ("✅ - Complete"), and the same line
+# in a Markdown file is no task either.
+_GLYPH_BOX = re.compile(r"^(\s*(?:- )?)([☐❑❒]|[☒☑])[ \t]*")
 _MARKED = re.compile(r"\s*(?:[-*+]\s|\d{1,3}[.)]\s)")
 _SPACE = str.maketrans({"\t": " ", "\u00a0": " ", "\u200b": None, "\ufeff": None, "\x0b": "\n", "\x0c": "\n"})
 

@@ -134,6 +134,65 @@ def test_corpus_pdf_rejoins_wrapped_lines():
             "membership to charter (@ckerr)") in text.splitlines()
 
 
+def _pdf_of_lines(lines: list[tuple[int, int, str | list]]) -> bytes:
+    """A one-page PDF (400 × 400 pt) showing each ``(x, y, text)`` at 10 pt in a Type1 font whose glyphs are all
+    500 units wide (5 pt), so a 72-character line spans the text width from x 20 to 380; a list is a TJ array."""
+    def show(t: str | list) -> bytes:
+        if isinstance(t, str):
+            return b"(" + t.encode() + b") Tj"
+        return b"[" + b" ".join(b"(" + p.encode() + b")" if isinstance(p, str) else b"%d" % p for p in t) + b"] TJ"
+    body = b"".join(b"BT /F1 10 Tf %d %d Td " % (x, y) + show(t) + b" ET\n" for x, y, t in lines)
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 400 400] /Resources << /Font << /F1 5 0 R >> >> "
+            b"/Contents 4 0 R >>",
+            b"<< /Length %d >>\nstream\n" % len(body) + body + b"\nendstream",
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Courier /FirstChar 32 /LastChar 126 /Widths ["
+            + b"500 " * 95 + b"] >>"]
+    out, offsets = bytearray(b"%PDF-1.7\n"), []
+    for number, obj in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + obj + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer << /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    return bytes(out)
+
+
+def _justified(text: str, width: int = 72) -> list:
+    """``text`` stretched to ``width`` characters by TJ offsets between its words, as a justifying renderer does."""
+    words = text.split(" ")
+    extra = (width - len(text)) * 500 / (len(words) - 1)
+    out: list = []
+    for n, word in enumerate(words):
+        out += [word + " ", -round(extra)] if n < len(words) - 1 else [word]
+    return out
+
+
+def test_pdf_lines_are_rejoined_by_where_they_end_and_gaps_are_empty_lines():
+    """A justified line reaches the margin, so the next continues it even after a full stop and a capital; a
+    line that ends short of the margin where the next word would have fitted is a line of its own; one that
+    ends near the margin before '## Agenda' is too; a long URL broken inside itself is glued back; a gap of two
+    line steps is an empty line."""
+    url = "https://example.com/" + "a" * 52  # exactly the text width: the renderer broke it inside
+    lines = [(20, 370, "## Action items"),
+             (20, 342, _justified("- Alice to send the invoice to the client before the end of")),
+             (20, 328, _justified("the month, with the timesheet and the receipts from March.")),
+             (20, 314, "Then file it."),
+             (20, 300, "- Bob to review the draft"),
+             (20, 286, "- Carol: review the draft for the client and send it back within a wk"),
+             (20, 272, "## Agenda"),
+             (20, 244, "See"), (20, 230, url), (20, 216, "bbbbbb for the rest.")]
+    assert extract_text(_pdf_of_lines(lines), ".pdf").text.splitlines() == [
+        "## Action items", "",
+        "- Alice to send the invoice to the client before the end of the month, with the timesheet and the "
+        "receipts from March. Then file it.",
+        "- Bob to review the draft",
+        "- Carol: review the draft for the client and send it back within a wk",
+        "## Agenda", "",
+        f"See {url}bbbbbb for the rest."]
+
+
 # ── each format from bytes made here ────────────────────────────────────────
 
 
@@ -164,6 +223,16 @@ def test_docx_headings_lists_checkboxes_tables():
         "[x] Carol renewed the domain\nfirst\nsecond tabbed\nWho | What\nDan | Review", "docx", False)
     found = extract.extract_text(got.text, filename="x.docx", reference_date=date(2026, 1, 1))
     assert {"Alice to send the invoice", "Bob to fix the build"} <= {t.title for t in found.tasks}
+
+
+def test_a_tick_glyph_is_no_checkbox():
+    """'✅ - Complete' in a status legend and '✓ represents …' stay as written, as in the Markdown they were
+    copied from; only checkbox glyphs (☐ ☒ ☑) become [ ]/[x]."""
+    body = "".join(para(t) for t in ("✅ - Complete", "    ✓ represents an item that was presented", "☑ Sent it"))
+    got = extract_text(docx_bytes(body, ""), ".docx")
+    assert got.text.splitlines() == ["✅ - Complete", "    ✓ represents an item that was presented", "[x] Sent it"]
+    found = extract.extract_text(got.text, filename="x.docx", reference_date=date(2026, 1, 1))
+    assert [t.title for t in found.tasks] == ["Sent it"]
 
 
 def test_odt_headings_nested_lists_spaces_table():
