@@ -8,14 +8,14 @@ encrypted PDF is tried with the empty user password (most "protected" PDFs open 
 
 PDF has no paragraphs, only positioned runs of text: a long paragraph or list item comes out as several lines,
 and an empty line is only a wider gap. ``page_lines`` reads each rendered line with where it starts and ends
-(pypdf's layout-mode text operations, which apply the fonts' glyph widths), and ``rejoin_lines`` decides as
-the renderer did: a line was wrapped when the next line's first word would not have fitted after it before
-the right margin (a justified line reaches the margin exactly); a gap of more than one and a half line
-steps is an empty line. The margin is the longest line's end, trusted as the margin when two lines or more
-end there (justified text); a line short of it continues only when the next does not start an item, as in
-``rejoin``. When pypdf's layout
-data cannot be had, ``rejoin`` works on the plain text alone: a line that reached (nearly) the page's longest
-line or was justified (wide gaps) continues onto the next unless that one starts a new item.
+(pypdf's layout-mode text operations, which apply the fonts' glyph widths), and ``Rejoiner`` decides as the
+renderer did: a line was wrapped when the next line's first word would not have fitted after it before the
+right margin (a justified line reaches the margin exactly); a gap of more than one and a half line steps (the
+smallest gap between baselines so far) is an empty line. The margin is the longest line's end, trusted as the
+margin when two lines or more end there (justified text); a line short of it continues only when the next
+does not start an item. When pypdf's layout data cannot be had, ``rejoin`` works on the plain text alone: a
+line that reached (nearly) the page's longest line or was justified (wide gaps) continues onto the next
+unless that one starts a new item.
 """
 
 from __future__ import annotations
@@ -38,13 +38,13 @@ _EDGE = 0.75  # points: a line ending this close to the margin reached it
 @dataclass
 class Line:
     """One rendered line: its text, where it starts and ends (points from the page's leftmost text), its
-    font size, and whether an empty line (a gap wider than a line step) comes before it."""
+    font size, and how far below the line above it on the page its baseline is (0 for a page's first)."""
 
     text: str
     x0: float
     x1: float
     size: float
-    blank_before: bool = False
+    gap: float = 0.0
 
 
 def rejoin(page: str) -> list[str]:
@@ -101,11 +101,8 @@ def page_lines(page) -> list[Line] | None:
             continue
         ys.append(runs[0]["ty"])
         lines.append(Line(text.rstrip(), runs[0]["tx"], end or 0.0, runs[0]["font_size"] or 10.0))
-    steps = [a - b for a, b in itertools.pairwise(ys) if a - b > 0]
-    if steps:
-        step = statistics.median(steps)
-        for n in range(1, len(lines)):
-            lines[n].blank_before = ys[n - 1] - ys[n] > 1.5 * step
+    for line, (above, below) in zip(lines[1:], itertools.pairwise(ys), strict=True):
+        line.gap = above - below
     return lines
 
 
@@ -117,6 +114,7 @@ class Rejoiner:
         self.margin = 0.0  # the longest line's end so far
         self.at_margin = 0  # lines that end there: two or more and the text is justified
         self.widths: list[float] = []  # points per character of lines short of the margin
+        self.step = 0.0  # the line step: the smallest gap between baselines (not under a line's font size)
         self.before: Line | None = None
         self.out: list[str] = []
 
@@ -129,18 +127,22 @@ class Rejoiner:
             self.at_margin += sum(line.x1 >= self.margin - _EDGE for line in lines)
             self.widths += [(ln.x1 - ln.x0) / len(ln.text) for ln in lines
                             if ln.x1 < self.margin - _EDGE and len(ln.text) >= 8]
+            steps = [ln.gap for ln in lines if ln.gap >= 0.8 * ln.size]
+            if steps:
+                self.step = min(steps + ([self.step] if self.step else []))
         justified, margin = self.at_margin >= 2, self.margin
         char = statistics.median(self.widths) if self.widths else None
         for line in lines:
             text, before = line.text, self.before
             self.before = line
-            if before is not None and not line.blank_before and \
+            blank = bool(self.step) and line.gap > 1.5 * self.step
+            if before is not None and not blank and \
                     _wrapped(before, line, margin, justified, char, self.out[-1]):
                 # a single word that filled the line was broken inside itself (a long URL): no space
                 broken = " " not in before.text.strip() and before.x1 + 2 * (char or 0.5 * before.size) >= margin
                 self.out[-1] += ("" if broken else " ") + _GAPS.sub(" ", text.strip())
                 continue
-            if before is not None and line.blank_before:
+            if before is not None and blank:
                 self.out.append("")
             if justified and line.x1 >= margin - _EDGE:  # a justified line: its stretched gaps are single spaces
                 indent = len(text) - len(text.lstrip())

@@ -193,6 +193,16 @@ def test_pdf_lines_are_rejoined_by_where_they_end_and_gaps_are_empty_lines():
         f"See {url}bbbbbb for the rest."]
 
 
+
+def test_pdf_empty_lines_are_read_from_the_smallest_line_step():
+    """In minutes where most lines stand between empty ones, the gap of two line steps is still an empty line:
+    the step is the smallest gap between baselines, not the most common one."""
+    lines = [(20, 370, "Notes"), (20, 342, "Patrick: on a phone, apps share the network"),
+             (20, 314, "ACTION: follow up on this issue"), (20, 286, "- a"), (20, 272, "- b")]
+    assert extract_text(_pdf_of_lines(lines), ".pdf").text.splitlines() == [
+        "Notes", "", "Patrick: on a phone, apps share the network", "", "ACTION: follow up on this issue", "",
+        "- a", "- b"]
+
 # ── each format from bytes made here ────────────────────────────────────────
 
 
