@@ -41,6 +41,10 @@ _MARKER = re.compile(
 # A speaker's turn before a marker: "Ryan: ", "**Jack**: "
 _TURN = re.compile(r"(?:\*\*|__)?[A-Z][\w.'’-]{0,30}(?:[ \t]+[A-Z][\w.'’-]{0,30}){0,2}(?:\*\*|__)?[ \t]*:"
                    r"(?:\*\*|__)?[ \t]+")
+_TALK = re.compile(r"\b(?:I|I['’](?:m|d|ve|ll)|[Ww]e|[Ww]e['’](?:re|d|ve|ll)|[Oo]ur|us|[Mm]y)\b")
+_REPLY = re.compile(r"(?:yes|no|yep|nope|agreed|right|correct|sure|\+1)[.!]?", re.IGNORECASE)
+_PERSON = re.compile(r"@[\w-]{1,39}|[A-Z][\w'’-]*(?:[ \t]+[A-Z][\w'’.-]*){0,3}")  # not "[Promise.try](…) to stage 1"
+_PROFILE = re.compile(r"\[([^\[\]\n]{1,40})\]\(https?://(?:www\.)?(?:github|gitlab|twitter|x)\.com/[\w.-]+/?\)")
 _TOPIC = re.compile(r"[A-Za-z0-9][\w.#/&+]*(?:[ \t][\w.#/&+]+){0,3}[ \t]+[-–—][ \t]+")  # "MSYS2 - ", "CI infra — "
 # "[Action] …", "[Ivan][**ACTION**] …" (a speaker in brackets first), "**[ACTION**] …"
 _BRACKET_MARKER = re.compile(
@@ -152,6 +156,7 @@ class Extractor(MilestoneRules):
         intro_items: set[int] = set()  # items that introduce their sub-items
         section_roots: dict[int, int] = {}  # parent chain roots inside an action section
         section_items = 0  # items seen directly under the open action heading
+        muted = False  # the open action heading's sub-section is a discussion
         if self.todo_list:
             section_level = 0  # the whole file is a to-do list
         for idx, u in enumerate(self.units):
@@ -169,16 +174,19 @@ class Extractor(MilestoneRules):
                     section_level = u.level
                     section_roots.clear()
                     section_items = 0
+                # "#### TC39 recap" under "### Review of action items": a discussion, its turns no actions
+                muted = section_level is not None and u.level > section_level and self._conversation(idx)
                 self.context = u.text
                 self.agenda = bool(_AGENDA.search(u.text))
                 self._milestones(u)
                 continue
             plain = _blank_links(u.text)
             task = self._marked(u, plain)
+            level = None if muted else section_level  # the action heading open for this unit
             if task is None and u.kind == "item":
-                in_section = section_level is not None or intro_para or u.parent in intro_items
+                in_section = level is not None or intro_para or u.parent in intro_items
                 top = u.parent is None or u.parent in intro_items
-                if section_level is not None and not intro_para and u.parent is not None:
+                if level is not None and not intro_para and u.parent is not None:
                     top = u.parent in intro_items
                 if in_section and top and not self.template and not (self.todo_list and u.text.rstrip().endswith(":")) \
                         and not _EMPTY_ACTION.fullmatch(u.text.strip(" *_")):
@@ -187,11 +195,11 @@ class Extractor(MilestoneRules):
                 elif u.box is not None and not self._form_option(u):
                     text, done = _done_and_text(u.text, u.box)
                     task = self._task(text, done, u)
-            if task is None and u.kind == "row" and (section_level is not None or intro_para):
+            if task is None and u.kind == "row" and (level is not None or intro_para):
                 task = self._row(u)
             if task is None and u.kind == "para" and self.todo_list == "txt":
                 task = self._todo_txt(u)
-            if u.kind == "item" and section_level is not None and section_items >= 0:
+            if u.kind == "item" and level is not None and section_items >= 0:
                 section_items += 1
             if task is not None:
                 self.tasks.append(task)
@@ -205,6 +213,20 @@ class Extractor(MilestoneRules):
             self._milestones(u, task)
             if u.kind == "para" and u.text.rstrip().endswith(":") and len(u.text) < 80:
                 self.context = f"{self.context.rstrip(':')} {u.text}".strip()
+
+    def _conversation(self, idx: int) -> bool:
+        """Whether the section under heading ``idx`` is a discussion: speakers' turns ("Brad: …"), at least two,
+        one of them in the first person, a question or a bare reply ("Luke: yes")."""
+        turns = talk = 0
+        for u in self.units[idx + 1:]:
+            if u.kind == "heading":
+                break
+            if u.kind != "item" or (m := _TURN.match(u.text.strip())) is None:
+                continue
+            turns += 1
+            said = u.text.strip()[m.end():]
+            talk += bool(_TALK.search(said) or said.rstrip().endswith("?") or _REPLY.fullmatch(said.strip()))
+        return turns >= 2 and talk > 0
 
     def _todo_txt(self, u: Unit) -> Task | None:
         """A todo.txt line: "x " done, "(A) " priority dropped."""
@@ -328,7 +350,9 @@ class Extractor(MilestoneRules):
         m = _ASSIGN.match(plain)
         linked: set[str] = set()  # names written as a link ("[Michael Sarahan](profile)"): people
         if m is None and u.kind == "item" and "](" in text:  # "[Michael Sarahan](…) to ask", "[@x](…) will"
-            linked = {x.group(1) for x in _LINK.finditer(text) if x.group(1).split(" ")[0].lower() not in NOT_NAMES}
+            linked = {x.group(1) for x in _LINK.finditer(text)
+                      if _PERSON.fullmatch(x.group(1)) and x.group(1).split(" ")[0].lower() not in NOT_NAMES}
+            linked |= {x.group(1) for x in _PROFILE.finditer(text)}  # "[ckerr](https://github.com/ckerr)"
             m = _ASSIGN.match(_LINK.sub(r"\1", text))
         if m is None and u.kind == "item" and (tp := _TOPIC.match(plain)) is not None:
             m = _ASSIGN.match(_LINK.sub(r"\1", text[tp.end():]))  # "MSYS2 - Michael to ask Ray …"

@@ -1,7 +1,7 @@
 """Which words a document uses as people's names, for the assignment rule of ``agents.extract.items``.
 
 Pure, no I/O, any thread. ``known_names(units)``: speakers ("Brad:"), handles
-("@x"), list entries and capitalised words mid-sentence, in lower case,
+("@x"), list entries, attendees' first names and capitalised words mid-sentence, in lower case,
 headings left out ("## Links" names a section), less ``NOT_NAMES``: words that
 start a sentence like a name but never are one ("We to …", "Nobody will …").
 ``acronyms(units)``: capitalised short words the document uses as states or things ("in FCP"), so
@@ -29,6 +29,8 @@ NOT_NAMES = frozenset(
     required requires require needed wanted chosen expected expect expects""".split()
 )
 _SPEAKER = re.compile(r"(?:^|[\n(,;:]|\band\b|\bwith\b)[ \t*_]*@?([A-Za-z][\w.-]{1,30})(?=[ \t]*(?::|\)|,|$| \())")
+# an attendee: "Rod Vagg @rvagg (TSC)", "Rod Vagg (Red Hat)": a first name before a last name and a handle or "("
+_ATTENDEE = re.compile(r"^[ \t*_]*([A-Z][a-z'’-]+)[ \t]+[A-Z][\w'’-]+(?=[ \t]*(?:@[\w-]|\())")
 _MID_CAP = re.compile(r"(?<=[a-z,;] )@?([A-Z][\w-]{1,30})")
 _HANDLE = re.compile(r"@([\w-]{2,39})")
 
@@ -40,7 +42,7 @@ def known_names(units: list[Unit]) -> set[str]:
         if u.kind == "heading":
             continue  # "## Links" names a section, not a person
         t = u.text
-        for rx in (_SPEAKER, _MID_CAP, _HANDLE):
+        for rx in (_SPEAKER, _ATTENDEE, _MID_CAP, _HANDLE):
             for m in rx.finditer(t):
                 names.add(m.group(1).lower())
     return names - NOT_NAMES

@@ -237,3 +237,36 @@ def test_an_event_months_before_the_notes_without_past_words_is_next_years_and_l
         "Update the docs", "Fix the button"]
     assert _ms("# Design notes\n\nHow the cache works. We discussed eviction on 2019-05-02 and decided on LRU.\n",
                "doc1.md") == []
+
+
+def _tasks(text: str, filename: str = "2030-01-10.md") -> list[str]:
+    return [t.title for t in _run(text, filename).tasks]
+
+
+def test_a_discussion_under_a_review_of_action_items_heading_is_no_task_list():
+    """ "### Review of action items" whose sub-sections are speakers' turns ("Brad: feature detection?",
+    "Luke: yes"): a discussion, not action items; a sub-section of imperatives keeps inheriting the heading."""
+    text = ("### Review of action items from prior meeting.\n\n#### TC39 recap\n\n"
+            "* JF: TC39 sometimes feel left out about weak refs.\n* Peter: biggest TC39 I've been to.\n\n"
+            "#### Feature detection\n\n* Brad: would exception handling be under this?\n* Luke: yes.\n\n"
+            "#### Tooling\n\n- Confirm buy-in from Reth and Besu.\n- Contact Gabriel about the tests.\n")
+    assert _tasks(text) == ["Confirm buy-in from Reth and Besu", "Contact Gabriel about the tests"]
+
+
+def test_a_linked_proposal_before_to_stage_is_no_assignee():
+    """ "[Promise.try](…) to stage 1" in an agenda is a proposal, not a person; "[Ann Lee](…) to ask" and a
+    GitHub profile link ("[ckerr](https://github.com/ckerr) to file") are."""
+    text = ("# Minutes\n\n- [Rest/Spread Properties](http://x.io/a) to stage 3. (Sebastian Markbage)\n"
+            "- [Promise.try](https://github.com/ljharb/proposal-promise-try) to stage 1 (Jordan Harband)\n"
+            "- [Ann Lee](https://example.com/ann) to ask the board\n"
+            "- [ckerr](https://github.com/ckerr) to file the issue\n")
+    assert _tasks(text) == ["[Ann Lee](https://example.com/ann) to ask the board",
+                            "[ckerr](https://github.com/ckerr) to file the issue"]
+
+
+def test_an_attendees_first_name_is_a_name():
+    """ "* Rod Vagg @rvagg (TSC)" among the attendees: "Rod to follow up …" later is an assignment."""
+    text = ("# TSC Meeting\n\n## Present\n\n* Rod Vagg @rvagg (TSC)\n* Ann Lee (Acme)\n\n## Minutes\n\n"
+            "### Travel fund\n\n* Michael posted an issue\n* Rod to follow up with email to everyone\n"
+            "* Ann to book the room\n")
+    assert _tasks(text) == ["Rod to follow up with email to everyone", "Ann to book the room"]
