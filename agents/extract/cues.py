@@ -25,3 +25,6 @@ SINCE = re.compile(r"\b(?:from|since|of|in)[ \t]+(?:(?:mon|tue|wed|thu|fri|sat|s
                     re.IGNORECASE)  # "Update from April 6": a reference back
 AHEAD = re.compile(r"\b(?:next|upcoming|will|planned|scheduled)\b", re.IGNORECASE)
 SCHEDULED = re.compile(r"\b(?:scheduled|planned|deadline|due|upcoming|will|freeze|release)\b", re.IGNORECASE)
+# an approximate date in brackets: "(roughly Oct. 17th)", the qualifier goes with the date
+ROUGHLY = re.compile(r"\([ \t]*(?:roughly|around|about|approx(?:\.|imately)?|circa|ca\.|est(?:\.|imated)?|~)$",
+                     re.IGNORECASE)

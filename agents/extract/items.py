@@ -69,16 +69,16 @@ _INTRO = re.compile(
     rf"(?:(?:review(?:ing)?[ \t]+(?:of[ \t]+)?)?(?:the[ \t]+)?(?:(?:prior|previous|last|open|outstanding|new|"
     rf"pending|current|proposed|remaining|upcoming|future|long[ -]term|"
     rf"short[ -]term)[ \t]+(?:(?:week|meeting|time)(?:'s|’s|s)?[ \t]+)?)?"
-    rf"(?:action[ \t]*items|actions|actionables|ais?|(?-i:TODOs?|To[- ]?dos?|Todos?)"
+    rf"(?:action(?:able)?[ \t]*items|actions|actionables|ais?|(?-i:TODOs?|To[- ]?dos?|Todos?)"
     rf"|(?-i:TODO|To[- ]?do|Todo)[ \t]+items?|"
     rf"next[ \t]+(?:steps?|actions?))\b)(?P<tail>[^:]{{0,60}}?){_BOLD}[ \t]*:?[ \t]*{_BOLD}$",
     re.IGNORECASE,
 )
 _NAME = r"@?[A-Za-z][\w.'’-]{0,30}"
 _ASSIGN = re.compile(
-    rf"(?P<who>{_NAME}(?:(?:,[ \t]*|[ \t]+(?:and|&)[ \t]+|[ \t]*/[ \t]*)"
+    rf"(?P<who>{_NAME}(?:(?:,[ \t]*(?:(?:and|&)[ \t]+)?|[ \t]+(?:and|&)[ \t]+|[ \t]*/[ \t]*)"
     rf"(?:@\w[\w.-]{{0,30}}|[A-Z][\w.-]{{0,30}})){{0,3}}"
-    rf"(?:[ \t]+[A-Z][\w.-]{{0,20}})?)[ \t]+(?P<verb>to|will)[ \t]+(?P<rest>[a-z].*)"
+    rf"(?:[ \t]+[A-Z][\w.-]{{0,20}})?)(?::(?=[ \t]+to\b))?[ \t]+(?P<verb>to|will)[ \t]+(?P<rest>[a-z].*)"  # "x: to do"
 )
 _TAKES = re.compile(
     r"\b(?:takes?|taking|took|has|have|gets?|got|owns?)[ \t]+(?:as[ \t]+)?(?:(?:the|an?|this|that)[ \t]+)?"
@@ -283,6 +283,13 @@ class Extractor(MilestoneRules):
         names = self._names
         return key in names or (len(key) >= 4 and any(n.startswith(key) for n in names))
 
+    def _named(self, who: str, rest: str) -> bool:
+        """A stricter ``_is_name`` for an assignment mid-paragraph: initials or a name the document uses as
+        written (not a prefix: "Difficult to do." is no "Difficulty"), before two or more words."""
+        if not who[:1].isupper() or len(rest.split()) < 2 or not self._is_name(who, rest):
+            return False
+        return who.isupper() or who.split()[0].rstrip(",").lower() in (self._names or ())
+
     def _form_option(self, u: Unit) -> bool:
         """A checkbox that is an option of a form or survey question, or part of a template."""
         if self.template:
@@ -365,6 +372,12 @@ class Extractor(MilestoneRules):
             if u.kind == "item" or m.group("who")[:1].isupper() or m.group("who").startswith("@"):
                 t, done = _done_and_text(text, None)
                 return self._task(t, done, u)
+        if self.minutes and " to " in plain:  # "… and we are waiting.  Jory to check with Brian"
+            for sm in list(_SENTENCE.finditer(plain))[1:]:
+                lead = len(sm.group(0)) - len(sm.group(0).lstrip())
+                m = _ASSIGN.match(plain, sm.start() + lead, sm.end())
+                if m and m.group("verb") == "to" and self._named(m.group("who"), m.group("rest")):
+                    return self._task(text[m.start():sm.end()].strip(), False, u)
         if ("action" in low or "todo" in low or " ai " in low) and _TAKES_HINT.search(plain):
             for sm in _SENTENCE.finditer(plain):
                 if _TAKES.search(sm.group(0)):

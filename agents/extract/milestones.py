@@ -22,14 +22,16 @@ from itertools import pairwise
 from typing import Any
 
 from agents.extract.blocks import Unit
-from agents.extract.cues import AHEAD, FUTURE, PAST, SCHEDULED, SIDE_EVENT, SINCE
+from agents.extract.cues import AHEAD, FUTURE, PAST, ROUGHLY, SCHEDULED, SIDE_EVENT, SINCE
 from agents.extract.dates import MONTH_WORD, MONTHS, OWN_DATE_FIELD, Found, find_dates
 
 _LINK_OR_URL = re.compile(r"\]\([^()\s]*(?:\([^()\s]*\)[^()\s]*)*\)|<?https?://[^\s>)\]]+>?|`[^`\n]*`")
 # A link to another file of the project ("[June 4 meeting notes](jun-4.md)"): a date in its text names that
 # document, not an event.
 _DOC_LINK = re.compile(r"\[[^\]\n]*\]\((?![a-z][\w+.-]*:)[^()\s]*\)", re.IGNORECASE)
-_SENTENCE = re.compile(r"(?:[^.!?]|[.!?]+(?![\s)]|$))+(?:[.!?]+|$)")
+_SENTENCE = re.compile(  # a month's abbreviation before a day ends no sentence: "(Oct. 9th), … (Oct. 13th)"
+    r"(?:[^.!?]|(?:(?<=\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec))|(?<=\bSept))\.(?=[ \t]+\d)"
+    r"|[.!?]+(?![\s)]|$))+(?:[.!?]+|$)")
 _DIGIT = re.compile(r"\d")
 _WEEKDAY_LEAD = re.compile(  # "on Thursday, ", "on **Thursday (" before the date
     r"(?:\b(?:on|by|due|before|until|till|from|is|are)[ \t]+)?"
@@ -239,6 +241,8 @@ class MilestoneRules:
             ends = _range_ends(plain, lo, mine)
             events = [f for f in mine if f not in ends]
             spans = [_span(plain, f, mine, ends) for f in events]  # a date with the days that end its range
+            if len(events) >= 2 and re.search(r"\bor\b", plain[spans[-2].end:events[-1].start]):
+                continue  # options: "picking block 4.35mil (Oct. 9th), 4.36mil (Oct. 13th) or 4.4mil (Oct. 27th)"
             for n, f in enumerate(events):
                 day = self._keep(f, plain, lo, hi, u)
                 if day is None:
@@ -386,6 +390,8 @@ class MilestoneRules:
             start = lead.start()
         before = text[lo:start].rstrip(" \t,(")
         after = text[end:hi].lstrip(" \t)")
+        if text[end:hi].lstrip(" \t").startswith(")") and (q := ROUGHLY.search(before)):
+            before = before[:q.start()].rstrip(" \t,")  # "at block 4.37mil (roughly Oct. 17th)"
         if re.search(r"[^\W\d_]", before) and ";" in after:
             after = after[: after.index(";")]  # "X is due 31 Jan; the accountant wants …": the event ends there
             before = re.sub(r"[ \t]+(?:is|are)$", "", before.rstrip())

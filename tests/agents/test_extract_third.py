@@ -270,3 +270,36 @@ def test_an_attendees_first_name_is_a_name():
             "### Travel fund\n\n* Michael posted an issue\n* Rod to follow up with email to everyone\n"
             "* Ann to book the room\n")
     assert _tasks(text) == ["Rod to follow up with email to everyone", "Ann to book the room"]
+
+
+def test_an_assignment_mid_paragraph_and_with_an_oxford_comma():
+    """In minutes, "Jory to check with Brian …" after another sentence is an assignment, and so is "Jory, Brian,
+    and Tobie to speak …"; "Difficult to do." (a prefix of a name, one word after "to") is not."""
+    text = ("# CPC meeting\n\n## Present\n\n* Jory Burson (@jorydotcom)\n* Brian Warner (@brianwarner)\n"
+            "* Tobie Langel (@tobie)\n* Dana (difficulty lead)\n\n## Minutes\n\n"
+            "Where should onboarding topics live? Jory, Brian, and Tobie to speak further to move this forward.\n\n"
+            "Private repo has been requested and we are waiting.  Jory to check with Brian on the private repo.\n\n"
+            "Main-net variables take a lot of digging. Difficult to do.\n")
+    assert _tasks(text) == ["Jory, Brian, and Tobie to speak further to move this forward",
+                            "Jory to check with Brian on the private repo"]
+
+
+def test_a_speaker_to_verb_and_actionable_items():
+    """ "cramertj: to follow up" is an assignment ("Uri: will we release …?" is a question); the sub-items of
+    "Actionable items:" are tasks."""
+    text = ("# Lang team\n\n## Present\n\n* cramertj\n* Uri\n\n## Notes\n\n* cramertj: to follow up\n"
+            "* Uri: will we be releasing alpha.1 at that point?\n"
+            "* Union inputs\n  - Actionable items:\n    - Sizing impact\n    - Stability for linking to specs\n")
+    assert _tasks(text) == ["cramertj: to follow up", "Sizing impact", "Stability for linking to specs"]
+
+
+def test_dates_offered_as_options_are_no_events_and_an_approximate_date_leaves_no_bracket():
+    """ "picking block 4.35mil (Oct. 9th), 4.36mil (Oct. 13th), or 4.4mil (Oct. 27th)": options, not events
+    (and "Oct." ends no sentence); "… at block 4.37mil (roughly Oct. 17th) in order to …" is the event."""
+    text = ("# Meeting 25\n\n- Byzantium\n    - We discussed picking block number 4.35mil (Oct. 9th), 4.36mil "
+            "(Oct. 13th), or 4.4mil (Oct. 27th) for the mainnet fork.\n"
+            "    - The mainnet fork will occur at block number 4.37mil (roughly Oct. 17th) in order to give more "
+            "time for testing.\n")
+    assert _ms(text, "2029-09-22.md") == [
+        ("The mainnet fork will occur at block number 4.37mil in order to give more time for testing",
+         "2029-10-17")]
