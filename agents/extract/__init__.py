@@ -154,7 +154,7 @@ def extract_text(
         bool(re.search(r"\bnotes\b", f"{name} {first_heading}", re.IGNORECASE))
     ex = Extractor(units, doc_day=doc_day, anchor=anchor, template=template, todo_list=todo_list, minutes=minutes,
                    ahead=bool(_AHEAD_WORDS.search(f"{name} {first_heading}")),
-                   own_until=dates.own_days_end(lines, doc_day))
+                   own_until=dates.own_days_end(lines, doc_day), file_dated=anchor is not None and anchor == ref)
     ex.run()
     tasks = []
     for t in ex.tasks:

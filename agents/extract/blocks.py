@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 _ITEM = re.compile(r"(?P<ind>[ \t]*)(?P<mark>[-*+•]|\d{1,3}[.)])[ \t]+(?P<rest>.*)")
 _BARE_BOX = re.compile(r"(?P<ind>[ \t]*)(?=\[[ xX]\][ \t]+\S)(?P<rest>.*)")
 _BOX = re.compile(r"\[(?P<m>[ xX])\][ \t]+(?P<rest>\S.*)")
-_HEADING = re.compile(r"[ \t]{0,3}(?P<h>#{1,6})[ \t]+(?P<text>.*?)[ \t#]*$")
+# "###Mar 21 - Mar 25" (no space: GitHub's renderer before CommonMark) is a heading too, "#hashtag" is not
+_HEADING = re.compile(r"[ \t]{0,3}(?P<h>#{1,6})(?:[ \t]+|(?<=##)(?=[A-Z]))(?P<text>.*?)[ \t#]*$")
 _UNDERLINE = re.compile(r"[ \t]{0,3}(?:=+|-+)[ \t]*")
 _RULE = re.compile(r"[ \t]{0,3}(?:[-*_][ \t]*){3,}")
 _FENCE = re.compile(r"[ \t]{0,3}(?P<f>`{3,}|~{3,})")

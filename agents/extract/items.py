@@ -130,8 +130,10 @@ class Extractor(MilestoneRules):
 
     def __init__(self, units: list[Unit], *, doc_day: date | None, anchor: date | None,
                  template: bool = False, todo_list: str | None = None, minutes: bool = True,
-                 own_until: date | None = None, ahead: bool = True) -> None:
+                 own_until: date | None = None, ahead: bool = True, file_dated: bool = False) -> None:
         self.units, self.doc_day, self.anchor, self.template = units, doc_day, anchor, template
+        self.file_dated = file_dated  # the anchor is the file's modification day: nothing in the text dates it
+        self.last_yearless: date | None = None  # the last year-less date read, for a plan that runs forward
         self.own_until = own_until  # the last day of a multi-day meeting the document is about
         self.ahead = ahead  # written before its date (an agenda): a deadline before that date is not past
         self.minutes = minutes  # the document is dated or reads as minutes/notes

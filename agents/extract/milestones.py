@@ -215,6 +215,8 @@ class MilestoneRules:
     anchor: date | None
     own_until: date | None
     ahead: bool
+    file_dated: bool
+    last_yearless: date | None
     changelog: bool
     context: str
     at: int  # index of the unit being read
@@ -350,6 +352,10 @@ class MilestoneRules:
         day = f.resolve(self.anchor)
         if day is None:
             return None
+        if f.year is None and self.file_dated:  # "Mar 21 … May 30, Jun 6" read in December: all next year
+            prev, self.last_yearless = self.last_yearless, day
+            if prev is not None and (prev - day).days > 31 and (later := _make_date(day.year + 1, day.month, day.day)):
+                day = self.last_yearless = later if later >= prev else day
         doc = self.doc_day
         if doc is not None and day == doc:
             return None

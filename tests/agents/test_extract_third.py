@@ -303,3 +303,15 @@ def test_dates_offered_as_options_are_no_events_and_an_approximate_date_leaves_n
     assert _ms(text, "2029-09-22.md") == [
         ("The mainnet fork will occur at block number 4.37mil in order to give more time for testing",
          "2029-10-17")]
+
+
+def test_a_plan_without_a_year_runs_forward_from_the_files_day():
+    """No date and no year in the text: the file's day (here 2030-01-15 would put "Mar" this year and "Dec"
+    last year) dates the first entry, and each later entry of the plan is not before the one above it;
+    "###Apr 4 - Apr 8" (no space after the hashes) is a heading."""
+    text = ("# Proposed timeline\n\nThat would look like:\n\n###Nov 20 - Nov 24\n- Feature coding week 1\n\n"
+            "- Code freeze on Dec 14\n- Release on Mar 2\n- Retro on Mar 9\n")
+    assert _ms(text, "README.md") == [("Code freeze", "2029-12-14"), ("Release", "2030-03-02"),
+                                      ("Retro", "2030-03-09")]
+    assert _ms("# Plan\n\n- Kick-off on Jun 6\n- Review on Mar 3\n", "README.md") == [
+        ("Kick-off", "2030-06-06"), ("Review", "2031-03-03")]
