@@ -7,7 +7,8 @@ guide of the extraction corpus (docs/EXTRACTION.md):
 * ``blocks``: lines grouped into headings, list items (wrapped lines joined),
   table rows and paragraph lines; code, comments, quotes and front matter skipped;
 * ``dates``: month-and-day dates, the document's own date, year resolution;
-* ``items``: tasks and milestones (``milestones``: the milestone rules; ``names``: which words are people);
+* ``items``: tasks and milestones (``milestones``: the milestone rules; ``tables``: calendar tables;
+  ``names``: which words are people);
 * ``text``: titles, matching keys, note titles, project folder names.
 
 A date without a year is resolved against the document's own date (path,

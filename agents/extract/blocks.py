@@ -10,6 +10,7 @@ mid-sentence and that line does not start a statement of its own.
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
 
@@ -131,6 +132,34 @@ _THOUGHT_END = re.compile(
 )
 
 
+_TR = re.compile(r"<tr\b[^>]*>(.*?)</tr\s*>", re.IGNORECASE | re.DOTALL)
+_CELL = re.compile(r"<t([dh])\b[^>]*>(.*?)</t\1\s*>", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _html_rows(lines: list[str], i: int) -> tuple[list[Unit], int] | None:
+    """The rows of the HTML table that starts on line ``i`` as "| a | b |" row units, a separator row after
+    the first (its header, numbered as the line after it), each row's ``end_line`` reaching up to the next
+    row, so that the rows read as one table; and the line after the table. None when the table does not
+    close within 5,000 lines."""
+    end = next((j for j in range(i, min(len(lines), i + 5000)) if "</table" in lines[j].lower()), None)
+    if end is None:
+        return None
+    block = "\n".join(lines[i:end + 1])
+    rows: list[Unit] = []
+    for tr in _TR.finditer(block):
+        cells = [" ".join(html.unescape(_TAG.sub(" ", c.group(2))).split()) for c in _CELL.finditer(tr.group(1))]
+        line = i + 1 + block.count("\n", 0, tr.start())
+        if rows:
+            rows[-1].end_line = line - 1
+        rows.append(Unit("row", line, "| " + " | ".join(cells) + " |", end_line=line))
+        if len(rows) == 1:
+            rows.append(Unit("row", line + 1, "|" + "---|" * len(cells), end_line=line + 1))
+    if rows:
+        rows[-1].end_line = end + 1
+    return rows, end + 1
+
+
 def units(text: str, *, one_line_paragraphs: bool = False) -> tuple[list[str], list[Unit]]:
     """The text's lines and its units in order; skipped lines give no unit.
 
@@ -154,6 +183,11 @@ def units(text: str, *, one_line_paragraphs: bool = False) -> tuple[list[str], l
             else:
                 stack.clear()
             i += 1
+            continue
+        if s[:6].lower() == "<table" and (rows := _html_rows(lines, i)) is not None:
+            out.extend(rows[0])  # an HTML table in Markdown: its rows as table rows
+            i = rows[1]
+            last_blank = False
             continue
         nxt = lines[i + 1] if i + 1 < n else ""
         h = _HEADING.fullmatch(raw)

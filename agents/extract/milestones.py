@@ -23,7 +23,8 @@ from typing import Any
 
 from agents.extract.blocks import Unit
 from agents.extract.cues import AHEAD, FUTURE, PAST, ROUGHLY, SCHEDULED, SIDE_EVENT, SINCE
-from agents.extract.dates import MONTH_WORD, MONTHS, OWN_DATE_FIELD, Found, find_dates
+from agents.extract.dates import OWN_DATE_FIELD, Found, find_dates
+from agents.extract.tables import DAY_CELL, make_date, month_columns, row_name
 
 _LINK_OR_URL = re.compile(r"\]\([^()\s]*(?:\([^()\s]*\)[^()\s]*)*\)|<?https?://[^\s>)\]]+>?|`[^`\n]*`")
 # A link to another file of the project ("[June 4 meeting notes](jun-4.md)"): a date in its text names that
@@ -85,50 +86,6 @@ class Milestone:
     row: bool = False  # from a table row: rows of one table are distinct events
 
 
-_MONTH_CELL = re.compile(rf"[ \t*_]*(?P<m>{MONTH_WORD})\.?[ \t*_]*", re.IGNORECASE)
-_DAY_CELL = re.compile(r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?[ \t]+)?([0-3]?\d)(?:st|nd|rd|th)?[ \t]*\??",
-                       re.IGNORECASE)
-
-
-def _make_date(y: int, m: int, d: int) -> date | None:
-    try:
-        return date(y, m, d)
-    except ValueError:
-        return None
-
-
-def _row_name(raw_cells: list[str], cells: list[str], *skip: int) -> str:
-    """A row's event: its cells without dates ("Honolulu, HI | University of Honolulu & Google"), as far as
-    they go in 120 characters (a long notes cell is left out)."""
-    parts: list[str] = []
-    for j, c in enumerate(raw_cells[: len(cells)]):
-        c = c.strip()
-        if j in skip or not c or find_dates(cells[j]):
-            continue
-        if parts and sum(len(p) + 3 for p in parts) + len(c) > 120:
-            break
-        parts.append(c)
-    return " | ".join(parts)
-
-
-def _month_columns(header: list[str], anchor: date | None) -> dict[int, tuple[int, int]]:
-    """Column index → (month, year) for a calendar table whose header names two or more months in order
-    ("| What | Who | Oct | Nov | Dec | Jan |"); the year runs on past December. Empty without an anchor."""
-    found = [(i, MONTHS[m.group("m")[:3].lower()]) for i, c in enumerate(header)
-             if (m := _MONTH_CELL.fullmatch(c)) is not None]
-    if len(found) < 2 or anchor is None:
-        return {}
-    first = min((date(y, found[0][1], 15) for y in (anchor.year - 1, anchor.year, anchor.year + 1)),
-                key=lambda d: abs((d - anchor).days))
-    out: dict[int, tuple[int, int]] = {}
-    year, prev = first.year, found[0][1]
-    for i, month in found:
-        if month < prev:
-            year += 1
-        out[i], prev = (month, year), month
-    return out
-
-
 def _blank_links(s: str) -> str:
     """URLs, link targets and inline code blanked (same length) so no date or marker is read inside them."""
     if "http" in s or "`" in s or "](" in s:
@@ -167,7 +124,7 @@ _DAY_LIST = re.compile(r"[ \t)*_]*(?:,|and|&|,[ \t]*and)[ \t*_]*"
 
 def _next_day(a: Found, b: Found) -> bool:
     """``b`` is the day after ``a`` (month and day only, read in a leap year)."""
-    first, second = _make_date(2000, a.month, a.day), _make_date(2000, b.month, b.day)
+    first, second = make_date(2000, a.month, a.day), make_date(2000, b.month, b.day)
     return first is not None and second is not None and second.toordinal() - first.toordinal() == 1
 
 
@@ -296,12 +253,12 @@ class MilestoneRules:
         if self._log_table():
             return
         header = self._header_cells(u)
-        months = _month_columns(header, self.anchor)
+        months = month_columns(header, self.anchor)
         if months:
-            name = _row_name(raw_cells, cells, *months)
+            name = row_name(raw_cells, cells, *months)
             for i, (month, year) in months.items():
-                m = _DAY_CELL.fullmatch(cells[i].strip()) if i < len(cells) else None
-                day = _make_date(year, month, int(m.group(1))) if m else None
+                m = DAY_CELL.fullmatch(cells[i].strip()) if i < len(cells) else None
+                day = make_date(year, month, int(m.group(1))) if m else None
                 if day is not None and name and self.doc_day != day:
                     self.milestones.append(Milestone(name, day, u.line, u.text, row=True))
             return
@@ -310,7 +267,7 @@ class MilestoneRules:
                 day = self._keep(f, cell, 0, len(cell), u)
                 if day is None:
                     continue
-                name = _row_name(raw_cells, cells, i)
+                name = row_name(raw_cells, cells, i)
                 rest = (raw_cells[i][: f.start] + raw_cells[i][f.end:]).strip(_SEP + " ") if i < len(raw_cells) else ""
                 col = header[i].strip() if header and i < len(header) else ""
                 if name and _GENERIC_COLUMN.fullmatch(col.strip(" *_")):
@@ -321,7 +278,7 @@ class MilestoneRules:
 
     def _table_start(self) -> int:
         j = self.at
-        while j > 0 and self.units[j - 1].kind == "row" and self.units[j - 1].line == self.units[j].line - 1:
+        while j > 0 and self.units[j - 1].kind == "row" and self.units[j - 1].end_line == self.units[j].line - 1:
             j -= 1
         return j
 
@@ -333,7 +290,7 @@ class MilestoneRules:
             days: list[date] = []
             j = start
             while j < len(self.units) and self.units[j].kind == "row" and (
-                    j == start or self.units[j].line == self.units[j - 1].line + 1):
+                    j == start or self.units[j].line == self.units[j - 1].end_line + 1):
                 first = find_dates(self.units[j].text.strip().strip("|").split("|")[0])
                 if first and (day := first[0].resolve(None)) is not None:
                     days.append(day)
@@ -354,7 +311,7 @@ class MilestoneRules:
             return None
         if f.year is None and self.file_dated:  # "Mar 21 … May 30, Jun 6" read in December: all next year
             prev, self.last_yearless = self.last_yearless, day
-            if prev is not None and (prev - day).days > 31 and (later := _make_date(day.year + 1, day.month, day.day)):
+            if prev is not None and (prev - day).days > 31 and (later := make_date(day.year + 1, day.month, day.day)):
                 day = self.last_yearless = later if later >= prev else day
         doc = self.doc_day
         if doc is not None and day == doc:
@@ -374,7 +331,7 @@ class MilestoneRules:
         if f.year is None and doc is not None and not PAST.search(sentence) and (
                 ((doc - day).days > 90 and not SINCE.search(plain, lo, f.start))
                 or ((doc - day).days > 60 and FUTURE.search(sentence))):
-            day = _make_date(day.year + 1, day.month, day.day) or day  # "will again include … (20 May)" in September
+            day = make_date(day.year + 1, day.month, day.day) or day  # "will again include … (20 May)" in September
             # (a year-less date is stated ahead unless told otherwise: in March, "Summit - 19th-21st September")
         if self.changelog and not FUTURE.search(sentence):
             return None

@@ -315,3 +315,19 @@ def test_a_plan_without_a_year_runs_forward_from_the_files_day():
                                       ("Retro", "2030-03-09")]
     assert _ms("# Plan\n\n- Kick-off on Jun 6\n- Review on Mar 3\n", "README.md") == [
         ("Kick-off", "2030-06-06"), ("Review", "2031-03-03")]
+
+
+def test_an_html_table_in_markdown_reads_as_a_table():
+    """A README's calendar written as an HTML <table> (month columns, a day under a month, CRLF line ends)
+    dates each row as the Markdown table would; an HTML table under "## Action items" gives a task a row."""
+    cell = "\r\n    ".join
+    rows = [["What", "Who", "JAN", "FEB"], ["Start of Release Cycle", "Lead", "2", ""],
+            ["Code freeze &amp; branch", "<b>Branch</b> Manager", "", "26"]]
+    table = "<table>\r\n" + "".join(
+        "  <tr>\r\n    " + cell(f"<td>{c}</td>" for c in row) + "\r\n  </tr>\r\n" for row in rows) + "</table>\r\n"
+    text = "# 1.10 release\r\n\r\nThe cycle begins in January 2031.\r\n\r\n## Timeline\r\n\r\n" + table
+    assert _ms(text, "README.md") == [("Start of Release Cycle | Lead", "2031-01-02"),
+                                      ("Code freeze & branch | Branch Manager", "2031-02-26")]
+    actions = ("## Action items\n\n<table>\n<tr><th>Who</th><th>What</th></tr>\n"
+               "<tr><td>Ann</td><td>Send the <a href='x'>invoice</a></td></tr>\n</table>\n")
+    assert _tasks(actions) == ["Ann | Send the invoice"]

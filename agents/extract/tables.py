@@ -1,0 +1,55 @@
+"""Calendar tables: which columns of a header are months, a row's event name, a day cell.
+
+Pure, no I/O, any thread; read by ``agents.extract.milestones`` for table rows ("| What | Who | Jan | Feb |",
+and HTML tables in Markdown, which ``agents.extract.blocks`` turns into the same rows).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from agents.extract.dates import MONTH_WORD, MONTHS, find_dates
+
+MONTH_CELL = re.compile(rf"[ \t*_]*(?P<m>{MONTH_WORD})\.?[ \t*_]*", re.IGNORECASE)
+DAY_CELL = re.compile(r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?[ \t]+)?([0-3]?\d)(?:st|nd|rd|th)?[ \t]*\??",
+                       re.IGNORECASE)
+
+
+def make_date(y: int, m: int, d: int) -> date | None:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+def row_name(raw_cells: list[str], cells: list[str], *skip: int) -> str:
+    """A row's event: its cells without dates ("Honolulu, HI | University of Honolulu & Google"), as far as
+    they go in 120 characters (a long notes cell is left out)."""
+    parts: list[str] = []
+    for j, c in enumerate(raw_cells[: len(cells)]):
+        c = c.strip()
+        if j in skip or not c or find_dates(cells[j]):
+            continue
+        if parts and sum(len(p) + 3 for p in parts) + len(c) > 120:
+            break
+        parts.append(c)
+    return " | ".join(parts)
+
+
+def month_columns(header: list[str], anchor: date | None) -> dict[int, tuple[int, int]]:
+    """Column index → (month, year) for a calendar table whose header names two or more months in order
+    ("| What | Who | Oct | Nov | Dec | Jan |"); the year runs on past December. Empty without an anchor."""
+    found = [(i, MONTHS[m.group("m")[:3].lower()]) for i, c in enumerate(header)
+             if (m := MONTH_CELL.fullmatch(c)) is not None]
+    if len(found) < 2 or anchor is None:
+        return {}
+    first = min((date(y, found[0][1], 15) for y in (anchor.year - 1, anchor.year, anchor.year + 1)),
+                key=lambda d: abs((d - anchor).days))
+    out: dict[int, tuple[int, int]] = {}
+    year, prev = first.year, found[0][1]
+    for i, month in found:
+        if month < prev:
+            year += 1
+        out[i], prev = (month, year), month
+    return out
