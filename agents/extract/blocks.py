@@ -21,6 +21,8 @@ _BOX = re.compile(r"\[(?P<m>[ xX])\][ \t]+(?P<rest>\S.*)")
 _HEADING = re.compile(r"[ \t]{0,3}(?P<h>#{1,6})(?:[ \t]+|(?<=##)(?=[A-Z]))(?P<text>.*?)[ \t#]*$")
 _UNDERLINE = re.compile(r"[ \t]{0,3}(?:=+|-+)[ \t]*")
 _RULE = re.compile(r"[ \t]{0,3}(?:[-*_][ \t]*){3,}")
+# a table's delimiter row, leading and trailing pipes optional ("-|-", "|---|:--:|"): the line above is a header
+_DELIM = re.compile(r"[ \t]*\|?(?:[ \t]*:?-+:?[ \t]*\|)+(?:[ \t]*:?-+:?[ \t]*)?")
 _FENCE = re.compile(r"[ \t]{0,3}(?P<f>`{3,}|~{3,})")
 _STATEMENT = re.compile(
     r"(?:\*\*|__|\*|_)?(?:[A-Z@][\w.@&/ -]{0,30}?|AI|TODO|FIXME)(?:\*\*|__|\*|_)?[ \t]*(?::|-[ \t])", re.ASCII
@@ -52,7 +54,7 @@ def _structural(line: str, t: str) -> bool:
     first = t[:1]
     if first in "-*+•[#|=" or first.isdigit():
         if _ITEM.fullmatch(line) or _BARE_BOX.fullmatch(line) or _HEADING.fullmatch(line) or first == "|" \
-                or _UNDERLINE.fullmatch(line) or _MARKER_START.match(t):
+                or _UNDERLINE.fullmatch(line) or _MARKER_START.match(t) or _DELIM.fullmatch(line):
             return True
     head = t[:44]
     if (":" in head or "- " in head) and _STATEMENT.match(t):
@@ -236,7 +238,8 @@ def units(text: str, *, one_line_paragraphs: bool = False) -> tuple[list[str], l
             i = j
             last_blank = False
             continue
-        if s.startswith("|") or (s.count("|") >= 2 and not last_blank and out and out[-1].kind == "row"):
+        if s.startswith("|") or ("|" in s and (_DELIM.fullmatch(lines[i + 1] if i + 1 < n else "") or (
+                not last_blank and out and out[-1].kind == "row" and out[-1].end_line == i))):
             out.append(Unit("row", i + 1, s, end_line=i + 1))
             i += 1
             last_blank = False

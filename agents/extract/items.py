@@ -45,6 +45,7 @@ _TALK = re.compile(r"\b(?:I|I['’](?:m|d|ve|ll)|[Ww]e|[Ww]e['’](?:re|d|ve|ll)
 _REPLY = re.compile(r"(?:yes|no|yep|nope|agreed|right|correct|sure|\+1)[.!]?", re.IGNORECASE)
 _PERSON = re.compile(r"@[\w-]{1,39}|[A-Z][\w'’-]*(?:[ \t]+[A-Z][\w'’.-]*){0,3}")  # not "[Promise.try](…) to stage 1"
 _PROFILE = re.compile(r"\[([^\[\]\n]{1,40})\]\(https?://(?:www\.)?(?:github|gitlab|twitter|x)\.com/[\w.-]+/?\)")
+_NUMBER_CELL = re.compile(r"[*_]*\d{1,3}(?:\.\d{1,3})*[.)]?[*_]*")
 _TOPIC = re.compile(r"[A-Za-z0-9][\w.#/&+]*(?:[ \t][\w.#/&+]+){0,3}[ \t]+[-–—][ \t]+")  # "MSYS2 - ", "CI infra — "
 # "[Action] …", "[Ivan][**ACTION**] …" (a speaker in brackets first), "**[ACTION**] …"
 _BRACKET_MARKER = re.compile(
@@ -397,7 +398,7 @@ class Extractor(MilestoneRules):
         nxt = self.units[idx + 1] if idx + 1 < len(self.units) else None
         if nxt is not None and nxt.kind == "row" and set(nxt.text.replace("|", "").strip()) <= set("-: "):
             return None
-        body = " | ".join(c for c in cells if c)
+        body = " | ".join(c for c in cells if c and not _NUMBER_CELL.fullmatch(c))  # "| **6.1** | Finish …"
         return self._task(body, False, u) if body else None
 
     def _task(self, text: str, done: bool, u: Unit) -> Task | None:

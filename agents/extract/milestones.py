@@ -30,10 +30,13 @@ _LINK_OR_URL = re.compile(r"\]\([^()\s]*(?:\([^()\s]*\)[^()\s]*)*\)|<?https?://[
 # A link to another file of the project ("[June 4 meeting notes](jun-4.md)"): a date in its text names that
 # document, not an event.
 _DOC_LINK = re.compile(r"\[[^\]\n]*\]\((?![a-z][\w+.-]*:)[^()\s]*\)", re.IGNORECASE)
-_SENTENCE = re.compile(  # a month's abbreviation before a day ends no sentence: "(Oct. 9th), … (Oct. 13th)"
+_SENTENCE = re.compile(  # "Oct." before a day or "Thur." before a date ends no sentence: "(Oct. 9th)"
     r"(?:[^.!?]|(?:(?<=\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec))|(?<=\bSept))\.(?=[ \t]+\d)"
+    r"|(?:(?<=\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun))|(?<=\b(?:Tues|Thur))|(?<=\bThurs))\.(?=[ \t]+[\dA-Z])"
     r"|[.!?]+(?![\s)]|$))+(?:[.!?]+|$)")
 _DIGIT = re.compile(r"\d")
+_UTC_AFTER = re.compile(r"[ \t,]*(?:at[ \t]+)?\d{4}[ \t]*(?:UTC|GMT)\b")  # "December 3, 2020, 1400 UTC"
+_WEEKDAY_ONLY = re.compile(r"[ \t*_]*(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?[ \t*_]*)?", re.IGNORECASE)
 _WEEKDAY_LEAD = re.compile(  # "on Thursday, ", "on **Thursday (" before the date
     r"(?:\b(?:on|by|due|before|until|till|from|is|are)[ \t]+)?"
     r"(?:[*_]*(?:mon|tue|tues|wed|weds|thu|thur|thurs|fri|sat|sun)[a-z]*\.?,?(?:[ \t]+|[ \t]*\())?$",
@@ -225,7 +228,8 @@ class MilestoneRules:
         """ "# Date for next meeting" then "June 21, 2019 at 14:00 UTC (…)": the line right under a heading
         that names an event opens with its date and time; the heading is the event, not a log stamp."""
         return u.kind == "para" and self.at > 0 and self.units[self.at - 1].kind == "heading" and \
-            not plain[:f.start].strip(" \t*_") and f.followed_by_time(plain) and \
+            _WEEKDAY_ONLY.fullmatch(plain, 0, f.start) is not None and (
+                f.followed_by_time(plain) or _UTC_AFTER.match(plain, f.end) is not None) and \
             _EVENT_HEADING.search(self.context) is not None
 
     def _labelled_date(self, plain: str, lo: int, f: Found) -> bool:

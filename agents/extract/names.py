@@ -28,7 +28,8 @@ NOT_NAMES = frozenset(
     it's that's there's what's who's nice great tried trying attempt attempts easier harder sure unable likely
     required requires require needed wanted chosen expected expect expects""".split()
 )
-_SPEAKER = re.compile(r"(?:^|[\n(,;:]|\band\b|\bwith\b)[ \t*_]*@?([A-Za-z][\w.-]{1,30})(?=[ \t]*(?::|\)|,|$| \())")
+_SPEAKER = re.compile(  # "Brad:", "(Ann)", "Rodd/James" at the end
+    r"(?:^|[\n(,;:]|(?<=[a-z])/|\band\b|\bwith\b)[ \t*_]*@?([A-Za-z][\w.-]{1,30})(?=[ \t]*(?::|\)|,|$| \())")
 # an attendee: "Rod Vagg @rvagg (TSC)", "Rod Vagg (Red Hat)": a first name before a last name and a handle or "("
 _ATTENDEE = re.compile(r"^[ \t*_]*([A-Z][a-z'’-]+)[ \t]+[A-Z][\w'’-]+(?=[ \t]*(?:@[\w-]|\())")
 _MID_CAP = re.compile(r"(?<=[a-z,;] )@?([A-Z][\w-]{1,30})")

@@ -331,3 +331,22 @@ def test_an_html_table_in_markdown_reads_as_a_table():
     actions = ("## Action items\n\n<table>\n<tr><th>Who</th><th>What</th></tr>\n"
                "<tr><td>Ann</td><td>Send the <a href='x'>invoice</a></td></tr>\n</table>\n")
     assert _tasks(actions) == ["Ann | Send the invoice"]
+
+
+def test_a_table_without_outer_pipes_and_a_heading_stamp_with_a_weekday_and_utc():
+    """ "Action Item | Decision" over "-|-" is a table (GFM needs no outer pipes); its numbering cell
+    ("**6.1**") is no part of a task; "Thur. December 3, 2031, 1400 UTC." under "## Next Meeting Date/Time"
+    is that meeting ("Thur." ends no sentence)."""
+    text = ("# Fee market meeting 6\n\n## Actions Required\n\nAction Item | Decision\n-|-\n"
+            "**6.1** | Finish POA testnet\n**6.2** | Create a testnet from a fork of mainnet\n---\n\n"
+            "# Notes\n\nWe talked.\n\n## Next Meeting Date/Time\n\nThur. December 3, 2031, 1400 UTC.\n")
+    got = _run(text, "fee-market-06.md")
+    assert [t.title for t in got.tasks] == ["Finish POA testnet", "Create a testnet from a fork of mainnet"]
+    assert [(m.title, m.date) for m in got.milestones] == [("Next Meeting Date/Time", "2031-12-03")]
+
+
+def test_names_joined_by_a_slash_are_names():
+    """ "… in particular Rodd/James" makes "James to schedule in March." under "## Next Meeting:" a task."""
+    text = ("# Release meeting\n\n## Minutes\n\nDiscuss next time when we have a bigger group, in particular "
+            "Rodd/James\n\n## Next Meeting:\n\nJames to schedule in March.\n")
+    assert _tasks(text) == ["James to schedule in March"]
