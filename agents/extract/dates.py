@@ -17,7 +17,7 @@ about, ``due_in`` a task's due date and the title without it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 MONTHS = {
@@ -67,6 +67,9 @@ class Found:
             return _make(self.year, self.month, self.day)
         if anchor is None:
             return None
+        if self.last is not None and self.last[0] < self.month:  # "Dec 8 - Jan 3": the year before its end's
+            end = Found(self.start, self.end, self.last[0], self.last[1], None).resolve(anchor)
+            return _make(end.year - 1, self.month, self.day) if end is not None else None
         best: date | None = None
         for y in range(anchor.year - 4, anchor.year + 5):  # ±4 years always reach a Feb 29
             d = _make(y, self.month, self.day)
@@ -103,6 +106,9 @@ def _numeric_month_day(a: int, b: int, sep: str) -> tuple[int, int] | None:
     return (a, b) if 1 <= a <= 12 and 1 <= b <= 31 else None
 
 
+_RANGE_JOIN = re.compile(r"[ \t]*(?:-|–|—|to|through|until|till)[ \t]*", re.IGNORECASE)
+
+
 def find_dates(s: str) -> list[Found]:
     """Every month-and-day date in ``s``, in order ("may" only capitalised: "we may 2" is no date)."""
     out: list[Found] = []
@@ -130,7 +136,12 @@ def find_dates(s: str) -> list[Found]:
             continue
         last_day = g["rd"] or g["rd2"]
         last = (MONTHS[g["rm"][:3].lower()] if g["rm"] else month, int(last_day)) if last_day else None
-        out.append(Found(m.start(), m.end(), month, day, int(year) if year else None, last))
+        y = int(year) - (last is not None and last[0] < month) if year else None  # "Dec 28 - Jan 3, 2017"
+        out.append(Found(m.start(), m.end(), month, day, y, last))
+    for i in range(len(out) - 1):  # "November 29 - 30 - December 1, 2016", "Dec 28 - Jan 3, 2017": one range
+        a, b = out[i], out[i + 1]
+        if a.year is None and b.year is not None and _RANGE_JOIN.fullmatch(s, a.end, b.start):
+            out[i] = replace(a, year=b.year - ((a.month, a.day) > (b.month, b.day)))
     return out
 
 

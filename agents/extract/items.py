@@ -120,7 +120,8 @@ def _done_and_text(text: str, box: str | None) -> tuple[str, bool]:
     return text, done
 
 
-_ROLE = re.compile(r"^(?:take|taking)[ \t]+(?:the[ \t]+)?(?:notes|minutes)\b|^(?:scribe|chair|facilitate|moderate)\b",
+_ROLE = re.compile(r"^(?:take|taking)[ \t]+(?:the[ \t]+)?(?:notes|minutes)\b"
+                   r"|^(?:scribe|chair|facilitate|moderate|minutes?)\b",
                    re.IGNORECASE)
 _NOT_VERB = frozenset("the a an this that agenda be date".split())
 
@@ -272,6 +273,8 @@ class Extractor(MilestoneRules):
         if _ROLE.match(rest) or rest.split(" ", 1)[0].lower() in _NOT_VERB:
             return False
         first = who.split()[0].rstrip(",")
+        if any(w.lower() in NOT_NAMES for w in re.split(r"[ \t]*(?:,|/|&|\band\b)[ \t]*", who)[1:] if w):
+            return False  # "Rod, How to make it …": every name of a list is a name
         if first.startswith("@"):
             return True
         key = first.lower()

@@ -35,6 +35,11 @@ _SENTENCE = re.compile(  # "Oct." before a day or "Thur." before a date ends no 
     r"|(?:(?<=\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun))|(?<=\b(?:Tues|Thur))|(?<=\bThurs))\.(?=[ \t]+[\dA-Z])"
     r"|[.!?]+(?![\s)]|$))+(?:[.!?]+|$)")
 _DIGIT = re.compile(r"\d")
+# "Code freeze begins Feb 26 and ends Mar 14": the second event is titled by the verb alone, the first's subject
+_BARE_VERB = re.compile(r"(?:and[ \t]+)?(?:ends?|begins?|starts?|closes?|opens?|finish(?:es)?|resumes?)\b[^,;:.]{0,30}",
+                        re.IGNORECASE)
+_SUBJECT = re.compile(r"(?:[ \t]*\*\*[^*]{1,12}\*\*)?[ \t*_]*(?P<s>[^,;:*]{3,60}?)[ \t]+"
+                      r"(?:begins|starts|opens|runs|will|is|are)\b")
 _UTC_AFTER = re.compile(r"[ \t,]*(?:at[ \t]+)?\d{4}[ \t]*(?:UTC|GMT)\b")  # "December 3, 2020, 1400 UTC"
 _WEEKDAY_ONLY = re.compile(r"[ \t*_]*(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?[ \t*_]*)?", re.IGNORECASE)
 _WEEKDAY_LEAD = re.compile(  # "on Thursday, ", "on **Thursday (" before the date
@@ -221,6 +226,8 @@ class MilestoneRules:
                     title = self._first_detail(u)  # "- Sept 8th" whose sub-item names the event
                 if not title and u.kind in ("item", "para") and self.context:
                     title = _event_name(self.context)  # a bare date under "## Next meeting" (or "Next meeting:")
+                if n and title and _BARE_VERB.fullmatch(title) and (sub := _SUBJECT.match(plain, lo, events[0].start)):
+                    title = f"{sub.group('s')} {title.removeprefix('and ').removeprefix('And ')}"  # "Code freeze ends"
                 if title and not _NO_EVENT.match(title):
                     self.milestones.append(Milestone(title, day, u.line, u.text))
 

@@ -350,3 +350,31 @@ def test_names_joined_by_a_slash_are_names():
     text = ("# Release meeting\n\n## Minutes\n\nDiscuss next time when we have a bigger group, in particular "
             "Rodd/James\n\n## Next Meeting:\n\nJames to schedule in March.\n")
     assert _tasks(text) == ["James to schedule in March"]
+
+
+def test_a_second_event_titled_by_its_verb_takes_the_first_ones_subject():
+    """ "Code freeze begins Monday February 26th and ends Wednesday, March 14th.": "Code freeze ends"."""
+    text = "# 1.10 release\n\nCode freeze begins **Monday February 26th** and ends **Wednesday, March 14th**.\n"
+    assert _ms(text, "2031-01-02-plan.md") == [("Code freeze begins", "2031-02-26"), ("Code freeze ends", "2031-03-14")]
+
+
+def test_a_range_across_new_year_dates_its_start_in_the_year_before_its_end():
+    """ "November 29 - 30 - December 1, 2031": one range, in 2031; "Dec 28 - Jan 3, 2032" starts in 2031;
+    "Dec 8 - Jan 3" in a README whose year is 2032 starts in December 2031."""
+    assert _ms("# Meetings\n\n- November 29 - 30 - December 1, 2031 (Palo Alto)\n", "2031-09-22.md")[0][1] == \
+        "2031-11-29"
+    assert _ms("# Freeze\n\n- Holiday freeze: Dec 28 - Jan 3, 2032\n", "2031-09-22.md") == [
+        ("Holiday freeze", "2031-12-28")]
+    text = "# Proposed timeline for 1.6\nWe will begin the 1.6 release the first week of 2032.\n\n" \
+           "## Schedule\n- Dec 8 - Jan 3: planning period\n- Jan 24 (Tues) features repo freeze\n"
+    assert _ms(text, "README.md") == [("Planning period", "2031-12-08"), ("Features repo freeze", "2032-01-24")]
+
+
+def test_roles_and_lists_that_are_not_all_names_are_no_assignments():
+    """ "Mark will minutes" is a meeting role; "Rod, How to make it …" is no list of names; "Request:" as a
+    label does not make "Request to move …" someone's action."""
+    text = ("# Meeting\n\n## Present\n\n* Rod Vagg @rvagg\n* Mark (chair)\n\n## Agenda\n\n"
+            "* Request: Additional travel fund\n\n## Minutes\n\n* Mark will minutes\n"
+            "* Rod, How to make it more digestable\n* Request to move moderation responsibilities to CommComm\n"
+            "* Rod to draft the budget\n")
+    assert _tasks(text) == ["Rod to draft the budget"]
