@@ -149,7 +149,7 @@ def find_dates(s: str) -> list[Found]:
 
 _PATH_FULL = re.compile(r"(?<!\d)((?:19|20)\d\d)[-_/.]?([01]\d)[-_/.]?([0-3]\d)(?!\d)")
 _PATH_YEAR_THEN_MD = re.compile(
-    r"(?<!\d)((?:19|20)\d\d)[/_\\][A-Za-z_-]{0,20}?([01]\d)(?:-[A-Za-z]{3,9})?[-_/\\]([0-3]\d)(?!\d)"
+    r"(?<!\d)((?:19|20)\d\d)[/_\\][A-Za-z_-]{0,20}?(?<!\d)([01]?\d)(?:-[A-Za-z]{3,9})?[-_/\\]([0-3]\d)(?!\d)"
 )
 _FRONT_PATH = re.compile(r"^(?:path|date|slug|permalink)\s*[:=]\s*[\"']?.*?((?:19|20)\d\d)[/-]([01]\d)[/-]([0-3]\d)",
                          re.MULTILINE | re.IGNORECASE)

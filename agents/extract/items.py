@@ -30,6 +30,7 @@ from agents.extract.names import NOT_NAMES, acronyms, known_names
 from agents.extract.text import _LINK
 
 _BOLD = r"(?:\*\*|__|\*|_)?"
+_LABEL = re.compile(r"(\*\*|__)[^*_\n]{1,80}?\1:?")  # an item that is only an emphasised label
 _MARKER = re.compile(
     rf"{_BOLD}(?:action[ \t]*items?|actions?|ai|next[ \t]+steps?|next[ \t]+actions?)"
     rf"(?:[ \t]*\((?P<owner>[^)\n]{{1,40}})\)|[ \t]+(?:(?:for|-|–)[ \t]+)?(?P<who>[^:*\n]{{1,40}}?))?"
@@ -192,8 +193,11 @@ class Extractor(MilestoneRules):
                 top = u.parent is None or u.parent in intro_items
                 if level is not None and not intro_para and u.parent is not None:
                     top = u.parent in intro_items
-                if in_section and top and not self.template and not (self.todo_list and u.text.rstrip().endswith(":")) \
-                        and not _EMPTY_ACTION.fullmatch(u.text.strip(" *_")):
+                if in_section and top and level is not None and _LABEL.fullmatch(u.text.strip()) \
+                        and self.units[idx + 1:idx + 2] and self.units[idx + 1].parent == idx:
+                    intro_items.add(idx)  # "**Resumable Uploads:**" over its actions: a group's label
+                elif in_section and top and not self.template and not _EMPTY_ACTION.fullmatch(u.text.strip(" *_")) \
+                        and not (self.todo_list and u.text.rstrip().endswith(":")):
                     text, done = _done_and_text(u.text, u.box)
                     task = self._task(text, done, u)
                 elif u.box is not None and not self._form_option(u):

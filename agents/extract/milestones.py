@@ -48,7 +48,7 @@ _WEEKDAY_LEAD = re.compile(  # "on Thursday, ", "on **Thursday (" before the dat
     re.IGNORECASE,
 )
 _EMPTY_TITLE = frozenset("week of the on by from until till starting beginning ending date dates day days and monday "
-                         "tuesday wednesday thursday friday saturday sunday".split())
+                         "tuesday wednesday thursday friday saturday sunday for scheduled planned availability".split())
 _VERSION = re.compile(r"\bv?\d+\.\d+(?:\.\d+)?\b")
 _GENERIC_COLUMN = re.compile(r"(?:target[ \t]+|planned[ \t]+|due[ \t]+)?(?:date|dates|when|day|due|deadline)s?",
                              re.IGNORECASE)
@@ -92,6 +92,7 @@ class Milestone:
     line: int
     source: str
     row: bool = False  # from a table row: rows of one table are distinct events
+    borrowed: bool = False  # titled by its parent item: the event's own line elsewhere wins
 
 
 def _blank_links(s: str) -> str:
@@ -211,6 +212,7 @@ class MilestoneRules:
             if len(events) >= 2 and re.search(r"\bor\b", plain[spans[-2].end:events[-1].start]):
                 continue  # options: "picking block 4.35mil (Oct. 9th), 4.36mil (Oct. 13th) or 4.4mil (Oct. 27th)"
             for n, f in enumerate(events):
+                borrowed = None
                 day = self._keep(f, plain, lo, hi, u)
                 if day is None:
                     continue
@@ -224,12 +226,15 @@ class MilestoneRules:
                     title = self._title(plain, u.text, 0, len(plain), f, mine)  # "27 sec. - Aug. 26": cut at "sec."
                 if not title and u.kind == "item":
                     title = self._first_detail(u)  # "- Sept 8th" whose sub-item names the event
+                if not title and u.kind == "item" and u.parent is not None and \
+                        not find_dates(parent := _blank_links(self.units[u.parent].text)):
+                    title = borrowed = _event_name(parent)  # "- RPITIDT" over "  - scheduled for Mar 23"
                 if not title and u.kind in ("item", "para") and self.context:
                     title = _event_name(self.context)  # a bare date under "## Next meeting" (or "Next meeting:")
                 if n and title and _BARE_VERB.fullmatch(title) and (sub := _SUBJECT.match(plain, lo, events[0].start)):
                     title = f"{sub.group('s')} {title.removeprefix('and ').removeprefix('And ')}"  # "Code freeze ends"
                 if title and not _NO_EVENT.match(title):
-                    self.milestones.append(Milestone(title, day, u.line, u.text))
+                    self.milestones.append(Milestone(title, day, u.line, u.text, borrowed=title is borrowed))
 
     def _event_heading_stamp(self, u: Unit, plain: str, f: Found) -> bool:
         """ "# Date for next meeting" then "June 21, 2019 at 14:00 UTC (…)": the line right under a heading

@@ -1,0 +1,63 @@
+"""Rules added from the unseen sets T and U (docs/EXTRACTION.md, fifth proxy check): each on a small synthetic text."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from agents.extract import extract_text
+from agents.extract.dates import doc_date
+
+REF = date(2030, 1, 15)
+
+
+def _run(text: str, filename: str = "notes.md"):
+    return extract_text(text, filename=filename, reference_date=REF, today=REF)
+
+
+def _ms(text: str, filename: str = "notes.md") -> list[tuple[str, str]]:
+    return [(m.title, m.date) for m in _run(text, filename).milestones]
+
+
+def _tasks(text: str, filename: str = "notes.md") -> list[str]:
+    return [t.title for t in _run(text, filename).tasks]
+
+
+def test_an_emphasised_label_over_actions_groups_them_and_is_no_task():
+    """Under "## Decisions and Action Items", "**Resumable Uploads:**" (or "**Design Team**") with sub-items is a
+    group's label: the sub-items are the actions. A label followed by text is an item as before, and outside an
+    action section a bold label's sub-items stay details."""
+    text = ("# Session 2031-03-19\n\n## Decisions and Action Items\n\n"
+            "*   **Resumable Uploads:**\n    *   Lock down the header name.\n    *   Discuss progress on the tracker.\n"
+            "*   **Design Team**\n    *   Consider the discovery issues.\n"
+            "*   **Structured Fields:** Take the draft to the list for adoption.\n\n"
+            "## Discussion\n\n*   **Caching:**\n    *   Feedback varied.\n")
+    assert _tasks(text) == ["Lock down the header name", "Discuss progress on the tracker",
+                            "Consider the discovery issues",
+                            "Structured Fields: Take the draft to the list for adoption"]
+
+
+def test_a_file_name_with_a_one_digit_month_after_its_years_folder_dates_the_document():
+    """ "stack_2021_sg-7-26.md" (or "stack/2021/sg-7-26.md") is 2021-07-26: the heading's "July 26th" video call
+    is the document's own day, not an event."""
+    text = "## Agenda for the July 26th video call of the Stack Subgroup\n\n- **When**: July 26th, 16:00 UTC\n"
+    for name in ("WebAssembly_meetings__stack_2021_sg-7-26.md", "stack/2021/sg-7-26.md"):
+        assert doc_date(name, []) == date(2021, 7, 26)
+        assert _ms(text + "\n- Next call: August 3rd\n", name) == [("Next call", "2021-08-03")]
+
+
+def test_bare_days_under_an_availability_heading_are_no_events():
+    """ "## Availability" then "* Mar 16": a free slot, not an event; a named event beside it still is."""
+    text = ("# Planning meeting 2031-03-02\n\n## Availability\n\n* Mar 16\n* Mar 23\n\n"
+            "## Plan\n\n* Mar 30: Lint policy\n")
+    assert _ms(text) == [("Lint policy", "2031-03-30")]
+
+
+def test_a_sub_item_scheduled_for_a_day_takes_its_parents_name_and_yields_to_the_events_own_line():
+    """ "- RPITIDT -- return position impl trait" over "  - scheduled for Mar 23" is that proposal's day; the plan's
+    own "* Mar 23: RPITIDT" line later is the same event, and its title is kept."""
+    text = ("# Planning meeting 2031-03-02\n\n## Proposed meetings\n\n- \"RPITIDT\" -- return position impl trait\n"
+            "    - scheduled for Mar 23\n- \"Lint policy\"\n    - scheduled for Apr 6\n\n"
+            "### Plan\n\n* Mar 23: RPITIDT [lang-team#144](https://github.com/rust-lang/lang-team/issues/144)\n")
+    assert _ms(text) == [
+        ("\"Lint policy\"", "2031-04-06"),
+        ("RPITIDT [lang-team#144](https://github.com/rust-lang/lang-team/issues/144)", "2031-03-23")]
