@@ -26,7 +26,7 @@ from agents.extract.milestones import (
     changelog_title,
     dated_log,
 )
-from agents.extract.names import NOT_NAMES, acronyms, known_names
+from agents.extract.names import NOT_NAMES, acronyms, is_known, known_names
 from agents.extract.text import _LINK
 
 _BOLD = r"(?:\*\*|__|\*|_)?"
@@ -76,7 +76,7 @@ _INTRO = re.compile(
     rf"next[ \t]+(?:steps?|actions?))\b)(?P<tail>[^:]{{0,60}}?){_BOLD}[ \t]*:?[ \t]*{_BOLD}$",
     re.IGNORECASE,
 )
-_NAME = r"@?[A-Za-z][\w.'’-]{0,30}"
+_NAME = r"(?:@[\w-]{1,39}/[\w.-]{1,40}|@?[A-Za-z][\w.'’-]{0,30})"  # a person or a team ("@nodejs/releasers")
 _ASSIGN = re.compile(
     rf"(?P<who>{_NAME}(?:(?:,[ \t]*(?:(?:and|&)[ \t]+)?|[ \t]+(?:and|&)[ \t]+|[ \t]*/[ \t]*)"
     rf"(?:@\w[\w.-]{{0,30}}|[A-Z][\w.-]{{0,30}})){{0,3}}"
@@ -86,10 +86,11 @@ _TAKES = re.compile(
     r"\b(?:takes?|taking|took|has|have|gets?|got|owns?)[ \t]+(?:as[ \t]+)?(?:(?:the|an?|this|that)[ \t]+)?"
     r"(?:action[ \t]*items?|todo(?![ \t]*lists?\b))\b"  # "has a TODO on …", not "have a todo list"
     r"|\b(?:takes?|taking|took|has|have|gets?|got|owns?)[ \t]+(?:(?:the|this|that)[ \t]+)?(?-i:AI)\b"  # not "an AI"
-    r"|\b(?:takes?|taking|took)[ \t]+(?:(?:an?|the)[ \t]+)?action[ \t]+to[ \t]+[a-z]",  # "will take action to draft …"
+    r"|\b(?:takes?|taking|took)[ \t]+(?:(?:an?|the)[ \t]+)?action[ \t]+to[ \t]+[a-z]"  # "will take action to draft …"
+    r"|\baction[ \t]+items?[ \t]+for[ \t]+@?\w+[ \t]+to[ \t]+[a-z]",  # "ZA: action item for everyone to look at …"
     re.IGNORECASE,
 )
-_ASSIGNED = re.compile(r"(?:;|,|[ \t]-|–|—)[ \t]*assign(?:ed)?[ \t]+to[ \t]+@?\w[\w .&@-]{0,30}\.?$", re.IGNORECASE)
+_ASSIGNED = re.compile(r"(?:^|;|,|[ \t]-|–|—)[ \t]*assign(?:ed)?[ \t]+to[ \t]+@?\w[\w .&@-]{0,30}\.?$", re.IGNORECASE)
 _DONE_WORDS = re.compile(r"(?:\(done\)|\bdone\b\.?|issue closed\.?|completed\.?)$", re.IGNORECASE)
 _STRUCK = re.compile(r"~~(?P<t>.+?)~~")
 _AGENDA = re.compile(r"\bagenda\b", re.IGNORECASE)
@@ -290,8 +291,7 @@ class Extractor(MilestoneRules):
             return first not in self._acronyms  # initials: "JF", "MD & MB"; not "FCP to merge" ("in FCP")
         if self._names is None:
             self._names = known_names(self.units)
-        names = self._names
-        return key in names or (len(key) >= 4 and any(n.startswith(key) for n in names))
+        return is_known(first, self._names)
 
     def _named(self, who: str, rest: str) -> bool:
         """A stricter ``_is_name`` for an assignment mid-paragraph: initials or a name the document uses as
@@ -327,7 +327,7 @@ class Extractor(MilestoneRules):
         if u.box is not None:
             return None  # a checkbox is handled as such
         m = _MARKER.match(plain)
-        if m is None and (sp := _TURN.match(plain)) is not None:
+        if m is None and (sp := _TURN.match(plain) or re.match(r"\[[A-Z][\w .'’-]{0,30}\][ \t]*", plain)) is not None:
             m = _MARKER.match(plain, sp.end())  # "Ryan: Action item: Jack to revise …" in a speaker's turn
         if m and m.group("who") and re.match(r"[*_]*ai\b", plain[m.start():], re.IGNORECASE) and \
                 re.match(r"[ \t]*(?:&|and\b|[a-z])", m.group("who")):

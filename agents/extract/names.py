@@ -49,6 +49,15 @@ def known_names(units: list[Unit]) -> set[str]:
     return names - NOT_NAMES
 
 
+def is_known(written: str, names: set[str]) -> bool:
+    """Whether ``written`` (one word) is a name of ``names``: as written, a prefix of one ("Jo" beside "Jory"), or a
+    lower-case handle built on one ("pnkfelix", "scottmcm" beside "Felix", "Scott")."""
+    key = written.lower()
+    if key in names or (len(key) >= 4 and any(n.startswith(key) for n in names)):
+        return True
+    return written.islower() and any(len(n) >= 5 and n in key for n in names)
+
+
 _THING = re.compile(r"\b(?:in|into|via|per)[ \t]+([A-Z]{2,4})\b")  # "in FCP"; "the TSC" may act
 
 

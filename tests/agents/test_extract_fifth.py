@@ -61,3 +61,28 @@ def test_a_sub_item_scheduled_for_a_day_takes_its_parents_name_and_yields_to_the
     assert _ms(text) == [
         ("\"Lint policy\"", "2031-04-06"),
         ("RPITIDT [lang-team#144](https://github.com/rust-lang/lang-team/issues/144)", "2031-03-23")]
+
+
+def test_a_lower_case_handle_built_on_a_name_the_notes_use_is_an_assignee():
+    """ "pnkfelix to write initial draft" beside "Felix" in the attendance: an assignment; a lower-case word that
+    holds no name the notes use ("benchmarks to run nightly") and a short name inside a word are not."""
+    text = ("# Planning meeting 2031-03-02\n\n## Attendance\n\n"
+            "* Team members: nikomatsakis, Felix, Josh, Scott, Mark\n\n"
+            "## Plan\n\n* Mar 30: Lint policy\n    * pnkfelix to write initial draft\n\n"
+            "### Deprecate target_vendor\n\n"
+            "* scottmcm to second this\n* benchmarks to run nightly\n* bookmarks to keep in the wiki\n")
+    assert _tasks(text) == ["Pnkfelix to write initial draft", "Scottmcm to second this"]
+
+
+def test_an_action_item_for_someone_to_act_a_bracketed_speakers_marker_and_an_item_assigning_its_topic():
+    """ "ZA: action item for everyone to look at …" says someone has an action item; "[Lee] Action item: …" is a
+    marker after a speaker in brackets; "* Assign to pnkfelix" assigns its topic; "@nodejs/releasers to have
+    admin access" names a team. "[Lee] Would love …" and "action items for the release" are not tasks."""
+    text = ("# Meeting 2031-02-18\n\n## Notes\n\nZA: action item for everyone to look at outstanding issues\n\n"
+            "- [Lee] Would love to see us use the term\n- [Lee] Action item: Lets have folks look at the PR\n"
+            "- We listed action items for the release\n\n"
+            "### Autoref for operators\n\n* Assign to pnkfelix\n\n"
+            "### Keys\n\n* Moving keys to the new repository.\n  * @nodejs/releasers to have admin access to the repo.\n")
+    assert _tasks(text) == ["ZA: action item for everyone to look at outstanding issues",
+                            "Lets have folks look at the PR", "Assign to pnkfelix",
+                            "nodejs/releasers to have admin access to the repo"]
