@@ -82,7 +82,8 @@ def test_an_action_item_for_someone_to_act_a_bracketed_speakers_marker_and_an_it
             "- [Lee] Would love to see us use the term\n- [Lee] Action item: Lets have folks look at the PR\n"
             "- We listed action items for the release\n\n"
             "### Autoref for operators\n\n* Assign to pnkfelix\n\n"
-            "### Keys\n\n* Moving keys to the new repository.\n  * @nodejs/releasers to have admin access to the repo.\n")
+            "### Keys\n\n* Moving keys to the new repository.\n"
+            "  * @nodejs/releasers to have admin access to the repo.\n")
     assert _tasks(text) == ["ZA: action item for everyone to look at outstanding issues",
                             "Lets have folks look at the PR", "Assign to pnkfelix",
                             "nodejs/releasers to have admin access to the repo"]
