@@ -1,0 +1,83 @@
+"""The patterns that mark a task in a line of text, for ``agents.extract.items``: action markers ("Action item:",
+"AI:", "[ACTION]"), TODO notes, intro lines of action lists, assignments ("Name to <verb>"), explicit assignment
+("… assigned to JB"), empty markers ("AI: none") and meeting roles. Pure regular expressions, any thread.
+"""
+
+from __future__ import annotations
+
+import re
+
+_BOLD = r"(?:\*\*|__|\*|_)?"
+_LABEL = re.compile(r"(\*\*|__)[^*_\n]{1,80}?\1:?")  # an item that is only an emphasised label
+_MARKER = re.compile(
+    rf"{_BOLD}(?:action[ \t]*items?|actions?|ai|next[ \t]+steps?|next[ \t]+actions?)"
+    rf"(?:[ \t]*\((?P<owner>[^)\n]{{1,40}})\)|[ \t]+(?:(?:for|-|–)[ \t]+)?(?P<who>[^:*\n]{{1,40}}?))?"
+    rf"[ \t]*{_BOLD}[ \t]*"
+    rf"(?::|[ \t]-[ \t]|–|—)[ \t]*{_BOLD}[ \t]*"
+    rf"(?P<rest>.*)",
+    re.IGNORECASE,
+)
+# A speaker's turn before a marker: "Ryan: ", "**Jack**: "
+_TURN = re.compile(r"(?:\*\*|__)?[A-Z][\w.'’-]{0,30}(?:[ \t]+[A-Z][\w.'’-]{0,30}){0,2}(?:\*\*|__)?[ \t]*:"
+                   r"(?:\*\*|__)?[ \t]+")
+_TALK = re.compile(r"\b(?:I|I['’](?:m|d|ve|ll)|[Ww]e|[Ww]e['’](?:re|d|ve|ll)|[Oo]ur|us|[Mm]y)\b")
+_REPLY = re.compile(r"(?:yes|no|yep|nope|agreed|right|correct|sure|\+1)[.!]?", re.IGNORECASE)
+_PERSON = re.compile(r"@[\w-]{1,39}|[A-Z][\w'’-]*(?:[ \t]+[A-Z][\w'’.-]*){0,3}")  # not "[Promise.try](…) to stage 1"
+_PROFILE = re.compile(r"\[([^\[\]\n]{1,40})\]\(https?://(?:www\.)?(?:github|gitlab|twitter|x)\.com/[\w.-]+/?\)")
+_NUMBER_CELL = re.compile(r"[*_]*\d{1,3}(?:\.\d{1,3})*[.)]?[*_]*")
+_TOPIC = re.compile(r"[A-Za-z0-9][\w.#/&+]*(?:[ \t][\w.#/&+]+){0,3}[ \t]+[-–—][ \t]+")  # "MSYS2 - ", "CI infra — "
+# "[Action] …", "[Ivan][**ACTION**] …" (a speaker in brackets first), "**[ACTION**] …"
+_BRACKET_MARKER = re.compile(
+    r"(?P<who>\[[^\[\]\n]{1,40}\][ \t]*)?(?:\*\*|__)?\[(?:\*\*|__)?(?:action(?:[ \t]*item)?|AI|TODO)(?:\*\*|__)?\]"
+    r"(?:\*\*|__)?[ \t]*:?[ \t]*(?P<rest>\S.*)", re.IGNORECASE)
+_ROLE_WHO = re.compile(r"scribe|taker|notes|minutes|facilitat|chair|moderat|owner", re.IGNORECASE)
+_ACTION_TO = re.compile(r"action[ \t]+to[ \t]+(?P<rest>[a-z].*)", re.IGNORECASE)
+_PAREN_ACTION = re.compile(
+    r"^\((?:action|TODO)\)[ \t]*(?P<a>.*)$|^(?P<b>.*?)[ \t]*\((?:action|TODO)\)[.!]?$", re.IGNORECASE
+)
+_TODO = re.compile(
+    r"(?<![\w`/])(?:TODO|FIXME|To[- ]?do|Todo|todo(?=:))s?\b(?:\([\w@ .-]{1,30}\))?[ \t]*(?::|-|–|—)?[ \t]*(?P<rest>.*)"
+)
+_INLINE_TODO = re.compile(r"(?<![\w`/])\(?(?:TODO|FIXME)[ \t]*:[ \t]*(?P<rest>[^)\n]*)")
+_EMPTY_ACTION = re.compile(
+    r"(?:none(?:[ \t]+(?:needed|required|yet|for[ \t]+now|this[ \t]+(?:week|time)))?|n/?a|no(?:ne)?\.?|nothing"
+    r"|no action\b.*|no action items?\b.*|tbd|-+|\.+|see above\.?)?[ \t.]*$",
+    re.IGNORECASE
+)
+_INTRO = re.compile(
+    rf"{_BOLD}(?:(?:decisions?|summary|conclusions?|outcomes?|resolutions?|follow[ -]?ups?)[ \t]+(?:and|&)[ \t]+)?"
+    rf"(?:(?:review(?:ing)?[ \t]+(?:of[ \t]+)?)?(?:the[ \t]+)?(?:(?:prior|previous|last|open|outstanding|new|"
+    rf"pending|current|proposed|remaining|upcoming|future|long[ -]term|"
+    rf"short[ -]term)[ \t]+(?:(?:week|meeting|time)(?:'s|’s|s)?[ \t]+)?)?"
+    rf"(?:action(?:able)?[ \t]*items|actions|actionables|ais?|(?-i:TODOs?|To[- ]?dos?|Todos?)"
+    rf"|(?-i:TODO|To[- ]?do|Todo)[ \t]+items?|"
+    rf"next[ \t]+(?:steps?|actions?))\b)(?P<tail>[^:]{{0,60}}?){_BOLD}[ \t]*:?[ \t]*{_BOLD}$",
+    re.IGNORECASE,
+)
+_NAME = r"(?:@[\w-]{1,39}/[\w.-]{1,40}|@?[A-Za-z][\w.'’-]{0,30})"  # a person or a team ("@nodejs/releasers")
+_ASSIGN = re.compile(
+    rf"(?P<who>{_NAME}(?:(?:,[ \t]*(?:(?:and|&)[ \t]+)?|[ \t]+(?:and|&)[ \t]+|[ \t]*/[ \t]*)"
+    rf"(?:@\w[\w.-]{{0,30}}|[A-Z][\w.-]{{0,30}})){{0,3}}"
+    rf"(?:[ \t]+[A-Z][\w.-]{{0,20}})?)(?::(?=[ \t]+to\b))?[ \t]+(?P<verb>to|will)[ \t]+(?P<rest>[a-z].*)"  # "x: to do"
+)
+_TAKES = re.compile(
+    r"\b(?:takes?|taking|took|has|have|gets?|got|owns?)[ \t]+(?:as[ \t]+)?(?:(?:the|an?|this|that)[ \t]+)?"
+    r"(?:action[ \t]*items?|todo(?![ \t]*lists?\b))\b"  # "has a TODO on …", not "have a todo list"
+    r"|\b(?:takes?|taking|took|has|have|gets?|got|owns?)[ \t]+(?:(?:the|this|that)[ \t]+)?(?-i:AI)\b"  # not "an AI"
+    r"|\b(?:takes?|taking|took)[ \t]+(?:(?:an?|the)[ \t]+)?action[ \t]+to[ \t]+[a-z]"  # "will take action to draft …"
+    r"|\baction[ \t]+items?[ \t]+for[ \t]+@?\w+[ \t]+to[ \t]+[a-z]",  # "ZA: action item for everyone to look at …"
+    re.IGNORECASE,
+)
+_ASSIGNED = re.compile(r"(?:^|;|,|[ \t]-|–|—)[ \t]*assign(?:ed)?[ \t]+to[ \t]+@?\w[\w .&@-]{0,30}\.?$", re.IGNORECASE)
+_DONE_WORDS = re.compile(r"(?:\(done\)|\bdone\b\.?|issue closed\.?|completed\.?)$", re.IGNORECASE)
+_STRUCK = re.compile(r"~~(?P<t>.+?)~~")
+_AGENDA = re.compile(r"\bagenda\b", re.IGNORECASE)
+_PRESENTS = re.compile(r"(?:present|discuss|talk|speak|lead|host|introduce|demo|give[ \t]+(?:a|an|the))\b",
+                       re.IGNORECASE)
+_TODO_TXT = re.compile(r"(?P<done>x[ \t]+)?(?:\([A-Z]\)[ \t]+)?(?:\d{4}-\d\d-\d\d[ \t]+){0,2}(?P<rest>[^#].*)")
+_TAKES_HINT = re.compile(r"action|todo|\bai\b", re.IGNORECASE)
+
+_ROLE = re.compile(r"^(?:take|taking)[ \t]+(?:the[ \t]+)?(?:notes|minutes)\b"
+                   r"|^(?:scribe|chair|facilitate|moderate|minutes?)\b",
+                   re.IGNORECASE)
+_NOT_VERB = frozenset("the a an this that agenda be date".split())
