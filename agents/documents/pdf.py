@@ -146,7 +146,9 @@ class Rejoiner:
                 self.out.append("")
             if justified and line.x1 >= margin - _EDGE:  # a justified line: its stretched gaps are single spaces
                 indent = len(text) - len(text.lstrip())
-                text = text[:indent] + _GAPS.sub(" ", text[indent:])
+                gaps = [len(g) for g in re.findall(r"(?<=\S) +(?=\S)", text[indent:])]
+                # its indentation was stretched as much as its narrowest gap ("        *      Add" was "    *   Add")
+                text = " " * round(indent / max(1, min(gaps, default=1))) + _GAPS.sub(" ", text[indent:])
             self.out.append(normalise_marker(text))
         done, self.out = self.out[:-1], self.out[-1:]
         return done

@@ -194,6 +194,24 @@ def test_pdf_lines_are_rejoined_by_where_they_end_and_gaps_are_empty_lines():
 
 
 
+def test_a_justified_lines_stretched_indentation_is_read_as_written():
+    """A renderer that justifies by widening every space (TJ offsets, as fpdf2 does with a Unicode font) widens a
+    sub-item's leading spaces too: "    - Add …" stretched reads as 8 spaces, a deeper level. Its indentation is
+    scaled back by the line's narrowest gap, so the item stays a sibling of the next one."""
+    item = "    - Add language on how an atomic patch applies when resumed"  # 62 characters, 14 spaces
+    words, extra = item.split(" "), -round((72 - len(item)) * 500 / item.count(" "))
+    stretched = [p for word in words[:-1] for p in (word + " ", extra)] + [words[-1]]
+    lines = [(20, 370, "## Action items"), (20, 356, "- **Uploads:**"), (20, 342, stretched),
+             (20, 328, "to the upload."), (20, 314, "    - Deprecate the old scheme"),
+             (20, 286, _justified("The chairs will send this summary to the list once the meeting is over and")),
+             (20, 272, "done.")]
+    assert extract_text(_pdf_of_lines(lines), ".pdf").text.splitlines() == [
+        "## Action items", "- **Uploads:**",
+        "    - Add language on how an atomic patch applies when resumed to the upload.",
+        "    - Deprecate the old scheme", "",
+        "The chairs will send this summary to the list once the meeting is over and done."]
+
+
 def test_pdf_empty_lines_are_read_from_the_smallest_line_step():
     """In minutes where most lines stand between empty ones, the gap of two line steps is still an empty line:
     the step is the smallest gap between baselines, not the most common one."""
