@@ -25,7 +25,7 @@ _RULE = re.compile(r"[ \t]{0,3}(?:[-*_][ \t]*){3,}")
 _DELIM = re.compile(r"[ \t]*\|?(?:[ \t]*:?-+:?[ \t]*\|)+(?:[ \t]*:?-+:?[ \t]*)?")
 _FENCE = re.compile(r"[ \t]{0,3}(?P<f>`{3,}|~{3,})")
 _STATEMENT = re.compile(
-    r"(?:\*\*|__|\*|_)?(?:[A-Z@][\w.@&/ -]{0,30}?|AI|TODO|FIXME)(?:\*\*|__|\*|_)?[ \t]*(?::|-[ \t])", re.ASCII
+    r"(?:\*\*|__|\*|_)?(?:[A-Z@][\w.@&/ '’-]{0,30}?|AI|TODO|FIXME)(?:\*\*|__|\*|_)?[ \t]*(?::|-[ \t])", re.ASCII
 )
 _MARKER_START = re.compile(r"(?:TODO|FIXME|todo|To[- ]?do|AI|Action|ACTION|Next step)\b|\[?\d{1,4}[-:/.]\d")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
@@ -227,7 +227,7 @@ def units(text: str, *, one_line_paragraphs: bool = False) -> tuple[list[str], l
                         or t.startswith("|") or _RULE.fullmatch(r):
                     break
                 lead = _width(r[: len(r) - len(r.lstrip())])
-                if lead < content_col and lead <= indent and _STATEMENT.match(t):
+                if lead < content_col and _STATEMENT.match(t):
                     break
                 parts.append(t)
                 raws.append(r)

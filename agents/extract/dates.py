@@ -180,6 +180,8 @@ OWN_DATE_FIELD = re.compile(_HEADER_LABEL.pattern + r"[^:\n]{0,20}?[ \t]*:", re.
 
 def doc_date(path: str, lines: list[str]) -> date | None:
     """The document's own date: a dated header line wins over the path (guide: "the heading wins")."""
+    start = next((n for n, line in enumerate(lines) if line.strip()), 0)
+    lines = lines[start:]  # a long comment first (a template's instructions, blanked) is no part of the header
     header = _header_date(lines)
     if header is not None:
         return header

@@ -236,7 +236,7 @@ class Extractor(MilestoneRules):
         """Whether ``who`` names people the document knows (initials, @handles or names it uses elsewhere)."""
         if _ROLE.match(rest) or rest.split(" ", 1)[0].lower() in _NOT_VERB:
             return False
-        first = who.split()[0].rstrip(",")
+        first = re.split(r"[ \t,/]", who, maxsplit=1)[0]
         if any(w.lower() in NOT_NAMES for w in re.split(r"[ \t]*(?:,|/|&|\band\b)[ \t]*", who)[1:] if w):
             return False  # "Rod, How to make it …": every name of a list is a name
         if first.startswith("@"):

@@ -10,7 +10,8 @@ import re
 _BOLD = r"(?:\*\*|__|\*|_)?"
 _LABEL = re.compile(r"(\*\*|__)[^*_\n]{1,80}?\1:?")  # an item that is only an emphasised label
 _MARKER = re.compile(
-    rf"{_BOLD}(?:action[ \t]*items?|actions?|ai|next[ \t]+steps?|next[ \t]+actions?)"
+    rf"{_BOLD}(?:(?:last|previous|prior)[ \t]+(?:week|meeting|time)(?:['’]s)?[ \t]+)?"  # "Last week’s AI: …"
+    rf"(?:action[ \t]*items?|actions?|ai|next[ \t]+steps?|next[ \t]+actions?)(?:,[ \t]*(?:un)?related)?"
     rf"(?:[ \t]*\((?P<owner>[^)\n]{{1,40}})\)|[ \t]+(?:(?:for|-|–)[ \t]+)?(?P<who>[^:*\n]{{1,40}}?))?"
     rf"[ \t]*{_BOLD}[ \t]*"
     rf"(?::|[ \t]-[ \t]|–|—)[ \t]*{_BOLD}[ \t]*"
@@ -41,7 +42,7 @@ _TODO = re.compile(
 _INLINE_TODO = re.compile(r"(?<![\w`/])\(?(?:TODO|FIXME)[ \t]*:[ \t]*(?P<rest>[^)\n]*)")
 _EMPTY_ACTION = re.compile(
     r"(?:none(?:[ \t]+(?:needed|required|yet|for[ \t]+now|this[ \t]+(?:week|time)))?|n/?a|no(?:ne)?\.?|nothing"
-    r"|no action\b.*|no action items?\b.*|tbd|-+|\.+|see above\.?)?[ \t.]*$",
+    r"|no action\b.*|no action items?\b.*|none[ \t]+[-–—][ \t].*|tbd|-+|\.+|see above\.?)?[ \t.]*$",
     re.IGNORECASE
 )
 _INTRO = re.compile(

@@ -87,3 +87,28 @@ def test_an_action_item_for_someone_to_act_a_bracketed_speakers_marker_and_an_it
     assert _tasks(text) == ["ZA: action item for everyone to look at outstanding issues",
                             "Lets have folks look at the PR", "Assign to pnkfelix",
                             "nodejs/releasers to have admin access to the repo"]
+
+
+def test_names_joined_by_a_slash_assign_and_last_weeks_action_items_are_restated_actions():
+    """ "Herve/Roberto to write up changes" assigns both; "Last week’s AI: …" on the line after an item (a lazy
+    continuation in CommonMark, its own line to a reader) restates an action item; "AI, unrelated: …" is one;
+    "AI: none - still waiting on legal" and "Last week’s AI: none" are empty markers."""
+    text = ("# CPC meeting 2031-08-27\n\n## Old Business\n\nHerve: keep the table\n\n"
+            "Herve/Roberto to write up changes\n\n"
+            "* charter: governing body [#305](https://example.com/305)\n"
+            "Last week’s AI: Need to get Board ok, then land it.\n\n"
+            "AI, unrelated: examine issues related to quorum\n\n"
+            "* draft charter template [#279](https://example.com/279)\n Last week’s AI: Jory to update PR\n\n"
+            "AI: none - still waiting on review from legal\n\nLast week’s AI: none\n")
+    assert _tasks(text) == ["Herve/Roberto to write up changes", "Need to get Board ok, then land it",
+                            "Examine issues related to quorum", "Jory to update PR"]
+
+
+def test_a_template_comment_before_the_header_does_not_hide_the_meetings_own_date():
+    """A long HTML comment first (an agenda template's instructions): the "**Date & Time**:" line under the title
+    is still in the header, so the meeting's own day is the document's date, not an event."""
+    comment = "<!--\n" + "".join(f"   {n}. Instructions line {n} for the agenda.\n" for n in range(70)) + "-->\n"
+    text = (comment + "\n# WG – December 2031 (Secondary)\n\nThe group meets monthly.\n\n"
+            "- **Date & Time**: [December 7th 2031 3:30pm - 5:00pm PT](https://example.com/t?iso=20311207)\n\n"
+            "## Agenda\n\n1. Next meeting: January 4th 2032\n")
+    assert _ms(text, "agendas_2031_12-Dec_wg-secondary.md") == [("Next meeting", "2032-01-04")]
