@@ -26,7 +26,6 @@ from datetime import date, datetime
 
 from agents.extract import blocks, dates
 from agents.extract.items import Extractor
-from agents.extract.milestones import _VERSION
 from agents.extract.text import (
     MAX_SUMMARY,
     MAX_TITLE,
@@ -84,6 +83,7 @@ def fingerprint(source: str) -> str:
     return hashlib.blake2b(normalise_title(source).encode(), digest_size=8).hexdigest()
 
 
+_RELEASE = re.compile(r"\bv?\d+\.(?:\d+|x)(?:\.\d+)?\b")  # a release line: "1.7.0", "v12.x"
 _STOP = frozenset("the and for with from into of on at in to a an is are be will meeting".split())
 
 
@@ -177,7 +177,7 @@ def extract_text(
             continue
         iso = m.day.isoformat()
         words = set(key.split())
-        versions = frozenset(v.lstrip("vV") for v in _VERSION.findall(title))
+        versions = frozenset(v.lstrip("vV") for v in _RELEASE.findall(title))
         dup = False
         row = m.line if m.row else None
         for (k, d), (theirs, their_row) in seen.items():

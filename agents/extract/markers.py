@@ -39,7 +39,7 @@ _PAREN_ACTION = re.compile(
 _TODO = re.compile(
     r"(?<![\w`/])(?:TODO|FIXME|To[- ]?do|Todo|todo(?=:))s?\b(?:\([\w@ .-]{1,30}\))?[ \t]*(?::|-|–|—)?[ \t]*(?P<rest>.*)"
 )
-_INLINE_TODO = re.compile(r"(?<![\w`/])\(?(?:TODO|FIXME)[ \t]*:[ \t]*(?P<rest>[^)\n]*)")
+_INLINE_TODO = re.compile(r"(?<![\w`/])[(\[]?(?:TODO|FIXME)(?:\([\w@ .-]{1,30}\))?[ \t]*:[ \t]*(?P<rest>[^)\]\n]*)")
 _EMPTY_ACTION = re.compile(
     r"(?:none(?:[ \t]+(?:needed|required|yet|for[ \t]+now|this[ \t]+(?:week|time)))?|n/?a|no(?:ne)?\.?|nothing"
     r"|no action\b.*|no action items?\b.*|none[ \t]+[-–—][ \t].*|tbd|-+|\.+|see above\.?)?[ \t.]*$",
@@ -59,7 +59,8 @@ _NAME = r"(?:@[\w-]{1,39}/[\w.-]{1,40}|@?[A-Za-z][\w.'’-]{0,30})"  # a person 
 _ASSIGN = re.compile(
     rf"(?P<who>{_NAME}(?:(?:,[ \t]*(?:(?:and|&)[ \t]+)?|[ \t]+(?:and|&)[ \t]+|[ \t]*/[ \t]*)"
     rf"(?:@\w[\w.-]{{0,30}}|[A-Z][\w.-]{{0,30}})){{0,3}}"
-    rf"(?:[ \t]+[A-Z][\w.-]{{0,20}})?)(?::(?=[ \t]+to\b))?[ \t]+(?P<verb>to|will)[ \t]+(?P<rest>[a-z].*)"  # "x: to do"
+    rf"(?:[ \t]+[A-Z](?![A-Z\d]*\b)[\w.-]{{0,20}})?)"  # a surname ("Rod Vagg"), not an acronym ("Geoffrey PR")
+    rf"(?::(?=[ \t]+to\b))?[ \t]+(?P<verb>to|will)[ \t]+(?P<rest>[a-z].*)"  # "x: to do"
 )
 _TAKES = re.compile(
     r"\b(?:takes?|taking|took|has|have|gets?|got|owns?)[ \t]+(?:as[ \t]+)?(?:(?:the|an?|this|that)[ \t]+)?"

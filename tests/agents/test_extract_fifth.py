@@ -112,3 +112,15 @@ def test_a_template_comment_before_the_header_does_not_hide_the_meetings_own_dat
             "- **Date & Time**: [December 7th 2031 3:30pm - 5:00pm PT](https://example.com/t?iso=20311207)\n\n"
             "## Agenda\n\n1. Next meeting: January 4th 2032\n")
     assert _ms(text, "agendas_2031_12-Dec_wg-secondary.md") == [("Next meeting", "2032-01-04")]
+
+
+def test_an_owned_todo_in_brackets_two_release_lines_on_one_day_and_an_acronym_after_a_name():
+    """ "[TODO(francis): link to slides]" is a TODO note ("link to slides"); "Upcoming v12.x on 21st July." and
+    "Upcoming v10.x on 21st July." are two releases' events, not one; "Geoffrey PR to clarify that" has no
+    assignee ("PR" is no surname), while "Rod Vagg to review" still does."""
+    text = ("# Release WG 2031-07-16\n\n## Present\n\n* Rod Vagg @rvagg\n* Geoffrey Booth @GeoffreyBooth\n\n"
+            "## Notes\n\n[TODO(francis): link to slides]\n\n* Release plan - v12.x LTS\n"
+            "  * Upcoming v12.x on 21st July.\n* Release plan - v10.x LTS\n  * Upcoming v10.x on 21st July.\n\n"
+            "* Geoffrey PR to clarify that - <https://example.com/pull/1>\n* Rod Vagg to review the plan\n")
+    assert _tasks(text) == ["Link to slides", "Rod Vagg to review the plan"]
+    assert _ms(text) == [("Upcoming v12.x", "2031-07-21"), ("Upcoming v10.x", "2031-07-21")]
