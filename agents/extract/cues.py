@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 PAST = re.compile(
-    r"\b(?:was|were|went|released|shipped|happened|held|took[ \t]+place|ago|published|merged|landed|announced"
+    r"\b(?<!be )(?:was|were|went|released|shipped|happened|held|took[ \t]+place|ago|published|merged|landed|announced"
     r"|met|did|had|occurred|completed|finished|closed|ended|began|started|since|last|sent|paid|received|done"
     r"|discussed|decided|agreed|approved|reviewed|presented)\b",
     re.IGNORECASE,

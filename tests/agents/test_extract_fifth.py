@@ -124,3 +124,15 @@ def test_an_owned_todo_in_brackets_two_release_lines_on_one_day_and_an_acronym_a
             "* Geoffrey PR to clarify that - <https://example.com/pull/1>\n* Rod Vagg to review the plan\n")
     assert _tasks(text) == ["Link to slides", "Rod Vagg to review the plan"]
     assert _ms(text) == [("Upcoming v12.x", "2031-07-21"), ("Upcoming v10.x", "2031-07-21")]
+
+
+def test_a_passive_with_be_states_what_is_ahead_not_what_happened():
+    """ "By Monday, February 4, 2031, the KEPs … must be merged" in an undated plan is a deadline (the plan's year
+    is 2031); "the KEPs were merged on January 8, 2031" and "has been merged on January 9, 2031" are past."""
+    text = ("# Kubernetes 1.99\n\nThe 1.99 release cycle begins on Monday, January 7, 2031.\n\n"
+            "By **Monday, February 4, 2031**, the KEPs of all enhancements must be merged with an implementable "
+            "status.\n\n"
+            "The first KEPs were merged on January 8, 2031. The guide has been merged on January 9, 2031.\n")
+    assert _ms(text, "README.md") == [("The 1.99 release cycle begins", "2031-01-07"),
+                                      ("The KEPs of all enhancements must be merged with an implementable status",
+                                       "2031-02-04")]
