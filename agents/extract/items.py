@@ -24,6 +24,8 @@ from agents.extract.markers import (
     _ASSIGN,
     _ASSIGNED,
     _BRACKET_MARKER,
+    _CLAUSE,
+    _DECISION,
     _DONE_WORDS,
     _EMPTY_ACTION,
     _INLINE_TODO,
@@ -34,6 +36,7 @@ from agents.extract.markers import (
     _NUMBER_CELL,
     _PAREN_ACTION,
     _PERSON,
+    _POINTER,
     _PRESENTS,
     _PROFILE,
     _REPLY,
@@ -86,6 +89,16 @@ def _done_and_text(text: str, box: str | None) -> tuple[str, bool]:
 
 
 
+
+
+def _aside(t: str) -> bool:
+    """An item in an action list that is none: a link to the tracker's list ("[Currently open action items](…)")
+    or a speaker's reply ("Lee: I completely agree", "Ann: is this done?")."""
+    if _POINTER.fullmatch(t):
+        return True
+    turn = _TURN.match(t)
+    said = t[turn.end():].strip() if turn else ""
+    return bool(said) and (_TALK.match(said) is not None or said.endswith("?") or _REPLY.fullmatch(said) is not None)
 
 
 class Extractor(MilestoneRules):
@@ -157,7 +170,7 @@ class Extractor(MilestoneRules):
                         and self.units[idx + 1:idx + 2] and self.units[idx + 1].parent == idx:
                     intro_items.add(idx)  # "**Resumable Uploads:**" over its actions: a group's label
                 elif in_section and top and not self.template and not _EMPTY_ACTION.fullmatch(u.text.strip(" *_")) \
-                        and not (self.todo_list and u.text.rstrip().endswith(":")):
+                        and not (self.todo_list and u.text.rstrip().endswith(":")) and not _aside(u.text.strip()):
                     text, done = _done_and_text(u.text, u.box)
                     task = self._task(text, done, u)
                 elif u.box is not None and not self._form_option(u):
@@ -339,7 +352,8 @@ class Extractor(MilestoneRules):
             # "Name will …" only as a list item of its own in minutes (the guide's "@name will …"; in a
             # paragraph it is narrative, in a process document a step: "OpenJS will add a credit card")
             if u.kind == "item" or m.group("who")[:1].isupper() or m.group("who").startswith("@"):
-                t, done = _done_and_text(text, None)
+                first = next(_SENTENCE.finditer(plain)) if u.kind == "para" else None  # "James to schedule in
+                t, done = _done_and_text(text[:first.end()].strip() if first else text, None)  # Feb.  Some talk …"
                 return self._task(t, done, u)
         if self.minutes and " to " in plain:  # "… and we are waiting.  Jory to check with Brian"
             for sm in list(_SENTENCE.finditer(plain))[1:]:
@@ -347,6 +361,17 @@ class Extractor(MilestoneRules):
                 m = _ASSIGN.match(plain, sm.start() + lead, sm.end())
                 if m and m.group("verb") == "to" and self._named(m.group("who"), m.group("rest")):
                     return self._task(text[m.start():sm.end()].strip(), False, u)
+        for cm in _CLAUSE.finditer(plain) if self.minutes and u.kind == "item" and " to " in plain and \
+                not _DECISION.match(plain) else ():
+            m = _ASSIGN.match(plain, cm.end())  # "Took a vote, got 3/3, Rod to chase up more votes": the whole item
+            if m and m.group("verb") == "to" and m.group("who")[:1].isupper() and \
+                    self._is_name(m.group("who"), m.group("rest")):
+                if m.group("who").split()[0].lower() in (self._names or ()):
+                    return self._task(text.strip(), False, u)
+        for line in u.raw_lines[1:] if self.minutes and u.kind == "item" else ():  # a line of its own to a reader
+            m = _ASSIGN.match(line.strip())  # "* Create docs [#1003](…)" then "Robin to take the pen …"
+            if m and m.group("verb") == "to" and self._named(m.group("who"), m.group("rest")):
+                return self._task(line.strip(), False, u)
         if ("action" in low or "todo" in low or " ai " in low) and _TAKES_HINT.search(plain):
             for sm in _SENTENCE.finditer(plain):
                 if _TAKES.search(sm.group(0)):

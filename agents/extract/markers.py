@@ -18,6 +18,12 @@ _MARKER = re.compile(
     rf"(?P<rest>.*)",
     re.IGNORECASE,
 )
+# where a clause starts inside an item ("fcp merge, Niko to write-up"), unless the item states a decision
+_CLAUSE = re.compile(r"(?:,|;)[ \t]*")
+_DECISION = re.compile(r"[*_]*(?:resolved|resolutions?|conclusions?|decisions?|decided|consensus|outcomes?)\b",
+                       re.IGNORECASE)
+# an item that only links to the tracker's list of action items
+_POINTER = re.compile(r"\[[^\]\n]*\baction[ \t]*items?\b[^\]\n]*\]\([^)\n]*\)[ \t.]*", re.IGNORECASE)
 # A speaker's turn before a marker: "Ryan: ", "**Jack**: "
 _TURN = re.compile(r"(?:\*\*|__)?[A-Z][\w.'’-]{0,30}(?:[ \t]+[A-Z][\w.'’-]{0,30}){0,2}(?:\*\*|__)?[ \t]*:"
                    r"(?:\*\*|__)?[ \t]+")
@@ -29,7 +35,8 @@ _NUMBER_CELL = re.compile(r"[*_]*\d{1,3}(?:\.\d{1,3})*[.)]?[*_]*")
 _TOPIC = re.compile(r"[A-Za-z0-9][\w.#/&+]*(?:[ \t][\w.#/&+]+){0,3}[ \t]+[-–—][ \t]+")  # "MSYS2 - ", "CI infra — "
 # "[Action] …", "[Ivan][**ACTION**] …" (a speaker in brackets first), "**[ACTION**] …"
 _BRACKET_MARKER = re.compile(
-    r"(?P<who>\[[^\[\]\n]{1,40}\][ \t]*)?(?:\*\*|__)?\[(?:\*\*|__)?(?:action(?:[ \t]*item)?|AI|TODO)(?:\*\*|__)?\]"
+    r"(?P<who>\[[^\[\]\n]{1,40}\][ \t]*)?(?:\*\*|__)?\[(?:\*\*|__)?(?:action(?:[ \t]*item)?|AI|TODO)(?:\*\*|__)?"
+    r"(?:[ \t]*(?::|-|–)[ \t]*[^\[\]\n]{1,40})?\]"  # "[ACTION: Lee] …", "[ACTION - Lee] …": the owner inside
     r"(?:\*\*|__)?[ \t]*:?[ \t]*(?P<rest>\S.*)", re.IGNORECASE)
 _ROLE_WHO = re.compile(r"scribe|taker|notes|minutes|facilitat|chair|moderat|owner", re.IGNORECASE)
 _ACTION_TO = re.compile(r"action[ \t]+to[ \t]+(?P<rest>[a-z].*)", re.IGNORECASE)
@@ -60,7 +67,8 @@ _ASSIGN = re.compile(
     rf"(?P<who>{_NAME}(?:(?:,[ \t]*(?:(?:and|&)[ \t]+)?|[ \t]+(?:and|&)[ \t]+|[ \t]*/[ \t]*)"
     rf"(?:@\w[\w.-]{{0,30}}|[A-Z][\w.-]{{0,30}})){{0,3}}"
     rf"(?:[ \t]+[A-Z](?![A-Z\d]*\b)[\w.-]{{0,20}})?)"  # a surname ("Rod Vagg"), not an acronym ("Geoffrey PR")
-    rf"(?::(?=[ \t]+to\b))?[ \t]+(?P<verb>to|will)[ \t]+(?P<rest>[a-z].*)"  # "x: to do"
+    rf"(?::(?=[ \t]+to\b))?[ \t]+(?P<verb>to|will)[ \t]+"  # "cramertj: to follow up"
+    rf"(?P<rest>(?:[a-z]|[A-Z]{{2,6}}\b).*)"  # "to review", "to FCP merge"
 )
 _TAKES = re.compile(
     r"\b(?:takes?|taking|took|has|have|gets?|got|owns?)[ \t]+(?:as[ \t]+)?(?:(?:the|an?|this|that)[ \t]+)?"
@@ -82,4 +90,4 @@ _TAKES_HINT = re.compile(r"action|todo|\bai\b", re.IGNORECASE)
 _ROLE = re.compile(r"^(?:take|taking)[ \t]+(?:the[ \t]+)?(?:notes|minutes)\b"
                    r"|^(?:scribe|chair|facilitate|moderate|minutes?)\b",
                    re.IGNORECASE)
-_NOT_VERB = frozenset("the a an this that agenda be date".split())
+_NOT_VERB = frozenset("the a an this that agenda be date not".split())

@@ -136,3 +136,35 @@ def test_a_passive_with_be_states_what_is_ahead_not_what_happened():
     assert _ms(text, "README.md") == [("The 1.99 release cycle begins", "2031-01-07"),
                                       ("The KEPs of all enhancements must be merged with an implementable status",
                                        "2031-02-04")]
+
+
+def test_assignments_on_a_continuation_line_after_a_comma_and_as_a_paragraphs_first_sentence():
+    """In minutes: "Robin to take the pen …" on the line after an item (joined to it in CommonMark) is an
+    assignment of its own; "Took a vote, Rod to chase up more votes." assigns (the whole item), but not after a
+    decision label ("Conclusion: …, Mark to send invites"); "Felix to FCP merge" takes an acronym as its verb's
+    object; a paragraph "James to schedule in February.  Some discussion …" is its first sentence; "Soon to show
+    up on the website" and "Rod will not be available" assign nothing."""
+    text = ("# CPC meeting 2031-02-14\n\n## Present\n\n* Robin Ginn (@rginn)\n* Rod Vagg (@rvagg)\n"
+            "* Mark Wong (@mwong)\n* Felix Klock (@pnkfelix)\n* James Snell (@jasnell)\n\n## Notes\n\n"
+            "* Create a page on the collaboration model [#1003](https://x.org)\n"
+            "Potentially have a working session\nRobin to take the pen and draft content\n"
+            "* Took a vote, got 3/3, Rod to chase up more votes on GitHub.\n"
+            "* Conclusion: meet every two weeks, Mark to send out invites\n* Felix to FCP merge\n"
+            "* Soon to show up on the website\n* Rod will not be available on Friday\n\n"
+            "## Next Meeting\n\nJames to schedule in February.  Some discussion about how often to meet.\n")
+    assert _tasks(text) == ["Robin to take the pen and draft content",
+                            "Took a vote, got 3/3, Rod to chase up more votes on GitHub",
+                            "Felix to FCP merge", "James to schedule in February"]
+
+
+def test_owned_bracket_markers_tracker_links_and_replies_in_an_action_list():
+    """ "[ACTION: Lee] Go through …" and "[ACTION - Lee] …" are markers with the owner inside; under an action
+    heading, a link to the tracker's list ("[Currently open action items](…)") and a speaker's reply ("Lee: I
+    completely agree", "Ann: is this done?") are no actions, while "Ivan: draft the blog post" still is."""
+    text = ("# WG notes 2031-12-05\n\n## Review previous meeting's action items\n\n"
+            "*   [Currently open action items](https://github.com/o/r/issues?q=label%3A%22Action+item%22)\n"
+            "*   Ivan: draft the blog post\n*   Lee: I completely agree\n*   Ann: is this done?\n\n"
+            "## Namespaces\n\n*   [ACTION: Antoine] Put together an RFC concerning name spaces.\n"
+            "*   [ACTION - Vince] Tie guiding principles to the criteria\n")
+    assert _tasks(text) == ["Ivan: draft the blog post", "Put together an RFC concerning name spaces",
+                            "Tie guiding principles to the criteria"]
