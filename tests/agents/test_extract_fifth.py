@@ -168,3 +168,11 @@ def test_owned_bracket_markers_tracker_links_and_replies_in_an_action_list():
             "*   [ACTION - Vince] Tie guiding principles to the criteria\n")
     assert _tasks(text) == ["Ivan: draft the blog post", "Put together an RFC concerning name spaces",
                             "Tie guiding principles to the criteria"]
+
+
+def test_a_us_month_and_day_after_scheduled_for_is_a_date():
+    """ "First meeting scheduled for 12/22 at 2000 UTC" in minutes of 2031-12-15 is 2031-12-22; a bare "3/4" or
+    "got 3/3 votes" stays no date."""
+    text = ("# TSC meeting 2031-12-15\n\n* First meeting scheduled for 12/22 at 2000 UTC\n"
+            "* Took a vote, got 3/3, and 3/4 of the nodes passed\n")
+    assert _ms(text) == [("First meeting at 2000 UTC", "2031-12-22")]
