@@ -25,6 +25,7 @@ from agents.extract.markers import (
     _ASSIGNED,
     _BRACKET_MARKER,
     _CLAUSE,
+    _DECIDED,
     _DECISION,
     _DONE_WORDS,
     _EMPTY_ACTION,
@@ -32,8 +33,11 @@ from agents.extract.markers import (
     _INTRO,
     _LABEL,
     _MARKER,
+    _NEEDED,
+    _NEXT_STEP,
     _NOT_VERB,
     _NUMBER_CELL,
+    _OWNERS_TO,
     _PAREN_ACTION,
     _PERSON,
     _POINTER,
@@ -221,6 +225,8 @@ class Extractor(MilestoneRules):
         ("ACTION:"), with sub-items: they are the actions."""
         if u.kind != "item" or idx + 1 >= len(self.units) or self.units[idx + 1].parent != idx:
             return False
+        if _NEEDED.fullmatch(u.text.strip()):
+            return True  # "… Need somebody to" over what is needed
         m = _INTRO.fullmatch(u.text.strip())
         if m is None:  # "- ACTION:" alone, its sub-items the actions
             marker = _MARKER.fullmatch(u.text.strip())
@@ -317,9 +323,12 @@ class Extractor(MilestoneRules):
                 return None
             t, done = _done_and_text(rest, None)
             return self._task(t, done, u)
-        m = _ACTION_TO.match(plain)
+        turn = sp.end() if (sp := _TURN.match(plain)) else 0  # "BS: Action item to follow up with AR"
+        m = _ACTION_TO.match(plain, turn) or _NEXT_STEP.match(plain, turn)  # "Next step put into PR …"
         if m:
             return self._task(text[m.start("rest"):], False, u)
+        if _OWNERS_TO.match(plain):  # "(@BethGriggs & @MylesBorins) to post back on the issue"
+            return self._task(text, False, u)
         low = plain.lower()
         m = _PAREN_ACTION.match(plain.strip()) if ("(action)" in low or "(todo)" in low) else None
         if m:
@@ -336,7 +345,9 @@ class Extractor(MilestoneRules):
         if m and m.group("rest").strip() and not _EMPTY_ACTION.fullmatch(m.group("rest").strip()):
             body = text[m.start("rest"):m.end("rest")]
             return self._task(body, False, u)
-        m = _ASSIGN.match(plain)
+        at = dl.end() if (dl := _DECIDED.match(plain)) else 0  # "**Decision:** Mara to help form a WG"
+        m = _ASSIGN.match(plain, at)
+        m, text = (None if at and m and m.group("verb") != "to" else m), text[at:]  # a decision's "X will …" is none
         linked: set[str] = set()  # names written as a link ("[Michael Sarahan](profile)"): people
         if m is None and u.kind == "item" and "](" in text:  # "[Michael Sarahan](…) to ask", "[@x](…) will"
             linked = {x.group(1) for x in _LINK.finditer(text)

@@ -39,7 +39,18 @@ _BRACKET_MARKER = re.compile(
     r"(?:[ \t]*(?::|-|–)[ \t]*[^\[\]\n]{1,40})?\]"  # "[ACTION: Lee] …", "[ACTION - Lee] …": the owner inside
     r"(?:\*\*|__)?[ \t]*:?[ \t]*(?P<rest>\S.*)", re.IGNORECASE)
 _ROLE_WHO = re.compile(r"scribe|taker|notes|minutes|facilitat|chair|moderat|owner", re.IGNORECASE)
-_ACTION_TO = re.compile(r"action[ \t]+to[ \t]+(?P<rest>[a-z].*)", re.IGNORECASE)
+# "BS: Action item to follow up with AR"
+_ACTION_TO = re.compile(r"action(?:[ \t]+item)?[ \t]+to[ \t]+(?P<rest>[a-z].*)", re.IGNORECASE)
+# "Next step put into PR …" (no colon), "(@BethGriggs & @MylesBorins) to post back …", "**Decision:** Mara to help …"
+_NEXT_STEP = re.compile(r"next[ \t]+steps?[ \t]+(?P<rest>(?!(?:is|are|was|were|will|would|should|could|for|of|to|in"
+                        r"|on|at|with|here|there|after|before|the|a|an|this|that|being)\b)[a-z]+\b.*)", re.IGNORECASE)
+_OWNERS_TO = re.compile(r"\((?:@[\w-]{1,39}(?:[ \t]*(?:&|,|and)[ \t]*)?){1,4}\)"
+                        r"[ \t]+(?:to|[Ww]ill)[ \t]+[a-z]")
+_DECIDED = re.compile(r"(?:\*\*|__)?(?:decision|decided|resolution|resolved)(?:\*\*|__)?[ \t]*:"
+                      r"[ \t]*(?:\*\*|__)?[ \t]*", re.IGNORECASE)
+# "Need somebody to" over sub-items: they are what someone is needed for
+_NEEDED = re.compile(r"(?:.*[.!?][ \t]+)?(?:we[ \t]+)?needs?[ \t]+(?:someone|somebody|volunteers?|a[ \t]+volunteer)"
+                     r"[ \t]+to:?", re.IGNORECASE)
 _PAREN_ACTION = re.compile(
     r"^\((?:action|TODO)\)[ \t]*(?P<a>.*)$|^(?P<b>.*?)[ \t]*\((?:action|TODO)\)[.!]?$", re.IGNORECASE
 )
@@ -67,7 +78,8 @@ _ASSIGN = re.compile(
     rf"(?P<who>{_NAME}(?:(?:,[ \t]*(?:(?:and|&)[ \t]+)?|[ \t]+(?:and|&)[ \t]+|[ \t]*/[ \t]*)"
     rf"(?:@\w[\w.-]{{0,30}}|[A-Z][\w.-]{{0,30}})){{0,3}}"
     rf"(?:[ \t]+[A-Z](?![A-Z\d]*\b)[\w.-]{{0,20}})?)"  # a surname ("Rod Vagg"), not an acronym ("Geoffrey PR")
-    rf"(?::(?=[ \t]+to\b))?[ \t]+(?P<verb>to|will)[ \t]+"  # "cramertj: to follow up"
+    rf"(?::(?=[ \t]+to\b)|[ \t]+[-–—](?=[ \t]+(?:to|will)\b))?"  # "cramertj: to follow up", "RG - will reach out"
+    rf"[ \t]+(?P<verb>to|will)[ \t]+"
     rf"(?P<rest>(?:[a-z]|[A-Z]{{2,6}}\b).*)"  # "to review", "to FCP merge"
 )
 _TAKES = re.compile(

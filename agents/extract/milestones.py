@@ -173,6 +173,9 @@ def _event_name(context: str) -> str:
     return name if words - _EMPTY_TITLE else ""
 
 
+_ASKED = re.compile(r"[^,;?()\n]*\?[ \t*_]*$")  # the date's own clause ends the sentence with a question mark
+
+
 class MilestoneRules:
     """The milestone half of the extractor."""
 
@@ -213,6 +216,8 @@ class MilestoneRules:
                 continue  # options: "picking block 4.35mil (Oct. 9th), 4.36mil (Oct. 13th) or 4.4mil (Oct. 27th)"
             for n, f in enumerate(events):
                 borrowed = None
+                if _ASKED.match(plain, f.end, hi) and plain.count("(", lo, f.start) <= plain.count(")", lo, f.start):
+                    continue  # a question offers a day ("Use time slot on November 1st?"), it sets none
                 day = self._keep(f, plain, lo, hi, u)
                 if day is None:
                     continue

@@ -27,7 +27,8 @@ NOT_NAMES = frozenset(
     questions issue issues pr prs rfc rfcs feature features plan release releases users user meeting meetings agenda
     it's that's there's what's who's nice great tried trying attempt attempts easier harder sure unable likely
     required requires require needed wanted chosen expected expect expects request requests soon later now today
-    tomorrow currently hopefully eventually""".split()
+    tomorrow currently hopefully eventually propose proposes suggest suggests suggested volunteer volunteers
+    volunteered offer offers offered prefer prefers""".split()
 )
 _SPEAKER = re.compile(  # "Brad:", "(Ann)", "Rodd/James" at the end
     r"(?:^|[\n(,;:]|(?<=[a-z])/|\band\b|\bwith\b)[ \t*_]*@?([A-Za-z][\w.-]{1,30})(?=[ \t]*(?::|\)|,|$| \())")

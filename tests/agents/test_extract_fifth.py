@@ -176,3 +176,28 @@ def test_a_us_month_and_day_after_scheduled_for_is_a_date():
     text = ("# TSC meeting 2031-12-15\n\n* First meeting scheduled for 12/22 at 2000 UTC\n"
             "* Took a vote, got 3/3, and 3/4 of the nodes passed\n")
     assert _ms(text) == [("First meeting at 2000 UTC", "2031-12-22")]
+
+
+def test_a_day_offered_in_a_question_is_no_event_unless_named_in_brackets():
+    """ "Use time slot on November 1st?" asks; "Can we get approval by the next meeting (April 26 I think)?" names
+    the next meeting's day; "Interim - Seattle(?) on October 9" is unsure of the place, not the day; "v12 will hit
+    stable Apr 23, rc = when?" asks about something else."""
+    text = ("# Council 2031-03-11\n\n* Use time slot on November 1st?\n"
+            "* Can we get approval by the next meeting (April 26 I think)?\n* Interim - Seattle(?) on October 9\n"
+            "* v12 will hit stable Apr 23, rc = when?\n")
+    assert [d for _, d in _ms(text)] == ["2031-04-26", "2031-10-09", "2031-04-23"]
+
+
+def test_more_ways_minutes_assign_work():
+    """ "BS: Action item to follow up with AR"; "Next step put into PR …" (no colon, not "Next steps are …");
+    "(@BethGriggs & @MylesBorins) to post back …"; "**Decision:** Mara to help …" (a decision's "X will …" is
+    none); "RG - will reach out …"; "Need somebody to" over sub-items; "Proposes to remove …" names nobody."""
+    text = ("# Release WG 2031-02-27\n\n## Present\n\n* Mara Bos (@m-ou-se)\n* Rich Trott (@Trott)\n\n## Notes\n\n"
+            "BS: Action item to follow up with AR\n\n* Next step put into PR in Admin repo.\n"
+            "* Next steps are unclear for now.\n* (@BethGriggs & @MylesBorins) to post back on the issue.\n"
+            "* **Decision:** Mara to help form a WG.\n* **Decision:** Mara will ask RustNL.\n"
+            "* RG - will reach out to the projects\n* Sounds like consensus.  Need somebody to\n"
+            "    * Create private repo\n    * Create initial issues\n* Proposes to remove the underscore\n")
+    assert _tasks(text) == ["Follow up with AR", "Put into PR in Admin repo",
+                            "(@BethGriggs & @MylesBorins) to post back on the issue", "Mara to help form a WG",
+                            "RG - will reach out to the projects", "Create private repo", "Create initial issues"]
