@@ -76,7 +76,10 @@ def _task_args(t: extract.ExtractedTask) -> dict[str, Any]:
 
 
 def _milestone_args(m: extract.ExtractedMilestone) -> dict[str, Any]:
-    return {"title": m.title, "due_date": m.date, "is_completed": m.completed}
+    args: dict[str, Any] = {"title": m.title, "due_date": m.date, "is_completed": m.completed}
+    if m.quote:
+        args["description"] = m.quote  # the sentence or row the date was read from
+    return args
 
 
 def _note_args(n: extract.ExtractedNote) -> dict[str, Any]:

@@ -83,6 +83,7 @@ def fingerprint(source: str) -> str:
     return hashlib.blake2b(normalise_title(source).encode(), digest_size=8).hexdigest()
 
 
+MAX_QUOTE = 300  # a milestone's source line, as the review queue shows it
 _RELEASE = re.compile(r"\bv?\d+\.(?:\d+|x)(?:\.\d+)?\b")  # a release line: "1.7.0", "v12.x"
 _STOP = frozenset("the and for with from into of on at in to a an is are be will meeting".split())
 
@@ -192,8 +193,10 @@ def extract_text(
         if dup:
             continue
         seen[(key, iso)] = (versions, row)
+        quote = _truncate(_clean_inline(m.source.strip().strip("|").replace("|", "·")), MAX_QUOTE)
         kept.append((order, ExtractedMilestone(title, iso, m.line, fingerprint(m.source),
-                                               completed=today is not None and m.day < today)))
+                                               completed=today is not None and m.day < today,
+                                               quote="" if quote.lower() == title.lower() else quote)))
     milestones = [em for _, em in sorted(kept, key=lambda oe: oe[0])]
     used = {t.line for t in tasks} | {m.line for m in milestones}
     note = _note(units, name, bool(tasks or milestones), doc_day is not None, used)

@@ -369,6 +369,8 @@ class MilestoneRules:
     @staticmethod
     def _title(plain: str, text: str, lo: int, hi: int, f: Found, mine: list[Found]) -> str:
         start, end = f.start, f.end
+        if text[start - 1:start] == "[" and (link := re.match(r"\]\([^()\s]*\)", text[end:])):
+            start, end = start - 1, end + link.end()  # "on [Dec 4](https://…)": the link is the date
         lead = _WEEKDAY_LEAD.search(plain, lo, start)
         if lead:
             start = lead.start()

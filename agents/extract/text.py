@@ -37,6 +37,7 @@ class ExtractedMilestone:
     line: int
     fingerprint: str = field(default="", compare=False)
     completed: bool = field(default=False, compare=False)  # before today: a past event
+    quote: str = field(default="", compare=False)  # the line it was read from, for the reviewer (or "")
 
 
 @dataclass(frozen=True, slots=True)

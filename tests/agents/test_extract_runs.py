@@ -162,3 +162,22 @@ async def test_ignore_patterns_use_gitignore_syntax(store, catalog, hub, tmp_pat
     (root / "todo.md").write_text("- [ ] Buy milk\n", encoding="utf-8")
     row = await _runner(store, catalog, hub).run(await _agent(store, root, ignore_patterns=[pattern]))
     assert row["items_processed"] == 0 and row["details"]["skipped"][0]["reason"] == "ignored"
+
+
+async def test_a_suggested_milestone_carries_the_line_it_was_read_from(store, catalog, hub, tmp_path):
+    """The review queue shows where a date came from: a timeline suggestion's description is its source line
+    (links and emphasis unwrapped, a table row's cells joined); a line that is only its title adds nothing;
+    an unchanged rerun leaves the suggestion as it is."""
+    root = tmp_path / "plan"
+    root.mkdir()
+    _touch(root / "plan.md", "# Launch plan 2026-11-20\n\n- **Code freeze** on [Dec 4](https://x.org/c) for all PRs\n"
+           "- Launch: December 14th\n\n| Milestone | Date |\n|---|---|\n| Beta | Dec 9 |\n",
+           datetime(2026, 11, 20, 9))
+    runner = _runner(store, catalog, hub)
+    await runner.run(await _agent(store, root, data_types=["timelines"]))
+    rows = await store.fetchall("SELECT title, description FROM timelines WHERE deleted_at IS NULL ORDER BY due_date")
+    assert [(r["title"], r["description"]) for r in rows] == [
+        ("Code freeze for all PRs", "Code freeze on Dec 4 for all PRs"), ("Beta", "Beta · Dec 9"),
+        ("Launch", "Launch: December 14th")]
+    again = await runner.run(await _agent(store, root, name="B", data_types=["timelines"]))
+    assert again["items_created"] == 0 and again["items_updated"] == 0
