@@ -171,7 +171,7 @@ def extract_text(
     kept: list[tuple[int, ExtractedMilestone]] = []
     # A calendar table's rows first: an event in both a table and the prose around it ("tl;dr: the cycle
     # begins on Monday, October 1st") is the table's row.
-    for order, m in sorted(enumerate(ex.milestones), key=lambda om: (not om[1].row, om[1].borrowed)):
+    for order, m in sorted(enumerate(ex.milestones), key=lambda om: (not om[1].row, om[1].borrowed, not om[1].listed)):
         title = clean_title(m.title)
         key = normalise_title(title)
         if not key:

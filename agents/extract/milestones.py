@@ -93,6 +93,7 @@ class Milestone:
     source: str
     row: bool = False  # from a table row: rows of one table are distinct events
     borrowed: bool = False  # titled by its parent item: the event's own line elsewhere wins
+    listed: bool = False  # a list item: over a paragraph saying the same ("TL;DR: … on Jan 9, 2015, and …")
 
 
 def _blank_links(s: str) -> str:
@@ -138,7 +139,8 @@ def _next_day(a: Found, b: Found) -> bool:
 
 
 # "July 14 -- no meeting": a slot without an event
-_NO_EVENT = re.compile(r"[*_ \t]*(?:no[ \t]+(?:meeting|call|session)|cancel+ed|skipped)\b", re.IGNORECASE)
+_NO_EVENT = re.compile(r"[*_ \t]*(?:no[ \t]+(?:meeting|call|session)\b|cancel+ed\b|skipped\b"
+                       r"|(?:nothing|none)[ \t.!]*$)", re.IGNORECASE)  # "March 9 — (nothing)": a free slot
 _EVENT_HEADING = re.compile(r"\b(?:next|upcoming|meeting|call|release|deadline|freeze|launch|summit|conference)\b",
                             re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r"[ \t*_]*(?:[,;]|\s(?:and|but|while|then|whereas|followed[ \t]+by)\b)[ \t]*")
@@ -239,7 +241,8 @@ class MilestoneRules:
                 if n and title and _BARE_VERB.fullmatch(title) and (sub := _SUBJECT.match(plain, lo, events[0].start)):
                     title = f"{sub.group('s')} {title.removeprefix('and ').removeprefix('And ')}"  # "Code freeze ends"
                 if title and not _NO_EVENT.match(title):
-                    self.milestones.append(Milestone(title, day, u.line, u.text, borrowed=title is borrowed))
+                    self.milestones.append(Milestone(title, day, u.line, u.text, borrowed=title is borrowed,
+                                                     listed=u.kind == "item"))
 
     def _event_heading_stamp(self, u: Unit, plain: str, f: Found) -> bool:
         """ "# Date for next meeting" then "June 21, 2019 at 14:00 UTC (…)": the line right under a heading

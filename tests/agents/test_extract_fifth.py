@@ -201,3 +201,12 @@ def test_more_ways_minutes_assign_work():
     assert _tasks(text) == ["Follow up with AR", "Put into PR in Admin repo",
                             "(@BethGriggs & @MylesBorins) to post back on the issue", "Mara to help form a WG",
                             "RG - will reach out to the projects", "Create private repo", "Create initial issues"]
+
+
+def test_an_events_list_line_wins_over_a_paragraph_saying_the_same_and_a_free_slot_is_none():
+    """ "**TL;DR: … on Jan 9, 2031, and produce Rust 1.0.0 final …**" then "* Rust 1.0.0-alpha -- Friday, Jan 9,
+    2031": one event, titled by its list line; "March 9 — (nothing)" in a plan is a free slot."""
+    text = ("# 1.0 timeline\n\n**TL;DR: we will move to a six week cycle on Jan 9, 2031, and produce Rust 1.0.0 "
+            "final two cycles later.**\n\n* Rust 1.0.0-alpha -- Friday, Jan 9, 2031\n\n## Design meetings\n\n"
+            "- March 9 —  (nothing)\n- March 16 — ffi-unwind\n")
+    assert _ms(text, "2030-12-12-timeline.md") == [("Rust 1.0.0-alpha", "2031-01-09"), ("ffi-unwind", "2031-03-16")]
