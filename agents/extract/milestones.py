@@ -61,6 +61,8 @@ _SEP = " \t-–—:|@,;/.("
 _EMPTY_EMPHASIS = re.compile(r"[ \t]*(?:(\*\*|__)[ \t]*\1|(?<!\*)\*[ \t]+\*(?!\*))")  # "on ** **," once the date left
 
 
+_HISTORY = re.compile(r"\b(?:history|past[ \t]+releases|previous[ \t]+releases|prior[ \t]+meetings|archived?)\b",
+                      re.IGNORECASE)
 _LOG_TITLE = re.compile(r"\b(?:change[ \t-]?log|changes|release[ \t]+notes|history|news|what's[ \t]+new)\b",
                         re.IGNORECASE)
 
@@ -357,8 +359,8 @@ class MilestoneRules:
                 or ((doc - day).days > 60 and FUTURE.search(sentence))):
             day = make_date(day.year + 1, day.month, day.day) or day  # "will again include … (20 May)" in September
             # (a year-less date is stated ahead unless told otherwise: in March, "Summit - 19th-21st September")
-        if self.changelog and not FUTURE.search(sentence):
-            return None
+        if (self.changelog or _HISTORY.search(self.context)) and not FUTURE.search(sentence):
+            return None  # a changelog, or a section of past releases ("# A Brief History")
         if doc is not None and day < doc and (PAST.search(sentence) or not FUTURE.search(sentence) or (
                 not self.ahead and not AHEAD.search(sentence))):
             return None  # a past event, unless stated as ahead ("next …") or as a deadline in an agenda

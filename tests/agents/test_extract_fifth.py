@@ -210,3 +210,11 @@ def test_an_events_list_line_wins_over_a_paragraph_saying_the_same_and_a_free_sl
             "final two cycles later.**\n\n* Rust 1.0.0-alpha -- Friday, Jan 9, 2031\n\n## Design meetings\n\n"
             "- March 9 —  (nothing)\n- March 16 — ffi-unwind\n")
     assert _ms(text, "2030-12-12-timeline.md") == [("Rust 1.0.0-alpha", "2031-01-09"), ("ffi-unwind", "2031-03-16")]
+
+
+def test_a_history_sections_dates_are_past_releases():
+    """Under "## Release history" a README's "v1.0 - July 21, 2031" is a past release, not a milestone; the plan
+    after it ("## Plan", "- Sept 20: release 1.4") still is."""
+    text = ("# Project\n\nThe 1.4 cycle runs through 2031.\n\n## Release history\n\n- v1.0 - July 21, 2031\n"
+            "- v1.1 - November 9, 2031\n\n## Plan\n\n- Sept 20, 2032: release 1.4\n")
+    assert _ms(text, "README.md") == [("Release 1.4", "2032-09-20")]
