@@ -61,6 +61,7 @@ _SEP = " \t-–—:|@,;/.("
 _EMPTY_EMPHASIS = re.compile(r"[ \t]*(?:(\*\*|__)[ \t]*\1|(?<!\*)\*[ \t]+\*(?!\*))")  # "on ** **," once the date left
 
 
+_SLOT = re.compile(r"[ \t]*[-–—,]?[ \t]*(?:\d{4}[ \t]*[-–][ \t]*\d{4}|\d{1,2}:\d\d)")  # a session's hours
 _HISTORY = re.compile(r"\b(?:history|past[ \t]+releases|previous[ \t]+releases|prior[ \t]+meetings|archived?)\b",
                       re.IGNORECASE)
 _LOG_TITLE = re.compile(r"\b(?:change[ \t-]?log|changes|release[ \t]+notes|history|news|what's[ \t]+new)\b",
@@ -350,6 +351,9 @@ class MilestoneRules:
         if doc is not None and u.line <= 25 and self.headings <= 2 and -1 <= (day - doc).days <= 4 and \
                 (f.followed_by_time(plain) or not SCHEDULED.search(plain[lo:hi])):
             return None  # the days of the meeting itself, in its header (not "the release is scheduled for …")
+        if u.kind == "heading" and doc is not None and 0 < (day - doc).days <= 7 and \
+                _SLOT.match(plain, f.end):
+            return None  # "## FRIDAY 2 August 2013 - 0900-1100 Morning Session I": another session of the meeting
         head = plain[lo:f.start].strip(" \t[(*_-")
         if not head and f.followed_by_time(plain) and not self._event_heading_stamp(u, plain, f):
             return None  # a chat-log or calendar timestamp

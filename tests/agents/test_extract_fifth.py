@@ -218,3 +218,13 @@ def test_a_history_sections_dates_are_past_releases():
     text = ("# Project\n\nThe 1.4 cycle runs through 2031.\n\n## Release history\n\n- v1.0 - July 21, 2031\n"
             "- v1.1 - November 9, 2031\n\n## Plan\n\n- Sept 20, 2032: release 1.4\n")
     assert _ms(text, "README.md") == [("Release 1.4", "2032-09-20")]
+
+
+def test_another_session_heading_of_the_meeting_is_its_own_day():
+    """An IETF agenda: "## WEDNESDAY 31 July 2031 - 1510-1720 …" dates the document and "## FRIDAY 2 August
+    2031 - 0900-1100 Morning Session I" is a second session of the same meeting, no event; "Interim on 2 October
+    2031" after it still is one."""
+    text = ("# HTTPbis Agenda - IETF 87\n\n## WEDNESDAY 31 July 2031 - 1510-1720 Afternoon Session II\n\n"
+            " *   1 min - Blue sheets\n\n## FRIDAY 2 August 2031 - 0900-1100 Morning Session I\n\n"
+            " *   Next interim on 2 October 2031\n")
+    assert _ms(text, "ietf87_agenda.txt") == [("Next interim", "2031-10-02")]
