@@ -78,7 +78,6 @@ async def render(app, out: Path, data_dir: Path, suffix: str = "") -> None:
         signals = CoreSignals(companion.events)
         status = AppStatus(companion, signals)
         await status.load()
-        status.set_schedule_paused(False)  # paused only until the sample runs are done; nothing is scheduled yet
         window = MainWindow(companion=companion, signals=signals, status=status)
         tray = Tray(companion=companion, status=status, window=window, on_quit=lambda: None)
         window.resize(*SIZE)
@@ -98,8 +97,7 @@ async def render(app, out: Path, data_dir: Path, suffix: str = "") -> None:
         })
         await companion.run_agent("Bluebird Studio")  # fails: no model configured; shows an error row
         await companion.run_agent(agent.id)
-        await companion.set_schedule_paused(False)
-        status.set_schedule_paused(False)
+        await companion.set_schedule_paused(False)  # the status reads it from the companion, its one owner
         await _settle(app)
 
         # approve the projects and a few tasks so the Workspace has approved records too
