@@ -32,6 +32,7 @@ from agents.extract.markers import (
     _INLINE_TODO,
     _INTRO,
     _LABEL,
+    _LEAD_LINK,
     _MARKER,
     _NEEDED,
     _NEXT_STEP,
@@ -241,7 +242,7 @@ class Extractor(MilestoneRules):
                 return True
             m = _TODO.match(core)
             return bool(m and core.startswith(("TODO", "To do", "To-do", "Todo")))
-        return self._intro(t) and t.isupper()
+        return self._intro(t) and (t.isupper() or _LABEL.fullmatch(t) is not None)  # "**Next steps**" alone
 
     def _intro(self, text: str) -> bool:
         """A heading or line introducing action items or TODOs; "next steps" only in minutes-like documents
@@ -255,7 +256,7 @@ class Extractor(MilestoneRules):
         """Whether ``who`` names people the document knows (initials, @handles or names it uses elsewhere)."""
         if _ROLE.match(rest) or rest.split(" ", 1)[0].lower() in _NOT_VERB:
             return False
-        first = re.split(r"[ \t,/]", who, maxsplit=1)[0]
+        first = re.split(r"[ \t,/+]", who, maxsplit=1)[0]
         if any(w.lower() in NOT_NAMES for w in re.split(r"[ \t]*(?:,|/|&|\band\b)[ \t]*", who)[1:] if w):
             return False  # "Rod, How to make it …": every name of a list is a name
         if first.startswith("@"):
@@ -354,6 +355,8 @@ class Extractor(MilestoneRules):
                       if _PERSON.fullmatch(x.group(1)) and x.group(1).split(" ")[0].lower() not in NOT_NAMES}
             linked |= {x.group(1) for x in _PROFILE.finditer(text)}  # "[ckerr](https://github.com/ckerr)"
             m = _ASSIGN.match(_LINK.sub(r"\1", text))
+        if m is None and u.kind == "item" and (lead := _LEAD_LINK.match(text)) is not None:
+            m = _ASSIGN.match(text, lead.end())  # "[#96463](…) Dan will take ownership of this issue"
         if m is None and u.kind == "item" and (tp := _TOPIC.match(plain)) is not None:
             m = _ASSIGN.match(_LINK.sub(r"\1", text[tp.end():]))  # "MSYS2 - Michael to ask Ray …"
         if m and self.agenda and _PRESENTS.match(m.group("rest")):

@@ -22,6 +22,8 @@ _MARKER = re.compile(
 _CLAUSE = re.compile(r"(?:,|;)[ \t]*")
 _DECISION = re.compile(r"[*_]*(?:resolved|resolutions?|conclusions?|decisions?|decided|consensus|outcomes?)\b",
                        re.IGNORECASE)
+# a link that opens an item before its assignment ("[#96463](…) Dan will take ownership")
+_LEAD_LINK = re.compile(r"\[[^\[\]\n]{1,80}\]\([^()\s]{1,500}\)[ \t]+")
 # an item that only links to the tracker's list of action items
 _POINTER = re.compile(r"\[[^\]\n]*\baction[ \t]*items?\b[^\]\n]*\]\([^)\n]*\)[ \t.]*", re.IGNORECASE)
 # A speaker's turn before a marker: "Ryan: ", "**Jack**: "
@@ -75,7 +77,7 @@ _INTRO = re.compile(
 )
 _NAME = r"(?:@[\w-]{1,39}/[\w.-]{1,40}|@?[A-Za-z][\w.'’-]{0,30})"  # a person or a team ("@nodejs/releasers")
 _ASSIGN = re.compile(
-    rf"(?P<who>{_NAME}(?:(?:,[ \t]*(?:(?:and|&)[ \t]+)?|[ \t]+(?:and|&)[ \t]+|[ \t]*/[ \t]*)"
+    rf"(?P<who>{_NAME}(?:(?:,[ \t]*(?:(?:and|&)[ \t]+)?|[ \t]+(?:and|&)[ \t]+|[ \t]*[/+][ \t]*)"
     rf"(?:@\w[\w.-]{{0,30}}|[A-Z][\w.-]{{0,30}})){{0,3}}"
     rf"(?:[ \t]+[A-Z](?![A-Z\d]*\b)[\w.-]{{0,20}})?)"  # a surname ("Rod Vagg"), not an acronym ("Geoffrey PR")
     rf"(?::(?=[ \t]+to\b)|[ \t]+[-–—](?=[ \t]+(?:to|will)\b))?"  # "cramertj: to follow up", "RG - will reach out"

@@ -223,6 +223,8 @@ class MilestoneRules:
                 borrowed = None
                 if _ASKED.match(plain, f.end, hi) and plain.count("(", lo, f.start) <= plain.count(")", lo, f.start):
                     continue  # a question offers a day ("Use time slot on November 1st?"), it sets none
+                if plain.count("~~", 0, f.start) % 2:
+                    continue  # struck through: "~~Tuesday, September 25~~ **Thursday, September 27**"
                 day = self._keep(f, plain, lo, hi, u)
                 if day is None:
                     continue

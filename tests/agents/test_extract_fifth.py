@@ -228,3 +228,17 @@ def test_another_session_heading_of_the_meeting_is_its_own_day():
             " *   1 min - Blue sheets\n\n## FRIDAY 2 August 2031 - 0900-1100 Morning Session I\n\n"
             " *   Next interim on 2 October 2031\n")
     assert _ms(text, "ietf87_agenda.txt") == [("Next interim", "2031-10-02")]
+
+
+def test_a_bold_next_steps_line_a_plus_pair_a_leading_link_and_a_struck_date():
+    """ "**Next steps**" alone on a line introduces the items under it; "EP+AR to follow up offline." assigns
+    both; "[#96463](…) Dan will take ownership" is Dan's item; "~~Tuesday, September 25~~ **Thursday, September
+    27**" moved the day: only the 27th is an event."""
+    text = ("# TSC meeting 2031-01-26\n\n## Present\n\n* Dan Mangum (@hasheddan)\n\n## Topics\n\n"
+            "**Next steps**\n\n"
+            "* Update #96 and remove from tsc-agenda.\n\nEP: People will look for it.\n\nEP+AR to follow up offline.\n\n"
+            "* [#96463](https://github.com/k/k/issues/96463) Dan will take ownership of this issue\n\n"
+            "Release day moved from ~~Tuesday, September 25, 2031~~ to **Thursday, September 27, 2031**.\n")
+    assert _tasks(text) == ["Update #96 and remove from tsc-agenda", "EP+AR to follow up offline",
+                            "[#96463](https://github.com/k/k/issues/96463) Dan will take ownership of this issue"]
+    assert [d for _, d in _ms(text)] == ["2031-09-27"]
