@@ -236,7 +236,8 @@ def test_a_bold_next_steps_line_a_plus_pair_a_leading_link_and_a_struck_date():
     27**" moved the day: only the 27th is an event."""
     text = ("# TSC meeting 2031-01-26\n\n## Present\n\n* Dan Mangum (@hasheddan)\n\n## Topics\n\n"
             "**Next steps**\n\n"
-            "* Update #96 and remove from tsc-agenda.\n\nEP: People will look for it.\n\nEP+AR to follow up offline.\n\n"
+            "* Update #96 and remove from tsc-agenda.\n\nEP: People will look for it.\n\n"
+            "EP+AR to follow up offline.\n\n"
             "* [#96463](https://github.com/k/k/issues/96463) Dan will take ownership of this issue\n\n"
             "Release day moved from ~~Tuesday, September 25, 2031~~ to **Thursday, September 27, 2031**.\n")
     assert _tasks(text) == ["Update #96 and remove from tsc-agenda", "EP+AR to follow up offline",
