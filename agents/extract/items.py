@@ -41,7 +41,6 @@ from agents.extract.markers import (
     _OWNERS_TO,
     _PAREN_ACTION,
     _PERSON,
-    _POINTER,
     _PRESENTS,
     _PROFILE,
     _REPLY,
@@ -55,6 +54,7 @@ from agents.extract.markers import (
     _TODO_TXT,
     _TOPIC,
     _TURN,
+    aside,
 )
 from agents.extract.milestones import (
     _SENTENCE,
@@ -96,16 +96,6 @@ def _done_and_text(text: str, box: str | None) -> tuple[str, bool]:
 
 
 
-def _aside(t: str) -> bool:
-    """An item in an action list that is none: a link to the tracker's list ("[Currently open action items](…)")
-    or a speaker's reply ("Lee: I completely agree", "Ann: is this done?")."""
-    if _POINTER.fullmatch(t):
-        return True
-    turn = _TURN.match(t)
-    said = t[turn.end():].strip() if turn else ""
-    return bool(said) and (_TALK.match(said) is not None or said.endswith("?") or _REPLY.fullmatch(said) is not None)
-
-
 class Extractor(MilestoneRules):
     """Tasks and milestones of one document."""
 
@@ -140,6 +130,7 @@ class Extractor(MilestoneRules):
         section_roots: dict[int, int] = {}  # parent chain roots inside an action section
         section_items = 0  # items seen directly under the open action heading
         muted = False  # the open action heading's sub-section is a discussion
+        detail_end = -1  # the last line of a marked paragraph (or of the list right under it): details follow
         if self.todo_list:
             section_level = 0  # the whole file is a to-do list
         for idx, u in enumerate(self.units):
@@ -166,6 +157,8 @@ class Extractor(MilestoneRules):
             plain = _blank_links(u.text)
             task = self._marked(u, plain)
             level = None if muted else section_level  # the action heading open for this unit
+            details = u.kind == "item" and u.parent is None and 0 <= detail_end and u.line == detail_end + 1
+            detail_end = u.end_line if details or (u.kind == "para" and task is not None) else -1
             if task is None and u.kind == "item":
                 in_section = level is not None or intro_para or u.parent in intro_items
                 top = u.parent is None or u.parent in intro_items
@@ -175,7 +168,8 @@ class Extractor(MilestoneRules):
                         and self.units[idx + 1:idx + 2] and self.units[idx + 1].parent == idx:
                     intro_items.add(idx)  # "**Resumable Uploads:**" over its actions: a group's label
                 elif in_section and top and not self.template and not _EMPTY_ACTION.fullmatch(u.text.strip(" *_")) \
-                        and not (self.todo_list and u.text.rstrip().endswith(":")) and not _aside(u.text.strip()):
+                        and not (self.todo_list and u.text.rstrip().endswith(":")) and not aside(u.text.strip()) \
+                        and not details:  # "**ACTION 62.1:** …" then "- **Status:** …": its details
                     text, done = _done_and_text(u.text, u.box)
                     task = self._task(text, done, u)
                 elif u.box is not None and not self._form_option(u):

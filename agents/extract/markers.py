@@ -1,6 +1,7 @@
 """The patterns that mark a task in a line of text, for ``agents.extract.items``: action markers ("Action item:",
 "AI:", "[ACTION]"), TODO notes, intro lines of action lists, assignments ("Name to <verb>"), explicit assignment
-("… assigned to JB"), empty markers ("AI: none") and meeting roles. Pure regular expressions, any thread.
+("… assigned to JB"), empty markers ("AI: none") and meeting roles; ``aside``, what in an action list is none.
+Pure regular expressions, any thread.
 """
 
 from __future__ import annotations
@@ -105,3 +106,13 @@ _ROLE = re.compile(r"^(?:take|taking)[ \t]+(?:the[ \t]+)?(?:notes|minutes)\b"
                    r"|^(?:scribe|chair|facilitate|moderate|minutes?)\b",
                    re.IGNORECASE)
 _NOT_VERB = frozenset("the a an this that agenda be date not".split())
+
+
+def aside(t: str) -> bool:
+    """An item in an action list that is none: a link to the tracker's list ("[Currently open action items](…)")
+    or a speaker's reply ("Lee: I completely agree", "Ann: is this done?")."""
+    if _POINTER.fullmatch(t):
+        return True
+    turn = _TURN.match(t)
+    said = t[turn.end():].strip() if turn else ""
+    return bool(said) and (_TALK.match(said) is not None or said.endswith("?") or _REPLY.fullmatch(said) is not None)

@@ -243,3 +243,12 @@ def test_a_bold_next_steps_line_a_plus_pair_a_leading_link_and_a_struck_date():
     assert _tasks(text) == ["Update #96 and remove from tsc-agenda", "EP+AR to follow up offline",
                             "[#96463](https://github.com/k/k/issues/96463) Dan will take ownership of this issue"]
     assert [d for _, d in _ms(text)] == ["2031-09-27"]
+
+
+def test_a_list_right_under_a_marked_paragraph_holds_its_details():
+    """Under "## Actions:", "**ACTION 62.1:** Reach out to the authors …" is the task and the list right under it
+    ("- **Status:** Tabled for now.") its details; a list after a blank line under a plain paragraph is the
+    section's own items."""
+    text = ("# Core devs meeting 2031-06-21\n\n## Actions:\n\n**ACTION 62.1:** Reach out to the authors of EIP-615.\n"
+            "- **Status:** Tabled for now.\n- Jordi: no discussion yet\n\nThese are new:\n\n- Benchmark EIP-1108\n")
+    assert _tasks(text) == ["Reach out to the authors of EIP-615", "Benchmark EIP-1108"]
