@@ -196,7 +196,12 @@ def doc_date(path: str, lines: list[str]) -> date | None:
             d = _make(int(found.group(1)), int(found.group(2)), int(found.group(3)))
             if d is not None:
                 return d
-    return None
+    stamp = next((m for line in lines[:LABELLED_LINES] if line.lstrip().startswith("#")
+                  for m in [_SESSION_STAMP.search(line)] if m), None)  # "# Session: 20230726-0730"
+    return _make(int(stamp.group(1)), int(stamp.group(2)), int(stamp.group(3))) if stamp else None
+
+
+_SESSION_STAMP = re.compile(r"(?<![\w-])((?:19|20)\d\d)([01]\d)([0-3]\d)-[0-2]\d[0-5]\d(?![\w-])")
 
 
 def _header_date(lines: list[str]) -> date | None:

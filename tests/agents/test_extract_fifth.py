@@ -252,3 +252,13 @@ def test_a_list_right_under_a_marked_paragraph_holds_its_details():
     text = ("# Core devs meeting 2031-06-21\n\n## Actions:\n\n**ACTION 62.1:** Reach out to the authors of EIP-615.\n"
             "- **Status:** Tabled for now.\n- Jordi: no discussion yet\n\nThese are new:\n\n- Benchmark EIP-1108\n")
     assert _tasks(text) == ["Reach out to the authors of EIP-615", "Benchmark EIP-1108"]
+
+
+def test_a_session_stamp_heading_dates_an_ietf_summary():
+    """ "# Session Summary: 20310320-0100" dates the summary (2031-03-20), so its "## Next Steps" are minutes'
+    next steps; "build 20310320" with no hours is no stamp."""
+    text = ("# Session Summary: 20310320-0100\n\n## HTTPBIS\n\nBuild 20310320 was used.\n\n## Next Steps\n"
+            "* **MOQPACK:** Alan to iterate on the draft.\n")
+    assert doc_date("ietf125_summary.md", text.split("\n")) == date(2031, 3, 20)
+    assert doc_date("x.md", ["# Notes", "Build 20310320 was used."]) is None
+    assert _tasks(text, "ietf125_summary.md") == ["MOQPACK: Alan to iterate on the draft"]
