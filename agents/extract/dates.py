@@ -39,7 +39,8 @@ _DATE = re.compile(
     rf"(?<![\w./#=-])(?P<iy>{_YEAR})(?P<sep>[-/])(?P<im>[01]\d)(?P=sep)(?P<id>[0-3]\d)(?![\w/-]|:\d|T\d)"
     rf"(?:{_RANGE}{_YEAR}-(?P<irm>[01]\d)-(?P<ird>[0-3]\d)(?![\w-]))?"
     rf"|(?<![\w./#=:-])(?P<na>[0-3]?\d)(?P<nsep>[-/.])(?P<nb>[0-3]?\d)(?P=nsep)(?P<ny>{_YEAR})(?![\w/.-]|:\d)"
-    rf"|(?<![\w-])(?:{_WD},?|(?:scheduled|planned|set|due)[ \t]+(?:for|on|by))[ \t]{{1,2}}"  # "Thu 2/6", "due by 12/22"
+    rf"|(?<![\w-])(?:{_WD},?|(?:scheduled|planned|set|due)[ \t]+(?:for|on|by)|expected(?:[ \t]+(?:on|by))?)"
+    rf"[ \t]{{1,2}}"  # "Thu 2/6", "due by 12/22", "first draft expected 11/23"
     rf"(?P<wm>1[0-2]|0?[1-9])/(?P<wd>[0-3]?\d)(?![\w/.-]|:\d|%)"
     rf"|(?<![\w-])(?P<mm>{_MON})\.?,?[ \t]{{1,2}}(?P<md>[0-3]?\d){_ORD}(?!\w|:\d|\.\d|/)"
     rf"(?:[ \t]*\({_WD}\))?"
@@ -121,7 +122,7 @@ def find_dates(s: str) -> list[Found]:
             continue
         if g["wm"]:  # "Thursday 2/6": month first, as the US writes it, only after a weekday or "scheduled for"
             if 1 <= int(g["wd"]) <= 31:
-                lead = s[m.start():m.start("wm")].lower().startswith(("sch", "pla", "set", "due"))
+                lead = s[m.start():m.start("wm")].lower().startswith(("sch", "pla", "set", "due", "exp"))
                 out.append(Found(m.start() if lead else m.start("wm"), m.end(), int(g["wm"]), int(g["wd"]), None))
             continue
         if g["na"]:

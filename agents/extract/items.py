@@ -372,10 +372,10 @@ class Extractor(MilestoneRules):
         for cm in _CLAUSE.finditer(plain) if self.minutes and u.kind == "item" and " to " in plain and \
                 not _DECISION.match(plain) else ():
             m = _ASSIGN.match(plain, cm.end())  # "Took a vote, got 3/3, Rod to chase up more votes": the whole item
-            if m and m.group("verb") == "to" and m.group("who")[:1].isupper() and \
+            if m and m.group("verb") == "to" and m.group("who")[:1] in "@ABCDEFGHIJKLMNOPQRSTUVWXYZ" and \
                     self._is_name(m.group("who"), m.group("rest")):
-                if m.group("who").split()[0].lower() in (self._names or ()):
-                    return self._task(text.strip(), False, u)
+                if m.group("who")[0] == "@" or m.group("who").split()[0].lower() in (self._names or ()):
+                    return self._task(text.strip(), False, u)  # "…, @williamkapke to prepare PR."
         for line in u.raw_lines[1:] if self.minutes and u.kind == "item" else ():  # a line of its own to a reader
             m = _ASSIGN.match(line.strip())  # "* Create docs [#1003](…)" then "Robin to take the pen …"
             if m and m.group("verb") == "to" and self._named(m.group("who"), m.group("rest")):

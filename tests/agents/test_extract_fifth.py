@@ -262,3 +262,12 @@ def test_a_session_stamp_heading_dates_an_ietf_summary():
     assert doc_date("ietf125_summary.md", text.split("\n")) == date(2031, 3, 20)
     assert doc_date("x.md", ["# Notes", "Build 20310320 was used."]) is None
     assert _tasks(text, "ietf125_summary.md") == ["MOQPACK: Alan to iterate on the draft"]
+
+
+def test_expected_before_a_us_day_and_a_handle_after_a_comma():
+    """ "first draft expected 11/23" in notes of 2031-11-13 is 2031-11-23; "* Add the list to the repo, @wk to
+    prepare PR." assigns the item to @wk."""
+    text = ("# Release team 2031-11-13\n\n* Release blog in progress with first draft expected 11/23 for review.\n"
+            "* Add the list to the repo, @wk to prepare PR.\n")
+    assert [d for _, d in _ms(text)] == ["2031-11-23"]
+    assert _tasks(text) == ["Add the list to the repo, @wk to prepare PR"]
