@@ -108,6 +108,7 @@ def _numeric_month_day(a: int, b: int, sep: str) -> tuple[int, int] | None:
     return (a, b) if 1 <= a <= 12 and 1 <= b <= 31 else None
 
 
+_OTHER_ZONE = re.compile(rf"[ \t]*/[ \t]*\d{{1,2}}:\d\d[ \t]*[A-Z]{{2,5}}[ \t]+(?:{_WD},?[ \t]+)?", re.IGNORECASE)
 _RANGE_JOIN = re.compile(r"[ \t]*(?:-|–|—|to|through|until|till)[ \t]*", re.IGNORECASE)
 
 
@@ -141,6 +142,8 @@ def find_dates(s: str) -> list[Found]:
         last = (MONTHS[g["rm"][:3].lower()] if g["rm"] else month, int(last_day)) if last_day else None
         y = int(year) - (last is not None and last[0] < month) if year else None  # "Dec 28 - Jan 3, 2017"
         out.append(Found(m.start(), m.end(), month, day, y, last))
+    # "02:00 UTC Friday 14th February 2025 / 18:00 PST Thursday 13th February 2025": one moment, told twice
+    out = [b for n, b in enumerate(out) if not n or not _OTHER_ZONE.fullmatch(s, out[n - 1].end, b.start)]
     for i in range(len(out) - 1):  # "November 29 - 30 - December 1, 2016", "Dec 28 - Jan 3, 2017": one range
         a, b = out[i], out[i + 1]
         if a.year is None and b.year is not None and _RANGE_JOIN.fullmatch(s, a.end, b.start):

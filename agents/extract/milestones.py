@@ -298,6 +298,8 @@ class MilestoneRules:
                     continue
                 name = row_name(raw_cells, cells, i)
                 rest = (raw_cells[i][: f.start] + raw_cells[i][f.end:]).strip(_SEP + " ") if i < len(raw_cells) else ""
+                if re.search(r"\d{1,2}:\d\d", rest):
+                    rest = ""  # "02:00 UTC Friday … / 18:00 PST Thursday …": the hour, told in two zones, names nothing
                 col = header[i].strip() if header and i < len(header) else ""
                 if name and _GENERIC_COLUMN.fullmatch(col.strip(" *_")):
                     col = ""

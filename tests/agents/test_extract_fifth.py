@@ -271,3 +271,13 @@ def test_expected_before_a_us_day_and_a_handle_after_a_comma():
             "* Add the list to the repo, @wk to prepare PR.\n")
     assert [d for _, d in _ms(text)] == ["2031-11-23"]
     assert _tasks(text) == ["Add the list to the repo, @wk to prepare PR"]
+
+
+def test_one_moment_told_in_two_time_zones_is_one_date():
+    """A release calendar row "| **Begin Enhancements Freeze** | Enhancements Lead | [02:00 UTC Friday 14th
+    February 2031 / 18:00 PST Thursday 13th February 2031](…) |" is one milestone on the 14th, titled by the row
+    without the hours."""
+    text = ("# Kubernetes 1.99\n\n| What | Who | When |\n|---|---|---|\n"
+            "| **Begin Enhancements Freeze** | Enhancements Lead | [02:00 UTC Friday 14th February 2031 / "
+            "18:00 PST Thursday 13th February 2031](https://everytimezone.com/s/x) |\n")
+    assert _ms(text, "README.md") == [("Begin Enhancements Freeze | Enhancements Lead", "2031-02-14")]
