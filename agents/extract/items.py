@@ -359,7 +359,10 @@ class Extractor(MilestoneRules):
                 m.group("verb") == "to" or m.group("who").startswith("@") or (u.kind == "item" and self.minutes)):
             # "Name will …" only as a list item of its own in minutes (the guide's "@name will …"; in a
             # paragraph it is narrative, in a process document a step: "OpenJS will add a credit card")
-            if u.kind == "item" or m.group("who")[:1].isupper() or m.group("who").startswith("@"):
+            if u.kind == "item" or m.group("who")[:1].isupper() or m.group("who").startswith("@") or \
+                    (m.group("who").lower() in (self._names or ()) and ":" not in plain[:m.start("verb")]
+                     and m.group("rest").split()[0].lower() not in (self._names or ())):
+                # "nikomatsakis to review." (an attendee; not a speaker's "rf: to know whether …")
                 first = next(_SENTENCE.finditer(plain)) if u.kind == "para" else None  # "James to schedule in
                 t, done = _done_and_text(text[:first.end()].strip() if first else text, None)  # Feb.  Some talk …"
                 return self._task(t, done, u)

@@ -281,3 +281,12 @@ def test_one_moment_told_in_two_time_zones_is_one_date():
             "| **Begin Enhancements Freeze** | Enhancements Lead | [02:00 UTC Friday 14th February 2031 / "
             "18:00 PST Thursday 13th February 2031](https://everytimezone.com/s/x) |\n")
     assert _ms(text, "README.md") == [("Begin Enhancements Freeze | Enhancements Lead", "2031-02-14")]
+
+
+def test_a_lower_case_attendee_opening_a_paragraph_assigns():
+    """ "nikomatsakis to review." as a paragraph of its own, the handle in the attendance, assigns; a speaker's
+    "rf: to know whether …" and "mnot to mike belshe -- we're getting there" (to another name) do not."""
+    text = ("# T-lang meeting 2031-09-13\n\n* Team members: nikomatsakis, pnkfelix, mnot, mike, rf\n\n"
+            "## PR 166\n\nnikomatsakis to review.\n\nrf: to know whether it is safe, you need the content\n\n"
+            "mnot to mike belshe -- we're getting there\n")
+    assert _tasks(text) == ["Nikomatsakis to review"]
