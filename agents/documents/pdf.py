@@ -144,9 +144,10 @@ class Rejoiner:
                 continue
             if before is not None and blank:
                 self.out.append("")
-            if justified and line.x1 >= margin - _EDGE:  # a justified line: its stretched gaps are single spaces
-                indent = len(text) - len(text.lstrip())
-                gaps = [len(g) for g in re.findall(r"(?<=\S) +(?=\S)", text[indent:])]
+            indent = len(text) - len(text.lstrip())
+            gaps = [len(g) for g in re.findall(r"(?<=\S) +(?=\S)", text[indent:])]
+            # a justified line (or, in a short text, a line whose every gap is stretched): single spaces
+            if (justified and line.x1 >= margin - _EDGE) or (len(gaps) >= 3 and min(gaps) >= 3):
                 # its indentation was stretched as much as its narrowest gap ("        *      Add" was "    *   Add")
                 text = " " * round(indent / max(1, min(gaps, default=1))) + _GAPS.sub(" ", text[indent:])
             self.out.append(normalise_marker(text))

@@ -212,6 +212,17 @@ def test_a_justified_lines_stretched_indentation_is_read_as_written():
         "The chairs will send this summary to the list once the meeting is over and done."]
 
 
+def test_a_lone_stretched_line_in_a_short_text_is_read_as_written():
+    """One wrapped, justified line in a text too short to show its margin: every gap of it is wide, so it is
+    read as justified (single spaces, its indentation scaled back), and the checkbox stays a sub-item."""
+    item = "  - [ ] [Qualifying a tracked issue](https://x.org/1)"  # 50 characters, 7 spaces
+    words, extra = item.split(" "), -round((72 - len(item)) * 500 / item.count(" "))
+    stretched = [p for word in words[:-1] for p in (word + " ", extra)] + [words[-1]]
+    lines = [(20, 370, "- [ ] Sample searches"), (20, 356, stretched), (20, 342, "now.")]
+    assert extract_text(_pdf_of_lines(lines), ".pdf").text.splitlines() == [
+        "- [ ] Sample searches", "  - [ ] [Qualifying a tracked issue](https://x.org/1) now."]
+
+
 def test_pdf_empty_lines_are_read_from_the_smallest_line_step():
     """In minutes where most lines stand between empty ones, the gap of two line steps is still an empty line:
     the step is the smallest gap between baselines, not the most common one."""
