@@ -361,7 +361,8 @@ class Extractor(MilestoneRules):
             # paragraph it is narrative, in a process document a step: "OpenJS will add a credit card")
             if u.kind == "item" or m.group("who")[:1].isupper() or m.group("who").startswith("@") or \
                     (m.group("who").lower() in (self._names or ()) and ":" not in plain[:m.start("verb")]
-                     and m.group("rest").split()[0].lower() not in (self._names or ())):
+                     and m.group("rest").split()[0].lower() not in (self._names or ())
+                     and plain.rstrip().endswith(".")):
                 # "nikomatsakis to review." (an attendee; not a speaker's "rf: to know whether …")
                 first = next(_SENTENCE.finditer(plain)) if u.kind == "para" else None  # "James to schedule in
                 t, done = _done_and_text(text[:first.end()].strip() if first else text, None)  # Feb.  Some talk …"
