@@ -32,6 +32,7 @@ from agents.documents.lines import emit, normalise_marker
 FULL_WIDTH = 0.7  # (plain text) a line this fraction of the page's longest line may have wrapped
 _STARTS_ITEM = re.compile(r"(?:[-*+]\s|\d{1,3}[.)]\s|\[[ xX]\]|#|>|\|)")
 _GAPS = re.compile(r"(?<=\S)[ \u00a0]{2,}(?=\S)")
+_WORD_GAP = re.compile(r"(?<=\S) +(?=\S)")
 _EDGE = 0.75  # points: a line ending this close to the margin reached it
 
 
@@ -145,7 +146,7 @@ class Rejoiner:
             if before is not None and blank:
                 self.out.append("")
             indent = len(text) - len(text.lstrip())
-            gaps = [len(g) for g in re.findall(r"(?<=\S) +(?=\S)", text[indent:])]
+            gaps = [len(g) for g in _WORD_GAP.findall(text, indent)] if _GAPS.search(text, indent) else []
             # a justified line (or, in a short text, a line whose every gap is stretched): single spaces
             if (justified and line.x1 >= margin - _EDGE) or (len(gaps) >= 3 and min(gaps) >= 3):
                 # its indentation was stretched as much as its narrowest gap ("        *      Add" was "    *   Add")

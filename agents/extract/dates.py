@@ -157,6 +157,7 @@ _PATH_FULL = re.compile(r"(?<!\d)((?:19|20)\d\d)[-_/.]?([01]\d)[-_/.]?([0-3]\d)(
 _PATH_YEAR_THEN_MD = re.compile(
     r"(?<!\d)((?:19|20)\d\d)[/_\\][A-Za-z_-]{0,20}?(?<!\d)([01]?\d)(?:-[A-Za-z]{3,9})?[-_/\\]([0-3]\d)(?!\d)"
 )
+_SESSION_STAMP = re.compile(r"(?<![\w-])((?:19|20)\d\d)([01]\d)([0-3]\d)-[0-2]\d[0-5]\d(?![\w-])")
 _FRONT_PATH = re.compile(r"^(?:path|date|slug|permalink)\s*[:=]\s*[\"']?.*?((?:19|20)\d\d)[/-]([01]\d)[/-]([0-3]\d)",
                          re.MULTILINE | re.IGNORECASE)
 _HEADER_LABEL = re.compile(
@@ -200,12 +201,10 @@ def doc_date(path: str, lines: list[str]) -> date | None:
             d = _make(int(found.group(1)), int(found.group(2)), int(found.group(3)))
             if d is not None:
                 return d
-    stamp = next((m for line in lines[:LABELLED_LINES] if line.lstrip().startswith("#")
-                  for m in [_SESSION_STAMP.search(line)] if m), None)  # "# Session: 20230726-0730"
-    return _make(int(stamp.group(1)), int(stamp.group(2)), int(stamp.group(3))) if stamp else None
-
-
-_SESSION_STAMP = re.compile(r"(?<![\w-])((?:19|20)\d\d)([01]\d)([0-3]\d)-[0-2]\d[0-5]\d(?![\w-])")
+    for line in lines[:LABELLED_LINES]:  # last, a heading's session stamp: "# Session: 20230726-0730"
+        if line.lstrip().startswith("#") and (stamp := _SESSION_STAMP.search(line)):
+            return _make(int(stamp.group(1)), int(stamp.group(2)), int(stamp.group(3)))
+    return None
 
 
 def _header_date(lines: list[str]) -> date | None:

@@ -24,6 +24,7 @@ from agents.extract.markers import (
     _ASSIGN,
     _ASSIGNED,
     _BRACKET_MARKER,
+    _BRACKET_TURN,
     _CLAUSE,
     _DECIDED,
     _DECISION,
@@ -300,8 +301,9 @@ class Extractor(MilestoneRules):
         if u.box is not None:
             return None  # a checkbox is handled as such
         m = _MARKER.match(plain)
-        if m is None and (sp := _TURN.match(plain) or re.match(r"\[[A-Z][\w .'’-]{0,30}\][ \t]*", plain)) is not None:
-            m = _MARKER.match(plain, sp.end())  # "Ryan: Action item: Jack to revise …" in a speaker's turn
+        sp = _TURN.match(plain)  # "Ryan: Action item: Jack to revise …", "[Lee] Action item: …": a speaker first
+        if m is None and (sp or (sp := _BRACKET_TURN.match(plain))) is not None:
+            m = _MARKER.match(plain, sp.end())
         if m and m.group("who") and re.match(r"[*_]*ai\b", plain[m.start():], re.IGNORECASE) and \
                 re.match(r"[ \t]*(?:&|and\b|[a-z])", m.group("who")):
             m = None  # "AI & Dataset Profile - Gopi": artificial intelligence ("AI Felix: …" is a marker)
@@ -318,7 +320,7 @@ class Extractor(MilestoneRules):
                 return None
             t, done = _done_and_text(rest, None)
             return self._task(t, done, u)
-        turn = sp.end() if (sp := _TURN.match(plain)) else 0  # "BS: Action item to follow up with AR"
+        turn = sp.end() if sp else 0  # "BS: Action item to follow up with AR"
         m = _ACTION_TO.match(plain, turn) or _NEXT_STEP.match(plain, turn)  # "Next step put into PR …"
         if m:
             return self._task(text[m.start("rest"):], False, u)
@@ -376,10 +378,10 @@ class Extractor(MilestoneRules):
         for cm in _CLAUSE.finditer(plain) if self.minutes and u.kind == "item" and " to " in plain and \
                 not _DECISION.match(plain) else ():
             m = _ASSIGN.match(plain, cm.end())  # "Took a vote, got 3/3, Rod to chase up more votes": the whole item
-            if m and m.group("verb") == "to" and m.group("who")[:1] in "@ABCDEFGHIJKLMNOPQRSTUVWXYZ" and \
-                    self._is_name(m.group("who"), m.group("rest")):
-                if m.group("who")[0] == "@" or m.group("who").split()[0].lower() in (self._names or ()):
-                    return self._task(text.strip(), False, u)  # "…, @williamkapke to prepare PR."
+            who = m.group("who") if m and m.group("verb") == "to" else ""
+            if (who[:1] == "@" or who[:1].isupper()) and self._is_name(who, m.group("rest")) and (
+                    who[0] == "@" or who.split()[0].lower() in (self._names or ())):
+                return self._task(text.strip(), False, u)  # "…, @williamkapke to prepare PR."
         for line in u.raw_lines[1:] if self.minutes and u.kind == "item" else ():  # a line of its own to a reader
             m = _ASSIGN.match(line.strip())  # "* Create docs [#1003](…)" then "Robin to take the pen …"
             if m and m.group("verb") == "to" and self._named(m.group("who"), m.group("rest")):

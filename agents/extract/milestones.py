@@ -220,7 +220,7 @@ class MilestoneRules:
             if len(events) >= 2 and re.search(r"\bor\b", plain[spans[-2].end:events[-1].start]):
                 continue  # options: "picking block 4.35mil (Oct. 9th), 4.36mil (Oct. 13th) or 4.4mil (Oct. 27th)"
             for n, f in enumerate(events):
-                borrowed = None
+                borrowed = False
                 if _ASKED.match(plain, f.end, hi) and plain.count("(", lo, f.start) <= plain.count(")", lo, f.start):
                     continue  # a question offers a day ("Use time slot on November 1st?"), it sets none
                 if plain.count("~~", 0, f.start) % 2:
@@ -240,13 +240,14 @@ class MilestoneRules:
                     title = self._first_detail(u)  # "- Sept 8th" whose sub-item names the event
                 if not title and u.kind == "item" and u.parent is not None and \
                         not find_dates(parent := _blank_links(self.units[u.parent].text)):
-                    title = borrowed = _event_name(parent)  # "- RPITIDT" over "  - scheduled for Mar 23"
+                    title = _event_name(parent)  # "- RPITIDT" over "  - scheduled for Mar 23"
+                    borrowed = bool(title)
                 if not title and u.kind in ("item", "para") and self.context:
                     title = _event_name(self.context)  # a bare date under "## Next meeting" (or "Next meeting:")
                 if n and title and _BARE_VERB.fullmatch(title) and (sub := _SUBJECT.match(plain, lo, events[0].start)):
                     title = f"{sub.group('s')} {title.removeprefix('and ').removeprefix('And ')}"  # "Code freeze ends"
                 if title and not _NO_EVENT.match(title):
-                    self.milestones.append(Milestone(title, day, u.line, u.text, borrowed=title is borrowed,
+                    self.milestones.append(Milestone(title, day, u.line, u.text, borrowed=borrowed,
                                                      listed=u.kind == "item"))
 
     def _event_heading_stamp(self, u: Unit, plain: str, f: Found) -> bool:
