@@ -5,9 +5,10 @@ Pure, no I/O, any thread. Tasks: explicit action markers (``Action item:``,
 ``Next step:``, ``TODO:``/``FIXME:`` notes; also inside a speaker's turn), assignments (``Name to <verb>``,
 ``@name to/will``, "X has the TODO on …", "… assigned to JB"), checkboxes,
 and the items under a heading or line that introduces action items, TODOs or
-next steps (sub-items are details, not tasks); to-do list files (the patterns are
-``agents.extract.markers``). The
-milestone rules are the ``MilestoneRules`` mixin (``agents.extract.milestones``).
+next steps (sub-items are details, not tasks); to-do list files. Markers and assignments are the
+``MarkedRules`` mixin (``agents.extract.assign``, its patterns ``agents.extract.markers``); the milestone
+rules are the ``RowRules`` mixin (``agents.extract.rows``: table rows) over ``MilestoneRules``
+(``agents.extract.milestones``).
 """
 
 from __future__ import annotations
@@ -16,57 +17,33 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from agents.extract.assign import MarkedRules, _done_and_text
 from agents.extract.blocks import Unit
 from agents.extract.dates import due_in, find_dates
 from agents.extract.markers import (
-    _ACTION_TO,
     _AGENDA,
-    _ASSIGN,
-    _ASSIGNED,
-    _BRACKET_MARKER,
-    _BRACKET_TURN,
-    _CLAUSE,
-    _DECIDED,
-    _DECISION,
-    _DONE_WORDS,
     _EMPTY_ACTION,
-    _INLINE_TODO,
     _INTRO,
     _LABEL,
-    _LEAD_LINK,
     _MARKER,
     _NEEDED,
-    _NEXT_STEP,
-    _NOT_VERB,
     _NUMBER_CELL,
-    _OWNERS_TO,
-    _PAREN_ACTION,
-    _PERSON,
-    _PRESENTS,
-    _PROFILE,
     _REPLY,
-    _ROLE,
-    _ROLE_WHO,
     _STRUCK,
-    _TAKES,
-    _TAKES_HINT,
     _TALK,
     _TODO,
     _TODO_TXT,
-    _TOPIC,
     _TURN,
     aside,
 )
 from agents.extract.milestones import (
-    _SENTENCE,
     _VERSION,
     Milestone,
-    MilestoneRules,
     _blank_links,
     changelog_title,
     dated_log,
 )
-from agents.extract.names import NOT_NAMES, acronyms, is_known, known_names
+from agents.extract.rows import RowRules
 from agents.extract.text import _LINK
 
 
@@ -79,25 +56,7 @@ class Task:
     source: str  # the unit's text as written: its identity
 
 
-def _strip_marker_text(s: str) -> str:
-    s = s.strip().strip("*_").strip()
-    return s.strip(" \t-–—:")
-
-
-def _done_and_text(text: str, box: str | None) -> tuple[str, bool]:
-    done = box == "x"
-    m = _STRUCK.fullmatch(text.strip())
-    if m:
-        text, done = m.group("t"), True
-    if not done and _DONE_WORDS.search(text.rstrip()):
-        done = True
-    return text, done
-
-
-
-
-
-class Extractor(MilestoneRules):
+class Extractor(MarkedRules, RowRules):
     """Tasks and milestones of one document."""
 
     def __init__(self, units: list[Unit], *, doc_day: date | None, anchor: date | None,
@@ -246,153 +205,6 @@ class Extractor(MilestoneRules):
         if m is None:
             return False
         return self.minutes or not re.search(r"\bnext\b", text[: m.end()], re.IGNORECASE)
-
-    def _is_name(self, who: str, rest: str) -> bool:
-        """Whether ``who`` names people the document knows (initials, @handles or names it uses elsewhere)."""
-        if _ROLE.match(rest) or rest.split(" ", 1)[0].lower() in _NOT_VERB:
-            return False
-        first = re.split(r"[ \t,/+]", who, maxsplit=1)[0]
-        if any(w.lower() in NOT_NAMES for w in re.split(r"[ \t]*(?:,|/|&|\band\b)[ \t]*", who)[1:] if w):
-            return False  # "Rod, How to make it …": every name of a list is a name
-        if first.startswith("@"):
-            return True
-        key = first.lower()
-        if key in NOT_NAMES or len(key) < 2:
-            return False
-        if first.isupper() and len(first) <= 4:
-            if self._acronyms is None:
-                self._acronyms = acronyms(self.units)
-            return first not in self._acronyms  # initials: "JF", "MD & MB"; not "FCP to merge" ("in FCP")
-        if self._names is None:
-            self._names = known_names(self.units)
-        return is_known(first, self._names)
-
-    def _named(self, who: str, rest: str) -> bool:
-        """A stricter ``_is_name`` for an assignment mid-paragraph: initials or a name the document uses as
-        written (not a prefix: "Difficult to do." is no "Difficulty"), before two or more words."""
-        if not who[:1].isupper() or len(rest.split()) < 2 or not self._is_name(who, rest):
-            return False
-        return who.isupper() or who.split()[0].rstrip(",").lower() in (self._names or ())
-
-    def _form_option(self, u: Unit) -> bool:
-        """A checkbox that is an option of a form or survey question, or part of a template."""
-        if self.template:
-            return True
-        idx = self.at
-        for prev in reversed(self.units[max(0, idx - 30):idx]):
-            if prev.kind == "item" and prev.box is not None:
-                continue
-            label = prev.text.strip()
-            if (u.parent is None and prev.kind == "para") or (u.parent is not None and self.units[u.parent] is prev):
-                if label.rstrip(" *_").endswith("?") or (label.startswith(("**", "__")) and label.endswith(
-                        (":**", ":__", "**:", "__:"))):
-                    return True
-            break
-        if u.parent is None:
-            return False
-        parent = self.units[u.parent].text.strip()
-        return parent.endswith((":**", ":__", "**:")) or (parent.endswith(":") and parent.startswith(("**", "__")))
-
-    def _marked(self, u: Unit, plain: str) -> Task | None:
-        """A task from an explicit marker or an assignment anywhere in ``u``; None if it has none."""
-        if u.kind not in ("para", "item"):
-            return None
-        text = u.text
-        if u.box is not None:
-            return None  # a checkbox is handled as such
-        m = _MARKER.match(plain)
-        sp = _TURN.match(plain)  # "Ryan: Action item: Jack to revise …", "[Lee] Action item: …": a speaker first
-        if m is None and (sp or (sp := _BRACKET_TURN.match(plain))) is not None:
-            m = _MARKER.match(plain, sp.end())
-        if m and m.group("who") and re.match(r"[*_]*ai\b", plain[m.start():], re.IGNORECASE) and \
-                re.match(r"[ \t]*(?:&|and\b|[a-z])", m.group("who")):
-            m = None  # "AI & Dataset Profile - Gopi": artificial intelligence ("AI Felix: …" is a marker)
-        if m and m.group("who") and _ROLE_WHO.search(m.group("who")):
-            return None  # "Action item scribe: X" is a meeting role
-        if m is None and (b := _BRACKET_MARKER.match(plain)):
-            who = text[b.start("who"):b.end("who")].strip() if b.group("who") else ""
-            return self._task(f"{who} {text[b.start('rest'):]}".strip(), False, u)
-        if m:
-            rest = _strip_marker_text(text[m.start("rest"):])
-            if not rest or _EMPTY_ACTION.fullmatch(rest):
-                return None
-            if m.group("who") and not rest:
-                return None
-            t, done = _done_and_text(rest, None)
-            return self._task(t, done, u)
-        turn = sp.end() if sp else 0  # "BS: Action item to follow up with AR"
-        m = _ACTION_TO.match(plain, turn) or _NEXT_STEP.match(plain, turn)  # "Next step put into PR …"
-        if m:
-            return self._task(text[m.start("rest"):], False, u)
-        if _OWNERS_TO.match(plain):  # "(@BethGriggs & @MylesBorins) to post back on the issue"
-            return self._task(text, False, u)
-        low = plain.lower()
-        m = _PAREN_ACTION.match(plain.strip()) if ("(action)" in low or "(todo)" in low) else None
-        if m:
-            body = (m.group("a") if m.group("a") is not None else m.group("b")) or ""
-            if body.strip():
-                return self._task(body, False, u)
-        m = _TODO.match(plain)
-        if m and m.group("rest").strip() and not m.group("rest").rstrip().endswith(":") and \
-                not _EMPTY_ACTION.fullmatch(m.group("rest").strip()) and \
-                (plain.startswith(("TODO", "FIXME"))
-                 or plain[:m.start("rest")].rstrip().endswith((":", "-", "–", "—"))):
-            return self._task(text[m.start("rest"):], False, u)
-        m = _INLINE_TODO.search(plain) if ("TODO" in plain or "FIXME" in plain) else None
-        if m and m.group("rest").strip() and not _EMPTY_ACTION.fullmatch(m.group("rest").strip()):
-            body = text[m.start("rest"):m.end("rest")]
-            return self._task(body, False, u)
-        at = dl.end() if (dl := _DECIDED.match(plain)) else 0  # "**Decision:** Mara to help form a WG"
-        m = _ASSIGN.match(plain, at)
-        m, text = (None if at and m and m.group("verb") != "to" else m), text[at:]  # a decision's "X will …" is none
-        linked: set[str] = set()  # names written as a link ("[Michael Sarahan](profile)"): people
-        if m is None and u.kind == "item" and "](" in text:  # "[Michael Sarahan](…) to ask", "[@x](…) will"
-            linked = {x.group(1) for x in _LINK.finditer(text)
-                      if _PERSON.fullmatch(x.group(1)) and x.group(1).split(" ")[0].lower() not in NOT_NAMES}
-            linked |= {x.group(1) for x in _PROFILE.finditer(text)}  # "[ckerr](https://github.com/ckerr)"
-            m = _ASSIGN.match(_LINK.sub(r"\1", text))
-        if m is None and u.kind == "item" and (lead := _LEAD_LINK.match(text)) is not None:
-            m = _ASSIGN.match(text, lead.end())  # "[#96463](…) Dan will take ownership of this issue"
-        if m is None and u.kind == "item" and (tp := _TOPIC.match(plain)) is not None:
-            m = _ASSIGN.match(_LINK.sub(r"\1", text[tp.end():]))  # "MSYS2 - Michael to ask Ray …"
-        if m and self.agenda and _PRESENTS.match(m.group("rest")):
-            m = None  # "Bob to present the roadmap" in an agenda: who speaks, not work
-        if m and (m.group("who") in linked or self._is_name(m.group("who"), m.group("rest"))) and (
-                m.group("verb") == "to" or m.group("who").startswith("@") or (u.kind == "item" and self.minutes)):
-            # "Name will …" only as a list item of its own in minutes (the guide's "@name will …"; in a
-            # paragraph it is narrative, in a process document a step: "OpenJS will add a credit card")
-            if u.kind == "item" or m.group("who")[:1].isupper() or m.group("who").startswith("@") or \
-                    (m.group("who").lower() in (self._names or ()) and ":" not in plain[:m.start("verb")]
-                     and m.group("rest").split()[0].lower() not in (self._names or ())
-                     and plain.rstrip().endswith(".")):
-                # "nikomatsakis to review." (an attendee; not a speaker's "rf: to know whether …")
-                first = next(_SENTENCE.finditer(plain)) if u.kind == "para" else None  # "James to schedule in
-                t, done = _done_and_text(text[:first.end()].strip() if first else text, None)  # Feb.  Some talk …"
-                return self._task(t, done, u)
-        if self.minutes and " to " in plain:  # "… and we are waiting.  Jory to check with Brian"
-            for sm in list(_SENTENCE.finditer(plain))[1:]:
-                lead = len(sm.group(0)) - len(sm.group(0).lstrip())
-                m = _ASSIGN.match(plain, sm.start() + lead, sm.end())
-                if m and m.group("verb") == "to" and self._named(m.group("who"), m.group("rest")):
-                    return self._task(text[m.start():sm.end()].strip(), False, u)
-        for cm in _CLAUSE.finditer(plain) if self.minutes and u.kind == "item" and " to " in plain and \
-                not _DECISION.match(plain) else ():
-            m = _ASSIGN.match(plain, cm.end())  # "Took a vote, got 3/3, Rod to chase up more votes": the whole item
-            who = m.group("who") if m and m.group("verb") == "to" else ""
-            if (who[:1] == "@" or who[:1].isupper()) and self._is_name(who, m.group("rest")) and (
-                    who[0] == "@" or who.split()[0].lower() in (self._names or ())):
-                return self._task(text.strip(), False, u)  # "…, @williamkapke to prepare PR."
-        for line in u.raw_lines[1:] if self.minutes and u.kind == "item" else ():  # a line of its own to a reader
-            m = _ASSIGN.match(line.strip())  # "* Create docs [#1003](…)" then "Robin to take the pen …"
-            if m and m.group("verb") == "to" and self._named(m.group("who"), m.group("rest")):
-                return self._task(line.strip(), False, u)
-        if ("action" in low or "todo" in low or " ai " in low) and _TAKES_HINT.search(plain):
-            for sm in _SENTENCE.finditer(plain):
-                if _TAKES.search(sm.group(0)):
-                    return self._task(text[sm.start():sm.end()].strip(), False, u)
-        if "assign" in low and _ASSIGNED.search(plain):
-            return self._task(text, False, u)
-        return None
 
     def _row(self, u: Unit) -> Task | None:
         cells = [c.strip() for c in u.text.strip().strip("|").split("|")]
