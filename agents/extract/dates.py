@@ -179,6 +179,7 @@ _SHORT_US = re.compile(r"(?<![\w./-])([0-3]?\d)/([0-3]?\d)/(\d\d)(?![\w/.-])")
 
 
 # A sentence about an event, not a title: "The 1.9 release cycle begins on Monday, October 2, 2017."
+_AHEAD_HEADING = re.compile(r"#{1,6}[ \t].*\b(?:scheduled|upcoming|next|future|planned)\b", re.IGNORECASE)
 _EVENT_SENTENCE = re.compile(r"\b(?:begins?|starts?|will|scheduled|planned|deadline|due|freeze)\b.*[.!]$",
                              re.IGNORECASE)
 # A labelled header field ("Date:", "**Date & Time**:", "When:"): the meeting's own date, with or without a year.
@@ -290,6 +291,8 @@ def own_days_end(lines: list[str], doc: date | None) -> date | None:
     days: set[date] = set()
     for raw in lines[:HEADER_LINES]:
         s = raw.strip()
+        if _AHEAD_HEADING.match(s):
+            break  # "## Scheduled meetings": the days below are other meetings
         if _EVENT_LABEL.match(s) or _EVENT_SENTENCE.search(s):
             continue
         for f in find_dates(s):
