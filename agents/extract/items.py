@@ -71,7 +71,7 @@ class Extractor(MarkedRules, RowRules):
         self.todo_list = todo_list  # "md": a to-do list file (TODO.md); "txt": one task a line (todo.txt)
         self._names: set[str] | None = None
         self._acronyms: set[str] | None = None
-        self._logs: dict[int, bool] = {}
+        self._logs: dict[int, bool | str] = {}
         self.headings = 0  # headings read so far: past the second, the header block is over
         versioned = sum(1 for u in units if u.kind == "heading" and _VERSION.search(u.text) and find_dates(u.text))
         self.changelog = versioned >= 3 or changelog_title(units) or dated_log(units)

@@ -195,7 +195,7 @@ class MilestoneRules:
     context: str
     at: int  # index of the unit being read
     milestones: list[Milestone]
-    _logs: dict[int, bool]  # a table's first row → whether it is a newest-first log
+    _logs: dict[int, bool | str]  # a table's first row → whether it is a newest-first log (``rows``)
     headings: int  # headings read so far
 
     def _milestones(self, u: Unit, task: Any = None) -> None:

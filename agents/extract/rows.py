@@ -17,6 +17,15 @@ from agents.extract.dates import find_dates
 from agents.extract.milestones import _GENERIC_COLUMN, _SEP, Milestone, MilestoneRules
 from agents.extract.tables import DAY_CELL, make_date, month_columns, row_name
 
+# "Next patch release is **1.16.5**.", "Next release: v2.4": the version a newest-first table's top row may be
+_NEXT_NAMED = re.compile(r"\bnext\b[^.|\n]{0,40}?(?:\bis|\bwill[ \t]+be|:)[ \t]*[*_`]*v?(?P<v>\d+(?:\.\d+)+)\b",
+                         re.IGNORECASE)
+
+
+def _version_cell(cell: str) -> str:
+    """A cell's version as ``_NEXT_NAMED`` gives it ("| **v1.16.5** |" → "1.16.5")."""
+    return cell.strip(" \t*_`[]").removeprefix("v")
+
 
 class RowRules(MilestoneRules):
     """Table rows as milestones."""
@@ -26,8 +35,9 @@ class RowRules(MilestoneRules):
         calendar whose columns are months ("| What | Oct | Nov |"), a bare day under a month is a date."""
         cells = plain.strip().strip("|").split("|")
         raw_cells = u.text.strip().strip("|").split("|")
-        if self._log_table():
-            return
+        log = self._log_table()
+        if log is True or (log and _version_cell(cells[0]) != log):
+            return  # a past row (the one the text names as next is ahead: "Next patch release is **1.16.5**.")
         header = self._header_cells(u)
         months = month_columns(header, self.anchor)
         if months:
@@ -60,21 +70,35 @@ class RowRules(MilestoneRules):
             j -= 1
         return j
 
-    def _log_table(self) -> bool:
-        """Three or more rows whose first cell is a dated day, newest first: a record of past meetings or
-        releases ("## Prior Meetings"), not a schedule."""
+    def _log_table(self) -> bool | str:
+        """Three or more rows whose first dated cell is a dated day, newest first: a record of past meetings or
+        releases ("## Prior Meetings", a patch table under "Next patch release is **1.16.5**."), not a
+        schedule. True for such a log, the version the text before it names as next when it names one (that
+        row is ahead), False for any other table."""
         start = self._table_start()
         if start not in self._logs:
             days: list[date] = []
             j = start
             while j < len(self.units) and self.units[j].kind == "row" and (
                     j == start or self.units[j].line == self.units[j - 1].end_line + 1):
-                first = find_dates(self.units[j].text.strip().strip("|").split("|")[0])
-                if first and (day := first[0].resolve(None)) is not None:
+                dated = (found for cell in self.units[j].text.strip().strip("|").split("|")
+                         if (found := find_dates(cell)))
+                if (first := next(dated, None)) and (day := first[0].resolve(None)) is not None:
                     days.append(day)
                 j += 1
-            self._logs[start] = len(days) >= 3 and all(a >= b for a, b in pairwise(days)) and days[0] > days[-1]
+            log = len(days) >= 3 and all(a >= b for a, b in pairwise(days)) and days[0] > days[-1]
+            self._logs[start] = (self._named_next(start) or True) if log else False
         return self._logs[start]
+
+    def _named_next(self, start: int) -> str | None:
+        """The version the text right before a table (back to its heading) names as the next one."""
+        for j in range(start - 1, max(-1, start - 6), -1):
+            u = self.units[j]
+            if u.kind == "heading":
+                return None
+            if u.kind == "para" and (m := _NEXT_NAMED.search(u.text)):
+                return m.group("v")
+        return None
 
     def _header_cells(self, u: Unit) -> list[str]:
         j = self._table_start()

@@ -31,3 +31,21 @@ def test_the_days_under_a_scheduled_meetings_heading_are_other_meetings_not_this
                                            ("Backlog review", "2031-03-16")]
     header = "# Workshop\n\nMarch 8-9, 2031, Berlin\n\n## Notes\n\n* Mar 9: wrap-up session\n"
     assert _ms(header, "2031-03-08.md") == []
+
+
+def test_a_table_whose_rows_run_newest_first_is_past_releases_but_the_row_named_next():
+    """A patch-release table lists its rows newest first (the version first, its dates after it): a record of
+    releases, except the row the line above names as the next release. A table of past end-of-life dates has
+    no next row: nothing. The same rows oldest first are a schedule: every date."""
+    rows = ("| Patch Release | Cherry-picks deadline | Target date |\n| --- | --- | --- |\n"
+            "| 2.6.5 | 2031-01-10 | 2031-01-14 |\n| 2.6.4 | 2030-12-06 | 2030-12-11 |\n"
+            "| 2.6.3 | 2030-11-08 | 2030-11-13 |\n")
+    text = f"# Patch releases\n\n### 2.6\n\nNext patch release is **2.6.5**.\n\n{rows}"
+    assert _ms(text) == [("2.6.5 Cherry-picks deadline", "2031-01-10"), ("2.6.5", "2031-01-14")]
+    eol = ("# Patch releases\n\n### 2.3 and older\n\nThese releases are no longer supported.\n\n"
+           "| Minor | Final patch | EOL date |\n| --- | --- | --- |\n| 2.3 | 2.3.9 | 2030-12-11 |\n"
+           "| 2.2 | 2.2.7 | 2030-10-15 |\n| 2.1 | 2.1.4 | 2030-07-08 |\n")
+    assert _ms(eol) == []
+    ahead = "# Schedule\n\n" + "| Release | Freeze | Date |\n| --- | --- | --- |\n" + "".join(
+        f"| 3.{i} | 2031-0{i}-01 | 2031-0{i}-15 |\n" for i in (2, 3, 4))
+    assert len(_ms(ahead)) == 6
