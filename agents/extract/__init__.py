@@ -148,7 +148,8 @@ def extract_text(
         else:
             anchor = ref
     head = text[:50_000]
-    template = bool(_TEMPLATE_NAME.search(name)) or (
+    named_template = bool(_TEMPLATE_NAME.search(name))
+    template = named_template or (
         bool(_PROCESS_NAME.search(name)) and _TICKED.search(head) is None) or (
         any(hint in head for hint in _PLACEHOLDER_HINTS) and len(_PLACEHOLDERS.findall(head)) >= 2)
     first_heading = next((u.text for u in units if u.kind == "heading"), "")
@@ -158,6 +159,8 @@ def extract_text(
                    ahead=bool(_AHEAD_WORDS.search(f"{name} {first_heading}")),
                    own_until=dates.own_days_end(lines, doc_day), file_dated=anchor is not None and anchor == ref)
     ex.run()
+    if named_template:
+        ex.milestones.clear()  # a template's dates are examples to replace ("beta.2 is scheduled for …")
     tasks = []
     for t in ex.tasks:
         title = clean_title(t.title)

@@ -49,3 +49,11 @@ def test_a_table_whose_rows_run_newest_first_is_past_releases_but_the_row_named_
     ahead = "# Schedule\n\n" + "| Release | Freeze | Date |\n| --- | --- | --- |\n" + "".join(
         f"| 3.{i} | 2031-0{i}-01 | 2031-0{i}-15 |\n" for i in (2, 3, 4))
     assert len(_ms(ahead)) == 6
+
+
+def test_a_file_named_as_a_template_has_no_milestones():
+    """A meeting-update template's "beta.2 is scheduled for Tuesday, November 17th" is an example to replace;
+    the same line in a dated update is a milestone."""
+    text = "# Release team update\n\n* Next: beta.2 is scheduled for Tuesday, November 17th, 2031\n"
+    assert _ms(text, "meeting-updates/TEMPLATE.md") == []
+    assert _ms(text, "meeting-updates/2031-11-04.md") == [("Next: beta.2 is scheduled for", "2031-11-17")]
