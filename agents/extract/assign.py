@@ -30,6 +30,7 @@ from agents.extract.markers import (
     _MARKER,
     _NEXT_STEP,
     _NOT_VERB,
+    _OWNER_MARKER,
     _OWNERS_TO,
     _PAREN_ACTION,
     _PERSON,
@@ -151,7 +152,7 @@ class MarkedRules:
             t, done = _done_and_text(rest, None)
             return self._task(t, done, u)
         turn = sp.end() if sp else 0  # "BS: Action item to follow up with AR"
-        m = _ACTION_TO.match(plain, turn) or _NEXT_STEP.match(plain, turn)  # "Next step put into PR …"
+        m = _ACTION_TO.match(plain, turn) or _NEXT_STEP.match(plain, turn) or _OWNER_MARKER.match(plain, turn)
         if m:
             return self._task(text[m.start("rest"):], False, u)
         if _OWNERS_TO.match(plain):  # "(@BethGriggs & @MylesBorins) to post back on the issue"

@@ -20,7 +20,7 @@ _MARKER = re.compile(
     re.IGNORECASE,
 )
 # where a clause starts inside an item ("fcp merge, Niko to write-up"), unless the item states a decision
-_CLAUSE = re.compile(r"(?:,|;)[ \t]*")
+_CLAUSE = re.compile(r"(?:,|;|[ \t][-–—])[ \t]*")  # "…, Rod to …", "… - Steven to …"
 _DECISION = re.compile(r"[*_]*(?:resolved|resolutions?|conclusions?|decisions?|decided|consensus|outcomes?)\b",
                        re.IGNORECASE)
 # a link that opens an item before its assignment ("[#96463](…) Dan will take ownership")
@@ -45,6 +45,9 @@ _BRACKET_MARKER = re.compile(
 _ROLE_WHO = re.compile(r"scribe|taker|notes|minutes|facilitat|chair|moderat|owner", re.IGNORECASE)
 # "BS: Action item to follow up with AR"
 _ACTION_TO = re.compile(r"action(?:[ \t]+item)?[ \t]+to[ \t]+(?P<rest>[a-z].*)", re.IGNORECASE)
+# "AI(Ben Smith) move these forward …": the owner in brackets right after the marker, then the action
+_OWNER_MARKER = re.compile(r"(?:AI|ACTION|[Aa]ction(?:[ \t]+[Ii]tem)?)(?P<rest>\((?:@[\w-]{1,39}|[A-Z][\w.'’-]*"
+                           r"(?:[ \t]+[A-Z][\w.'’-]*){0,3})\)[ \t]+[a-z].*)")
 # "Next step put into PR …" (no colon), "(@BethGriggs & @MylesBorins) to post back …", "**Decision:** Mara to help …"
 _NEXT_STEP = re.compile(r"next[ \t]+steps?[ \t]+(?P<rest>(?!(?:is|are|was|were|will|would|should|could|for|of|to|in"
                         r"|on|at|with|here|there|after|before|the|a|an|this|that|being)\b)[a-z]+\b.*)", re.IGNORECASE)
@@ -87,14 +90,15 @@ _ASSIGN = re.compile(
     rf"(?P<rest>(?:[a-z]|[A-Z]{{2,6}}\b).*)"  # "to review", "to FCP merge"
 )
 _TAKES = re.compile(
-    r"\b(?:takes?|taking|took|has|have|gets?|got|owns?)[ \t]+(?:as[ \t]+)?(?:(?:the|an?|this|that)[ \t]+)?"
+    r"\b(?:takes?|taking|took|has|have|had|gets?|got|owns?)[ \t]+(?:as[ \t]+)?(?:(?:the|an?|this|that)[ \t]+)?"
     r"(?:action[ \t]*items?|todo(?![ \t]*lists?\b))\b"  # "has a TODO on …", not "have a todo list"
     r"|\b(?:takes?|taking|took|has|have|gets?|got|owns?)[ \t]+(?:(?:the|this|that)[ \t]+)?(?-i:AI)\b"  # not "an AI"
     r"|\b(?:takes?|taking|took)[ \t]+(?:(?:an?|the)[ \t]+)?action[ \t]+to[ \t]+[a-z]"  # "will take action to draft …"
     r"|\baction[ \t]+items?[ \t]+for[ \t]+@?\w+[ \t]+to[ \t]+[a-z]",  # "ZA: action item for everyone to look at …"
     re.IGNORECASE,
 )
-_ASSIGNED = re.compile(r"(?:^|;|,|[ \t]-|–|—)[ \t]*assign(?:ed)?[ \t]+to[ \t]+@?\w[\w .&@-]{0,30}\.?$", re.IGNORECASE)
+_ASSIGNED = re.compile(r"(?:^|;|,|[ \t]-|–|—|[ \t]and\b)[ \t]*assign(?:ed)?[ \t]+to[ \t]+@?\w[\w .&@-]{0,30}\.?$",
+                       re.IGNORECASE)
 _DONE_WORDS = re.compile(r"(?:\(done\)|\bdone\b\.?|issue closed\.?|completed\.?)$", re.IGNORECASE)
 _STRUCK = re.compile(r"~~(?P<t>.+?)~~")
 _AGENDA = re.compile(r"\bagenda\b", re.IGNORECASE)

@@ -57,3 +57,29 @@ def test_a_file_named_as_a_template_has_no_milestones():
     text = "# Release team update\n\n* Next: beta.2 is scheduled for Tuesday, November 17th, 2031\n"
     assert _ms(text, "meeting-updates/TEMPLATE.md") == []
     assert _ms(text, "meeting-updates/2031-11-04.md") == [("Next: beta.2 is scheduled for", "2031-11-17")]
+
+
+def test_an_owner_in_brackets_right_after_the_marker_then_the_action():
+    """ "AI(Ben Smith) move these forward …" is an action item of Ben Smith's (the owner stays in the text); "AI
+    (machine learning) models are …" is about artificial intelligence, and a lower-case bracket is no owner."""
+    text = ("# Notes\n\nAI(Ben Smith) move these forward until they can be integrated.\n\n"
+            "AI (machine learning) models are discussed.\n\nAI(ml) works well here.\n")
+    assert _tasks(text, "2031-06-06.md") == ["(Ben Smith) move these forward until they can be integrated"]
+
+
+def test_who_had_an_action_item_and_an_issue_assigned_with_and_are_tasks():
+    """ "Rich had action item to take pulse of TSC" says someone has an action item (in the past tense of the
+    minutes); "issue raised #264 and assigned to mnot" is an item explicitly assigned."""
+    text = ("# Minutes\n\n* Rich had action item to take pulse of TSC on the survey\n"
+            "* Some discussion: issue raised #264 and assigned to mnot\n* The room had a good time\n")
+    assert _tasks(text, "2031-10-25.md") == ["Rich had action item to take pulse of TSC on the survey",
+                                             "Some discussion: issue raised #264 and assigned to mnot"]
+
+
+def test_an_assignment_after_a_dash_ends_an_item_as_after_a_comma():
+    """ "… Intl enabled - Steven to work with Rod on this": the item's last clause gives it to an attendee, as
+    "…, Rod to chase up more votes" does; a dash before a word that is no attendee's name is not one."""
+    text = ("# Minutes\n\n## Present\n\n* Steven Loomis (TSC)\n* Rod Vagg (TSC)\n\n## Notes\n\n"
+            "* the build needs the new target - Steven to work with Rod on this\n"
+            "* the build needs the new target - Release to follow later\n")
+    assert _tasks(text, "2031-08-26.md") == ["The build needs the new target - Steven to work with Rod on this"]
