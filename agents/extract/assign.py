@@ -95,8 +95,24 @@ class MarkedRules:
                 self._acronyms = acronyms(self.units)
             return first not in self._acronyms  # initials: "JF", "MD & MB"; not "FCP to merge" ("in FCP")
         if self._names is None:
-            self._names = known_names(self.units)
+            self._names = known_names(self.units) | self._action_subjects()
         return is_known(first, self._names)
+
+    def _action_subjects(self) -> set[str]:
+        """Who the items right under an action-items heading give work to ("simulacrum to post a comment"):
+        people, also when the discussion below names them again."""
+        out: set[str] = set()
+        under = False
+        for u in self.units:
+            if u.kind == "heading":
+                under = self._intro(u.text.strip())
+            elif under and u.kind == "item" and u.parent is None and (m := _ASSIGN.match(u.text.strip())) and \
+                    m.group("verb") == "to":
+                out.add(re.split(r"[ \t,/+]", m.group("who"), maxsplit=1)[0].lstrip("@").lower())
+        return out - NOT_NAMES
+
+    def _intro(self, text: str) -> bool:  # agents.extract.items.Extractor: a heading that introduces actions
+        raise NotImplementedError
 
     def _named(self, who: str, rest: str) -> bool:
         """A stricter ``_is_name`` for an assignment mid-paragraph: initials or a name the document uses as

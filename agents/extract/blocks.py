@@ -23,7 +23,9 @@ _UNDERLINE = re.compile(r"[ \t]{0,3}(?:=+|-+)[ \t]*")
 _RULE = re.compile(r"[ \t]{0,3}(?:[-*_][ \t]*){3,}")
 # a table's delimiter row, leading and trailing pipes optional ("-|-", "|---|:--:|"): the line above is a header
 _DELIM = re.compile(r"[ \t]*\|?(?:[ \t]*:?-+:?[ \t]*\|)+(?:[ \t]*:?-+:?[ \t]*)?")
-_FENCE = re.compile(r"[ \t]{0,3}(?P<f>`{3,}|~{3,})")
+# a fence's info string is a word ("```python", "~~~ {.rust}"), never Markdown: "~~~~[**P-high issues**](…)" and
+# "~~~~- [~~Pin~~]…" are struck-through text pasted from a web editor, not code
+_FENCE = re.compile(r"[ \t]{0,3}(?P<f>`{3,}|~{3,})(?![ \t]*[-*+\[(~_>])")
 _STATEMENT = re.compile(
     r"(?:\*\*|__|\*|_)?(?:[A-Z@][\w.@&/ '’-]{0,30}?|AI|TODO|FIXME)(?:\*\*|__|\*|_)?[ \t]*(?::|-[ \t])", re.ASCII
 )

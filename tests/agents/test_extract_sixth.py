@@ -83,3 +83,23 @@ def test_an_assignment_after_a_dash_ends_an_item_as_after_a_comma():
             "* the build needs the new target - Steven to work with Rod on this\n"
             "* the build needs the new target - Release to follow later\n")
     assert _tasks(text, "2031-08-26.md") == ["The build needs the new target - Steven to work with Rod on this"]
+
+
+def test_tildes_before_markdown_are_struck_text_not_a_code_fence():
+    """ "~~~~[**P-high issues**](…)" (an empty strike-through pasted from a web editor) opens no code block: the
+    action below it is read. "~~~ python" does open one."""
+    text = ("# Meeting 2031-03-05\n\n## Triage\n\n~~~~[**P-high issues**](https://example.org/q)\n\n"
+            "- [Arc::drop](https://example.org/55005)\n    - **next step:** somebody needs to write up the implications\n"
+            "\n~~~ python\nTODO: not a task, code\n~~~\n")
+    assert _tasks(text) == ["Somebody needs to write up the implications"]
+
+
+def test_who_the_action_items_name_is_a_person_in_the_discussion_too():
+    """ "simulacrum to post a comment" under "## Action items" makes the lower-case handle a person: the same
+    assignment restated under a discussion item is a task too (the guide labels an item listed twice twice). A
+    lower-case word no action item names stays a word ("ideas to explore")."""
+    text = ("# Meeting 2031-03-05\n\n## Action items\n\n- simulacrum to post a comment on #67058 asking libs\n\n"
+            "## Triage\n\n- Arc::drop has a dangling ref\n    - simulacrum to post a comment on #67058\n"
+            "    - crates to publish the fix later\n")
+    assert _tasks(text) == ["Simulacrum to post a comment on #67058 asking libs",
+                            "Simulacrum to post a comment on #67058"]
