@@ -65,6 +65,10 @@ def _done_and_text(text: str, box: str | None) -> tuple[str, bool]:
     return text, done
 
 
+_BRACKETED = re.compile(r"\[([^\[\]\n]{3,200})\]")  # a whole item in brackets (not a link: nothing follows)
+_STRUCK_NAME = re.compile(r"~~[^~\n]{1,40}~~[ \t]+(?=[A-Z@])")  # a name struck out for the one after it
+
+
 class MarkedRules:
     """The marker and assignment half of the task rules."""
 
@@ -189,7 +193,12 @@ class MarkedRules:
         if m and m.group("rest").strip() and not _EMPTY_ACTION.fullmatch(m.group("rest").strip()):
             body = text[m.start("rest"):m.end("rest")]
             return self._task(body, False, u)
+        inner = _BRACKETED.fullmatch(plain.strip()) if plain.lstrip().startswith("[") else None
+        if inner and (m := _ASSIGN.match(inner.group(1))) and m.group("verb") == "to" and \
+                self._is_name(m.group("who"), m.group("rest")):
+            return self._task(inner.group(1), False, u)  # "[@zcbenz to update spec]": a note in brackets
         at = dl.end() if (dl := _DECIDED.match(plain)) else 0  # "**Decision:** Mara to help form a WG"
+        at = st.end() if not at and (st := _STRUCK_NAME.match(plain)) else at  # "~~Niko~~ Felix to register …"
         m = _ASSIGN.match(plain, at)
         m, text = (None if at and m and m.group("verb") != "to" else m), text[at:]  # a decision's "X will …" is none
         linked: set[str] = set()  # names written as a link ("[Michael Sarahan](profile)"): people

@@ -28,7 +28,8 @@ NOT_NAMES = frozenset(
     it's that's there's what's who's nice great tried trying attempt attempts easier harder sure unable likely
     required requires require needed wanted chosen expected expect expects request requests soon later now today
     tomorrow currently hopefully eventually propose proposes suggest suggests suggested volunteer volunteers
-    volunteered offer offers offered prefer prefers""".split()
+    volunteered offer offers offered prefer prefers fyi asap eod eta tbd wip lgtm imo imho btw foundation
+    community company organization organisation""".split()
 )
 _SPEAKER = re.compile(  # "Brad:", "(Ann)", "Rodd/James" at the end
     r"(?:^|[\n(,;:]|(?<=[a-z])/|\band\b|\bwith\b)[ \t*_]*@?([A-Za-z][\w.-]{1,30})(?=[ \t]*(?::|\)|,|$| \())")

@@ -103,3 +103,21 @@ def test_who_the_action_items_name_is_a_person_in_the_discussion_too():
             "    - crates to publish the fix later\n")
     assert _tasks(text) == ["Simulacrum to post a comment on #67058 asking libs",
                             "Simulacrum to post a comment on #67058"]
+
+
+def test_an_assignment_in_brackets_and_one_after_a_struck_name_are_tasks():
+    """ "[@zcbenz to update spec]" is a note in brackets that gives work to someone; "~~Niko~~ Felix to register
+    concern" hands it from Niko to Felix (the task is Felix's). A bracketed aside that assigns nothing is no task."""
+    text = ("# API WG 2031-04-20\n\n## Present\n\n* Niko Matsakis (lang)\n* Felix Klock (lang)\n\n## Notes\n\n"
+            "* Spec out a plan B\n    * [@zcbenz to update spec]\n    * [still to be decided]\n"
+            "* ~~Niko~~ Felix to register concern about semantics\n")
+    assert _tasks(text) == ["Zcbenz to update spec", "Felix to register concern about semantics"]
+
+
+def test_abbreviations_and_organisations_are_nobody_to_assign_to():
+    """ "FYI to TSC, plan to land tomorrow" tells the committee something (FYI is no one's initials); "Foundation
+    will aid with RFC processes" is what an organisation offers, not an attendee's action."""
+    text = ("# Meeting 2031-03-31\n\n## Notes\n\n* Distributions and security releases\n"
+            "  * FYI to TSC, plan to land tomorrow unless there are any objections\n"
+            "* Funding\n  * The Foundation offered help.\n  * Foundation will aid with RFC processes, resources, etc\n")
+    assert _tasks(text) == []
