@@ -121,3 +121,11 @@ def test_abbreviations_and_organisations_are_nobody_to_assign_to():
             "  * FYI to TSC, plan to land tomorrow unless there are any objections\n"
             "* Funding\n  * The Foundation offered help.\n  * Foundation will aid with RFC processes, resources, etc\n")
     assert _tasks(text) == []
+
+
+def test_an_attendee_written_with_a_slash_before_the_handle_is_a_person():
+    """ "James Snell/ @jasnell" in the attendance list makes "James to schedule in May" (under "## Next Meeting:")
+    James's task; a first word no attendee has stays none."""
+    text = ("# Release WG 2031-04-25\n\n## Present\n\n* James Snell/ @jasnell\n* Rod Vagg/ @rvagg\n\n"
+            "## Next Meeting:\n\nJames to schedule in May\n\nPlans to follow later\n")
+    assert _tasks(text) == ["James to schedule in May"]
