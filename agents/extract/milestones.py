@@ -143,7 +143,10 @@ def _next_day(a: Found, b: Found) -> bool:
 
 # "July 14 -- no meeting": a slot without an event
 _NO_EVENT = re.compile(r"[*_ \t]*(?:no[ \t]+(?:meeting|call|session)\b|cancel+ed\b|skipped\b"
-                       r"|(?:nothing|none)[ \t.!]*$)", re.IGNORECASE)  # "March 9 — (nothing)": a free slot
+                       r"|(?:nothing|none)[ \t.!]*$"  # "March 9 — (nothing)": a free slot
+                       r"|no[ \t]+@?[\w.-]+[ \t.!]*$"  # "March 10 -- no pnkfelix": who is away, no event
+                       r"|.*\b(?:not[ \t]+available|unavailable|out[ \t]+of[ \t]+(?:the[ \t]+)?office|OOO)\b)",
+                       re.IGNORECASE)
 _EVENT_HEADING = re.compile(r"\b(?:next|upcoming|meeting|call|release|deadline|freeze|launch|summit|conference)\b",
                             re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r"[ \t*_]*(?:[,;]|\s(?:and|but|while|then|whereas|followed[ \t]+by)\b)[ \t]*")

@@ -129,3 +129,20 @@ def test_an_attendee_written_with_a_slash_before_the_handle_is_a_person():
     text = ("# Release WG 2031-04-25\n\n## Present\n\n* James Snell/ @jasnell\n* Rod Vagg/ @rvagg\n\n"
             "## Next Meeting:\n\nJames to schedule in May\n\nPlans to follow later\n")
     assert _tasks(text) == ["James to schedule in May"]
+
+
+def test_who_is_away_on_a_date_is_no_event():
+    """A planning calendar notes absences beside its meetings: "March 10 -- no pnkfelix" and "June 9 -- Niko,
+    Felix not available" are no events; "March 17 -- Backlog Bonanza" is one."""
+    text = ("# Planning meeting 2031-03-03\n\n## Calendar\n\n* March 10 -- no pnkfelix\n"
+            "* June 9 -- Niko, Felix not available\n* March 17 -- Backlog Bonanza\n")
+    assert _ms(text) == [("Backlog Bonanza", "2031-03-17")]
+
+
+def test_a_conclusion_that_assigns_work_is_a_task():
+    """ "**Conclusion**: Mara to propose updates …" concludes by giving Mara the work, as "**Decision:** Mara to
+    help …" does; a conclusion that states an outcome is none."""
+    text = ("# Council 2031-10-27\n\n## Attendees\n\n* Mara Bos (libs)\n\n## Twitter\n\n"
+            "**Conclusion**: Mara to propose updates to the guidelines in the Forge.\n\n"
+            "**Conclusion**: the guidelines stay as they are.\n")
+    assert _tasks(text) == ["Mara to propose updates to the guidelines in the Forge"]
