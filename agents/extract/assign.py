@@ -14,6 +14,7 @@ import re
 from typing import Any
 
 from agents.extract.blocks import Unit
+from agents.extract.dates import find_dates
 from agents.extract.markers import (
     _ACTION_TO,
     _ASSIGN,
@@ -67,6 +68,17 @@ def _done_and_text(text: str, box: str | None) -> tuple[str, bool]:
 
 _BRACKETED = re.compile(r"\[([^\[\]\n]{3,200})\]")  # a whole item in brackets (not a link: nothing follows)
 _STRUCK_NAME = re.compile(r"~~[^~\n]{1,40}~~[ \t]+(?=[A-Z@])")  # a name struck out for the one after it
+
+
+def _dates_first(plain: str) -> int:
+    """Where an item that opens with dates ("09-20-2018, 11-08-2018 Lee Byron to …") goes on after them; 0 if
+    it does not open with one."""
+    end = 0
+    for f in find_dates(plain[:120]):
+        if plain[end:f.start].strip(" \t,;&*_") not in ("", "and"):
+            break
+        end = f.end
+    return end + len(plain[end:]) - len(plain[end:].lstrip(" \t,:;-–—*_")) if end else 0
 
 
 class MarkedRules:
@@ -199,7 +211,7 @@ class MarkedRules:
             return self._task(inner.group(1), False, u)  # "[@zcbenz to update spec]": a note in brackets
         at = dl.end() if (dl := _DECIDED.match(plain)) else 0  # "**Decision:** Mara to help form a WG"
         at = st.end() if not at and (st := _STRUCK_NAME.match(plain)) else at  # "~~Niko~~ Felix to register …"
-        m = _ASSIGN.match(plain, at)
+        m = _ASSIGN.match(plain, at or _dates_first(plain))  # "09-20-2018, 11-08-2018 Lee Byron to build …"
         m, text = (None if at and m and m.group("verb") != "to" else m), text[at:]  # a decision's "X will …" is none
         linked: set[str] = set()  # names written as a link ("[Michael Sarahan](profile)"): people
         if m is None and u.kind == "item" and "](" in text:  # "[Michael Sarahan](…) to ask", "[@x](…) will"

@@ -146,3 +146,13 @@ def test_a_conclusion_that_assigns_work_is_a_task():
             "**Conclusion**: Mara to propose updates to the guidelines in the Forge.\n\n"
             "**Conclusion**: the guidelines stay as they are.\n")
     assert _tasks(text) == ["Mara to propose updates to the guidelines in the Forge"]
+
+
+def test_an_assignment_after_the_dates_that_open_an_item_is_a_task():
+    """ "09-20-2031, 11-08-2031 Lee Byron to build empty agendas" gives Lee work for the two sessions it dates (a
+    task and two milestones); "2031-06-02 Release notes to be drafted" assigns nobody."""
+    text = ("# Notes 2031-05-24\n\n## Present\n\n* Lee Byron (host)\n\n## Dates for upcoming sessions:\n\n"
+            "  - 09-20-2031, 11-08-2031 Lee Byron to build empty agendas\n  - 2031-06-02 Release notes to be drafted\n")
+    run = _run(text)
+    assert [t.title for t in run.tasks] == ["09-20-2031, 11-08-2031 Lee Byron to build empty agendas"]
+    assert [m.date for m in run.milestones] == ["2031-09-20", "2031-11-08", "2031-06-02"]
