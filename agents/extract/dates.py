@@ -38,10 +38,10 @@ _WD = r"(?:mon|tue|tues|wed|weds|thu|thur|thurs|fri|sat|sun)[a-z]*\.?"
 _DATE = re.compile(
     rf"(?<![\w./#=-])(?P<iy>{_YEAR})(?P<sep>[-/])(?P<im>[01]\d)(?P=sep)(?P<id>[0-3]\d)(?![\w/-]|:\d|T\d)"
     rf"(?:{_RANGE}{_YEAR}-(?P<irm>[01]\d)-(?P<ird>[0-3]\d)(?![\w-]))?"
-    rf"|(?<![\w./#=:-])(?P<na>[0-3]?\d)(?P<nsep>[-/.])(?P<nb>[0-3]?\d)(?P=nsep)(?P<ny>{_YEAR})(?![\w/.-]|:\d)"
+    rf"|(?<![\w./#=:-])(?P<na>[0-3]?\d)(?P<nsep>[-/.])(?P<nb>[0-3]?\d)(?P=nsep)(?P<ny>{_YEAR})(?![\w/-]|\.\w|:\d)"
     rf"|(?<![\w-])(?:{_WD},?|(?:scheduled|planned|set|due)[ \t]+(?:for|on|by)|expected(?:[ \t]+(?:on|by))?)"
     rf"[ \t]{{1,2}}"  # "Thu 2/6", "due by 12/22", "first draft expected 11/23"
-    rf"(?P<wm>1[0-2]|0?[1-9])/(?P<wd>[0-3]?\d)(?![\w/.-]|:\d|%)"
+    rf"(?P<wm>1[0-2]|0?[1-9])/(?P<wd>[0-3]?\d)(?![\w/-]|\.\w|:\d|%)"  # (a full stop may end the sentence)
     rf"|(?<![\w-])(?P<mm>{_MON})\.?,?[ \t]{{1,2}}(?P<md>[0-3]?\d){_ORD}(?!\w|:\d|\.\d|/)"
     rf"(?:[ \t]*\({_WD}\))?"
     rf"(?:{_RANGE}(?:(?P<rm>{_MON})\.?[ \t]{{1,2}})?(?P<rd>[0-3]?\d){_ORD}(?!\w|:\d|\.\d|/)(?:[ \t]*\({_WD}\))?)?"

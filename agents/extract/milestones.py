@@ -147,6 +147,8 @@ _NO_EVENT = re.compile(r"[*_ \t]*(?:no[ \t]+(?:meeting|call|session)\b|cancel+ed
                        r"|no[ \t]+@?[\w.-]+[ \t.!]*$"  # "March 10 -- no pnkfelix": who is away, no event
                        r"|.*\b(?:not[ \t]+available|unavailable|out[ \t]+of[ \t]+(?:the[ \t]+)?office|OOO)\b)",
                        re.IGNORECASE)
+_HOUR_ONLY = re.compile(r"(?:at[ \t]+)?\d{1,2}(?::\d\d)?[ \t]*(?:am|pm)?(?:[ \t]*[A-Z]{2,5})?\.?", re.IGNORECASE)
+_AHEAD_LABEL = re.compile(r"\b(?:next|upcoming|future|following)\b", re.IGNORECASE)
 _EVENT_HEADING = re.compile(r"\b(?:next|upcoming|meeting|call|release|deadline|freeze|launch|summit|conference)\b",
                             re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r"[ \t*_]*(?:[,;]|\s(?:and|but|while|then|whereas|followed[ \t]+by)\b)[ \t]*")
@@ -264,8 +266,8 @@ class MilestoneRules:
     def _labelled_date(self, plain: str, lo: int, f: Found) -> bool:
         """ "- Date and time: Thursday, Oct 12th …" under "#### Social": the heading names the event."""
         m = OWN_DATE_FIELD.match(plain, lo) if self.context else None
-        if m is None:
-            return False
+        if m is None or _AHEAD_LABEL.search(m.group(0)):
+            return False  # "# Date for Next Meeting: Friday 18 October": the label is the event
         between = plain[m.end():f.start].strip(" \t*_")
         weekday = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?"
         return not between or re.fullmatch(weekday, between, re.IGNORECASE) is not None
@@ -341,6 +343,8 @@ class MilestoneRules:
             before = re.sub(r"[ \t]+(?:is|are)$", "", before.rstrip())
         after = re.sub(r"^\((?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?\)", "", after, flags=re.IGNORECASE)
         b, a = before.strip(_SEP).strip(), after.strip(_SEP).strip()
+        if b and _HOUR_ONLY.fullmatch(a):
+            a = ""  # "Next Meeting: Friday 18 October 2019, 14:00 UTC": the hour names nothing
         if a.endswith(")") and "(" not in a:
             a = a[:-1].rstrip()  # "… 2018 (the 1.89 release)": its opening bracket went with the date
         if b and before.rstrip().endswith(":") and re.fullmatch(r"\([^()]*\)?\.?\)?", after.strip()):

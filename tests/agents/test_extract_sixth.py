@@ -156,3 +156,19 @@ def test_an_assignment_after_the_dates_that_open_an_item_is_a_task():
     run = _run(text)
     assert [t.title for t in run.tasks] == ["09-20-2031, 11-08-2031 Lee Byron to build empty agendas"]
     assert [m.date for m in run.milestones] == ["2031-09-20", "2031-11-08", "2031-06-02"]
+
+
+def test_a_numeric_date_may_end_a_sentence():
+    """ "… the next Implementers Call, scheduled for 10/25/2031." and "due by 12/22." end their sentence with a
+    full stop; "10/25/2031.5" and "v1.2.2031.3" are no dates."""
+    text = ("# Call 2031-10-11\n\n## Notes\n\n* Discussion on availability for the next Implementers Call, "
+            "scheduled for 10/25/2031.\n* Build 10/25/2031.5 and v1.2.2031.3 are versions\n")
+    assert _ms(text) == [("Discussion on availability for the next Implementers Call, scheduled for", "2031-10-25")]
+
+
+def test_a_date_labelled_as_the_next_meeting_is_that_meeting_and_its_hour_names_nothing():
+    """ "# Date for Next Meeting: Friday 18 October 2031, 14:00 UTC" is labelled like the document's own date field
+    but names the next meeting: a milestone titled by its label, without the hour."""
+    text = ("# Meeting 72\n\n### Meeting Date/Time: Friday 04 October 2031 at 14:00 UTC\n\nSome notes.\n\n"
+            "# Date for Next Meeting: Friday 18 October 2031, 14:00 UTC\n")
+    assert _ms(text, "Meeting 72.md") == [("Date for Next Meeting", "2031-10-18")]
