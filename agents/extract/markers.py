@@ -94,7 +94,8 @@ _TAKES = re.compile(
     r"(?:action[ \t]*items?|todo(?![ \t]*lists?\b))\b"  # "has a TODO on …", not "have a todo list"
     r"|\b(?:takes?|taking|took|has|have|gets?|got|owns?)[ \t]+(?:(?:the|this|that)[ \t]+)?(?-i:AI)\b"  # not "an AI"
     r"|\b(?:takes?|taking|took)[ \t]+(?:(?:an?|the)[ \t]+)?action[ \t]+to[ \t]+[a-z]"  # "will take action to draft …"
-    r"|\baction[ \t]+items?[ \t]+for[ \t]+@?\w+[ \t]+to[ \t]+[a-z]",  # "ZA: action item for everyone to look at …"
+    # "ZA: action item for everyone to look at …", "an action item for the Cat Herders to follow up"
+    r"|\baction[ \t]+items?[ \t]+for[ \t]+(?:the[ \t]+)?@?\w+(?:[ \t]+(?-i:[A-Z])\w*){0,2}[ \t]+to[ \t]+[a-z]",
     re.IGNORECASE,
 )
 _ASSIGNED = re.compile(r"(?:^|;|,|[ \t]-|–|—|[ \t]and\b)[ \t]*assign(?:ed)?[ \t]+to[ \t]+@?\w[\w .&@-]{0,30}\.?$",

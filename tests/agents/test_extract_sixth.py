@@ -172,3 +172,11 @@ def test_a_date_labelled_as_the_next_meeting_is_that_meeting_and_its_hour_names_
     text = ("# Meeting 72\n\n### Meeting Date/Time: Friday 04 October 2031 at 14:00 UTC\n\nSome notes.\n\n"
             "# Date for Next Meeting: Friday 18 October 2031, 14:00 UTC\n")
     assert _ms(text, "Meeting 72.md") == [("Date for Next Meeting", "2031-10-18")]
+
+
+def test_an_action_item_for_a_named_group_is_a_task():
+    """ "Let's keep this as an action item for the Cat Herders to reach out …" gives a group the action (as
+    "action item for everyone to look at" does); "action items for the next meeting to be reviewed" names none."""
+    text = ("# Meeting 2031-10-04\n\n## Notes\n\nLets keep this as an action item for the Cat Herders to reach out "
+            "to the team.\n\nThere were action items for the next meeting to be reviewed.\n")
+    assert _tasks(text) == ["Lets keep this as an action item for the Cat Herders to reach out to the team"]
