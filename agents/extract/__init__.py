@@ -94,8 +94,13 @@ def _same_release(a: frozenset[str], b: frozenset[str]) -> bool:
 
 
 def _shared_word(a: set[str], b: set[str]) -> bool:
-    """Two titles on one date name the same event when they share a content word ("Code Freeze", "Feature Freeze")."""
-    return any(len(w) >= 4 and w not in _STOP and not w.isdigit() for w in a & b)
+    """Two titles on one date name the same event when they share a content word ("Code Freeze", "Feature Freeze";
+    a plural is its word: "All features must have an issue" and "Feature Freeze begins")."""
+    return any(len(w) >= 4 and w not in _STOP and not w.isdigit() for w in _stems(a) & _stems(b))
+
+
+def _stems(words: set[str]) -> set[str]:
+    return {w[:-1] if len(w) > 4 and w.endswith("s") and not w.endswith("ss") else w for w in words}
 
 
 _TODO_STEM = re.compile(r"(?:^|[ _.-])(?:todo|todos|to-do|to_do|todo-list|todolist)$", re.IGNORECASE)

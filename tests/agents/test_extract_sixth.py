@@ -180,3 +180,12 @@ def test_an_action_item_for_a_named_group_is_a_task():
     text = ("# Meeting 2031-10-04\n\n## Notes\n\nLets keep this as an action item for the Cat Herders to reach out "
             "to the team.\n\nThere were action items for the next meeting to be reviewed.\n")
     assert _tasks(text) == ["Lets keep this as an action item for the Cat Herders to reach out to the team"]
+
+
+def test_a_plural_is_its_word_when_two_mentions_of_one_date_are_one_event():
+    """The schedule's "Feature Freeze begins" and the details' "All features must have an issue by Monday, January
+    22nd" are one event; "Docs deadline" on the same day stays a second one."""
+    text = ("# Release 4.10\n\nThe 4.10 cycle begins on Tuesday, January 2nd, 2031.\n\n"
+            "* Feature Freeze begins: Wednesday, January 22nd, 2031\n* Docs deadline: January 22nd, 2031\n\n"
+            "## Details\n\nAll features going into the release must have an issue by Wednesday, January 22nd.\n")
+    assert [t for t, d in _ms(text) if d == "2031-01-22"] == ["Feature Freeze begins", "Docs deadline"]
