@@ -143,10 +143,7 @@ def _next_day(a: Found, b: Found) -> bool:
 
 # "July 14 -- no meeting": a slot without an event
 _NO_EVENT = re.compile(r"[*_ \t]*(?:no[ \t]+(?:meeting|call|session)\b|cancel+ed\b|skipped\b"
-                       r"|(?:nothing|none)[ \t.!]*$"  # "March 9 — (nothing)": a free slot
-                       r"|no[ \t]+@?[\w.-]+[ \t.!]*$"  # "March 10 -- no pnkfelix": who is away, no event
-                       r"|.*\b(?:not[ \t]+available|unavailable|out[ \t]+of[ \t]+(?:the[ \t]+)?office|OOO)\b)",
-                       re.IGNORECASE)
+                       r"|(?:nothing|none)[ \t.!]*$)", re.IGNORECASE)  # "March 9 — (nothing)": a free slot
 _HOUR_ONLY = re.compile(r"(?:at[ \t]+)?\d{1,2}(?::\d\d)?[ \t]*(?:am|pm)?(?:[ \t]*[A-Z]{2,5})?\.?", re.IGNORECASE)
 _AHEAD_LABEL = re.compile(r"\b(?:next|upcoming|future|following)\b", re.IGNORECASE)
 _EVENT_HEADING = re.compile(r"\b(?:next|upcoming|meeting|call|release|deadline|freeze|launch|summit|conference)\b",

@@ -89,7 +89,8 @@ def test_tildes_before_markdown_are_struck_text_not_a_code_fence():
     """ "~~~~[**P-high issues**](…)" (an empty strike-through pasted from a web editor) opens no code block: the
     action below it is read. "~~~ python" does open one."""
     text = ("# Meeting 2031-03-05\n\n## Triage\n\n~~~~[**P-high issues**](https://example.org/q)\n\n"
-            "- [Arc::drop](https://example.org/55005)\n    - **next step:** somebody needs to write up the implications\n"
+            "- [Arc::drop](https://example.org/55005)\n"
+            "    - **next step:** somebody needs to write up the implications\n"
             "\n~~~ python\nTODO: not a task, code\n~~~\n")
     assert _tasks(text) == ["Somebody needs to write up the implications"]
 
@@ -129,14 +130,6 @@ def test_an_attendee_written_with_a_slash_before_the_handle_is_a_person():
     text = ("# Release WG 2031-04-25\n\n## Present\n\n* James Snell/ @jasnell\n* Rod Vagg/ @rvagg\n\n"
             "## Next Meeting:\n\nJames to schedule in May\n\nPlans to follow later\n")
     assert _tasks(text) == ["James to schedule in May"]
-
-
-def test_who_is_away_on_a_date_is_no_event():
-    """A planning calendar notes absences beside its meetings: "March 10 -- no pnkfelix" and "June 9 -- Niko,
-    Felix not available" are no events; "March 17 -- Backlog Bonanza" is one."""
-    text = ("# Planning meeting 2031-03-03\n\n## Calendar\n\n* March 10 -- no pnkfelix\n"
-            "* June 9 -- Niko, Felix not available\n* March 17 -- Backlog Bonanza\n")
-    assert _ms(text) == [("Backlog Bonanza", "2031-03-17")]
 
 
 def test_a_conclusion_that_assigns_work_is_a_task():
