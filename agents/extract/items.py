@@ -56,6 +56,11 @@ class Task:
     source: str  # the unit's text as written: its identity
 
 
+# an item whose last clause introduces its sub-items as the next steps ("Lee: Wrap up, concrete next steps —")
+_NEXT_STEPS_LAST = re.compile(r"[,;:][ \t]*(?:(?:concrete|agreed)[ \t]+)?next[ \t]+(?:steps|actions)[ \t]*[:—–-]?$",
+                              re.IGNORECASE)
+
+
 class Extractor(MarkedRules, RowRules):
     """Tasks and milestones of one document."""
 
@@ -182,6 +187,8 @@ class Extractor(MarkedRules, RowRules):
             return False
         if _NEEDED.fullmatch(u.text.strip()):
             return True  # "… Need somebody to" over what is needed
+        if self.minutes and _NEXT_STEPS_LAST.search(u.text.strip()):
+            return True  # "Lee: Wrap up, concrete next steps —" over the steps
         m = _INTRO.fullmatch(u.text.strip())
         if m is None:  # "- ACTION:" alone, its sub-items the actions
             marker = _MARKER.fullmatch(u.text.strip())

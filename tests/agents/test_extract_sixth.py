@@ -182,3 +182,12 @@ def test_a_plural_is_its_word_when_two_mentions_of_one_date_are_one_event():
             "* Feature Freeze begins: Wednesday, January 22nd, 2031\n* Docs deadline: January 22nd, 2031\n\n"
             "## Details\n\nAll features going into the release must have an issue by Wednesday, January 22nd.\n")
     assert [t for t, d in _ms(text) if d == "2031-01-22"] == ["Feature Freeze begins", "Docs deadline"]
+
+
+def test_an_item_whose_last_clause_introduces_next_steps_has_them_as_sub_items():
+    """ "Lee: Wrap up, concrete next steps —" over a sub-item: the sub-item is a task (an intro line with a
+    speaker and a dash). A discussion item that only mentions next steps mid-sentence introduces nothing."""
+    text = ("# WG notes 2031-11-06\n\n## Input unions\n\n* Discussion\n    * Lee: Wrap up, concrete next steps —\n"
+            "        * Prototype the input union coercion in graphql-js.\n"
+            "    * Tim: next steps are unclear to me\n        * I would wait.\n")
+    assert _tasks(text) == ["Prototype the input union coercion in graphql-js"]
