@@ -62,8 +62,9 @@ _EMPTY_EMPHASIS = re.compile(r"[ \t]*(?:(\*\*|__)[ \t]*\1|(?<!\*)\*[ \t]+\*(?!\*
 
 
 _SLOT = re.compile(r"[ \t]*[-–—,]?[ \t]*(?:\d{4}[ \t]*[-–][ \t]*\d{4}|\d{1,2}:\d\d)")  # a session's hours
-_HISTORY = re.compile(r"\b(?:history|past[ \t]+releases|previous[ \t]+releases|prior[ \t]+meetings|archived?)\b",
-                      re.IGNORECASE)
+_HISTORY = re.compile(r"\b(?:history|past[ \t]+releases|previous[ \t]+releases|prior[ \t]+meetings|archived?"
+                      r"|(?:end[ \t-]+of[ \t-]+life|eol|unsupported)[ \t]+(?:releases|versions))\b",
+                      re.IGNORECASE)  # "### End-of-Life Releases": a table of past releases
 _LOG_TITLE = re.compile(r"\b(?:change[ \t-]?log|changes|release[ \t]+notes|history|news|what's[ \t]+new)\b",
                         re.IGNORECASE)
 

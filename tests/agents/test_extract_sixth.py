@@ -191,3 +191,13 @@ def test_an_item_whose_last_clause_introduces_next_steps_has_them_as_sub_items()
             "        * Prototype the input union coercion in graphql-js.\n"
             "    * Tim: next steps are unclear to me\n        * I would wait.\n")
     assert _tasks(text) == ["Prototype the input union coercion in graphql-js"]
+
+
+def test_an_end_of_life_releases_section_is_past_releases():
+    """Under "### End-of-Life Releases" a table's dates are releases that ended (its rows in release order, oldest
+    first); the schedule table above it keeps its dates."""
+    text = ("# Release Working Group\n\n## Release schedule\n\n| Release | Status | Initial Release | End-of-life |\n"
+            "| --- | --- | --- | --- |\n| 40.x | Active LTS | 2031-04-20 | 2034-04-30 |\n\n### End-of-Life Releases\n\n"
+            "| Release | Status | Initial Release | End-of-life |\n| --- | --- | --- | --- |\n"
+            "| 30.x | End-of-Life | 2026-04-20 | 2029-04-30 |\n| 32.x | End-of-Life | 2027-04-20 | 2030-04-30 |\n")
+    assert [d for _, d in _ms(text, "README.md")] == ["2031-04-20", "2034-04-30"]
