@@ -67,7 +67,7 @@ _TODO = re.compile(
 _INLINE_TODO = re.compile(r"(?<![\w`/])[(\[]?(?:TODO|FIXME)(?:\([\w@ .-]{1,30}\))?[ \t]*:[ \t]*(?P<rest>[^)\]\n]*)")
 _EMPTY_ACTION = re.compile(
     r"(?:none(?:[ \t]+(?:needed|required|yet|for[ \t]+now|this[ \t]+(?:week|time)))?|n/?a|no(?:ne)?\.?|nothing"
-    r"|no action\b.*|no action items?\b.*|none[ \t]+[-–—][ \t].*|tbd|-+|\.+|see above\.?)?[ \t.]*$",
+    r"|no action\b.*|no action items?\b.*|none(?:[ \t]+[-–—]|\.)[ \t].*|tbd|-+|\.+|see above\.?)?[ \t.]*$",
     re.IGNORECASE
 )
 _INTRO = re.compile(
@@ -94,8 +94,9 @@ _TAKES = re.compile(
     r"(?:action[ \t]*items?|todo(?![ \t]*lists?\b))\b"  # "has a TODO on …", not "have a todo list"
     r"|\b(?:takes?|taking|took|has|have|gets?|got|owns?)[ \t]+(?:(?:the|this|that)[ \t]+)?(?-i:AI)\b"  # not "an AI"
     r"|\b(?:takes?|taking|took)[ \t]+(?:(?:an?|the)[ \t]+)?action[ \t]+to[ \t]+[a-z]"  # "will take action to draft …"
-    # "ZA: action item for everyone to look at …", "an action item for the Cat Herders to follow up"
-    r"|\baction[ \t]+items?[ \t]+for[ \t]+(?:the[ \t]+)?@?\w+(?:[ \t]+(?-i:[A-Z])\w*){0,2}[ \t]+to[ \t]+[a-z]",
+    # "ZA: action item for everyone to look at …", "action item for the Cat Herders to follow up", "Action for all to …"
+    r"|\b(?<!to )action(?:[ \t]+items?)?[ \t]+for[ \t]+(?:the[ \t]+)?@?\w+(?:[ \t]+(?-i:[A-Z])\w*){0,2}"
+    r"[ \t]+to[ \t]+[a-z]",  # (not "a call to action for folks to provide input")
     re.IGNORECASE,
 )
 _ASSIGNED = re.compile(r"(?:^|;|,|[ \t]-|–|—|[ \t]and\b)[ \t]*assign(?:ed)?[ \t]+to[ \t]+@?\w[\w .&@-]{0,30}\.?$",

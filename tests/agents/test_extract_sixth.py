@@ -201,3 +201,14 @@ def test_an_end_of_life_releases_section_is_past_releases():
             "| Release | Status | Initial Release | End-of-life |\n| --- | --- | --- | --- |\n"
             "| 30.x | End-of-Life | 2026-04-20 | 2029-04-30 |\n| 32.x | End-of-Life | 2027-04-20 | 2030-04-30 |\n")
     assert [d for _, d in _ms(text, "README.md")] == ["2031-04-20", "2034-04-30"]
+
+
+def test_an_action_for_everyone_is_a_task_and_an_action_of_none_is_none():
+    """ "Action for all to review the document." mid-paragraph gives everyone the action; "a call to action for
+    folks to provide input" is a phrase; "ACTION: none. Open until the PR lands. Michael to continue …" says
+    there is no action."""
+    text = ("# CPC 2031-02-11\n\n## Present\n\n* Michael Dawson (IBM)\n\n## Notes\n\n"
+            "Jory asked for clarification.  Action for all to review the document.  Myles notes more.\n\n"
+            "Maybe it belongs in the blog post as a call to action for folks to provide input?\n\n"
+            "* Bylaws\n  * ACTION: none. Open until related PR lands. Michael to continue moving this forward\n")
+    assert _tasks(text) == ["Action for all to review the document"]
