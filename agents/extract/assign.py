@@ -42,6 +42,7 @@ from agents.extract.markers import (
     _STRUCK,
     _TAKES,
     _TAKES_HINT,
+    _TALK,
     _TODO,
     _TOPIC,
     _TURN,
@@ -232,8 +233,10 @@ class MarkedRules:
             if u.kind == "item" or m.group("who")[:1].isupper() or m.group("who").startswith("@") or \
                     (m.group("who").lower() in (self._names or ()) and ":" not in plain[:m.start("verb")]
                      and m.group("rest").split()[0].lower() not in (self._names or ())
-                     and plain.rstrip().endswith(".")):
-                # "nikomatsakis to review." (an attendee; not a speaker's "rf: to know whether …")
+                     and (plain.rstrip().endswith(".") or (m.group("verb") == "to" and u.end_line == u.line
+                                                           and not _TALK.search(plain)))):
+                # "nikomatsakis to review." or a line of its own "nikomatsakis to address this async" (an
+                # attendee; not a speaker's "rf: to know whether …")
                 first = next(_SENTENCE.finditer(plain)) if u.kind == "para" else None  # "James to schedule in
                 t, done = _done_and_text(text[:first.end()].strip() if first else text, None)  # Feb.  Some talk …"
                 return self._task(t, done, u)

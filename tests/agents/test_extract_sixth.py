@@ -212,3 +212,11 @@ def test_an_action_for_everyone_is_a_task_and_an_action_of_none_is_none():
             "Maybe it belongs in the blog post as a call to action for folks to provide input?\n\n"
             "* Bylaws\n  * ACTION: none. Open until related PR lands. Michael to continue moving this forward\n")
     assert _tasks(text) == ["Action for all to review the document"]
+
+
+def test_an_attendees_handle_to_a_verb_on_a_line_of_its_own_is_a_task():
+    """ "nikomatsakis to address this async" on a line of its own (no full stop) gives the note-taker work; a line
+    of talk ("mnot to mike belshe (mb) -- we're getting there") is none."""
+    text = ("# T-lang meeting 2031-05-10\n\n* Note-taker: nikomatsakis\n* Present: mnot, mike\n\n## Notes\n\n"
+            "nikomatsakis to address this async\n\nmnot to mike belshe (mb) -- we're getting there\n")
+    assert _tasks(text) == ["Nikomatsakis to address this async"]
