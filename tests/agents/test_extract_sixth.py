@@ -220,3 +220,12 @@ def test_an_attendees_handle_to_a_verb_on_a_line_of_its_own_is_a_task():
     text = ("# T-lang meeting 2031-05-10\n\n* Note-taker: nikomatsakis\n* Present: mnot, mike\n\n## Notes\n\n"
             "nikomatsakis to address this async\n\nmnot to mike belshe (mb) -- we're getting there\n")
     assert _tasks(text) == ["Nikomatsakis to address this async"]
+
+
+def test_a_link_to_a_trackers_search_in_an_action_list_is_no_task():
+    """Under "## Review previous meeting's action items", "[Ready for review](…/issues?q=is%3Aopen…)" points at a
+    list; "[Fix the parser](…/issues/12)" restates an action item."""
+    text = ("# WG 2031-06-03\n\n## Review previous meeting's action items\n\n"
+            "- [Ready for review](https://github.com/o/r/issues?q=is%3Aissue+is%3Aopen+label%3Aready)\n"
+            "- [Fix the parser](https://github.com/o/r/issues/12)\n")
+    assert _tasks(text) == ["[Fix the parser](https://github.com/o/r/issues/12)"]
