@@ -28,6 +28,7 @@ from agents.extract.markers import (
     _EMPTY_ACTION,
     _INLINE_TODO,
     _LEAD_LINK,
+    _LOWER_TURN,
     _MARKER,
     _NEXT_STEP,
     _NOT_VERB,
@@ -166,7 +167,7 @@ class MarkedRules:
             return None  # a checkbox is handled as such
         m = _MARKER.match(plain)
         sp = _TURN.match(plain)  # "Ryan: Action item: Jack to revise …", "[Lee] Action item: …": a speaker first
-        if m is None and (sp or (sp := _BRACKET_TURN.match(plain))) is not None:
+        if m is None and (sp or (sp := _BRACKET_TURN.match(plain)) or (sp := _LOWER_TURN.match(plain))) is not None:
             m = _MARKER.match(plain, sp.end())
         if m and m.group("who") and re.match(r"[*_]*ai\b", plain[m.start():], re.IGNORECASE) and \
                 re.match(r"[ \t]*(?:&|and\b|[a-z])", m.group("who")):
@@ -257,7 +258,7 @@ class MarkedRules:
             m = _ASSIGN.match(line.strip())  # "* Create docs [#1003](…)" then "Robin to take the pen …"
             if m and m.group("verb") == "to" and self._named(m.group("who"), m.group("rest")):
                 return self._task(line.strip(), False, u)
-        if ("action" in low or "todo" in low or " ai " in low) and _TAKES_HINT.search(plain):
+        if ("action" in low or "todo" in low or " ai " in low or "ownership" in low) and _TAKES_HINT.search(plain):
             for sm in _SENTENCE.finditer(plain):
                 if _TAKES.search(sm.group(0)):
                     return self._task(text[sm.start():sm.end()].strip(), False, u)

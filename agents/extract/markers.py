@@ -13,7 +13,7 @@ _LABEL = re.compile(r"(\*\*|__)[^*_\n]{1,80}?\1:?")  # an item that is only an e
 _MARKER = re.compile(
     rf"{_BOLD}(?:(?:last|previous|prior)[ \t]+(?:week|meeting|time)(?:['’]s)?[ \t]+)?"  # "Last week’s AI: …"
     rf"(?:action[ \t]*items?|actions?|ai|next[ \t]+steps?|next[ \t]+actions?)(?:,[ \t]*(?:un)?related)?"
-    rf"(?:[ \t]*\((?P<owner>[^)\n]{{1,40}})\)|[ \t]+(?:(?:for|-|–)[ \t]+)?(?P<who>[^:*\n]{{1,40}}?))?"
+    rf"(?:[ \t]*[(\[](?P<owner>[^)\]\n]{{1,40}})[)\]]|[ \t]+(?:(?:for|-|–)[ \t]+)?(?P<who>[^:*\n]{{1,40}}?))?"
     rf"[ \t]*{_BOLD}[ \t]*"
     rf"(?::|[ \t]-[ \t]|–|—)[ \t]*{_BOLD}[ \t]*"
     rf"(?P<rest>.*)",
@@ -32,6 +32,9 @@ _POINTER = re.compile(r"\[[^\]\n]*\baction[ \t]*items?\b[^\]\n]*\]\([^)\n]*\)[ \
 # A speaker's turn before a marker: "Ryan: ", "**Jack**: "
 _TURN = re.compile(r"(?:\*\*|__)?[A-Z][\w.'’-]{0,30}(?:[ \t]+[A-Z][\w.'’-]{0,30}){0,2}(?:\*\*|__)?[ \t]*:"
                    r"(?:\*\*|__)?[ \t]+")
+# a lower-case speaker before a marker: "mnot: next step: refactor"
+_LOWER_TURN = re.compile(r"[a-z][\w.-]{1,30}:[ \t]+(?=(?:next[ \t]+steps?|action(?:[ \t]*items?)?|ai|todo)\b)",
+                         re.IGNORECASE)
 _BRACKET_TURN = re.compile(r"\[[A-Z][\w .'’-]{0,30}\][ \t]*")  # "[Lee] " before a marker
 _TALK = re.compile(r"\b(?:I|I['’](?:m|d|ve|ll)|[Ww]e|[Ww]e['’](?:re|d|ve|ll)|[Oo]ur|us|[Mm]y)\b")
 _REPLY = re.compile(r"(?:yes|no|yep|nope|agreed|right|correct|sure|\+1)[.!]?", re.IGNORECASE)
@@ -69,7 +72,8 @@ _TODO = re.compile(
 _INLINE_TODO = re.compile(r"(?<![\w`/])[(\[]?(?:TODO|FIXME)(?:\([\w@ .-]{1,30}\))?[ \t]*:[ \t]*(?P<rest>[^)\]\n]*)")
 _EMPTY_ACTION = re.compile(
     r"(?:none(?:[ \t]+(?:needed|required|yet|for[ \t]+now|this[ \t]+(?:week|time)))?|n/?a|no(?:ne)?\.?|nothing"
-    r"|no action\b.*|no action items?\b.*|none(?:[ \t]+[-–—]|\.)[ \t].*|tbd|-+|\.+|see above\.?)?[ \t.]*$",
+    r"|no action\b.*|no action items?\b.*|none(?:[ \t]+[-–—]|\.)[ \t].*|tbd|-+|\.+|see above\.?"
+    r"|(?:proposal[ \t]+)?(?:closed|accepted|rejected|merged|resolved|adopted)\b.*)?[ \t.]*$",  # an outcome
     re.IGNORECASE
 )
 _INTRO = re.compile(
@@ -96,6 +100,7 @@ _TAKES = re.compile(
     r"(?:action[ \t]*items?|todo(?![ \t]*lists?\b))\b"  # "has a TODO on …", not "have a todo list"
     r"|\b(?:takes?|taking|took|has|have|gets?|got|owns?)[ \t]+(?:(?:the|this|that)[ \t]+)?(?-i:AI)\b"  # not "an AI"
     r"|\b(?:takes?|taking|took)[ \t]+(?:(?:an?|the)[ \t]+)?action[ \t]+to[ \t]+[a-z]"  # "will take action to draft …"
+    r"|\b(?:takes?|taking|took)[ \t]+ownership[ \t]+of\b"  # "[#96463](…) Dan will take ownership of this issue"
     # "ZA: action item for everyone to look at …", "action item for the Cat Herders to follow up", "Action for all to …"
     r"|\b(?<!to )action(?:[ \t]+items?)?[ \t]+for[ \t]+(?:the[ \t]+)?@?\w+(?:[ \t]+(?-i:[A-Z])\w*){0,2}"
     r"[ \t]+to[ \t]+[a-z]",  # (not "a call to action for folks to provide input")
@@ -109,7 +114,7 @@ _AGENDA = re.compile(r"\bagenda\b", re.IGNORECASE)
 _PRESENTS = re.compile(r"(?:present|discuss|talk|speak|lead|host|introduce|demo|give[ \t]+(?:a|an|the))\b",
                        re.IGNORECASE)
 _TODO_TXT = re.compile(r"(?P<done>x[ \t]+)?(?:\([A-Z]\)[ \t]+)?(?:\d{4}-\d\d-\d\d[ \t]+){0,2}(?P<rest>[^#].*)")
-_TAKES_HINT = re.compile(r"action|todo|\bai\b", re.IGNORECASE)
+_TAKES_HINT = re.compile(r"action|todo|\bai\b|ownership", re.IGNORECASE)
 
 _ROLE = re.compile(r"^(?:take|taking)[ \t]+(?:the[ \t]+)?(?:notes|minutes)\b"
                    r"|^(?:scribe|chair|facilitate|moderate|minutes?)\b",

@@ -29,7 +29,10 @@ from agents.extract.tables import make_date
 _LINK_OR_URL = re.compile(r"\]\([^()\s]*(?:\([^()\s]*\)[^()\s]*)*\)|<?https?://[^\s>)\]]+>?|`[^`\n]*`")
 # A link to another file of the project ("[June 4 meeting notes](jun-4.md)"): a date in its text names that
 # document, not an event.
-_DOC_LINK = re.compile(r"\[[^\]\n]*\]\((?![a-z][\w+.-]*:)[^()\s]*\)", re.IGNORECASE)
+_DOC_LINK = re.compile(r"\[[^\]\n]*\]\((?![a-z][\w+.-]*:)[^()\s]*\)"
+                       # ... or to the record of something that happened ("[12 March 2017](…/issues/1209)")
+                       r"|\[[^\]\n]*\]\(https?://(?:matrix\.to/|[^()\s]*(?:/issues/\d|/pull/\d|#issuecomment"
+                       r"|/discussions/\d|/commit/))[^()\s]*\)", re.IGNORECASE)
 _SENTENCE = re.compile(  # "Oct." before a day or "Thur." before a date ends no sentence: "(Oct. 9th)"
     r"(?:[^.!?]|(?:(?<=\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec))|(?<=\bSept))\.(?=[ \t]+\d)"
     r"|(?:(?<=\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun))|(?<=\b(?:Tues|Thur))|(?<=\bThurs))\.(?=[ \t]+[\dA-Z])"
@@ -62,7 +65,8 @@ _EMPTY_EMPHASIS = re.compile(r"[ \t]*(?:(\*\*|__)[ \t]*\1|(?<!\*)\*[ \t]+\*(?!\*
 
 
 _SLOT = re.compile(r"[ \t]*[-–—,]?[ \t]*(?:\d{4}[ \t]*[-–][ \t]*\d{4}|\d{1,2}:\d\d)")  # a session's hours
-_HISTORY = re.compile(r"\b(?:history|past[ \t]+releases|previous[ \t]+releases|prior[ \t]+meetings|archived?"
+_HISTORY = re.compile(r"\b(?:history|change[ \t-]?log|past[ \t]+releases|previous[ \t]+releases|prior[ \t]+meetings"
+                      r"|archived?"
                       r"|(?:end[ \t-]+of[ \t-]+life|eol|unsupported)[ \t]+(?:releases|versions))\b",
                       re.IGNORECASE)  # "### End-of-Life Releases": a table of past releases
 _LOG_TITLE = re.compile(r"\b(?:change[ \t-]?log|changes|release[ \t]+notes|history|news|what's[ \t]+new)\b",

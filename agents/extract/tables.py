@@ -12,8 +12,9 @@ from datetime import date
 from agents.extract.dates import MONTH_WORD, MONTHS, find_dates
 
 MONTH_CELL = re.compile(rf"[ \t*_]*(?P<m>{MONTH_WORD})\.?[ \t*_]*", re.IGNORECASE)
-DAY_CELL = re.compile(r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?[ \t]+)?([0-3]?\d)(?:st|nd|rd|th)?[ \t]*\??",
-                       re.IGNORECASE)
+# a day under a month column: "15", "Tue 15th", "6?", or a span "13 - 15" (dated by its first day)
+DAY_CELL = re.compile(r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?[ \t]+)?([0-3]?\d)(?:st|nd|rd|th)?"
+                      r"(?:[ \t]*[-–][ \t]*[0-3]?\d(?:st|nd|rd|th)?)?[ \t]*\??", re.IGNORECASE)
 
 
 def make_date(y: int, m: int, d: int) -> date | None:

@@ -229,3 +229,39 @@ def test_a_link_to_a_trackers_search_in_an_action_list_is_no_task():
             "- [Ready for review](https://github.com/o/r/issues?q=is%3Aissue+is%3Aopen+label%3Aready)\n"
             "- [Fix the parser](https://github.com/o/r/issues/12)\n")
     assert _tasks(text) == ["[Fix the parser](https://github.com/o/r/issues/12)"]
+
+
+def test_owner_in_square_brackets_a_lower_case_speaker_and_an_outcome_after_the_marker():
+    """ "AI[BS]: talk to eric about licenses" is BS's action; "mnot: next step: refactor" a speaker's next step;
+    "Action: _Closed with no action_" and "Action: Proposal accepted" record outcomes, no action."""
+    text = ("# Minutes 2031-07-22\n\n## Notes\n\nAI[BS]: talk to eric about licenses\n\n"
+            "* Issue #12\n  * mnot: next step: refactor\n  * Action: _Closed with no action_\n"
+            "* Issue #13\n  * Action: Proposal accepted\n")
+    assert _tasks(text) == ["Talk to eric about licenses", "Refactor"]
+
+
+def test_who_takes_ownership_of_an_issue_has_a_task_and_a_calendar_day_span_is_dated_by_its_first_day():
+    """ "[#96463](…) Dan will take ownership of this issue" takes the work on; in a calendar whose columns are
+    months, "13 - 15" under November is an event from the 13th."""
+    text = ("# Release 4.13\n\nThe 4.13 cycle begins on Monday, October 1st, 2031.\n\n"
+            "| What | Who | Oct | Nov |\n| --- | --- | --- | --- |\n"
+            "| Kubecon Shanghai | Community event | | 13 - 15 |\n\n"
+            "## Notes 2031-11-02\n\n"
+            "* [#96463](https://github.com/o/r/issues/96463) Dan will take ownership of this issue\n")
+    run = _run(text, "README.md")
+    assert [t.title for t in run.tasks] == ["[#96463](https://github.com/o/r/issues/96463) Dan will take ownership of "
+                                            "this issue"]
+    assert ("Kubecon Shanghai | Community event", "2031-11-13") in [(m.title, m.date) for m in run.milestones]
+
+
+def test_a_date_that_links_to_the_record_of_what_happened_and_a_changelog_section_are_past():
+    """A maintainers list dates each term by the issue that decided it ("[12 March 2031](…/issues/1209#issuecomment-1)
+    — present", "[2 Feb 2031](…/pull/5219) — [25 June 2031](https://matrix.to/#/!room)"): records, not events; under
+    "## Changelog" a version's date is a past release. A date linked to a countdown page stays a deadline."""
+    text = ("# Maintainers\n\n## Repository collaborators\n\n- **Jeef ([@jeeftor](https://github.com/jeeftor))**:\n"
+            "  [12 March 2031](https://github.com/o/r/issues/1209#issuecomment-285924778) — present\n"
+            "- bl-ue:\n"
+            "  [2 February 2031](https://github.com/o/r/pull/5219) — [25 June 2031](https://matrix.to/#/!zX:g.im/$q)\n"
+            "\n## Changelog\n\n- [v2.1](https://github.com/o/r/blob/v2.1/SPEC.md) - 30th November 2031\n\n## Next\n\n"
+            "Deadline for advancement eligibility: [April 9th, 2031, 10:00 ET](https://www.timeanddate.com/countdown/x)\n")
+    assert [d for _, d in _ms(text, "MAINTAINERS.md")] == ["2031-04-09"]
