@@ -96,6 +96,7 @@ class Extractor(MarkedRules, RowRules):
         section_items = 0  # items seen directly under the open action heading
         muted = False  # the open action heading's sub-section is a discussion
         detail_end = -1  # the last line of a marked paragraph (or of the list right under it): details follow
+        marked_paras = False  # the open action section's actions are marked paragraphs: its bullets are their notes
         if self.todo_list:
             section_level = 0  # the whole file is a to-do list
         for idx, u in enumerate(self.units):
@@ -105,6 +106,7 @@ class Extractor(MarkedRules, RowRules):
                 own_items = section_items > 0 and not self.todo_list
                 if section_level is not None and (u.level <= section_level or own_items):
                     section_level = None  # a sibling heading, or a sub-heading after the section's own items
+                    marked_paras = False
                 section_items = -1 if section_level is not None else 0  # sub-headings group the section's items
                 intro_para = False
                 # "### [Previous Action Items](…)": a heading written as a link introduces as well
@@ -113,6 +115,7 @@ class Extractor(MarkedRules, RowRules):
                     section_level = u.level
                     section_roots.clear()
                     section_items = 0
+                    marked_paras = False
                 # "#### TC39 recap" under "### Review of action items": a discussion, its turns no actions
                 muted = section_level is not None and u.level > section_level and self._conversation(idx)
                 self.context = u.text
@@ -124,6 +127,10 @@ class Extractor(MarkedRules, RowRules):
             level = None if muted else section_level  # the action heading open for this unit
             details = u.kind == "item" and u.parent is None and 0 <= detail_end and u.line == detail_end + 1
             detail_end = u.end_line if details or (u.kind == "para" and task is not None) else -1
+            if u.kind == "para" and task is not None and level is not None and _MARKER.match(plain):
+                marked_paras = True  # "**ACTION 62.2:** Have an in-depth discussion …" then "- **Status:** …"
+            elif u.kind == "para" and task is None and u.text.rstrip(" *_").endswith(":"):
+                marked_paras = False  # "These are new:" over the section's own items
             if task is None and u.kind == "item":
                 in_section = level is not None or intro_para or u.parent in intro_items
                 top = u.parent is None or u.parent in intro_items
@@ -134,7 +141,8 @@ class Extractor(MarkedRules, RowRules):
                     intro_items.add(idx)  # "**Resumable Uploads:**" over its actions: a group's label
                 elif in_section and top and not self.template and not _EMPTY_ACTION.fullmatch(u.text.strip(" *_")) \
                         and not (self.todo_list and u.text.rstrip().endswith(":")) and not aside(u.text.strip()) \
-                        and not details:  # "**ACTION 62.1:** …" then "- **Status:** …": its details
+                        and not details and not (marked_paras and u.parent is None and not intro_para):
+                    # "**ACTION 62.1:** …" then "- **Status:** …": its details
                     text, done = _done_and_text(u.text, u.box)
                     task = self._task(text, done, u)
                 elif u.box is not None and not self._form_option(u):

@@ -265,3 +265,15 @@ def test_a_date_that_links_to_the_record_of_what_happened_and_a_changelog_sectio
             "\n## Changelog\n\n- [v2.1](https://github.com/o/r/blob/v2.1/SPEC.md) - 30th November 2031\n\n## Next\n\n"
             "Deadline for advancement eligibility: [April 9th, 2031, 10:00 ET](https://www.timeanddate.com/countdown/x)\n")
     assert [d for _, d in _ms(text, "MAINTAINERS.md")] == ["2031-04-09"]
+
+
+def test_bullets_under_marked_action_paragraphs_are_their_notes():
+    """Under "## Actions", "**ACTION 62.2:** Have a discussion …" paragraphs are the actions; the bullets between
+    them ("- **Status:** No update.", "* Wei proposed …") are their status and discussion, not tasks. Under an
+    action heading without such paragraphs, the bullets are the actions."""
+    text = ("# Core Devs Meeting 64\n\n## Actions\n\n### OPEN\n\n**ACTION 62.2:** Have a discussion on EIP-663.\n\n"
+            "- **Status:** No update.\n\n**ACTION 62.6:** EIP-1283 requires a new EIP number.\n\n"
+            "[Timestamp: 8:44](https://youtu.be/x?t=524)\n\n- **Status:** It was disabled.\n"
+            "* Wei proposed Night Gas Metering.\n\n## Action items\n\n* Ann to write the summary\n")
+    assert _tasks(text, "Meeting 64.md") == ["Have a discussion on EIP-663", "EIP-1283 requires a new EIP number",
+                                             "Ann to write the summary"]
