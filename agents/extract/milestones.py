@@ -51,7 +51,8 @@ _WEEKDAY_LEAD = re.compile(  # "on Thursday, ", "on **Thursday (" before the dat
     re.IGNORECASE,
 )
 _EMPTY_TITLE = frozenset("week of the on by from until till starting beginning ending date dates day days and monday "
-                         "tuesday wednesday thursday friday saturday sunday for scheduled planned availability".split())
+                         "tuesday wednesday thursday friday saturday sunday for scheduled planned availability "
+                         "that this it".split())  # ") on that day": no event
 _VERSION = re.compile(r"\bv?\d+\.\d+(?:\.\d+)?\b")
 _GENERIC_COLUMN = re.compile(r"(?:target[ \t]+|planned[ \t]+|due[ \t]+)?(?:date|dates|when|day|due|deadline)s?",
                              re.IGNORECASE)

@@ -277,3 +277,11 @@ def test_bullets_under_marked_action_paragraphs_are_their_notes():
             "* Wei proposed Night Gas Metering.\n\n## Action items\n\n* Ann to write the summary\n")
     assert _tasks(text, "Meeting 64.md") == ["Have a discussion on EIP-663", "EIP-1283 requires a new EIP number",
                                              "Ann to write the summary"]
+
+
+def test_a_title_of_only_pointing_words_names_no_event():
+    """ "… delaying Code Slush and Code Freeze by one week each (to **May 29** and **June 5**) on that day.": the
+    second date's own words ") on that day" name nothing, so it is titled by its sentence."""
+    text = ("# Release 4.11\n\nOn **May 18th, 2031**, the team will evaluate stability. If green, the team will "
+            "announce delaying Code Freeze by one week (to **June 5**) on that day.\n")
+    assert all("on that day" != t.strip(") ") for t, _ in _ms(text, "README.md"))
