@@ -20,7 +20,7 @@ _MARKER = re.compile(
     re.IGNORECASE,
 )
 # where a clause starts inside an item ("fcp merge, Niko to write-up"), unless the item states a decision
-_CLAUSE = re.compile(r"(?:,|;|[ \t][-–—])[ \t]*")  # "…, Rod to …", "… - Steven to …"
+_CLAUSE = re.compile(r"(?:,|;|[ \t][-–—]+)[ \t]*")  # "…, Rod to …", "… - Steven to …"
 _DECISION = re.compile(r"[*_]*(?:resolved|resolutions?|conclusions?|decisions?|decided|consensus|outcomes?)\b",
                        re.IGNORECASE)
 # a link that opens an item before its assignment ("[#96463](…) Dan will take ownership")

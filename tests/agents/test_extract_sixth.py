@@ -287,3 +287,15 @@ def test_a_title_of_only_pointing_words_names_no_event():
             "**May 29** and **June 5**) on that day.\n")
     titles = {d: t for t, d in _ms(text, "README.md")}
     assert titles["2031-06-05"].startswith("If the boards are green, the release team will announce delaying")
+
+
+def test_a_line_of_its_own_that_ends_by_giving_someone_the_work_is_a_task():
+    """ "March 14th - 11pm PST --- Brad to schedule." and "Feb 19: Town Hall (11a PST), Myles to follow up", lines
+    of their own in minutes, end by giving an attendee the work, as an item's last clause does; a paragraph of
+    several lines whose clause does so is narrative."""
+    text = ("# WG meeting 2031-02-28\n\n## Attendees\n\n* Brad Nelson (Google)\n* Myles Borins (Google)\n\n"
+            "## Next meeting\n\nMarch 14th - 11pm PST --- Brad to schedule.\n\nFeb 19: Town Hall (11a PST), Myles to "
+            "follow up\n\nWe talked about it for a while,\nBrad to think it over maybe later on.\n")
+    tasks = _run(text).tasks  # (the date that opens a line is its due date)
+    assert [(t.title, t.due_date) for t in tasks] == [("11pm PST --- Brad to schedule", "2031-03-14"),
+                                                      ("Town Hall (11a PST), Myles to follow up", "2031-02-19")]
