@@ -192,7 +192,8 @@ class MarkedRules:
         if _OWNERS_TO.match(plain):  # "(@BethGriggs & @MylesBorins) to post back on the issue"
             return self._task(text, False, u)
         low = plain.lower()
-        m = _PAREN_ACTION.match(plain.strip()) if ("(action)" in low or "(todo)" in low) else None
+        bracketed = "(action" in low or "(todo)" in low or "[action" in low or "[todo]" in low
+        m = _PAREN_ACTION.match(plain.strip()) if bracketed else None
         if m:
             body = (m.group("a") if m.group("a") is not None else m.group("b")) or ""
             if body.strip():

@@ -63,15 +63,17 @@ _DECIDED = re.compile(r"(?:\*\*|__)?(?:decision|decided|resolution|resolved|conc
 # "Need somebody to" over sub-items: they are what someone is needed for
 _NEEDED = re.compile(r"(?:.*[.!?][ \t]+)?(?:we[ \t]+)?needs?[ \t]+(?:someone|somebody|volunteers?|a[ \t]+volunteer)"
                      r"[ \t]+to:?", re.IGNORECASE)
-_PAREN_ACTION = re.compile(
-    r"^\((?:action|TODO)\)[ \t]*(?P<a>.*)$|^(?P<b>.*?)[ \t]*\((?:action|TODO)\)[.!]?$", re.IGNORECASE
+_PAREN_ACTION = re.compile(  # "(Action) …", "… (TODO)", "… [action item]"
+    r"^[(\[](?:action(?:[ \t]+item)?|TODO)[)\]][ \t]*(?P<a>.*)$"
+    r"|^(?P<b>.*?)[ \t]*[(\[](?:action(?:[ \t]+item)?|TODO)[)\]][.!]?$", re.IGNORECASE
 )
 _TODO = re.compile(
     r"(?<![\w`/])(?:TODO|FIXME|To[- ]?do|Todo|todo(?=:))s?\b(?:\([\w@ .-]{1,30}\))?[ \t]*(?::|-|–|—)?[ \t]*(?P<rest>.*)"
 )
 _INLINE_TODO = re.compile(r"(?<![\w`/])[(\[]?(?:TODO|FIXME)(?:\([\w@ .-]{1,30}\))?[ \t]*:[ \t]*(?P<rest>[^)\]\n]*)")
 _EMPTY_ACTION = re.compile(
-    r"(?:none(?:[ \t]+(?:needed|required|yet|for[ \t]+now|this[ \t]+(?:week|time)))?|n/?a|no(?:ne)?\.?|nothing"
+    r"(?:none(?:[ \t]+(?:needed|required|yet|for[ \t]+now|this[ \t]+(?:week|time)))?|n/?a|no(?:ne)?\.?"
+    r"|nothing(?:[ \t]+(?:now|yet|for[ \t]+now))?(?:[,.;][ \t].*)?"  # "Action: nothing now, maybe if v8 adds …"
     r"|no action\b.*|no action items?\b.*|none(?:[ \t]+[-–—]|\.)[ \t].*|tbd|-+|\.+|see above\.?"
     r"|(?:proposal[ \t]+)?(?:closed|accepted|rejected|merged|resolved|adopted)\b.*)?[ \t.]*$",  # an outcome
     re.IGNORECASE

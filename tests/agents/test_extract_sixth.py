@@ -299,3 +299,11 @@ def test_a_line_of_its_own_that_ends_by_giving_someone_the_work_is_a_task():
     tasks = _run(text).tasks  # (the date that opens a line is its due date)
     assert [(t.title, t.due_date) for t in tasks] == [("11pm PST --- Brad to schedule", "2031-03-14"),
                                                       ("Town Hall (11a PST), Myles to follow up", "2031-02-19")]
+
+
+def test_an_action_item_marker_in_brackets_after_the_item_and_an_action_of_nothing():
+    """ "Sam C: I will write something down for the next meeting [action item]" is marked as an action after the
+    fact, as "… (Action)" is; "Action: nothing now, maybe if v8 adds a hook" says there is none."""
+    text = ("# WASI meeting 2031-05-16\n\n## Notes\n\nSam C: I will write something down for the next meeting "
+            "[action item]\n\n* Action: nothing now, maybe if v8 adds a hook for rejections\n")
+    assert _tasks(text) == ["Sam C: I will write something down for the next meeting"]
