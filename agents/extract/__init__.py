@@ -74,6 +74,8 @@ _TEMPLATE_NAME = re.compile(r"template|\.github[/\\_]", re.IGNORECASE)
 _PROCESS_NAME = re.compile(r"contributing|procedure|guidelines?\b|checklist|releasing|process(?:es)?\b",
                            re.IGNORECASE)
 _TICKED = re.compile(r"^[ \t]*(?:[-*+][ \t]+|\d+[.)][ \t]+)?\[[xX]\]", re.MULTILINE)
+# A document of yearly cycles ("Term Length: 1 Year", "every year"): without a year its dates recur, they are no events
+_RECURRING = re.compile(r"\b(?:every|each|per)[ \t]+year\b|\bannual(?:ly)?\b|\byearly\b|\b1[ \t]+year\b", re.IGNORECASE)
 _PLACEHOLDER_HINTS = ("XXXX", "@handle", "<your ", "[your ", "YYYY-MM-DD", "Champion ")
 _PLACEHOLDERS = re.compile(r"\bXXXX\b|@handle\b|<your |\[your |\bYYYY-MM-DD\b|\bChampion [AB]\b")
 
@@ -162,7 +164,8 @@ def extract_text(
         bool(re.search(r"\bnotes\b", f"{name} {first_heading}", re.IGNORECASE))
     ex = Extractor(units, doc_day=doc_day, anchor=anchor, template=template, todo_list=todo_list, minutes=minutes,
                    ahead=bool(_AHEAD_WORDS.search(f"{name} {first_heading}")),
-                   own_until=dates.own_days_end(lines, doc_day), file_dated=anchor is not None and anchor == ref)
+                   own_until=dates.own_days_end(lines, doc_day), file_dated=anchor is not None and anchor == ref,
+                   recurring=bool(_RECURRING.search(head)))
     ex.run()
     if named_template:
         ex.milestones.clear()  # a template's dates are examples to replace ("beta.2 is scheduled for …")

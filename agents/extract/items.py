@@ -66,9 +66,11 @@ class Extractor(MarkedRules, RowRules):
 
     def __init__(self, units: list[Unit], *, doc_day: date | None, anchor: date | None,
                  template: bool = False, todo_list: str | None = None, minutes: bool = True,
-                 own_until: date | None = None, ahead: bool = True, file_dated: bool = False) -> None:
+                 own_until: date | None = None, ahead: bool = True, file_dated: bool = False,
+                 recurring: bool = False) -> None:
         self.units, self.doc_day, self.anchor, self.template = units, doc_day, anchor, template
         self.file_dated = file_dated  # the anchor is the file's modification day: nothing in the text dates it
+        self.recurring = recurring  # the document speaks of yearly cycles ("Term Length: 1 Year")
         self.last_yearless: date | None = None  # the last year-less date read, for a plan that runs forward
         self.own_until = own_until  # the last day of a multi-day meeting the document is about
         self.ahead = ahead  # written before its date (an agenda): a deadline before that date is not past

@@ -151,6 +151,7 @@ def _next_day(a: Found, b: Found) -> bool:
 _NO_EVENT = re.compile(r"[*_ \t]*(?:no[ \t]+(?:meeting|call|session)\b|cancel+ed\b|skipped\b"
                        r"|(?:nothing|none)[ \t.!]*$)", re.IGNORECASE)  # "March 9 — (nothing)": a free slot
 _HOUR_ONLY = re.compile(r"(?:at[ \t]+)?\d{1,2}(?::\d\d)?[ \t]*(?:am|pm)?(?:[ \t]*[A-Z]{2,5})?\.?", re.IGNORECASE)
+_EXAMPLE = re.compile(r"\b(?:for[ \t]+example|for[ \t]+instance|hypothetical(?:ly)?)\b", re.IGNORECASE)
 _AHEAD_LABEL = re.compile(r"\b(?:next|upcoming|future|following)\b", re.IGNORECASE)
 _EVENT_HEADING = re.compile(r"\b(?:next|upcoming|meeting|call|release|deadline|freeze|launch|summit|conference)\b",
                             re.IGNORECASE)
@@ -198,6 +199,7 @@ class MilestoneRules:
     own_until: date | None
     ahead: bool
     file_dated: bool
+    recurring: bool
     last_yearless: date | None
     changelog: bool
     context: str
@@ -290,6 +292,10 @@ class MilestoneRules:
         day = f.resolve(self.anchor)
         if day is None:
             return None
+        if f.year is None and self.file_dated and self.recurring:
+            return None  # an elections calendar of yearly terms with no year anywhere: "Term Start/End: May 1"
+        if _EXAMPLE.search(plain, lo, hi):
+            return None  # "For a release date of (for example) Tuesday June 25th, …": a hypothetical date
         if f.year is None and self.file_dated:  # "Mar 21 … May 30, Jun 6" read in December: all next year
             prev, self.last_yearless = self.last_yearless, day
             if prev is not None and (prev - day).days > 31 and (later := make_date(day.year + 1, day.month, day.day)):

@@ -307,3 +307,18 @@ def test_an_action_item_marker_in_brackets_after_the_item_and_an_action_of_nothi
     text = ("# WASI meeting 2031-05-16\n\n## Notes\n\nSam C: I will write something down for the next meeting "
             "[action item]\n\n* Action: nothing now, maybe if v8 adds a hook for rejections\n")
     assert _tasks(text) == ["Sam C: I will write something down for the next meeting"]
+
+
+def test_year_less_dates_of_yearly_cycles_and_example_dates_are_no_events():
+    """An undated elections calendar of one-year terms ("Term Start/End: May 1") recurs every year: no milestone
+    (a plan without a year keeps its dates by the file's day); "For a release date of (for example) Tuesday June
+    25th, 2031, …" is a hypothetical date."""
+    calendar = ("# Dates and Reminders\n\n## Elections Calendar\n\n"
+                "Position | Term Length | Term Start/End\n-- | -- | --\n"
+                "CPC Directors (3) | 1 Year | May 1\nCPC Chair | 1 Year | Nov 15\n")
+    assert _ms(calendar, "Dates-and-Reminders.md") == []
+    plan = "# Website plan\n\n* Wireframes — Dec 8\n* Launch — Dec 20\n"
+    assert [t for t, _ in _ms(plan, "plan.md")] == ["Wireframes", "Launch"]
+    retro = ("# 5.0.0 retro 2031-04-23\n\nFor a release date of (for example) Tuesday June 25th, 2031, this would "
+             "mean triggering the bot on the morning of Monday June 24th.\n")
+    assert _ms(retro) == []
