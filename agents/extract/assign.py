@@ -114,7 +114,10 @@ class MarkedRules:
             return first not in self._acronyms  # initials: "JF", "MD & MB"; not "FCP to merge" ("in FCP")
         if self._names is None:
             self._names = known_names(self.units) | self._action_subjects()
-        return is_known(first, self._names)
+        others = [w for w in re.split(r"[ \t]*(?:,|/|&|\+|\band\b)[ \t]*", who)[1:] if w]
+        # "Mark/Niko to make doc": one known attendee in the list is enough
+        return is_known(first, self._names) or any(w[:1].isupper() and is_known(w.split()[0], self._names)
+                                                   for w in others)
 
     def _action_subjects(self) -> set[str]:
         """Who the items right under an action-items heading give work to ("simulacrum to post a comment"):

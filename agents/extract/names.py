@@ -54,11 +54,14 @@ def known_names(units: list[Unit]) -> set[str]:
 
 
 def is_known(written: str, names: set[str]) -> bool:
-    """Whether ``written`` (one word) is a name of ``names``: as written, a prefix of one ("Jo" beside "Jory"), or a
-    lower-case handle built on one ("pnkfelix", "scottmcm" beside "Felix", "Scott")."""
+    """Whether ``written`` (one word) is a name of ``names``: as written, a prefix of one ("Jo" beside "Jory"), the end
+    of a handle ("Felix" beside "pnkfelix"), or a lower-case handle built on one ("pnkfelix", "scottmcm" beside
+    "Felix", "Scott")."""
     key = written.lower()
     if key in names or (len(key) >= 4 and any(n.startswith(key) for n in names)):
         return True
+    if written[:1].isupper() and len(key) >= 5 and any(len(n) > len(key) and n.endswith(key) for n in names):
+        return True  # "Felix" beside the handle "pnkfelix"
     return written.islower() and any(len(n) >= 5 and n in key for n in names)
 
 
