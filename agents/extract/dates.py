@@ -247,7 +247,9 @@ def _header_date(lines: list[str]) -> date | None:
             edge = s.startswith("#") or not s[: f.start].strip(" \t*_#") or not s[f.end:].strip(" \t*_.:)")
             if _RANGE_END.search(s[: f.start]) or (f.last is not None and s.startswith("#") and headings > 1):
                 continue  # "### September 19 - Monday, November 7, 2016": a phase of a schedule, not a date
-            if f.year is not None and (labelled or mostly_date or (is_heading and edge)) and not _EVENT_LABEL.match(s):
+            own_heading = is_heading and edge and (headings <= 3 or not s.startswith("#"))  # (a fourth heading
+            # down is a section: "#### ACD 106: February 19, 2021" among a README's upcoming calls)
+            if f.year is not None and (labelled or mostly_date or own_heading) and not _EVENT_LABEL.match(s):
                 d = f.resolve(None)
                 if d is not None:
                     return d

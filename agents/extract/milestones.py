@@ -66,7 +66,7 @@ _EMPTY_EMPHASIS = re.compile(r"[ \t]*(?:(\*\*|__)[ \t]*\1|(?<!\*)\*[ \t]+\*(?!\*
 
 
 _SLOT = re.compile(r"[ \t]*[-–—,]?[ \t]*(?:\d{4}[ \t]*[-–][ \t]*\d{4}|\d{1,2}:\d\d)")  # a session's hours
-_HISTORY = re.compile(r"\b(?:history|change[ \t-]?log|past[ \t]+releases|previous[ \t]+releases|prior[ \t]+meetings"
+_HISTORY = re.compile(r"\b(?:history|change[ \t-]?log|(?:past|previous|prior)[ \t]+(?:releases|meetings|calls|sessions)"
                       r"|archived?"
                       r"|(?:end[ \t-]+of[ \t-]+life|eol|unsupported)[ \t]+(?:releases|versions))\b",
                       re.IGNORECASE)  # "### End-of-Life Releases": a table of past releases

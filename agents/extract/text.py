@@ -67,6 +67,10 @@ _SEPARATORS = " \t-–—:|@,;/"
 _TRAILING = " \t.,;:!-–—|@/"
 
 
+_HTML_TAG = re.compile(r"</?(?:details|summary|span|div|p|br|b|i|em|strong|sup|sub|small|font|u|center)\b"
+                       r"[^<>\n]{0,200}>", re.IGNORECASE)
+
+
 def clean_title(s: str) -> str:
     """A task or milestone title: emphasis and code ticks unwrapped, markdown links kept as written."""
     return _finish_title(_clean_inline(s, links=False))
@@ -81,6 +85,8 @@ def _clean_inline(s: str, *, links: bool = True) -> str:
             s = _LINK.sub(r"\1", s)
     if "`" in s:
         s = _CODE.sub(r"\1", s)
+    if "<" in s:
+        s = _HTML_TAG.sub(" ", s)  # "<details> <summary>ACD 107: March 5</summary>": the markup is no title
     if "*" in s or "_" in s or "~" in s:
         s = _STRONG.sub(r"\2", s)
         s = _EM_STAR.sub(r"\1", s)

@@ -331,3 +331,16 @@ def test_one_known_name_in_a_list_and_a_name_a_handle_ends_with_are_people():
             "* Feb 23rd -- never type next steps\n    * Mark/Niko to make doc\n* Modules\n    * Felix to FCP merge\n"
             "    * a [sandbox](https://github.com/o/shuffling_sandbox) to mess around with\n")
     assert _tasks(text) == ["Mark/Niko to make doc", "Felix to FCP merge"]
+
+
+def test_a_readme_of_upcoming_calls_and_its_table_of_previous_meetings():
+    """A README whose fourth heading down is "#### ACD 106: February 19, 2031" states no date of its own: the
+    upcoming calls are its milestones (titled without their HTML markup), the rows under "### Previous Meetings"
+    are past."""
+    text = ("# Project Management Repository\n\nThis repository is used for project management.\n\n"
+            "## All Core Devs Meetings\n\n### Purpose\n\nA technical call.\n\n### Agendas\n\nBelow are the agendas for "
+            "the upcoming calls.\n\n#### ACD 106: February 19, 2031\n\n* Duration: 90 minutes\n\n<details>\n"
+            "  <summary>ACD 107: March 5, 2031</summary>\n\n</details>\n\n### Previous Meetings\n\n"
+            " №  | Date | Agenda\n--- | --- | ---\n103 | Friday 8 Jan 2030, 14:00 UTC | [agenda](https://x.org/232)\n"
+            "98 | Friday 16 Oct 2030, 14:00 UTC | [agenda](https://x.org/217)\n")
+    assert _ms(text, "README.md") == [("ACD 106", "2031-02-19"), ("ACD 107", "2031-03-05")]
