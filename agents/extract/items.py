@@ -34,6 +34,7 @@ from agents.extract.markers import (
     _TODO,
     _TODO_TXT,
     _TURN,
+    NAME_LABEL,
     aside,
 )
 from agents.extract.milestones import (
@@ -138,7 +139,8 @@ class Extractor(MarkedRules, RowRules):
                 top = u.parent is None or u.parent in intro_items
                 if level is not None and not intro_para and u.parent is not None:
                     top = u.parent in intro_items
-                if in_section and top and level is not None and _LABEL.fullmatch(u.text.strip()) \
+                if in_section and top and level is not None and (_LABEL.fullmatch(u.text.strip())
+                                                                 or NAME_LABEL.fullmatch(u.text.strip())) \
                         and self.units[idx + 1:idx + 2] and self.units[idx + 1].parent == idx:
                     intro_items.add(idx)  # "**Resumable Uploads:**" over its actions: a group's label
                 elif in_section and top and not self.template and not _EMPTY_ACTION.fullmatch(u.text.strip(" *_")) \

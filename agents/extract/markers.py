@@ -124,10 +124,19 @@ _ROLE = re.compile(r"^(?:take|taking)[ \t]+(?:the[ \t]+)?(?:notes|minutes)\b"
 _NOT_VERB = frozenset("the a an this that agenda be date not".split())
 
 
+# "[TIME]: 19:10 London", "Timestamp: 8:44": where the recording was, not an action
+_STAMP_ITEM = re.compile(r"[\[(]?(?:time|timestamp)[\])]?[ \t]*:?[ \t]*\d{1,2}:\d\d\b.*", re.IGNORECASE)
+_NO_BUSINESS = re.compile(r"(?:&lt;|<)?[ \t]*no[ \t]+(?:other|further|more)[ \t]+business[ \t.]*(?:&gt;|>)?",
+                          re.IGNORECASE)
+# an item that is only a speaker's name over their sub-items ("- Lee:")
+NAME_LABEL = re.compile(r"[A-Z@][\w.@'’-]{0,30}(?:[ \t]+[A-Z][\w.'’-]{0,30})?:")
+
+
 def aside(t: str) -> bool:
     """An item in an action list that is none: a link to the tracker's list ("[Currently open action items](…)")
-    or a speaker's reply ("Lee: I completely agree", "Ann: is this done?")."""
-    if _POINTER.fullmatch(t):
+    or a speaker's reply ("Lee: I completely agree", "Ann: is this done?"), a recording's time stamp, "no other
+    business"."""
+    if _POINTER.fullmatch(t) or _STAMP_ITEM.fullmatch(t) or _NO_BUSINESS.fullmatch(t):
         return True
     turn = _TURN.match(t)
     said = t[turn.end():].strip() if turn else ""

@@ -344,3 +344,13 @@ def test_a_readme_of_upcoming_calls_and_its_table_of_previous_meetings():
             " №  | Date | Agenda\n--- | --- | ---\n103 | Friday 8 Jan 2030, 14:00 UTC | [agenda](https://x.org/232)\n"
             "98 | Friday 16 Oct 2030, 14:00 UTC | [agenda](https://x.org/217)\n")
     assert _ms(text, "README.md") == [("ACD 106", "2031-02-19"), ("ACD 107", "2031-03-05")]
+
+
+def test_a_speakers_name_over_sub_items_a_time_stamp_and_no_other_business_are_no_actions():
+    """Under "## Review of previous action items", "- Lee:" over sub-items labels whose they are (the sub-items are
+    the actions), "- [TIME]: 19:10 London" marks the recording, "- &lt;no other business>" closes the list."""
+    text = ("# WG notes 2031-08-01\n\n## Review of previous action items\n\n- [TIME]: 19:10 London\n"
+            "- Lee:\n  - Write the spec cut announcement\n  - Ping the TSC about the charter\n"
+            "- Benjie to review the RFC\n- &lt;no other business>\n")
+    assert _tasks(text) == ["Write the spec cut announcement", "Ping the TSC about the charter",
+                            "Benjie to review the RFC"]
