@@ -72,9 +72,15 @@ _BRACKETED = re.compile(r"\[([^\[\]\n]{3,200})\]")  # a whole item in brackets (
 _STRUCK_NAME = re.compile(r"~~[^~\n]{1,40}~~[ \t]+(?=[A-Z@])")  # a name struck out for the one after it
 
 
+_DATE_START = re.compile(r"[ \t*_]*(?:\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)",
+                         re.IGNORECASE)
+
+
 def _dates_first(plain: str) -> int:
     """Where an item that opens with dates ("09-20-2018, 11-08-2018 Lee Byron to …") goes on after them; 0 if
     it does not open with one."""
+    if not _DATE_START.match(plain) or (" to " not in plain and " will " not in plain):
+        return 0  # (cheap guards: most items open with no date and assign nothing)
     end = 0
     for f in find_dates(plain[:120]):
         if plain[end:f.start].strip(" \t,;&*_") not in ("", "and"):
