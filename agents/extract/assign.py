@@ -225,6 +225,9 @@ class MarkedRules:
         at = st.end() if not at and (st := _STRUCK_NAME.match(plain)) else at  # "~~Niko~~ Felix to register …"
         m = _ASSIGN.match(plain, at or _dates_first(plain))  # "09-20-2018, 11-08-2018 Lee Byron to build …"
         m, text = (None if at and m and m.group("verb") != "to" else m), text[at:]  # a decision's "X will …" is none
+        if m is None and sp is not None and (m := _ASSIGN.match(plain, sp.end())) and (
+                m.group("verb") != "to" or not self._is_name(plain[:sp.end()].strip(" \t*_:[]"), "say")):
+            m = None  # "Julien: Julien to try and review today": a speaker reports who is to do it ("Goal:" is none)
         linked: set[str] = set()  # names written as a link ("[Michael Sarahan](profile)"): people
         if m is None and u.kind == "item" and "](" in text:  # "[Michael Sarahan](…) to ask", "[@x](…) will"
             linked = {x.group(1) for x in _LINK.finditer(text)

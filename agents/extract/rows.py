@@ -22,6 +22,9 @@ _NEXT_NAMED = re.compile(r"\bnext\b[^.|\n]{0,40}?(?:\bis|\bwill[ \t]+be|:)[ \t]*
                          re.IGNORECASE)
 
 
+_DATE_WORDS = re.compile(r"\b(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*|\d{4})\b", re.IGNORECASE)
+
+
 def _version_cell(cell: str) -> str:
     """A cell's version as ``_NEXT_NAMED`` gives it ("| **v1.16.5** |" → "1.16.5")."""
     return cell.strip(" \t*_`[]").removeprefix("v")
@@ -57,6 +60,8 @@ class RowRules(MilestoneRules):
                 rest = (raw_cells[i][: f.start] + raw_cells[i][f.end:]).strip(_SEP + " ") if i < len(raw_cells) else ""
                 if re.search(r"\d{1,2}:\d\d", rest):
                     rest = ""  # "02:00 UTC Friday … / 18:00 PST Thursday …": the hour, told in two zones, names nothing
+                if not re.search(r"[^\W\d_]", _DATE_WORDS.sub("", rest)):
+                    rest = ""  # "Tuesday, June 11th. 2019": a weekday and a year around the date name nothing
                 col = header[i].strip() if header and i < len(header) else ""
                 if name and _GENERIC_COLUMN.fullmatch(col.strip(" *_")):
                     col = ""

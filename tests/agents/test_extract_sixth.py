@@ -354,3 +354,17 @@ def test_a_speakers_name_over_sub_items_a_time_stamp_and_no_other_business_are_n
             "- Benjie to review the RFC\n- &lt;no other business>\n")
     assert _tasks(text) == ["Write the spec cut announcement", "Ping the TSC about the charter",
                             "Benjie to review the RFC"]
+
+
+def test_a_speaker_reporting_who_is_to_do_it_and_a_date_cells_weekday_and_year():
+    """ "Julien: Julien to try and review today" is Julien's task though a speaker's turn opens it; "Goal: Decide
+    to establish a team" is a goal, not a speaker. A table row's date cell "Tuesday, June 11th. 2031" leaves no
+    "Tuesday, . 2031" in the row's title."""
+    text = ("# Release WG 2031-06-01\n\n## Present\n\n* Julien Gilli (Joyent)\n\n## Notes\n\n"
+            "* Julien: Julien to try and review today, likely to be included in the release\n"
+            "* Goal: Decide to establish a documentation team\n\n"
+            "| What | Who | When |\n| --- | --- | --- |\n| Code Thaw | Test Infra Lead | Tuesday, June 11th. 2031 |\n")
+    run = _run(text)
+    assert [t.title for t in run.tasks] == ["Julien: Julien to try and review today, likely to be included in the "
+                                            "release"]
+    assert [(m.title, m.date) for m in run.milestones] == [("Code Thaw | Test Infra Lead", "2031-06-11")]
