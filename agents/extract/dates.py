@@ -36,7 +36,7 @@ _WD = r"(?:mon|tue|tues|wed|weds|thu|thur|thurs|fri|sat|sun)[a-z]*\.?"
 
 # One pattern, three shapes; every quantifier bounded.
 _DATE = re.compile(
-    rf"(?<![\w./#=-])(?P<iy>{_YEAR})(?P<sep>[-/])(?P<im>[01]\d)(?P=sep)(?P<id>[0-3]\d)(?![\w/-]|:\d|T\d)"
+    rf"(?<![\w./#=-])(?P<iy>{_YEAR})(?P<sep>[-/])(?P<im>[01]?\d)(?P=sep)(?P<id>[0-3]?\d)(?![\w/-]|:\d|T\d)"
     rf"(?:{_RANGE}{_YEAR}-(?P<irm>[01]\d)-(?P<ird>[0-3]\d)(?![\w-]))?"
     rf"|(?<![\w./#=:-])(?P<na>[0-3]?\d)(?P<nsep>[-/.])(?P<nb>[0-3]?\d)(?P=nsep)(?P<ny>{_YEAR})(?![\w/-]|\.\w|:\d)"
     rf"|(?<![\w-])(?:{_WD},?|(?:scheduled|planned|set|due)[ \t]+(?:for|on|by)|expected(?:[ \t]+(?:on|by))?)"
@@ -260,10 +260,13 @@ _YEAR_WORD = re.compile(r"[12][09]\d\d")  # a charset prefix: the engine scans f
 _NOT_AROUND = frozenset("./-_")
 
 
+_URL = re.compile(r"https?://\S+")
+
+
 def stated_year(text: str) -> int | None:
     """The year a document states most often in prose (for schedules without a dated header)."""
     counts: dict[int, int] = {}
-    text = text[:200_000]
+    text = _URL.sub(" ", text[:200_000])  # "youtu.be/…?t=2094" is a second, not a year
     for m in _YEAR_WORD.finditer(text):
         word = m.group(0)
         if word[:2] not in ("19", "20"):

@@ -368,3 +368,13 @@ def test_a_speaker_reporting_who_is_to_do_it_and_a_date_cells_weekday_and_year()
     assert [t.title for t in run.tasks] == ["Julien: Julien to try and review today, likely to be included in the "
                                             "release"]
     assert [(m.title, m.date) for m in run.milestones] == [("Code Thaw | Test Infra Lead", "2031-06-11")]
+
+
+def test_a_year_first_date_with_one_digit_month_dates_the_notes_and_a_video_second_is_no_year():
+    """ "### Meeting Date/Time: Thursday 2031/2/14 at 14:00 GMT" dates the call (2031-02-14), so "from Feb 2 to
+    Feb 8" in it is 2031; "[_(34:54)_](https://youtu.be/x?t=2094)" is a second of the video, never the year."""
+    text = ("# Implementers Call 12 Notes\n\n### Meeting Date/Time: Thursday 2031/2/14 at 14:00 GMT\n\n"
+            "* Client A [_(34:54)_](https://youtu.be/x?t=2094) [_(35:10)_](https://youtu.be/x?t=2094)\n"
+            "  * Meet and hack in Brussels from Feb 20 to Feb 28 (+ FOSDEM)\n")
+    run = _run(text, "call_012.md")
+    assert [(m.title, m.date) for m in run.milestones] == [("Meet and hack in Brussels + FOSDEM", "2031-02-20")]
