@@ -89,6 +89,10 @@ def _dates_first(plain: str) -> int:
     return end + len(plain[end:]) - len(plain[end:].lstrip(" \t,:;-–—*_")) if end else 0
 
 
+_ASIDE_VERB = re.compile(r"[\w-]+[ \t]*[,:]")  # "to clarify," after a speaker
+_MODAL = re.compile(r"\b(?:could|would|might)[ \t]+(?:have|take|get)\b", re.IGNORECASE)
+
+
 class MarkedRules:
     """The marker and assignment half of the task rules."""
 
@@ -224,6 +228,8 @@ class MarkedRules:
         at = dl.end() if (dl := _DECIDED.match(plain)) else 0  # "**Decision:** Mara to help form a WG"
         at = st.end() if not at and (st := _STRUCK_NAME.match(plain)) else at  # "~~Niko~~ Felix to register …"
         m = _ASSIGN.match(plain, at or _dates_first(plain))  # "09-20-2018, 11-08-2018 Lee Byron to build …"
+        if m and ":" in plain[m.end("who"):m.start("verb")] and _ASIDE_VERB.match(m.group("rest")):
+            m = None  # "niko: to clarify, josh, …", "Robert: to summarize: …": a speaker's aside
         m, text = (None if at and m and m.group("verb") != "to" else m), text[at:]  # a decision's "X will …" is none
         if m is None and sp is not None and (m := _ASSIGN.match(plain, sp.end())) and (
                 m.group("verb") != "to" or not self._is_name(plain[:sp.end()].strip(" \t*_:[]"), "say")):
@@ -274,7 +280,7 @@ class MarkedRules:
                 return self._task(line.strip(), False, u)
         if ("action" in low or "todo" in low or " ai " in low or "ownership" in low) and _TAKES_HINT.search(plain):
             for sm in _SENTENCE.finditer(plain):
-                if _TAKES.search(sm.group(0)):
+                if _TAKES.search(sm.group(0)) and not _MODAL.search(sm.group(0)):  # not "We could have an AI to …"
                     return self._task(text[sm.start():sm.end()].strip(), False, u)
         if "assign" in low and _ASSIGNED.search(plain):
             return self._task(text, False, u)

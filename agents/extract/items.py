@@ -58,8 +58,9 @@ class Task:
 
 
 # an item whose last clause introduces its sub-items as the next steps ("Lee: Wrap up, concrete next steps —")
-_NEXT_STEPS_LAST = re.compile(r"[,;:][ \t]*(?:(?:concrete|agreed)[ \t]+)?next[ \t]+(?:steps|actions)[ \t]*[:—–-]?$",
-                              re.IGNORECASE)
+# ("Lee: let's put a plan together for increasing bus factor. Two actions:")
+_NEXT_STEPS_LAST = re.compile(r"[,;:.][ \t]*(?:(?:concrete|agreed|two|three|four|\d)[ \t]+)?"
+                              r"(?:next[ \t]+(?:steps|actions)|actions|action[ \t]+items)[ \t]*[:—–-]?$", re.IGNORECASE)
 
 
 class Extractor(MarkedRules, RowRules):
@@ -140,7 +141,8 @@ class Extractor(MarkedRules, RowRules):
                 if level is not None and not intro_para and u.parent is not None:
                     top = u.parent in intro_items
                 if in_section and top and level is not None and (_LABEL.fullmatch(u.text.strip())
-                                                                 or NAME_LABEL.fullmatch(u.text.strip())) \
+                                                                 or NAME_LABEL.fullmatch(u.text.strip())
+                                                                 or u.text.rstrip().endswith(":")) \
                         and self.units[idx + 1:idx + 2] and self.units[idx + 1].parent == idx:
                     intro_items.add(idx)  # "**Resumable Uploads:**" over its actions: a group's label
                 elif in_section and top and not self.template and not _EMPTY_ACTION.fullmatch(u.text.strip(" *_")) \

@@ -75,7 +75,8 @@ _EMPTY_ACTION = re.compile(
     r"(?:none(?:[ \t]+(?:needed|required|yet|for[ \t]+now|this[ \t]+(?:week|time)))?|n/?a|no(?:ne)?\.?"
     r"|nothing(?:[ \t]+(?:now|yet|for[ \t]+now))?(?:[,.;][ \t].*)?"  # "Action: nothing now, maybe if v8 adds …"
     r"|no action\b.*|no action items?\b.*|none(?:[ \t]+[-–—]|\.)[ \t].*|tbd|-+|\.+|see above\.?"
-    r"|(?:proposal[ \t]+)?(?:closed|accepted|rejected|merged|resolved|adopted)\b.*)?[ \t.]*$",  # an outcome
+    r"|(?:proposal[ \t]+)?(?:closed|accepted|rejected|merged|resolved|adopted)\b.*|no[ \t]+consensus\b.*)?"
+    r"[ \t.]*$",  # an outcome
     re.IGNORECASE
 )
 _INTRO = re.compile(

@@ -378,3 +378,16 @@ def test_a_year_first_date_with_one_digit_month_dates_the_notes_and_a_video_seco
             "  * Meet and hack in Brussels from Feb 20 to Feb 28 (+ FOSDEM)\n")
     run = _run(text, "call_012.md")
     assert [(m.title, m.date) for m in run.milestones] == [("Meet and hack in Brussels + FOSDEM", "2031-02-20")]
+
+
+def test_labels_and_counted_actions_introduce_their_sub_items_and_asides_are_none():
+    """Under a review of action items, "- Also worth reviewing:" introduces its sub-items; "Lee: let's make a plan.
+    Two actions:" does too. "niko: to clarify, josh, …" and "Robert: to summarize: …" are a speaker's asides,
+    "We could have an action item to have a browser try it" a thought, "Action: No consensus." an outcome."""
+    text = ("# WG notes 2031-02-03\n\n## Review of previous action items\n\n- Also worth reviewing:\n"
+            "  - [#794](https://github.com/o/r/issues/794) spec text changes for argument uniqueness\n\n## Notes\n\n"
+            "* Lee: let's put a plan together for the bus factor. Two actions:\n    * Start a specific call\n"
+            "* niko: to clarify, josh, if you had unions of two types\n* Robert: to summarize: someone would open it\n"
+            "* We could have an action item to have a browser try it\n* Action: No consensus.\n")
+    assert _tasks(text) == ["[#794](https://github.com/o/r/issues/794) spec text changes for argument uniqueness",
+                            "Start a specific call"]
