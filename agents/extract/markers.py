@@ -27,8 +27,8 @@ _DECISION = re.compile(r"[*_]*(?:resolved|resolutions?|conclusions?|decisions?|d
 _LEAD_LINK = re.compile(r"\[[^\[\]\n]{1,80}\]\([^()\s]{1,500}\)[ \t]+")
 # an item that only links to the tracker's list of action items
 # ... or only a link to a tracker's search ("[Ready for review](…/issues?q=is%3Aopen+label%3A…)")
-_POINTER = re.compile(r"\[[^\]\n]*\baction[ \t]*items?\b[^\]\n]*\]\([^)\n]*\)[ \t.]*"
-                      r"|\[[^\]\n]*\]\([^)\s]*[?&]q=[^)\s]*\)[ \t.]*", re.IGNORECASE)
+_POINTER = re.compile(r"\[[^\]\n]*\baction[ \t]*items?\b[^\]\n]*\]\([^)\n]*\)[ \t.-]*"
+                      r"|\[[^\]\n]*\]\([^)\s]*[?&]q=[^)\s]*\)[ \t.-]*", re.IGNORECASE)
 # A speaker's turn before a marker: "Ryan: ", "**Jack**: "
 _TURN = re.compile(r"(?:\*\*|__)?[A-Z][\w.'’-]{0,30}(?:[ \t]+[A-Z][\w.'’-]{0,30}){0,2}(?:\*\*|__)?[ \t]*:"
                    r"(?:\*\*|__)?[ \t]+")

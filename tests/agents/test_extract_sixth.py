@@ -391,3 +391,12 @@ def test_labels_and_counted_actions_introduce_their_sub_items_and_asides_are_non
             "* We could have an action item to have a browser try it\n* Action: No consensus.\n")
     assert _tasks(text) == ["[#794](https://github.com/o/r/issues/794) spec text changes for argument uniqueness",
                             "Start a specific call"]
+
+
+def test_a_pointer_to_the_action_items_with_an_empty_bullet_after_it_is_no_task():
+    """ "- [All open action items (by meeting)](…)" then an empty "-": the empty bullet joins the line, and the
+    pointer is still a pointer."""
+    text = ("# WG 2031-02-03\n\n## Review previous meeting's action items (1m, Lee)\n\n"
+            "- [All open action items (by meeting)](https://github.com/o/r/projects?query=is%3Aopen)\n-\n"
+            "- Benjie to review the RFC\n")
+    assert _tasks(text) == ["Benjie to review the RFC"]
