@@ -4,22 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from agents.extract import extract_text
 from agents.extract.dates import doc_date
-
-REF = date(2030, 1, 15)
-
-
-def _run(text: str, filename: str = "notes.md"):
-    return extract_text(text, filename=filename, reference_date=REF, today=REF)
-
-
-def _ms(text: str, filename: str = "notes.md") -> list[tuple[str, str]]:
-    return [(m.title, m.date) for m in _run(text, filename).milestones]
-
-
-def _tasks(text: str, filename: str = "notes.md") -> list[str]:
-    return [t.title for t in _run(text, filename).tasks]
+from tests.agents.extract_runs import milestones as _ms
+from tests.agents.extract_runs import tasks as _tasks
 
 
 def test_an_emphasised_label_over_actions_groups_them_and_is_no_task():

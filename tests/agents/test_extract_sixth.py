@@ -1,24 +1,10 @@
-"""Rules added from the unseen sets BA–BG (docs/EXTRACTION.md, sixth proxy check): each on a small synthetic text."""
+"""Rules added from the unseen sets BA–BQ (docs/EXTRACTION.md, sixth proxy check): each on a small synthetic text."""
 
 from __future__ import annotations
 
-from datetime import date
-
-from agents.extract import extract_text
-
-REF = date(2030, 1, 15)
-
-
-def _run(text: str, filename: str = "notes.md"):
-    return extract_text(text, filename=filename, reference_date=REF, today=REF)
-
-
-def _ms(text: str, filename: str = "notes.md") -> list[tuple[str, str]]:
-    return [(m.title, m.date) for m in _run(text, filename).milestones]
-
-
-def _tasks(text: str, filename: str = "notes.md") -> list[str]:
-    return [t.title for t in _run(text, filename).tasks]
+from tests.agents.extract_runs import milestones as _ms
+from tests.agents.extract_runs import run as _run
+from tests.agents.extract_runs import tasks as _tasks
 
 
 def test_the_days_under_a_scheduled_meetings_heading_are_other_meetings_not_this_one():
