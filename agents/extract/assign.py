@@ -185,6 +185,8 @@ class MarkedRules:
         if m and m.group("who") and re.match(r"[*_]*ai\b", plain[m.start():], re.IGNORECASE) and \
                 re.match(r"[ \t]*(?:&|and\b|[a-z])", m.group("who")):
             m = None  # "AI & Dataset Profile - Gopi": artificial intelligence ("AI Felix: …" is a marker)
+        if m and m.group("who") and re.match(r"(?:from|of|in|on|at|since)\b", m.group("who"), re.IGNORECASE):
+            m = None  # "LC: Action items from last meeting - Ralph is not on the call, …": a topic, no action
         if m and m.group("who") and _ROLE_WHO.search(m.group("who")):
             return None  # "Action item scribe: X" is a meeting role
         if m is None and (b := _BRACKET_MARKER.match(plain)):

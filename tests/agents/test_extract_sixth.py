@@ -386,3 +386,11 @@ def test_a_pointer_to_the_action_items_with_an_empty_bullet_after_it_is_no_task(
             "- [All open action items (by meeting)](https://github.com/o/r/projects?query=is%3Aopen)\n-\n"
             "- Benjie to review the RFC\n")
     assert _tasks(text) == ["Benjie to review the RFC"]
+
+
+def test_action_items_from_a_meeting_are_a_topic_not_an_owner():
+    """ "LC: Action items from last meeting - Ralph is not on the call, so we'll skip …" names where the items came
+    from, not who has one: no task. "Action item for Ralph - send the draft" still is."""
+    text = ("# WASI 2031-12-03\n\n## Notes\n\nLC: Action items from last meeting - Ralph is not on the call, so "
+            "we'll skip over follow ups with him\n\nAction item for Ralph - send the draft\n")
+    assert _tasks(text) == ["Send the draft"]
