@@ -268,7 +268,8 @@ class MarkedRules:
                 m = _ASSIGN.match(plain, sm.start() + lead, sm.end())
                 if m and m.group("verb") == "to" and self._named(m.group("who"), m.group("rest")):
                     return self._task(text[m.start():sm.end()].strip(), False, u)
-        one_line = u.kind == "item" or u.line == u.end_line  # an item, or a line of its own ("… --- Brad to schedule.")
+        one_line = u.kind == "item" or (u.line == u.end_line and " | " not in plain)  # or a line of its own
+        # ("… --- Brad to schedule."; not a table row without its first pipe: "201.5 | … | …, Piper to …")
         for cm in _CLAUSE.finditer(plain) if self.minutes and one_line and " to " in plain and \
                 not _DECISION.match(plain) else ():
             m = _ASSIGN.match(plain, cm.end())  # "Took a vote, got 3/3, Rod to chase up more votes": the whole item

@@ -394,3 +394,14 @@ def test_action_items_from_a_meeting_are_a_topic_not_an_owner():
     text = ("# WASI 2031-12-03\n\n## Notes\n\nLC: Action items from last meeting - Ralph is not on the call, so "
             "we'll skip over follow ups with him\n\nAction item for Ralph - send the draft\n")
     assert _tasks(text) == ["Send the draft"]
+
+
+def test_a_summary_table_row_without_its_first_pipe_is_no_line_of_its_own():
+    """ "201.5 | EIP-4444 rollout | Discussion about versioning, Piper to follow up" is a row of a summary table
+    whose lines lack the first pipe (a bare link line broke the table above it): a clause in a cell assigns
+    nothing (a line of its own would)."""
+    text = ("# Execution Layer Meeting #201\n\n## Notes\n\nPiper Merriam (EF)\n\n| S No | Agenda | Summary |\n"
+            "| -------- | -------- | -------- |\n201.1 | Pectra updates | Mekong is operational\n"
+            "https://notes.example.org/devnet-5\n201.5 | EIP-4444 rollout | Discussion about versioning, Piper to "
+            "follow up\n\nThe rollout stalled, Piper to follow up\n")
+    assert _tasks(text, "2031-12-05.md") == ["The rollout stalled, Piper to follow up"]
