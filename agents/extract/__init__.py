@@ -76,6 +76,16 @@ _PROCESS_NAME = re.compile(r"contributing|procedure|guidelines?\b|checklist|rele
 _TICKED = re.compile(r"^[ \t]*(?:[-*+][ \t]+|\d+[.)][ \t]+)?\[[xX]\]", re.MULTILINE)
 # A document of yearly cycles ("Term Length: 1 Year", "every year"): without a year its dates recur, they are no events
 _RECURRING = re.compile(r"\b(?:every|each|per)[ \t]+year\b|\bannual(?:ly)?\b|\byearly\b|\b1[ \t]+year\b", re.IGNORECASE)
+# A software release's own page ("# Kubernetes 1.19", "release-1.19/README.md"): with no year anywhere, its year-less
+# schedule is that release's, of a year it does not say; the file's day would date it wrongly (a clone is new)
+_RELEASE_NAME = re.compile(r"(?<![\d.])v?\d{1,3}\.\d{1,3}(?:\.\d{1,3})?(?![\d.])")
+
+
+def _release_schedule(name: str, first_heading: str) -> bool:
+    parts = name.replace("\\", "/").split("/")[-2:]
+    return bool(_RELEASE_NAME.search(first_heading) or any(_RELEASE_NAME.search(p.rsplit(".", 1)[0]) for p in parts))
+
+
 _PLACEHOLDER_HINTS = ("XXXX", "@handle", "<your ", "[your ", "YYYY-MM-DD", "Champion ")
 _PLACEHOLDERS = re.compile(r"\bXXXX\b|@handle\b|<your |\[your |\bYYYY-MM-DD\b|\bChampion [AB]\b")
 
@@ -165,7 +175,7 @@ def extract_text(
     ex = Extractor(units, doc_day=doc_day, anchor=anchor, template=template, todo_list=todo_list, minutes=minutes,
                    ahead=bool(_AHEAD_WORDS.search(f"{name} {first_heading}")),
                    own_until=dates.own_days_end(lines, doc_day), file_dated=anchor is not None and anchor == ref,
-                   recurring=bool(_RECURRING.search(head)))
+                   recurring=bool(_RECURRING.search(head)) or _release_schedule(name, first_heading))
     ex.run()
     if named_template:
         ex.milestones.clear()  # a template's dates are examples to replace ("beta.2 is scheduled for …")

@@ -72,7 +72,8 @@ class Extractor(MarkedRules, RowRules):
                  recurring: bool = False) -> None:
         self.units, self.doc_day, self.anchor, self.template = units, doc_day, anchor, template
         self.file_dated = file_dated  # the anchor is the file's modification day: nothing in the text dates it
-        self.recurring = recurring  # the document speaks of yearly cycles ("Term Length: 1 Year")
+        self.recurring = recurring  # yearly cycles ("Term Length: 1 Year") or a release's page: year-less dates recur
+        # or belong to a year the document does not say
         self.last_yearless: date | None = None  # the last year-less date read, for a plan that runs forward
         self.own_until = own_until  # the last day of a multi-day meeting the document is about
         self.ahead = ahead  # written before its date (an agenda): a deadline before that date is not past

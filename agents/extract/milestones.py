@@ -293,7 +293,7 @@ class MilestoneRules:
         if day is None:
             return None
         if f.year is None and self.file_dated and self.recurring:
-            return None  # an elections calendar of yearly terms with no year anywhere: "Term Start/End: May 1"
+            return None  # an elections calendar of yearly terms, a release's page, with no year anywhere
         if _EXAMPLE.search(plain, lo, hi):
             return None  # "For a release date of (for example) Tuesday June 25th, …": a hypothetical date
         if f.year is None and self.file_dated:  # "Mar 21 … May 30, Jun 6" read in December: all next year

@@ -405,3 +405,16 @@ def test_a_summary_table_row_without_its_first_pipe_is_no_line_of_its_own():
             "https://notes.example.org/devnet-5\n201.5 | EIP-4444 rollout | Discussion about versioning, Piper to "
             "follow up\n\nThe rollout stalled, Piper to follow up\n")
     assert _tasks(text, "2031-12-05.md") == ["The rollout stalled, Piper to follow up"]
+
+
+def test_a_release_page_with_no_year_anywhere_dates_nothing():
+    """ "# Kubernetes 4.19" (or a "release-4.19" file) with a calendar and schedule lines but no year anywhere: a
+    past release's cycle of a year the page does not say, so no milestone (the file's day would date it wrongly).
+    A plan of one's own without a year ("Wireframes — Dec 8") keeps its dates by the file's day."""
+    page = ("# Kubernetes 4.19\n\n| What | Who | Jan | Feb |\n| --- | --- | --- | --- |\n"
+            "| Start of Release Cycle | Lead | 6 | |\n| Enhancements Freeze | Lead | | 4 |\n\n"
+            "* Feature Complete due end of day May 20\n")
+    assert _ms(page, "README.md") == []
+    assert _ms(page.replace("# Kubernetes 4.19", "# Proposed timeline"), "release-4.19_README.md") == []
+    plan = "# Website plan\n\n* Wireframes — Dec 8\n* Launch — Dec 20\n"
+    assert len(_ms(plan, "plan.md")) == 2
