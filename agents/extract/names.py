@@ -1,6 +1,6 @@
 """Which words a document uses as people's names, for the assignment rule of ``agents.extract.items``.
 
-Pure, no I/O, any thread. ``known_names(units)``: speakers ("Brad:"), handles
+Pure, no I/O, any thread. ``known_names(units)``: speakers ("Brad:", "[john] …"), handles
 ("@x"), list entries, attendees' first names and capitalised words mid-sentence, in lower case,
 headings left out ("## Links" names a section), less ``NOT_NAMES``: words that
 start a sentence like a name but never are one ("We to …", "Nobody will …").
@@ -36,6 +36,7 @@ _SPEAKER = re.compile(  # "Brad:", "(Ann)", "Rodd/James" at the end
 # an attendee: "Rod Vagg @rvagg (TSC)", "James Snell/ @jasnell", "Rod Vagg (Red Hat)": a first name before a last
 # name and a handle or "("
 _ATTENDEE = re.compile(r"^[ \t*_]*([A-Z][a-z'’-]+)[ \t]+[A-Z][\w'’-]+(?=[ \t]*(?:/[ \t]*)?(?:@[\w-]|\())")
+_BRACKET_SPEAKER = re.compile(r"^\[@?([A-Za-z][\w.-]{1,30})\][ \t]")  # "[john] definitely not ready …"
 _MID_CAP = re.compile(r"(?<=[a-z,;] )@?([A-Z][\w-]{1,30})")
 _HANDLE = re.compile(r"@([\w-]{2,39})")
 
@@ -47,7 +48,7 @@ def known_names(units: list[Unit]) -> set[str]:
         if u.kind == "heading":
             continue  # "## Links" names a section, not a person
         t = u.text
-        for rx in (_SPEAKER, _ATTENDEE, _MID_CAP, _HANDLE):
+        for rx in (_SPEAKER, _ATTENDEE, _MID_CAP, _HANDLE, _BRACKET_SPEAKER):
             for m in rx.finditer(t):
                 names.add(m.group(1).lower())
     return names - NOT_NAMES

@@ -418,3 +418,11 @@ def test_a_release_page_with_no_year_anywhere_dates_nothing():
     assert _ms(page.replace("# Kubernetes 4.19", "# Proposed timeline"), "release-4.19_README.md") == []
     plan = "# Website plan\n\n* Wireframes — Dec 8\n* Launch — Dec 20\n"
     assert len(_ms(plan, "plan.md")) == 2
+
+
+def test_a_speaker_in_brackets_is_a_person():
+    """ "[john] definitely not ready …" names John as a speaker, so "John to follow up with them" is his task."""
+    text = ("# Releases WG 2031-07-24\n\n## Notes\n\n* Arm\n    * [john] definitely not ready for the first release.\n"
+            "    * We should find out Arm's timeline.\n        * John to follow up with them\n"
+            "        * Timeline to be decided later\n")
+    assert _tasks(text) == ["John to follow up with them"]
