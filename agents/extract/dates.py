@@ -31,7 +31,7 @@ _MON = (
 MONTH_WORD = _MON  # a month's name or abbreviation, for other modules' patterns
 _YEAR = r"(?:19|20)\d\d"
 _ORD = r"(?:st|nd|rd|th)?"
-_RANGE = r"(?:[ \t]*(?:-|–|—|to|through|till|until|&|and)[ \t]*)"
+_RANGE = r"(?:[ \t]*(?:-|–|—|to|through|till|until|&|and)[ \t]*(?:the[ \t]+)?)"  # "the 6th to the 13th September"
 _WD = r"(?:mon|tue|tues|wed|weds|thu|thur|thurs|fri|sat|sun)[a-z]*\.?"
 
 # One pattern, three shapes; every quantifier bounded.

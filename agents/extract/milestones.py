@@ -152,6 +152,8 @@ _NO_EVENT = re.compile(r"[*_ \t]*(?:no[ \t]+(?:meeting|call|session)\b|cancel+ed
                        r"|(?:nothing|none)[ \t.!]*$)", re.IGNORECASE)  # "March 9 — (nothing)": a free slot
 _HOUR_ONLY = re.compile(r"(?:at[ \t]+)?\d{1,2}(?::\d\d)?[ \t]*(?:am|pm)?(?:[ \t]*[A-Z]{2,5})?\.?", re.IGNORECASE)
 _EXAMPLE = re.compile(r"\b(?:for[ \t]+example|for[ \t]+instance|hypothetical(?:ly)?)\b", re.IGNORECASE)
+_NOT_A_DATE = re.compile(r"\b(?:is|are)[ \t]+not[ \t]+(?:a|the|any)[ \t]+(?:deadline|due[ \t]+date|target|date)\b",
+                         re.IGNORECASE)
 _AHEAD_LABEL = re.compile(r"\b(?:next|upcoming|future|following)\b", re.IGNORECASE)
 _EVENT_HEADING = re.compile(r"\b(?:next|upcoming|meeting|call|release|deadline|freeze|launch|summit|conference)\b",
                             re.IGNORECASE)
@@ -296,6 +298,8 @@ class MilestoneRules:
             return None  # an elections calendar of yearly terms, a release's page, with no year anywhere
         if _EXAMPLE.search(plain, lo, hi):
             return None  # "For a release date of (for example) Tuesday June 25th, …": a hypothetical date
+        if _NOT_A_DATE.search(plain, lo, hi):
+            return None  # "January 3rd, 2020 is not a deadline for the implementation"
         if f.year is None and self.file_dated:  # "Mar 21 … May 30, Jun 6" read in December: all next year
             prev, self.last_yearless = self.last_yearless, day
             if prev is not None and (prev - day).days > 31 and (later := make_date(day.year + 1, day.month, day.day)):

@@ -426,3 +426,11 @@ def test_a_speaker_in_brackets_is_a_person():
             "    * We should find out Arm's timeline.\n        * John to follow up with them\n"
             "        * Timeline to be decided later\n")
     assert _tasks(text) == ["John to follow up with them"]
+
+
+def test_a_range_with_the_before_each_day_and_a_date_said_to_be_no_deadline():
+    """ "a meetup from the 6th to the 13th September" is dated by its first day; "January 3rd, 2032 is not a
+    deadline for the implementation" says the date is none."""
+    text = ("# Call 20 2031-06-27\n\n## Notes\n\n* There is a meetup from the 6th to the 13th September.\n"
+            "* NOTE 20.1: January 3rd, 2032 is not a deadline for the implementation of Phase 0\n")
+    assert [d for _, d in _ms(text)] == ["2031-09-06"]
