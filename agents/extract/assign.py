@@ -11,6 +11,7 @@ Pure, no I/O, any thread; a mixin of ``agents.extract.items.Extractor`` (it uses
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from agents.extract.blocks import Unit
@@ -91,6 +92,11 @@ def _dates_first(plain: str) -> int:
 
 _ASIDE_VERB = re.compile(r"[\w-]+[ \t]*[,:]")  # "to clarify," after a speaker
 _MODAL = re.compile(r"\b(?:could|would|might)[ \t]+(?:have|take|get)\b", re.IGNORECASE)
+
+
+# "**DONE** @codebytere to …", "[Done] …": a status before the item, which is then done
+_DONE_FIRST = re.compile(r"(?:\*\*|__)?\[?(?:done|completed)\]?(?:\*\*|__)?[ \t]*:?(?:\*\*|__)?[ \t]+(?=\S)",
+                         re.IGNORECASE)
 
 
 class MarkedRules:
@@ -178,6 +184,10 @@ class MarkedRules:
         text = u.text
         if u.box is not None:
             return None  # a checkbox is handled as such
+        if (status := _DONE_FIRST.match(text)) and status.end() < len(text):  # "**DONE** @codebytere to …"
+            rest = replace(u, text=text[status.end():])
+            task = self._marked(rest, plain[status.end():])
+            return replace(task, completed=True, source=text) if task is not None else None
         m = _MARKER.match(plain)
         sp = _TURN.match(plain)  # "Ryan: Action item: Jack to revise …", "[Lee] Action item: …": a speaker first
         if m is None and (sp or (sp := _BRACKET_TURN.match(plain)) or (sp := _LOWER_TURN.match(plain))) is not None:

@@ -434,3 +434,11 @@ def test_a_range_with_the_before_each_day_and_a_date_said_to_be_no_deadline():
     text = ("# Call 20 2031-06-27\n\n## Notes\n\n* There is a meetup from the 6th to the 13th September.\n"
             "* NOTE 20.1: January 3rd, 2032 is not a deadline for the implementation of Phase 0\n")
     assert [d for _, d in _ms(text)] == ["2031-09-06"]
+
+
+def test_a_done_status_before_an_assignment_makes_it_a_done_task():
+    """Under "### Followup", "- **DONE** @codebytere to de-deprecate …" is a done task; "- Done with the review" is
+    no assignment."""
+    text = ("# API WG 2031-03-23\n\n### Followup\n\n- **DONE** @codebytere to de-deprecate the properties\n"
+            "- Done with the review\n")
+    assert [(t.title, t.completed) for t in _run(text).tasks] == [("Codebytere to de-deprecate the properties", True)]
