@@ -31,7 +31,7 @@ _LINK_OR_URL = re.compile(r"\]\([^()\s]*(?:\([^()\s]*\)[^()\s]*)*\)|<?https?://[
 # document, not an event.
 _DOC_LINK = re.compile(r"\[[^\]\n]*\]\((?![a-z][\w+.-]*:)[^()\s]*\)"
                        # ... or to the record of something that happened ("[12 March 2017](…/issues/1209)")
-                       r"|\[[^\]\n]*\]\(https?://(?:matrix\.to/|[^()\s]*(?:/issues/\d|/pull/\d|#issuecomment"
+                       r"|\[(?:[^\[\]\n]|\[[^\[\]\n]*\])*\]\(https?://(?:matrix\.to/|[^()\s]*(?:/issues/\d|/pull/\d|#issuecomment"
                        r"|/discussions/\d|/commit/))[^()\s]*\)", re.IGNORECASE)
 _SENTENCE = re.compile(  # "Oct." before a day or "Thur." before a date ends no sentence: "(Oct. 9th)"
     r"(?:[^.!?]|(?:(?<=\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec))|(?<=\bSept))\.(?=[ \t]+\d)"

@@ -442,3 +442,11 @@ def test_a_done_status_before_an_assignment_makes_it_a_done_task():
     text = ("# API WG 2031-03-23\n\n### Followup\n\n- **DONE** @codebytere to de-deprecate the properties\n"
             "- Done with the review\n")
     assert [(t.title, t.completed) for t in _run(text).tasks] == [("Codebytere to de-deprecate the properties", True)]
+
+
+def test_a_date_inside_an_issue_links_text_with_brackets_of_its_own_is_a_record():
+    """A restated action item "[#646 [2031-03-04] Add prose …](…/issues/646)" carries the day it was set in brackets
+    inside the link's text: the record of a past meeting, no milestone."""
+    text = ("# WG notes\n\n## Review previous meeting's action items\n\n"
+            "- [#646 [2031-03-04] Add prose to explain scalar fields](https://github.com/o/r/issues/646) (#646)\n")
+    assert _ms(text) == []
