@@ -175,7 +175,7 @@ def extract_text(
     ex = Extractor(units, doc_day=doc_day, anchor=anchor, template=template, todo_list=todo_list, minutes=minutes,
                    ahead=bool(_AHEAD_WORDS.search(f"{name} {first_heading}")),
                    own_until=dates.own_days_end(lines, doc_day), file_dated=anchor is not None and anchor == ref,
-                   recurring=bool(_RECURRING.search(head)) or _release_schedule(name, first_heading))
+                   no_file_year=bool(_RECURRING.search(head)) or _release_schedule(name, first_heading))
     ex.run()
     if named_template:
         ex.milestones.clear()  # a template's dates are examples to replace ("beta.2 is scheduled for …")

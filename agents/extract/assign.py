@@ -11,11 +11,12 @@ Pure, no I/O, any thread; a mixin of ``agents.extract.items.Extractor`` (it uses
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
 from agents.extract.blocks import Unit
-from agents.extract.dates import find_dates
+from agents.extract.dates import MONTH_WORD, find_dates
 from agents.extract.markers import (
     _ACTION_TO,
     _ASSIGN,
@@ -73,8 +74,7 @@ _BRACKETED = re.compile(r"\[([^\[\]\n]{3,200})\]")  # a whole item in brackets (
 _STRUCK_NAME = re.compile(r"~~[^~\n]{1,40}~~[ \t]+(?=[A-Z@])")  # a name struck out for the one after it
 
 
-_DATE_START = re.compile(r"[ \t*_]*(?:\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)",
-                         re.IGNORECASE)
+_DATE_START = re.compile(rf"[ \t*_]*(?:\d|{MONTH_WORD}|mon|tue|wed|thu|fri|sat|sun)", re.IGNORECASE)
 
 
 def _dates_first(plain: str) -> int:
@@ -109,8 +109,8 @@ class MarkedRules:
     _names: set[str] | None
     _acronyms: set[str] | None
 
-    def _task(self, text: str, done: bool, u: Unit) -> Any:  # agents.extract.items.Extractor
-        raise NotImplementedError
+    _task: Callable[[str, bool, Unit], Any]  # agents.extract.items.Extractor: a task from an item's text
+    _intro: Callable[[str], bool]  # agents.extract.items.Extractor: a heading that introduces actions
 
     def _is_name(self, who: str, rest: str) -> bool:
         """Whether ``who`` names people the document knows (initials, @handles or names it uses elsewhere)."""
@@ -147,9 +147,6 @@ class MarkedRules:
                     m.group("verb") == "to":
                 out.add(re.split(r"[ \t,/+]", m.group("who"), maxsplit=1)[0].lstrip("@").lower())
         return out - NOT_NAMES
-
-    def _intro(self, text: str) -> bool:  # agents.extract.items.Extractor: a heading that introduces actions
-        raise NotImplementedError
 
     def _named(self, who: str, rest: str) -> bool:
         """A stricter ``_is_name`` for an assignment mid-paragraph: initials or a name the document uses as

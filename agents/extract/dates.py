@@ -165,6 +165,7 @@ _HEADER_LABEL = re.compile(
     re.IGNORECASE,
 )
 HEADER_LINES = 25
+_URL = re.compile(r"https?://\S+")  # a link's text is no date of the document's, nor its year
 LABELLED_LINES = 60  # a "Date:" line may follow a long attendee list
 _EVENT_LABEL = re.compile(
     r"[-*+ \t]*(?:\*\*|__)?(?:deadline|due|milestone|launch|go-live|release|next|delivery|kick-?off|freeze)\b",
@@ -224,7 +225,7 @@ def _header_date(lines: list[str]) -> date | None:
             continue
         seen_text += 1
         if "http" in s and not s.startswith("#"):
-            s = re.sub(r"https?://\S+", " ", s)
+            s = _URL.sub(" ", s)
         listed = re.match(r"(?:[-*+]|\d{1,3}[.)])[ \t]", s) is not None
         headings += s.startswith("#")
         under_label = label_open and listed and raw[:1] in " \t"
@@ -258,9 +259,6 @@ def _header_date(lines: list[str]) -> date | None:
 
 _YEAR_WORD = re.compile(r"[12][09]\d\d")  # a charset prefix: the engine scans for it; boundaries checked below
 _NOT_AROUND = frozenset("./-_")
-
-
-_URL = re.compile(r"https?://\S+")
 
 
 def stated_year(text: str) -> int | None:

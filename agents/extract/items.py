@@ -69,11 +69,11 @@ class Extractor(MarkedRules, RowRules):
     def __init__(self, units: list[Unit], *, doc_day: date | None, anchor: date | None,
                  template: bool = False, todo_list: str | None = None, minutes: bool = True,
                  own_until: date | None = None, ahead: bool = True, file_dated: bool = False,
-                 recurring: bool = False) -> None:
+                 no_file_year: bool = False) -> None:
         self.units, self.doc_day, self.anchor, self.template = units, doc_day, anchor, template
         self.file_dated = file_dated  # the anchor is the file's modification day: nothing in the text dates it
-        self.recurring = recurring  # yearly cycles ("Term Length: 1 Year") or a release's page: year-less dates recur
-        # or belong to a year the document does not say
+        self.no_file_year = no_file_year  # yearly cycles ("Term Length: 1 Year") or a release's page: its year-less
+        # dates recur or belong to a year it does not say, so the file's day must not date them
         self.last_yearless: date | None = None  # the last year-less date read, for a plan that runs forward
         self.own_until = own_until  # the last day of a multi-day meeting the document is about
         self.ahead = ahead  # written before its date (an agenda): a deadline before that date is not past

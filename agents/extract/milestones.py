@@ -16,6 +16,7 @@ chat-log stamps, titles without an event ("Week of").
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from itertools import pairwise
@@ -201,7 +202,7 @@ class MilestoneRules:
     own_until: date | None
     ahead: bool
     file_dated: bool
-    recurring: bool
+    no_file_year: bool
     last_yearless: date | None
     changelog: bool
     context: str
@@ -209,6 +210,7 @@ class MilestoneRules:
     milestones: list[Milestone]
     _logs: dict[int, bool | str]  # a table's first row → whether it is a newest-first log (``rows``)
     headings: int  # headings read so far
+    _row_milestones: Callable[[Unit, str], None]  # agents.extract.rows.RowRules: a table row's dates
 
     def _milestones(self, u: Unit, task: Any = None) -> None:
         if _DIGIT.search(u.text) is None:
@@ -287,14 +289,12 @@ class MilestoneRules:
             return ""
         return nxt.text.strip()
 
-    def _row_milestones(self, u: Unit, plain: str) -> None:  # agents.extract.rows.RowRules
-        raise NotImplementedError
 
     def _keep(self, f: Found, plain: str, lo: int, hi: int, u: Unit) -> date | None:
         day = f.resolve(self.anchor)
         if day is None:
             return None
-        if f.year is None and self.file_dated and self.recurring:
+        if f.year is None and self.file_dated and self.no_file_year:
             return None  # an elections calendar of yearly terms, a release's page, with no year anywhere
         if _EXAMPLE.search(plain, lo, hi):
             return None  # "For a release date of (for example) Tuesday June 25th, …": a hypothetical date

@@ -42,7 +42,7 @@ class RowRules(MilestoneRules):
         if log is True or (log and _version_cell(cells[0]) != log):
             return  # a past row (the one the text names as next is ahead: "Next patch release is **1.16.5**.")
         header = self._header_cells(u)
-        months = {} if self.file_dated and self.recurring else month_columns(header, self.anchor)  # (no year)
+        months = {} if self.file_dated and self.no_file_year else month_columns(header, self.anchor)  # (no year)
         if months:
             name = row_name(raw_cells, cells, *months)
             for i, (month, year) in months.items():
