@@ -71,8 +71,8 @@ _AHEAD_WORDS = re.compile(r"\b(?:agendas?|plans?|planning|schedule|calls?[ \t]+f
 _TEMPLATE_NAME = re.compile(r"template|\.github[/\\_]", re.IGNORECASE)
 # ... or a process document, whose checklist is a template too unless someone has ticked a box in it
 # (a readiness or launch checklist in use: its boxes are the team's tasks).
-_PROCESS_NAME = re.compile(r"contributing|procedure|guidelines?\b|checklist|releasing|process(?:es)?\b",
-                           re.IGNORECASE)
+_PROCESS_NAME = re.compile(r"contributing|procedure|guidelines?\b|checklist|releasing|onboarding"
+                           r"|process(?:es)?(?![a-z])", re.IGNORECASE)  # ("process/onboarding.md" flattened too)
 _TICKED = re.compile(r"^[ \t]*(?:[-*+][ \t]+|\d+[.)][ \t]+)?\[[xX]\]", re.MULTILINE)
 # A document of yearly cycles ("Term Length: 1 Year", "every year"): without a year its dates recur, they are no events
 _RECURRING = re.compile(r"\b(?:every|each|per)[ \t]+year\b|\bannual(?:ly)?\b|\byearly\b|\b1[ \t]+year\b", re.IGNORECASE)
@@ -193,7 +193,7 @@ def extract_text(
     # A calendar table's rows first: an event in both a table and the prose around it ("tl;dr: the cycle
     # begins on Monday, October 1st") is the table's row.
     for order, m in sorted(enumerate(ex.milestones), key=lambda om: (not om[1].row, om[1].borrowed, not om[1].listed)):
-        title = clean_title(m.title)
+        title = _finish_title(_clean_inline(m.title))  # a link's text, as the quote shows it
         key = normalise_title(title)
         if not key:
             continue

@@ -210,7 +210,8 @@ class MarkedRules:
         turn = sp.end() if sp else 0  # "BS: Action item to follow up with AR"
         m = _ACTION_TO.match(plain, turn) or _NEXT_STEP.match(plain, turn) or _OWNER_MARKER.match(plain, turn)
         if m:
-            return self._task(text[m.start("rest"):], False, u)
+            body = "rest" if m.group("rest") is not None else "upper"
+            return self._task(text[m.start(body):], False, u)
         if _OWNERS_TO.match(plain):  # "(@BethGriggs & @MylesBorins) to post back on the issue"
             return self._task(text, False, u)
         low = plain.lower()

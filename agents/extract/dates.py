@@ -41,7 +41,8 @@ _DATE = re.compile(
     rf"|(?<![\w./#=:-])(?P<na>[0-3]?\d)(?P<nsep>[-/.])(?P<nb>[0-3]?\d)(?P=nsep)(?P<ny>{_YEAR})(?![\w/-]|\.\w|:\d)"
     rf"|(?<![\w-])(?:{_WD},?|(?:scheduled|planned|set|due)[ \t]+(?:for|on|by)|expected(?:[ \t]+(?:on|by))?)"
     rf"[ \t]{{1,2}}"  # "Thu 2/6", "due by 12/22", "first draft expected 11/23"
-    rf"(?P<wm>1[0-2]|0?[1-9])/(?P<wd>[0-3]?\d)(?![\w/-]|\.\w|:\d|%)"  # (a full stop may end the sentence)
+    rf"(?:(?P<wm>1[0-2]|0?[1-9])/(?P<wd>[0-3]?\d)(?![\w/-]|\.\w|:\d|%)"  # (a full stop may end the sentence)
+    rf"|(?P<hm>{_MON})-(?P<hd>[0-3]?\d)(?![\w/-]|\.\w|:\d|%))"  # "Thursday Dec-15" (alone, "Dec-15" is a year)
     rf"|(?<![\w-])(?P<mm>{_MON})\.?,?[ \t]{{1,2}}(?P<md>[0-3]?\d){_ORD}(?!\w|:\d|\.\d|/)"
     rf"(?:[ \t]*\({_WD}\))?"
     rf"(?:{_RANGE}(?:(?P<rm>{_MON})\.?[ \t]{{1,2}})?(?P<rd>[0-3]?\d){_ORD}(?!\w|:\d|\.\d|/)(?:[ \t]*\({_WD}\))?)?"
@@ -121,10 +122,12 @@ def find_dates(s: str) -> list[Found]:
             last = (int(g["irm"]), int(g["ird"])) if g["irm"] else None
             out.append(Found(m.start(), m.end(), int(g["im"]), int(g["id"]), int(g["iy"]), last))
             continue
-        if g["wm"]:  # "Thursday 2/6": month first, as the US writes it, only after a weekday or "scheduled for"
-            if 1 <= int(g["wd"]) <= 31:
-                lead = s[m.start():m.start("wm")].lower().startswith(("sch", "pla", "set", "due", "exp"))
-                out.append(Found(m.start() if lead else m.start("wm"), m.end(), int(g["wm"]), int(g["wd"]), None))
+        if g["wm"] or g["hm"]:  # "Thursday 2/6": month first, as the US writes it, only after a weekday or "due"
+            at = "wm" if g["wm"] else "hm"
+            month, day = (int(g["wm"]), int(g["wd"])) if g["wm"] else (MONTHS[g["hm"][:3].lower()], int(g["hd"]))
+            if 1 <= day <= 31:
+                lead = s[m.start():m.start(at)].lower().startswith(("sch", "pla", "set", "due", "exp"))
+                out.append(Found(m.start() if lead else m.start(at), m.end(), month, day, None))
             continue
         if g["na"]:
             if (md := _numeric_month_day(int(g["na"]), int(g["nb"]), g["nsep"])) is not None:

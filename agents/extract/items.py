@@ -47,6 +47,12 @@ from agents.extract.milestones import (
 from agents.extract.rows import RowRules
 from agents.extract.text import _LINK
 
+_FOLLOW_UP = re.compile(r"follow[ -]?ups?", re.IGNORECASE)
+_HANDLE_ACTION = re.compile(r"@[\w-]{1,39}:[ \t]+[A-Z][a-z]+\b(?![ \t]*[:?])")  # "@erickzhao: Email Appzi …"
+# A table's first column that holds action items ("Action Item | Owner(s)"), not a bare "Action" (key bindings)
+_ACTION_COLUMN = re.compile(r"action[ \t]*items?|(?-i:AIs?|TODOs?)|to[- ]?dos?|next[ \t]+(?:steps?|actions?)",
+                            re.IGNORECASE)
+
 
 @dataclass(frozen=True, slots=True)
 class Task:
@@ -102,6 +108,8 @@ class Extractor(MarkedRules, RowRules):
         muted = False  # the open action heading's sub-section is a discussion
         detail_end = -1  # the last line of a marked paragraph (or of the list right under it): details follow
         marked_paras = False  # the open action section's actions are marked paragraphs: its bullets are their notes
+        action_table = False  # the table being read has an "Action Item" column first: its rows are tasks
+        follow_up = False  # under a "Follow-up" heading: "@handle: Verb …" items are that person's actions
         if self.todo_list:
             section_level = 0  # the whole file is a to-do list
         for idx, u in enumerate(self.units):
@@ -123,6 +131,7 @@ class Extractor(MarkedRules, RowRules):
                     marked_paras = False
                 # "#### TC39 recap" under "### Review of action items": a discussion, its turns no actions
                 muted = section_level is not None and u.level > section_level and self._conversation(idx)
+                follow_up = _FOLLOW_UP.fullmatch(heading.strip(" *_:")) is not None
                 self.context = u.text
                 self.agenda = bool(_AGENDA.search(u.text))
                 self._milestones(u)
@@ -155,7 +164,13 @@ class Extractor(MarkedRules, RowRules):
                 elif u.box is not None and not self._form_option(u):
                     text, done = _done_and_text(u.text, u.box)
                     task = self._task(text, done, u)
-            if task is None and u.kind == "row" and (level is not None or intro_para):
+            if task is None and follow_up and u.kind == "item" and u.parent is None and _HANDLE_ACTION.match(u.text):
+                task = self._task(u.text, False, u)  # "### Follow-up" then "- @malept: Prepare Electron Forge 6 …"
+            if u.kind == "row":  # a header row starts a new table
+                action_table = self._action_header(u) if self._header_row() else action_table
+            else:
+                action_table = False
+            if task is None and u.kind == "row" and (level is not None or intro_para or action_table):
                 task = self._row(u)
             if task is None and u.kind == "para" and self.todo_list == "txt":
                 task = self._todo_txt(u)
@@ -228,14 +243,21 @@ class Extractor(MarkedRules, RowRules):
             return False
         return self.minutes or not re.search(r"\bnext\b", text[: m.end()], re.IGNORECASE)
 
+    def _header_row(self) -> bool:
+        """The unit being read is a table's header row: a separator row follows it."""
+        nxt = self.units[self.at + 1] if self.at + 1 < len(self.units) else None
+        return nxt is not None and nxt.kind == "row" and set(nxt.text.replace("|", "").strip()) <= set("-: ")
+
+    def _action_header(self, u: Unit) -> bool:
+        """A table's header row whose first column names action items ("Action Item | Owner(s)")."""
+        first = u.text.strip().strip("|").split("|", 1)[0]
+        return _ACTION_COLUMN.fullmatch(first.strip(" \t*_")) is not None
+
     def _row(self, u: Unit) -> Task | None:
         cells = [c.strip() for c in u.text.strip().strip("|").split("|")]
         if all(not c or set(c) <= set("-: ") for c in cells):
             return None
-        # the header row: followed by a separator row
-        idx = self.at
-        nxt = self.units[idx + 1] if idx + 1 < len(self.units) else None
-        if nxt is not None and nxt.kind == "row" and set(nxt.text.replace("|", "").strip()) <= set("-: "):
+        if self._header_row():
             return None
         body = " | ".join(c for c in cells if c and not _NUMBER_CELL.fullmatch(c))  # "| **6.1** | Finish …"
         return self._task(body, False, u) if body else None

@@ -48,8 +48,9 @@ _BRACKET_MARKER = re.compile(
     r"(?:[ \t]*(?::|-|–)[ \t]*[^\[\]\n]{1,40})?\]"  # "[ACTION: Lee] …", "[ACTION - Lee] …": the owner inside
     r"(?:\*\*|__)?[ \t]*:?[ \t]*(?P<rest>\S.*)", re.IGNORECASE)
 _ROLE_WHO = re.compile(r"scribe|taker|notes|minutes|facilitat|chair|moderat|owner", re.IGNORECASE)
-# "BS: Action item to follow up with AR"
-_ACTION_TO = re.compile(r"action(?:[ \t]+item)?[ \t]+to[ \t]+(?P<rest>[a-z].*)", re.IGNORECASE)
+# "BS: Action item to follow up with AR"; "ACTION ITEM Niko to leave a comment …" (a capitalised marker, no colon)
+_ACTION_TO = re.compile(r"(?i:action(?:[ \t]+item)?[ \t]+to[ \t]+(?P<rest>[a-z].*))"
+                        r"|ACTION[ \t]+ITEMS?[ \t]+(?P<upper>[\w@\[].*)")
 # "AI(Ben Smith) move these forward …": the owner in brackets right after the marker, then the action
 _OWNER_MARKER = re.compile(r"(?:AI|ACTION|[Aa]ction(?:[ \t]+[Ii]tem)?)(?P<rest>\((?:@[\w-]{1,39}|[A-Z][\w.'’-]*"
                            r"(?:[ \t]+[A-Z][\w.'’-]*){0,3})\)[ \t]+[a-z].*)")
@@ -104,6 +105,10 @@ _TAKES = re.compile(
     r"|\b(?:takes?|taking|took|has|have|gets?|got|owns?)[ \t]+(?:(?:the|this|that)[ \t]+)?(?-i:AI)\b"  # not "an AI"
     r"|\b(?:takes?|taking|took)[ \t]+(?:(?:an?|the)[ \t]+)?action[ \t]+to[ \t]+[a-z]"  # "will take action to draft …"
     r"|\b(?:takes?|taking|took)[ \t]+ownership[ \t]+of\b"  # "[#96463](…) Dan will take ownership of this issue"
+    r"|\b(?:has|have|had)[ \t]+(?:an?[ \t]+)?action[ \t]+to[ \t]+[a-z]"  # "Staff had action to look at …"
+    # "filing an action item to figure that out", "Let's put an action item to double check with RFC"
+    r"|\b(?:fil(?:e|es|ed|ing)|put(?:s|ting)?|add(?:s|ed|ing)?|open(?:s|ed|ing)?|creat(?:e|es|ed|ing)"
+    r"|record(?:s|ed|ing)?|log(?:s|ged|ging)?)[ \t]+(?:an?|the)[ \t]+action[ \t]+items?[ \t]+(?:to|for)[ \t]+[a-z]"
     # "ZA: action item for everyone to look at …", "action item for the Cat Herders to follow up", "Action for all to …"
     r"|\b(?<!to )action(?:[ \t]+items?)?[ \t]+for[ \t]+(?:the[ \t]+)?@?\w+(?:[ \t]+(?-i:[A-Z])\w*){0,2}"
     r"[ \t]+to[ \t]+[a-z]",  # (not "a call to action for folks to provide input")

@@ -47,7 +47,7 @@ def test_a_sub_item_scheduled_for_a_day_takes_its_parents_name_and_yields_to_the
             "### Plan\n\n* Mar 23: RPITIDT [lang-team#144](https://github.com/rust-lang/lang-team/issues/144)\n")
     assert _ms(text) == [
         ("\"Lint policy\"", "2031-04-06"),
-        ("RPITIDT [lang-team#144](https://github.com/rust-lang/lang-team/issues/144)", "2031-03-23")]
+        ("RPITIDT lang-team#144", "2031-03-23")]
 
 
 def test_a_lower_case_handle_built_on_a_name_the_notes_use_is_an_assignee():

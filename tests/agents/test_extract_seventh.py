@@ -1,0 +1,75 @@
+"""Rules added from the unseen sets CA–CG (docs/EXTRACTION.md, seventh proxy check): each on a small synthetic text."""
+
+from __future__ import annotations
+
+from tests.agents.extract_runs import milestones as _ms
+from tests.agents.extract_runs import run as _run
+from tests.agents.extract_runs import tasks as _tasks
+
+
+def test_a_milestone_title_shows_a_links_text_not_its_address():
+    """ "Ann: [register](https://forms.example/…) by May 24" is titled by the link's text, as its quote reads;
+    a task keeps its links as written (the guide's rule for task text)."""
+    text = ("# Meeting 2031-05-02\n\nAnn: [register](https://forms.example/d/e/1FAIpQL/viewform) by May 24.\n\n"
+            "## Action items\n\n* Bob to file [the form](https://forms.example/f)\n")
+    result = _run(text, "2031-05-02.md")
+    [m] = result.milestones
+    assert (m.title, m.date, m.quote) == ("Ann: register", "2031-05-24", "Ann: register by May 24.")
+    assert [t.title for t in result.tasks] == ["Bob to file [the form](https://forms.example/f)"]
+
+
+def test_a_month_and_day_joined_by_a_hyphen_after_a_weekday_is_a_date():
+    """ "Next formal meeting on Thursday Dec-15." is that meeting; without the weekday "Dec-15" reads as a
+    month and a year (a budget line), no date."""
+    text = "# Minutes\n\nNext formal meeting on Thursday Dec-15.\n\nSee the Dec-15 budget.\n"
+    assert _ms(text, "2031-11-20.md") == [("Next formal meeting", "2031-12-15")]
+
+
+def test_the_rows_of_a_table_whose_first_column_is_action_items_are_tasks_without_a_heading():
+    """A session's "Action Item | Owner(s)" table (no pipes at the ends, no action heading above it) lists
+    tasks; a table whose first column is a bare "Action" (key bindings) does not."""
+    text = ("# Session notes\n\nQ: Is it worth it?\n\nAction Item |Owner(s)\n------------|------------\n"
+            "Talk to the storage team | Tim Hockin\nRegular community checkins | Brian Grant\n\n"
+            "Action | Keys\n---|---\nSave the file | Ctrl+S\n")
+    assert _tasks(text) == ["Talk to the storage team | Tim Hockin", "Regular community checkins | Brian Grant"]
+
+
+def test_a_process_folders_onboarding_checklist_is_a_template_unless_someone_ticked_it():
+    """A council's `process/onboarding.md` lists the steps every new member takes: a checklist to copy, nobody's
+    tasks (the file name flattened with underscores too); once a box in it is ticked it is in use."""
+    text = "# Onboarding members\n\n## New member steps\n\n- [ ] Review the charter\n- [ ] Request an email address\n"
+    assert _tasks(text, "process/onboarding.md") == []
+    assert _tasks(text, "council__process_onboarding.md") == []
+    assert _tasks(text.replace("[ ] Review", "[x] Review"), "process/onboarding.md") == [
+        "Review the charter", "Request an email address"]
+
+
+def test_having_filing_or_putting_an_action_is_an_action_item():
+    """ "Staff had action to look at …", "filing an action item to figure that out", "Let's put an action item
+    to double check" each record an action item in the discussion; "a call to action" does not."""
+    text = ("# Minutes\n\n* Unable to record, filing an action item to figure that out.\n"
+            "* Ryan: Let's put an action item to double check with RFC.\n"
+            "* Staff had action to look at different cost models\n"
+            "* The talk ended with a call to action for everyone.\n")
+    assert _tasks(text, "2031-06-15.md") == [
+        "Unable to record, filing an action item to figure that out",
+        "Ryan: Let's put an action item to double check with RFC",
+        "Staff had action to look at different cost models"]
+
+
+def test_handles_with_an_action_under_a_follow_up_heading_are_their_action_items():
+    """Under "### Follow-up" the notes list last meeting's actions as "@handle: Verb …"; a plain item there
+    ("Approve the joining process") and the same handle lines under another heading are not tasks."""
+    text = ("# WG meeting\n\n### Follow-up\n- @malept: Prepare Forge 6 stable with a note.\n"
+            "    - Need to bump other modules first.\n- @erickzhao: Email Appzi about preferences.\n"
+            "- Approve the joining process\n\n### Discussion\n- @ckerr: Wondered about the release\n")
+    assert _tasks(text, "2031-05-28.md") == ["malept: Prepare Forge 6 stable with a note",
+                                             "erickzhao: Email Appzi about preferences"]
+
+
+def test_a_capitalised_action_item_marker_without_a_colon():
+    """ "ACTION ITEM Niko to leave a comment" is marked as clearly as with a colon; "Action item review was
+    short" in ordinary case is a sentence about action items."""
+    text = ("# Triage\n\n- Some issue\n    - ACTION ITEM Niko to leave a comment summarizing the above\n"
+            "    - ACTION ITEM Check your boxes!\n- Action item review was short\n")
+    assert _tasks(text, "2031-01-26.md") == ["Niko to leave a comment summarizing the above", "Check your boxes"]
