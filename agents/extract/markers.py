@@ -103,7 +103,9 @@ _TAKES = re.compile(
     r"\b(?:takes?|taking|took|has|have|had|gets?|got|owns?)[ \t]+(?:as[ \t]+)?(?:(?:the|an?|this|that)[ \t]+)?"
     r"(?:action[ \t]*items?|todo(?![ \t]*lists?\b))\b"  # "has a TODO on …", not "have a todo list"
     r"|\b(?:takes?|taking|took|has|have|gets?|got|owns?)[ \t]+(?:(?:the|this|that)[ \t]+)?(?-i:AI)\b"  # not "an AI"
-    r"|\b(?:takes?|taking|took)[ \t]+(?:(?:an?|the)[ \t]+)?action[ \t]+to[ \t]+[a-z]"  # "will take action to draft …"
+    # "will take action to draft …", not "browsers are taking action to restrict …" (what others are doing)
+    r"|\b(?<!are )(?<!is )(?<!were )(?<!was )(?:takes?|taking|took)[ \t]+(?:(?:an?|the)[ \t]+)?action"
+    r"[ \t]+to[ \t]+[a-z]"
     r"|\b(?:takes?|taking|took)[ \t]+ownership[ \t]+of\b"  # "[#96463](…) Dan will take ownership of this issue"
     r"|\b(?:has|have|had)[ \t]+(?:an?[ \t]+)?action[ \t]+to[ \t]+[a-z]"  # "Staff had action to look at …"
     # "filing an action item to figure that out", "Let's put an action item to double check with RFC"

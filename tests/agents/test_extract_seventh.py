@@ -73,3 +73,20 @@ def test_a_capitalised_action_item_marker_without_a_colon():
     text = ("# Triage\n\n- Some issue\n    - ACTION ITEM Niko to leave a comment summarizing the above\n"
             "    - ACTION ITEM Check your boxes!\n- Action item review was short\n")
     assert _tasks(text, "2031-01-26.md") == ["Niko to leave a comment summarizing the above", "Check your boxes"]
+
+
+def test_what_others_are_taking_action_to_do_is_no_action_item():
+    """ "browsers are taking action to restrict state storage" says what others do; "Rod will take action to
+    draft the charter" is someone's action."""
+    text = ("# Minutes\n\n* EKR: browsers are taking action to restrict the use of state storage\n"
+            "* Rod will take action to draft the charter\n")
+    assert _tasks(text, "2031-06-15.md") == ["Rod will take action to draft the charter"]
+
+
+def test_dates_without_a_year_under_a_recurring_heading_come_back_every_year():
+    """ "## Recurring dates" then "Director election - term ends February 28": a yearly date, no event; the
+    reminder with its year under "## Reminders" is one."""
+    text = ("# Dates and reminders\n\n## Recurring dates\n\n- Director election - term ends February 28\n"
+            "- Member selection - terms end March 31\n\n## Reminders\n\n"
+            "- October 12, 2031 - Check on progress of the mentoring plan\n")
+    assert _ms(text) == [("Check on progress of the mentoring plan", "2031-10-12")]
