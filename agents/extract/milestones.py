@@ -68,7 +68,7 @@ _EMPTY_EMPHASIS = re.compile(r"[ \t]*(?:(\*\*|__)[ \t]*\1|(?<!\*)\*[ \t]+\*(?!\*
 
 _SLOT = re.compile(r"[ \t]*[-–—,]?[ \t]*(?:\d{4}[ \t]*[-–][ \t]*\d{4}|\d{1,2}:\d\d)")  # a session's hours
 _HISTORY = re.compile(r"\b(?:history|change[ \t-]?log|(?:past|previous|prior)[ \t]+(?:releases|meetings|calls|sessions)"
-                      r"|archived?"
+                      r"|archived?|(?:presentations|talks|meetings|sessions|calls)[ \t]+(?:given|held|recorded)"
                       r"|(?:end[ \t-]+of[ \t-]+life|eol|unsupported)[ \t]+(?:releases|versions))\b",
                       re.IGNORECASE)  # "### End-of-Life Releases": a table of past releases
 _LOG_TITLE = re.compile(r"\b(?:change[ \t-]?log|changes|release[ \t]+notes|history|news|what's[ \t]+new)\b",

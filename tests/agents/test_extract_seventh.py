@@ -90,3 +90,11 @@ def test_dates_without_a_year_under_a_recurring_heading_come_back_every_year():
             "- Member selection - terms end March 31\n\n## Reminders\n\n"
             "- October 12, 2031 - Check on progress of the mentoring plan\n")
     assert _ms(text) == [("Check on progress of the mentoring plan", "2031-10-12")]
+
+
+def test_a_list_of_presentations_given_is_a_record_of_past_meetings():
+    """ "# Presentations given in 2031" lists talks with the meeting each was given at: a record, no events;
+    "# Presentations planned" with the same lines is a schedule."""
+    body = "\n* [Stack mechanisms](https://example.org/a.pdf) (Ross)\n  Meeting: [11-02-2031](https://example.org/SG-11-02.md)\n"
+    assert _ms("# Presentations given in 2031\n" + body, "stack/README.md") == []
+    assert [d for _, d in _ms("# Presentations planned for 2031\n" + body, "stack/README.md")] == ["2031-11-02"]
