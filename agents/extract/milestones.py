@@ -153,6 +153,9 @@ _NO_EVENT = re.compile(r"[*_ \t]*(?:no[ \t]+(?:meeting|call|session)\b|cancel+ed
                        r"|(?:nothing|none)[ \t.!]*$)", re.IGNORECASE)  # "March 9 — (nothing)": a free slot
 _HOUR_ONLY = re.compile(r"(?:at[ \t]+)?\d{1,2}(?::\d\d)?[ \t]*(?:am|pm)?(?:[ \t]*[A-Z]{2,5})?\.?", re.IGNORECASE)
 _EXAMPLE = re.compile(r"\b(?:for[ \t]+example|for[ \t]+instance|hypothetical(?:ly)?)\b", re.IGNORECASE)
+# a link to a meeting's recording: the meeting took place
+_RECORDING = re.compile(r"\]\(https?://(?:www\.)?(?:youtube\.com|youtu\.be|vimeo\.com)/[^)\s]+\)"
+                        r"|\[(?:recording|video)\]\(https?://[^)\s]+\)", re.IGNORECASE)
 # a heading over dates that come back every year ("## Recurring dates", "Annual events")
 _RECURRING_HEAD = re.compile(r"\b(?:recurring|annual|yearly|every[ \t]+year)\b", re.IGNORECASE)
 _NOT_A_DATE = re.compile(r"\b(?:is|are)[ \t]+not[ \t]+(?:a|the|any)[ \t]+(?:deadline|due[ \t]+date|target|date)\b",
@@ -298,6 +301,8 @@ class MilestoneRules:
             return None
         if f.year is None and self.file_dated and self.no_file_year:
             return None  # an elections calendar of yearly terms, a release's page, with no year anywhere
+        if u.kind == "row" and _RECORDING.search(u.text):
+            return None  # "| 1 | December 13, 2031 | [Agenda](…) | [Recording](https://youtu.be/…) |": it took place
         if f.year is None and _RECURRING_HEAD.search(self.context):
             return None  # "## Recurring dates" then "- Director election - term ends February 28": every year
         if _EXAMPLE.search(plain, lo, hi):

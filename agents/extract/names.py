@@ -66,9 +66,11 @@ def is_known(written: str, names: set[str]) -> bool:
     return written.islower() and any(len(n) >= 5 and n in key for n in names)
 
 
-_THING = re.compile(r"\b(?:in|into|via|per)[ \t]+([A-Z]{2,4})\b")  # "in FCP"; "the TSC" may act
+# "in FCP", "## Proposed FCPs" (initials take no plural); "the TSC" may act
+_THING = re.compile(r"\b(?:in|into|via|per)[ \t]+([A-Z]{2,4})\b|\b([A-Z]{2,4})s\b")
 
 
 def acronyms(units: list[Unit]) -> set[str]:
-    """Upper-case words written after "in", "into", "via" or "per": states or things ("in FCP"), not initials."""
-    return {m.group(1) for u in units for m in _THING.finditer(u.text)}
+    """Upper-case words written after "in", "into", "via" or "per", or in the plural: states or things ("in FCP",
+    "FCPs"), not initials."""
+    return {m.group(1) or m.group(2) for u in units for m in _THING.finditer(u.text)}

@@ -98,3 +98,20 @@ def test_a_list_of_presentations_given_is_a_record_of_past_meetings():
     body = "\n* [Stack mechanisms](https://example.org/a.pdf) (Ross)\n  Meeting: [11-02-2031](https://example.org/SG-11-02.md)\n"
     assert _ms("# Presentations given in 2031\n" + body, "stack/README.md") == []
     assert [d for _, d in _ms("# Presentations planned for 2031\n" + body, "stack/README.md")] == ["2031-11-02"]
+
+
+def test_a_table_row_with_a_meetings_recording_is_a_meeting_that_took_place():
+    """A breakout series' table lists each meeting with its agenda, recording and notes: a row with a recording
+    is a record; the row of the next meeting, with no recording yet, is an event."""
+    text = ("# Breakout room meetings\n\n| # | Date | Agenda | Recording |\n| -- | -- | -- | -- |\n"
+            "| 1 | December 13, 2031 | [Agenda](https://example.org/i/1) | [Recording](https://youtu.be/SOt-rNDl) |\n"
+            "| 2 | January 10, 2032 | [Agenda](https://example.org/issues/1240) | |\n")
+    assert [d for _, d in _ms(text)] == ["2032-01-10"]
+
+
+def test_an_upper_case_word_the_document_writes_in_the_plural_is_a_thing_not_initials():
+    """ "FCP to merge started" in notes with "## Proposed FCPs" is a status (FCP is a process, written in the
+    plural), while "JF to merge the PR" with JF an attendee's initials is an assignment."""
+    text = ("# Triage\n\n## Proposed FCPs\n\n* Tracking issue\n\nFCP to merge started\n\n"
+            "JF to merge the PR after review\n")
+    assert _tasks(text, "2031-09-21.md") == ["JF to merge the PR after review"]
