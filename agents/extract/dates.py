@@ -186,6 +186,7 @@ _SHORT_US = re.compile(r"(?<![\w./-])([0-3]?\d)/([0-3]?\d)/(\d\d)(?![\w/.-])")
 _AHEAD_HEADING = re.compile(r"#{1,6}[ \t].*\b(?:scheduled|upcoming|next|future|planned)\b", re.IGNORECASE)
 _EVENT_SENTENCE = re.compile(r"\b(?:begins?|starts?|will|scheduled|planned|deadline|due|freeze)\b.*[.!]$",
                              re.IGNORECASE)
+_EVENT_BEFORE = re.compile(r"\b(?:begins?|starts?|will|scheduled|planned|deadline|due|freeze)\b[^.!?]*$", re.IGNORECASE)
 # A labelled header field ("Date:", "**Date & Time**:", "When:"): the meeting's own date, with or without a year.
 OWN_DATE_FIELD = re.compile(_HEADER_LABEL.pattern + r"[^:\n]{0,20}?[ \t]*:", re.IGNORECASE)
 
@@ -302,6 +303,8 @@ def own_days_end(lines: list[str], doc: date | None) -> date | None:
         if _EVENT_LABEL.match(s) or _EVENT_SENTENCE.search(s):
             continue
         for f in find_dates(s):
+            if _EVENT_BEFORE.search(s, 0, f.start):
+                continue  # "The release is scheduled for this Thursday, October 8th. [Release notes …": an event
             first = f.resolve(doc)
             if first is None or not 0 <= (first - doc).days <= 14 or (f.last is not None and first != doc):
                 continue  # (a range counts only from the document's own day: "November 8 - 28" is a later phase)

@@ -47,6 +47,7 @@ from agents.extract.milestones import (
 from agents.extract.rows import RowRules
 from agents.extract.text import _LINK
 
+_TIMEBOX = re.compile(r"\d{1,3}[ \t-]*min(?:ute)?s?[ \t]+time[ \t-]?box\b", re.IGNORECASE)
 _FOLLOW_UP = re.compile(r"follow[ -]?ups?", re.IGNORECASE)
 _HANDLE_ACTION = re.compile(r"@[\w-]{1,39}:[ \t]+[A-Z][a-z]+\b(?![ \t]*[:?])")  # "@erickzhao: Email Appzi …"
 # A table's first column that holds action items ("Action Item | Owner(s)"), not a bare "Action" (key bindings)
@@ -215,6 +216,8 @@ class Extractor(MarkedRules, RowRules):
         ("ACTION:"), with sub-items: they are the actions."""
         if u.kind != "item" or idx + 1 >= len(self.units) or self.units[idx + 1].parent != idx:
             return False
+        if _TIMEBOX.match(self.units[idx + 1].text.strip()):
+            return False  # "* Next steps" then "  - 10 minute timebox": a topic of the agenda, its sub-items notes
         if _NEEDED.fullmatch(u.text.strip()):
             return True  # "… Need somebody to" over what is needed
         if self.minutes and _NEXT_STEPS_LAST.search(u.text.strip()):

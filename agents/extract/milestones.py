@@ -266,8 +266,10 @@ class MilestoneRules:
                 if n and title and _BARE_VERB.fullmatch(title) and (sub := _SUBJECT.match(plain, lo, events[0].start)):
                     title = f"{sub.group('s')} {title.removeprefix('and ').removeprefix('And ')}"  # "Code freeze ends"
                 if title and not _NO_EVENT.match(title):
-                    self.milestones.append(Milestone(title, day, u.line, u.text, borrowed=borrowed,
-                                                     listed=u.kind == "item"))
+                    # a list item, or a line that opens with its date ("Feb 19: Town Hall"): over prose saying
+                    # the same ("Myles recommends a town hall on Tuesday, Feb 19th …")
+                    listed = u.kind == "item" or not plain[lo:f.start].strip(" \t*_-")
+                    self.milestones.append(Milestone(title, day, u.line, u.text, borrowed=borrowed, listed=listed))
 
     def _event_heading_stamp(self, u: Unit, plain: str, f: Found) -> bool:
         """ "# Date for next meeting" then "June 21, 2019 at 14:00 UTC (…)": the line right under a heading

@@ -33,9 +33,9 @@ NOT_NAMES = frozenset(
 )
 _SPEAKER = re.compile(  # "Brad:", "(Ann)", "Rodd/James" at the end
     r"(?:^|[\n(,;:]|(?<=[a-z])/|\band\b|\bwith\b)[ \t*_]*@?([A-Za-z][\w.-]{1,30})(?=[ \t]*(?::|\)|,|$| \())")
-# an attendee: "Rod Vagg @rvagg (TSC)", "James Snell/ @jasnell", "Rod Vagg (Red Hat)": a first name before a last
-# name and a handle or "("
-_ATTENDEE = re.compile(r"^[ \t*_]*([A-Z][a-z'’-]+)[ \t]+[A-Z][\w'’-]+(?=[ \t]*(?:/[ \t]*)?(?:@[\w-]|\())")
+# an attendee: "Rod Vagg @rvagg (TSC)", "James Snell/ @jasnell", "Rod Vagg (Red Hat)", "Matteo Collina
+# <mailto:…>": a first name before a last name and a handle, "(" or an address
+_ATTENDEE = re.compile(r"^[ \t*_]*([A-Z][a-z'’-]+)[ \t]+[A-Z][\w'’-]+(?=[ \t]*(?:/[ \t]*)?(?:@[\w-]|\(|<))")
 _BRACKET_SPEAKER = re.compile(r"^\[@?([A-Za-z][\w.-]{1,30})\][ \t]")  # "[john] definitely not ready …"
 _MID_CAP = re.compile(r"(?<=[a-z,;] )@?([A-Z][\w-]{1,30})")
 _HANDLE = re.compile(r"@([\w-]{2,39})")

@@ -115,3 +115,40 @@ def test_an_upper_case_word_the_document_writes_in_the_plural_is_a_thing_not_ini
     text = ("# Triage\n\n## Proposed FCPs\n\n* Tracking issue\n\nFCP to merge started\n\n"
             "JF to merge the PR after review\n")
     assert _tasks(text, "2031-09-21.md") == ["JF to merge the PR after review"]
+
+
+def test_an_attendee_written_with_an_address_is_a_person_who_can_be_assigned():
+    """ "Matteo Collina <mailto:…>" in the attendee list makes "Matteo to provide some data." (after other
+    sentences of an item) and "Matteo will create a write-up." assignments; an unlisted "Node will need to
+    inherit them." is narrative."""
+    text = ("# V8 meeting\n\n## Attendees\n\n* Matteo Collina <mailto:matteo@example.org>\n"
+            "* Colin Ihrig <mailto:colin@example.org>\n\n## Notes\n\n"
+            "* Repro case would be great. Maybe tools exist. Matteo to provide some data.\n"
+            "* Matteo will create a write-up.\n* Node will need to inherit them.\n")
+    assert _tasks(text, "2031-01-31.md") == ["Matteo to provide some data", "Matteo will create a write-up"]
+
+
+def test_a_line_that_opens_with_its_date_names_the_event_over_prose_saying_the_same():
+    """The town hall is proposed in prose ("Myles recommends a town hall on Tuesday, Feb 19th …") and listed
+    under "Recap of important dates:" as "Feb 19: Town Hall (11a PST)": one event, titled by the recap line."""
+    text = ("# Bootstrap meeting\n\nMyles recommends a town hall on Tuesday, Feb 19th to give people a chance to "
+            "review.\n\nRecap of important dates:\nFeb 19: Town Hall (11a PST), Myles to follow up\n")
+    assert _ms(text, "2031-02-11.md") == [("Town Hall (11a PST), Myles to follow up", "2031-02-19")]
+
+
+def test_an_agenda_topic_named_next_steps_with_a_timebox_is_a_topic_not_a_list_of_actions():
+    """ "* Next steps" over "- 10 minute timebox" and a question is a topic of the agenda like its siblings;
+    "* Next steps" over real steps still introduces them."""
+    text = ("# Meeting\n\n### Proposals\n\n* [Charter](https://example.org/c)\n  - 10 minute timebox\n"
+            "* Next steps\n  - 10 minute timebox\n  - What's next, what do we have to do?\n\n"
+            "### Wrap-up\n\n* Next steps\n  - Ann to draft the bylaws\n")
+    assert _tasks(text, "2031-02-11.md") == ["Ann to draft the bylaws"]
+
+
+def test_a_release_day_stated_in_a_posts_first_lines_is_an_event_even_when_a_link_ends_the_line():
+    """A pre-release post of 7 October says "The release is scheduled for this Thursday, October 8th." on a
+    line that ends in an opening link: the release is an event, not a second day of the post."""
+    text = ('+++\npath = "inside-rust/2031/10/07/1.47.0-prerelease-2"\ntitle = "1.47.0 pre-release testing"\n+++\n\n'
+            "The second pre-release for 1.47.0 is ready for testing. The release is\n"
+            "scheduled for this Thursday, October 8th. [Release notes can be found\nhere.][relnotes]\n")
+    assert [d for _, d in _ms(text, "1.47.0-prerelease-2.md")] == ["2031-10-08"]
