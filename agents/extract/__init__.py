@@ -187,7 +187,7 @@ def extract_text(
         tasks.append(ExtractedTask(title, t.completed, t.due.isoformat() if t.due else None, t.line,
                                    fingerprint(t.source)))
     # (title key, date) → the versions the title names, and the table row it came from (if any)
-    seen: dict[tuple[str, str], tuple[frozenset[str], int | None]] = {}
+    seen: dict[tuple[str, str], tuple[frozenset[str], int | None, set[str]]] = {}
     today = _day(today)
     kept: list[tuple[int, ExtractedMilestone]] = []
     # A calendar table's rows first: an event in both a table and the prose around it ("tl;dr: the cycle
@@ -199,21 +199,25 @@ def extract_text(
             continue
         iso = m.day.isoformat()
         words = set(key.split())
+        section = set(normalise_title(_clean_inline(m.section)).split()) if m.section else set()
         versions = frozenset(v.lstrip("vV") for v in _RELEASE.findall(title))
         dup = False
         row = m.line if m.row else None
-        for (k, d), (theirs, their_row) in seen.items():
+        for (k, d), (theirs, their_row, their_section) in seen.items():
             if d != iso or (versions and theirs and not _same_release(versions, theirs)):
                 continue  # two releases' deadlines on one day are two events
             if row is not None and their_row is not None and row != their_row:
                 continue  # two rows of a calendar table are two events
             other = set(k.split())
-            if k == key or words <= other or other <= words or _shared_word(words, other):
+            # (or one is titled by what the other's section is about: "March 16 — ffi-unwind" in the plan and
+            # "meeting scheduled for Mar 16 now" under "**ffi-unwind (BatmanAod)**")
+            if k == key or words <= other or other <= words or _shared_word(words, other) or \
+                    _shared_word(words, their_section) or _shared_word(section, other):
                 dup = True
                 break
         if dup:
             continue
-        seen[(key, iso)] = (versions, row)
+        seen[(key, iso)] = (versions, row, section)
         quote = _truncate(_clean_inline(m.source.strip().strip("|").replace("|", "·")), MAX_QUOTE)
         kept.append((order, ExtractedMilestone(title, iso, m.line, fingerprint(m.source),
                                                completed=today is not None and m.day < today,

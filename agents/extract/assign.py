@@ -256,6 +256,8 @@ class MarkedRules:
             m = _ASSIGN.match(_LINK.sub(r"\1", text[tp.end():]))  # "MSYS2 - Michael to ask Ray …"
         if m and self.agenda and _PRESENTS.match(m.group("rest")):
             m = None  # "Bob to present the roadmap" in an agenda: who speaks, not work
+        if m and plain.rstrip(" *_").endswith("?"):
+            m = None  # "Updates to add to registration page this week?": a question, nobody assigned
         if m and (m.group("who") in linked or self._is_name(m.group("who"), m.group("rest"))) and (
                 m.group("verb") == "to" or m.group("who").startswith("@") or (u.kind == "item" and self.minutes)):
             # "Name will …" only as a list item of its own in minutes (the guide's "@name will …"; in a

@@ -94,6 +94,7 @@ class Extractor(MarkedRules, RowRules):
         self.changelog = versioned >= 3 or changelog_title(units) or dated_log(units)
         self.agenda = False  # inside a section whose heading names an agenda
         self.context = ""  # the last heading and intro line: the event of a bare date item
+        self.section = ""  # the last heading or bold label paragraph: what a milestone's section is about
         self.at = 0  # index of the unit ``run`` is reading
         self.tasks: list[Task] = []
         self.milestones: list[Milestone] = []
@@ -133,10 +134,12 @@ class Extractor(MarkedRules, RowRules):
                 # "#### TC39 recap" under "### Review of action items": a discussion, its turns no actions
                 muted = section_level is not None and u.level > section_level and self._conversation(idx)
                 follow_up = _FOLLOW_UP.fullmatch(heading.strip(" *_:")) is not None
-                self.context = u.text
+                self.context = self.section = u.text
                 self.agenda = bool(_AGENDA.search(u.text))
                 self._milestones(u)
                 continue
+            if u.kind == "para" and _LABEL.fullmatch(u.text.strip()):
+                self.section = u.text  # "**ffi-unwind (BatmanAod)**" over "- meeting scheduled for Mar 16 now"
             plain = _blank_links(u.text)
             task = self._marked(u, plain)
             level = None if muted else section_level  # the action heading open for this unit

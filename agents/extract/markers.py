@@ -59,7 +59,7 @@ _NEXT_STEP = re.compile(r"next[ \t]+steps?[ \t]+(?P<rest>(?!(?:is|are|was|were|w
                         r"|on|at|with|here|there|after|before|the|a|an|this|that|being)\b)[a-z]+\b.*)", re.IGNORECASE)
 _OWNERS_TO = re.compile(r"\((?:@[\w-]{1,39}(?:[ \t]*(?:&|,|and)[ \t]*)?){1,4}\)"
                         r"[ \t]+(?:to|[Ww]ill)[ \t]+[a-z]")
-_DECIDED = re.compile(r"(?:\*\*|__)?(?:decision|decided|resolution|resolved|conclusion)(?:\*\*|__)?[ \t]*:"
+_DECIDED = re.compile(r"(?:\*\*|__)?(?:decision|decided|resolution|resolved|conclusion|outcome)(?:\*\*|__)?[ \t]*:"
                       r"[ \t]*(?:\*\*|__)?[ \t]*", re.IGNORECASE)
 # "Need somebody to" over sub-items: they are what someone is needed for
 _NEEDED = re.compile(r"(?:.*[.!?][ \t]+)?(?:we[ \t]+)?needs?[ \t]+(?:someone|somebody|volunteers?|a[ \t]+volunteer)"

@@ -104,6 +104,7 @@ class Milestone:
     row: bool = False  # from a table row: rows of one table are distinct events
     borrowed: bool = False  # titled by its parent item: the event's own line elsewhere wins
     listed: bool = False  # a list item: over a paragraph saying the same ("TL;DR: … on Jan 9, 2015, and …")
+    section: str = ""  # the heading or bold label it is under ("**ffi-unwind (BatmanAod)**")
 
 
 def _blank_links(s: str) -> str:
@@ -211,6 +212,7 @@ class MilestoneRules:
     last_yearless: date | None
     changelog: bool
     context: str
+    section: str
     at: int  # index of the unit being read
     milestones: list[Milestone]
     _logs: dict[int, bool | str]  # a table's first row → whether it is a newest-first log (``rows``)
@@ -269,7 +271,8 @@ class MilestoneRules:
                     # a list item, or a line that opens with its date ("Feb 19: Town Hall"): over prose saying
                     # the same ("Myles recommends a town hall on Tuesday, Feb 19th …")
                     listed = u.kind == "item" or not plain[lo:f.start].strip(" \t*_-")
-                    self.milestones.append(Milestone(title, day, u.line, u.text, borrowed=borrowed, listed=listed))
+                    self.milestones.append(Milestone(title, day, u.line, u.text, borrowed=borrowed, listed=listed,
+                                                     section=self.section))
 
     def _event_heading_stamp(self, u: Unit, plain: str, f: Found) -> bool:
         """ "# Date for next meeting" then "June 21, 2019 at 14:00 UTC (…)": the line right under a heading

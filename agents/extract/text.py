@@ -110,7 +110,12 @@ def _truncate(s: str, limit: int) -> str:
 def _finish_title(s: str) -> str:
     if "(" in s or "[" in s:
         s = _EMPTY_BRACKETS.sub("", s)
-    s = " ".join(s.split()).strip(_SEPARATORS).rstrip(_TRAILING)
+    s = " ".join(s.split())
+    lead = s.lstrip(_SEPARATORS.replace("@", ""))
+    if lead[:1] == "@" and lead[1:2].isalnum():  # "@ofrobots to open an issue": the handle keeps its "@"
+        s = lead.rstrip(_SEPARATORS).rstrip(_TRAILING)
+    else:
+        s = s.strip(_SEPARATORS).rstrip(_TRAILING)
     first = s.split(" ", 1)[0]
     if first.isalpha() and first.islower():
         s = s[0].upper() + s[1:]

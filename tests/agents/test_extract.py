@@ -69,7 +69,7 @@ MINUTES = "# Team sync 2019-11-20\n\nAttendees: Dana, Marco, Ali\n\n"
         ("Sam has a doc. TODO: insert the link here. We move on.", "Insert the link here. We move on"),
         ("Great progress (TODO: Chris, could you add the link?)", "Chris, could you add the link?"),
         ("* Dana to update the docs", "Dana to update the docs"),
-        ("* @marco will check CI", "Marco will check CI"),
+        ("* @marco will check CI", "@marco will check CI"),
         ("* JF to create the repo", "JF to create the repo"),
         ("* MD & MB to follow up", "MD & MB to follow up"),
         ("Ali has the TODO on a proposal for the repo.", "Ali has the TODO on a proposal for the repo"),

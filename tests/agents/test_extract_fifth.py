@@ -73,7 +73,7 @@ def test_an_action_item_for_someone_to_act_a_bracketed_speakers_marker_and_an_it
             "  * @nodejs/releasers to have admin access to the repo.\n")
     assert _tasks(text) == ["ZA: action item for everyone to look at outstanding issues",
                             "Lets have folks look at the PR", "Assign to pnkfelix",
-                            "nodejs/releasers to have admin access to the repo"]
+                            "@nodejs/releasers to have admin access to the repo"]
 
 
 def test_names_joined_by_a_slash_assign_and_last_weeks_action_items_are_restated_actions():

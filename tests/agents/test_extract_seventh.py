@@ -63,8 +63,8 @@ def test_handles_with_an_action_under_a_follow_up_heading_are_their_action_items
     text = ("# WG meeting\n\n### Follow-up\n- @malept: Prepare Forge 6 stable with a note.\n"
             "    - Need to bump other modules first.\n- @erickzhao: Email Appzi about preferences.\n"
             "- Approve the joining process\n\n### Discussion\n- @ckerr: Wondered about the release\n")
-    assert _tasks(text, "2031-05-28.md") == ["malept: Prepare Forge 6 stable with a note",
-                                             "erickzhao: Email Appzi about preferences"]
+    assert _tasks(text, "2031-05-28.md") == ["@malept: Prepare Forge 6 stable with a note",
+                                             "@erickzhao: Email Appzi about preferences"]
 
 
 def test_a_capitalised_action_item_marker_without_a_colon():
@@ -152,3 +152,22 @@ def test_a_release_day_stated_in_a_posts_first_lines_is_an_event_even_when_a_lin
             "The second pre-release for 1.47.0 is ready for testing. The release is\n"
             "scheduled for this Thursday, October 8th. [Release notes can be found\nhere.][relnotes]\n")
     assert [d for _, d in _ms(text, "1.47.0-prerelease-2.md")] == ["2031-10-08"]
+
+
+def test_a_date_under_a_bold_label_is_the_event_the_label_names_in_the_plan():
+    """The plan lists "March 16 — ffi-unwind"; the updates below say "meeting scheduled for Mar 16 now" under
+    "**ffi-unwind (Amanieu)**": one event. Two events of one section on one day stay two."""
+    text = ("# Lang team meeting\n\n## Upcoming meetings\n\n- March 16 — ffi-unwind\n- March 23 — sealed rust\n\n"
+            "## Updates\n\n**ffi-unwind (Amanieu)**\n\n- meeting scheduled for Mar 16 now\n\n"
+            "## Schedule\n\n- April 6: code freeze\n- April 6: docs deadline\n")
+    assert _ms(text, "2031-03-05.md") == [("ffi-unwind", "2031-03-16"), ("Sealed rust", "2031-03-23"),
+                                          ("Code freeze", "2031-04-06"), ("Docs deadline", "2031-04-06")]
+
+
+def test_an_assignment_after_an_outcome_label_and_a_question_that_names_no_one():
+    """ "**Outcome**: @ofrobots to open an issue" assigns the issue like "**Conclusion**: …"; "Updates to add to
+    the registration page this week?" asks a question."""
+    text = ("# Summit notes\n\n## Embedding\n\n**Outcome**: @ofrobots to open an issue\n\n"
+            "**Outcome** - No consensus on adding more APIs.\n\n## Registration\n\n"
+            "* Registration is open\n    * Updates to add to registration page this week?\n")
+    assert _tasks(text, "2031-10-13.md") == ["@ofrobots to open an issue"]

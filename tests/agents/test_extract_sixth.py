@@ -98,7 +98,7 @@ def test_an_assignment_in_brackets_and_one_after_a_struck_name_are_tasks():
     text = ("# API WG 2031-04-20\n\n## Present\n\n* Niko Matsakis (lang)\n* Felix Klock (lang)\n\n## Notes\n\n"
             "* Spec out a plan B\n    * [@zcbenz to update spec]\n    * [still to be decided]\n"
             "* ~~Niko~~ Felix to register concern about semantics\n")
-    assert _tasks(text) == ["Zcbenz to update spec", "Felix to register concern about semantics"]
+    assert _tasks(text) == ["@zcbenz to update spec", "Felix to register concern about semantics"]
 
 
 def test_abbreviations_and_organisations_are_nobody_to_assign_to():
@@ -441,7 +441,7 @@ def test_a_done_status_before_an_assignment_makes_it_a_done_task():
     no assignment."""
     text = ("# API WG 2031-03-23\n\n### Followup\n\n- **DONE** @codebytere to de-deprecate the properties\n"
             "- Done with the review\n")
-    assert [(t.title, t.completed) for t in _run(text).tasks] == [("Codebytere to de-deprecate the properties", True)]
+    assert [(t.title, t.completed) for t in _run(text).tasks] == [("@codebytere to de-deprecate the properties", True)]
 
 
 def test_a_date_inside_an_issue_links_text_with_brackets_of_its_own_is_a_record():
