@@ -47,6 +47,7 @@ from agents.extract.milestones import (
 from agents.extract.rows import RowRules
 from agents.extract.text import _LINK
 
+_OWNER_PREFIX = re.compile(r"^[A-Z][\w.'’-]{1,30}[ \t]+[-–—][ \t]+(?=[Nn]ext[ \t]+(?:steps?|actions?)\b|[Aa]ction)")
 _TIMEBOX = re.compile(r"\d{1,3}[ \t-]*min(?:ute)?s?[ \t]+time[ \t-]?box\b", re.IGNORECASE)
 _FOLLOW_UP = re.compile(r"follow[ -]?ups?", re.IGNORECASE)
 _HANDLE_ACTION = re.compile(r"@[\w-]{1,39}:[ \t]+[A-Z][a-z]+\b(?![ \t]*[:?])")  # "@erickzhao: Email Appzi …"
@@ -126,6 +127,7 @@ class Extractor(MarkedRules, RowRules):
                 intro_para = False
                 # "### [Previous Action Items](…)": a heading written as a link introduces as well
                 heading = _LINK.sub(r"\1", u.text).strip() if "](" in u.text else u.text.strip()
+                heading = _OWNER_PREFIX.sub("", heading)  # "### Mark - Next steps": Mark's next steps
                 if self._intro(heading) or re.fullmatch(r"action[ \t]*items?:?", heading.strip(" *_"), re.IGNORECASE):
                     section_level = u.level
                     section_roots.clear()

@@ -75,7 +75,7 @@ _INLINE_TODO = re.compile(r"(?<![\w`/])[(\[]?(?:TODO|FIXME)(?:\([\w@ .-]{1,30}\)
 _EMPTY_ACTION = re.compile(
     r"(?:none(?:[ \t]+(?:needed|required|yet|for[ \t]+now|this[ \t]+(?:week|time)))?|n/?a|no(?:ne)?\.?"
     r"|nothing(?:[ \t]+(?:now|yet|for[ \t]+now))?(?:[,.;][ \t].*)?"  # "Action: nothing now, maybe if v8 adds …"
-    r"|no action\b.*|no action items?\b.*|none(?:[ \t]+[-–—]|\.)[ \t].*|tbd|-+|\.+|see above\.?"
+    r"|no action\b.*|no action items?\b.*|none(?:[ \t]+[-–—]|\.)[ \t].*|tbd|-+|\.+|see above\.?|skipped"
     r"|(?:proposal[ \t]+)?(?:closed|accepted|rejected|merged|resolved|adopted)\b.*|no[ \t]+consensus\b.*)?"
     r"[ \t.]*$",  # an outcome
     re.IGNORECASE

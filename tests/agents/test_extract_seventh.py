@@ -171,3 +171,19 @@ def test_an_assignment_after_an_outcome_label_and_a_question_that_names_no_one()
             "**Outcome** - No consensus on adding more APIs.\n\n## Registration\n\n"
             "* Registration is open\n    * Updates to add to registration page this week?\n")
     assert _tasks(text, "2031-10-13.md") == ["@ofrobots to open an issue"]
+
+
+def test_skipped_under_an_action_heading_is_no_action():
+    """ "## Review previous meeting's action items" over "- skipped" records that the review did not happen."""
+    text = "# WG notes\n\n## Review previous meeting's action items (5m, Host)\n\n- skipped\n\n## Topic\n\n- talk\n"
+    assert _tasks(text, "2031-08-01.md") == []
+
+
+def test_a_persons_next_steps_heading_introduces_their_steps():
+    """ "### Mark - Next steps" (sub-headed by "#### Document schedule") lists Mark's next steps; "### Mark -
+    Notes" does not."""
+    text = ("# Interim meeting\n\n### Mark - Next steps\n\n#### Document schedule\n\n"
+            "- Updated implementation draft in 2 weeks.\n- Write a blog entry on what went on here.\n\n"
+            "### Mark - Notes\n\n- The venue was fine.\n")
+    assert _tasks(text, "2031-08-05.md") == ["Updated implementation draft in 2 weeks",
+                                             "Write a blog entry on what went on here"]
