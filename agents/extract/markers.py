@@ -96,7 +96,8 @@ _ASSIGN = re.compile(
     rf"(?:@\w[\w.-]{{0,30}}|[A-Z][\w.-]{{0,30}})){{0,3}}"
     rf"(?:[ \t]+[A-Z](?![A-Z\d]*\b)[\w.-]{{0,20}})?)"  # a surname ("Rod Vagg"), not an acronym ("Geoffrey PR")
     rf"(?::(?=[ \t]+to\b)|[ \t]+[-–—](?=[ \t]+(?:to|will)\b))?"  # "cramertj: to follow up", "RG - will reach out"
-    rf"[ \t]+(?P<verb>to|will)[ \t]+"
+    # "Vince is going to do some research", "Lee’s going to write up …": as "will"
+    rf"(?:[ \t]+|(?=['’]s[ \t]))(?P<verb>to|will|is[ \t]+going[ \t]+to|['’]s[ \t]+going[ \t]+to)[ \t]+"
     rf"(?P<rest>(?:[a-z]|[A-Z]{{2,6}}\b).*)"  # "to review", "to FCP merge"
 )
 _TAKES = re.compile(

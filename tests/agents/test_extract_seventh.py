@@ -187,3 +187,13 @@ def test_a_persons_next_steps_heading_introduces_their_steps():
             "### Mark - Notes\n\n- The venue was fine.\n")
     assert _tasks(text, "2031-08-05.md") == ["Updated implementation draft in 2 weeks",
                                              "Write a blog entry on what went on here"]
+
+
+def test_a_known_person_going_to_do_something_is_an_assignment_like_will():
+    """ "Vince is going to do some research …" and "Benjie’s going to do some thinking …" as items of their own
+    in minutes read as "Name will …"; "The spec is going to change" names nobody the notes know."""
+    text = ("# WG notes\n\n## Attendees\n\n* Vince\n* Benjie\n\n## Input unions\n\n"
+            "* Vince is going to do some research on literal values.\n"
+            "* Benjie’s going to do some thinking about `@oneOf`.\n* The spec is going to change a lot.\n")
+    assert _tasks(text, "2031-05-07.md") == ["Vince is going to do some research on literal values",
+                                             "Benjie’s going to do some thinking about @oneOf"]
