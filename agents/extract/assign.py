@@ -33,6 +33,7 @@ from agents.extract.markers import (
     _LOWER_TURN,
     _MARKER,
     _NEXT_STEP,
+    _NEXT_STEP_IS,
     _NOT_VERB,
     _OWNER_MARKER,
     _OWNERS_TO,
@@ -91,6 +92,8 @@ def _dates_first(plain: str) -> int:
 
 
 _ASIDE_VERB = re.compile(r"[\w-]+[ \t]*[,:]")  # "to clarify," after a speaker
+# "[Ivan]" or "Ivan:" over the points of a turn
+_BARE_SPEAKER = re.compile(r"\[@?[\w .'’-]{1,30}\]:?|@?[A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*)?:")
 _MODAL = re.compile(r"\b(?:could|would|might)[ \t]+(?:have|take|get)\b", re.IGNORECASE)
 
 
@@ -214,6 +217,9 @@ class MarkedRules:
             return self._task(text[m.start(body):], False, u)
         if _OWNERS_TO.match(plain):  # "(@BethGriggs & @MylesBorins) to post back on the issue"
             return self._task(text, False, u)
+        if _NEXT_STEP_IS.match(plain, turn) and not (
+                u.parent is not None and _BARE_SPEAKER.fullmatch(self.units[u.parent].text.strip())):
+            return self._task(text, False, u)  # (not a point in "[Ivan]"'s turn: "Next step is to put examples …")
         low = plain.lower()
         bracketed = "(action" in low or "(todo)" in low or "[action" in low or "[todo]" in low
         m = _PAREN_ACTION.match(plain.strip()) if bracketed else None
@@ -254,6 +260,8 @@ class MarkedRules:
             m = _ASSIGN.match(text, lead.end())  # "[#96463](…) Dan will take ownership of this issue"
         if m is None and u.kind == "item" and (tp := _TOPIC.match(plain)) is not None:
             m = _ASSIGN.match(_LINK.sub(r"\1", text[tp.end():]))  # "MSYS2 - Michael to ask Ray …"
+        if m and plain[m.end("who"):m.start("verb")].strip().startswith(",") and not m.group("who")[:1].isupper():
+            m = None  # "jup, will do": a reply ("Rod, will post an update" assigns)
         if m and self.agenda and _PRESENTS.match(m.group("rest")):
             m = None  # "Bob to present the roadmap" in an agenda: who speaks, not work
         if m and plain.rstrip(" *_").endswith("?"):

@@ -55,6 +55,10 @@ _ACTION_TO = re.compile(r"(?i:action(?:[ \t]+item)?[ \t]+to[ \t]+(?P<rest>[a-z].
 _OWNER_MARKER = re.compile(r"(?:AI|ACTION|[Aa]ction(?:[ \t]+[Ii]tem)?)(?P<rest>\((?:@[\w-]{1,39}|[A-Z][\w.'’-]*"
                            r"(?:[ \t]+[A-Z][\w.'’-]*){0,3})\)[ \t]+[a-z].*)")
 # "Next step put into PR …" (no colon), "(@BethGriggs & @MylesBorins) to post back …", "**Decision:** Mara to help …"
+# "Next step is to get updated data.", "Next step is for Myles to write …", "Next steps are creating a PR …":
+# the whole item is the step (not "Next steps are unclear")
+_NEXT_STEP_IS = re.compile(r"next[ \t]+steps?[ \t]+(?:is|are|will[ \t]+be)[ \t]+(?:to[ \t]+[a-z]|for[ \t]+@?\w+[ \t]+to"
+                           r"[ \t]+[a-z]|[a-z]+ing\b)", re.IGNORECASE)
 _NEXT_STEP = re.compile(r"next[ \t]+steps?[ \t]+(?P<rest>(?!(?:is|are|was|were|will|would|should|could|for|of|to|in"
                         r"|on|at|with|here|there|after|before|the|a|an|this|that|being)\b)[a-z]+\b.*)", re.IGNORECASE)
 _OWNERS_TO = re.compile(r"\((?:@[\w-]{1,39}(?:[ \t]*(?:&|,|and)[ \t]*)?){1,4}\)"
@@ -94,8 +98,10 @@ _NAME = r"(?:@[\w-]{1,39}/[\w.-]{1,40}|@?[A-Za-z][\w.'’-]{0,30})"  # a person 
 _ASSIGN = re.compile(
     rf"(?P<who>{_NAME}(?:(?:,[ \t]*(?:(?:and|&)[ \t]+)?|[ \t]+(?:and|&)[ \t]+|[ \t]*[/+][ \t]*)"
     rf"(?:@\w[\w.-]{{0,30}}|[A-Z][\w.-]{{0,30}})){{0,3}}"
-    rf"(?:[ \t]+[A-Z](?![A-Z\d]*\b)[\w.-]{{0,20}})?)"  # a surname ("Rod Vagg"), not an acronym ("Geoffrey PR")
-    rf"(?::(?=[ \t]+to\b)|[ \t]+[-–—](?=[ \t]+(?:to|will)\b))?"  # "cramertj: to follow up", "RG - will reach out"
+    # a surname ("Rod Vagg") or its initial ("Michael Z"), not an acronym ("Geoffrey PR")
+    rf"(?:[ \t]+(?:[A-Z](?![A-Z\d]*\b)[\w.-]{{0,20}}|[A-Z]\.?(?=[ \t]+will\b)))?)"
+    rf"(?::(?=[ \t]+to\b)|[ \t]+[-–—](?=[ \t]+(?:to|will)\b)|,(?=[ \t]+will\b))?"  # "cramertj: to follow up",
+    # "RG - will reach out", "Rod, will post an update"
     # "Vince is going to do some research", "Lee’s going to write up …": as "will"
     rf"(?:[ \t]+|(?=['’]s[ \t]))(?P<verb>to|will|is[ \t]+going[ \t]+to|['’]s[ \t]+going[ \t]+to)[ \t]+"
     rf"(?P<rest>(?:[a-z]|[A-Z]{{2,6}}\b).*)"  # "to review", "to FCP merge"

@@ -197,3 +197,16 @@ def test_a_known_person_going_to_do_something_is_an_assignment_like_will():
             "* Benjie’s going to do some thinking about `@oneOf`.\n* The spec is going to change a lot.\n")
     assert _tasks(text, "2031-05-07.md") == ["Vince is going to do some research on literal values",
                                              "Benjie’s going to do some thinking about @oneOf"]
+
+
+def test_a_surname_initial_or_a_comma_before_will_and_a_next_step_that_is_an_action():
+    """ "Michael Z will find out the plans", "Rod, will post an update" and "Next step is for Myles to write the
+    first draft." are actions; "jup, will do" is a reply, "Next steps are unclear" names none, and "Next step is
+    to put examples" under "[Ivan]" is a point of his turn."""
+    text = ("# TSC meeting\n\n## Attendees\n\n* Michael Zasso (@targos)\n* Rod Vagg (@rvagg)\n\n## Notes\n\n"
+            "* Data\n  * Michael Z will find out the plans and report back.\n  * Rod, will post an update.\n"
+            "  * Next step is for Myles to write first draft of doc.\n  * Next steps are unclear for now.\n"
+            "  * jup, will do\n* [Ivan]\n  * Next step is to put examples of what problems are solved\n")
+    assert _tasks(text, "2031-01-30.md") == ["Michael Z will find out the plans and report back",
+                                             "Rod, will post an update",
+                                             "Next step is for Myles to write first draft of doc"]
