@@ -105,10 +105,15 @@ def _same_release(a: frozenset[str], b: frozenset[str]) -> bool:
     return any(x == y or x.startswith(y + ".") or y.startswith(x + ".") for x in a for y in b)
 
 
-def _shared_word(a: set[str], b: set[str]) -> bool:
+def _shared_word(a: set[str], b: set[str], refs: bool = False) -> bool:
     """Two titles on one date name the same event when they share a content word ("Code Freeze", "Feature Freeze";
-    a plural is its word: "All features must have an issue" and "Feature Freeze begins")."""
-    return any(len(w) >= 4 and w not in _STOP and not w.isdigit() for w in _stems(a) & _stems(b))
+    a plural is its word: "All features must have an issue" and "Feature Freeze begins"); with ``refs``, an issue
+    number counts too ("Ralf + UnsafeCell bugs (#55005)" and a note under "Arc::drop … #55005")."""
+    return any(len(w) >= 4 and w not in _STOP and (not w.isdigit() or (refs and not _YEARLIKE.fullmatch(w)))
+               for w in _stems(a) & _stems(b))
+
+
+_YEARLIKE = re.compile(r"(?:19|20)\d\d|\d{1,3}")
 
 
 def _stems(words: set[str]) -> set[str]:
@@ -212,7 +217,7 @@ def extract_text(
             # (or one is titled by what the other's section is about: "March 16 — ffi-unwind" in the plan and
             # "meeting scheduled for Mar 16 now" under "**ffi-unwind (BatmanAod)**")
             if k == key or words <= other or other <= words or _shared_word(words, other) or \
-                    _shared_word(words, their_section) or _shared_word(section, other):
+                    _shared_word(words, their_section, refs=True) or _shared_word(section, other, refs=True):
                 dup = True
                 break
         if dup:

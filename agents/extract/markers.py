@@ -68,9 +68,9 @@ _DECIDED = re.compile(r"(?:\*\*|__)?(?:decision|decided|resolution|resolved|conc
 # "Need somebody to" over sub-items: they are what someone is needed for
 _NEEDED = re.compile(r"(?:.*[.!?][ \t]+)?(?:we[ \t]+)?needs?[ \t]+(?:someone|somebody|volunteers?|a[ \t]+volunteer)"
                      r"[ \t]+to:?", re.IGNORECASE)
-_PAREN_ACTION = re.compile(  # "(Action) …", "… (TODO)", "… [action item]"
+_PAREN_ACTION = re.compile(  # "(Action) …", "… (TODO)", "… [action item]", "… today! [ACTION] sam" (who last)
     r"^[(\[](?:action(?:[ \t]+item)?|TODO)[)\]][ \t]*(?P<a>.*)$"
-    r"|^(?P<b>.*?)[ \t]*[(\[](?:action(?:[ \t]+item)?|TODO)[)\]][.!]?$", re.IGNORECASE
+    r"|^(?P<b>.*?)[ \t]*[(\[](?:action(?:[ \t]+item)?|TODO)[)\]](?:[ \t]+@?[A-Za-z][\w-]{1,30})?[.!]?$", re.IGNORECASE
 )
 _TODO = re.compile(
     r"(?<![\w`/])(?:TODO|FIXME|To[- ]?do|Todo|todo(?=:))s?\b(?:\([\w@ .-]{1,30}\))?[ \t]*(?::|-|–|—)?[ \t]*(?P<rest>.*)"

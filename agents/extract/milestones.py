@@ -154,6 +154,9 @@ _NO_EVENT = re.compile(r"[*_ \t]*(?:no[ \t]+(?:meeting|call|session)\b|cancel+ed
                        r"|(?:nothing|none)[ \t.!]*$)", re.IGNORECASE)  # "March 9 — (nothing)": a free slot
 _HOUR_ONLY = re.compile(r"(?:at[ \t]+)?\d{1,2}(?::\d\d)?[ \t]*(?:am|pm)?(?:[ \t]*[A-Z]{2,5})?\.?", re.IGNORECASE)
 _EXAMPLE = re.compile(r"\b(?:for[ \t]+example|for[ \t]+instance|hypothetical(?:ly)?)\b", re.IGNORECASE)
+# a date named as that of an earlier meeting ("from the meeting of December 3rd", "since our call on Nov 5")
+_OF_MEETING = re.compile(r"\b(?:from|since|at|in|during)[ \t]+(?:the|our)[ \t]+(?:last[ \t]+|previous[ \t]+)?"
+                         r"(?:meeting|call|session)[ \t]+(?:of|on|from)[ \t]+(?:\w+,?[ \t]+)?$", re.IGNORECASE)
 # a link to a meeting's recording: the meeting took place
 _RECORDING = re.compile(r"\]\(https?://(?:www\.)?(?:youtube\.com|youtu\.be|vimeo\.com)/[^)\s]+\)"
                         r"|\[(?:recording|video)\]\(https?://[^)\s]+\)", re.IGNORECASE)
@@ -271,8 +274,9 @@ class MilestoneRules:
                     # a list item, or a line that opens with its date ("Feb 19: Town Hall"): over prose saying
                     # the same ("Myles recommends a town hall on Tuesday, Feb 19th …")
                     listed = u.kind == "item" or not plain[lo:f.start].strip(" \t*_-")
+                    section = self.section if u.parent is None else f"{self.section} {self.units[u.parent].text}"
                     self.milestones.append(Milestone(title, day, u.line, u.text, borrowed=borrowed, listed=listed,
-                                                     section=self.section))
+                                                     section=section))  # (and the item it is a detail of)
 
     def _event_heading_stamp(self, u: Unit, plain: str, f: Found) -> bool:
         """ "# Date for next meeting" then "June 21, 2019 at 14:00 UTC (…)": the line right under a heading
@@ -343,6 +347,8 @@ class MilestoneRules:
             # (a year-less date is stated ahead unless told otherwise: in March, "Summit - 19th-21st September")
         if (self.changelog or _HISTORY.search(self.context)) and not FUTURE.search(sentence):
             return None  # a changelog, or a section of past releases ("# A Brief History")
+        if doc is not None and day < doc and _OF_MEETING.search(plain, lo, f.start):
+            return None  # "… reviewing action items from the meeting of December 3rd": the earlier meeting
         if doc is not None and day < doc and (PAST.search(sentence) or not FUTURE.search(sentence) or (
                 not self.ahead and not AHEAD.search(sentence))):
             return None  # a past event, unless stated as ahead ("next …") or as a deadline in an agenda

@@ -210,3 +210,31 @@ def test_a_surname_initial_or_a_comma_before_will_and_a_next_step_that_is_an_act
     assert _tasks(text, "2031-01-30.md") == ["Michael Z will find out the plans and report back",
                                              "Rod, will post an update",
                                              "Next step is for Myles to write first draft of doc"]
+
+
+def test_an_action_marker_in_brackets_with_its_owner_after_it_ends_the_item():
+    """ "We should consider doing a release today! [ACTION] sam" is sam's action; "[ACTION] is a tag we use"
+    mid-sentence is not a marker at the end."""
+    text = ("# Upgrades WG\n\n* Release\n    * We should consider doing a release today! [ACTION] sam\n"
+            "* The [ACTION] tag is what we use for owners in these notes\n")
+    assert _tasks(text, "2031-04-30.md") == ["We should consider doing a release today"]
+
+
+def test_a_note_under_an_issue_item_shares_the_plans_event_for_that_issue():
+    """The plan lists "Feb 10 — Ralf + UnsafeCell bugs ([#55005](…))"; under the item for issue #55005 a note
+    says "meeting planned for Feb 10": one event. A note under another issue on the same day is another."""
+    text = ("# Lang team\n\n## Upcoming design meetings\n\n"
+            "- Feb 10 — Ralf + `UnsafeCell` bugs ([#55005](https://example.org/issues/55005))\n\n"
+            "## Triage\n\n- [Arc::drop has a dangling shared ref #55005](https://example.org/issues/55005)\n"
+            "    - meeting planned for Feb 10\n"
+            "- [Float casts #10184](https://example.org/issues/10184)\n    - review planned for Feb 10\n")
+    assert _ms(text, "2031-01-16.md") == [("Ralf + UnsafeCell bugs (#55005)", "2031-02-10"),
+                                          ("Review planned for", "2031-02-10")]
+
+
+def test_a_date_named_as_an_earlier_meetings_is_no_event():
+    """A post of 14 January: "Our next meeting will be 28 January 2031. We will focus on reviewing action items
+    from the meeting of December 3rd.": the next meeting is an event, December 3rd is the last one."""
+    text = ('+++\npath = "inside-rust/2031/01/14/governance-wg"\n+++\n\nOur next meeting will be 28 January 2031. '
+            "We will discuss the RFC, and then focus on reviewing action items from the meeting of December 3rd.\n")
+    assert [d for _, d in _ms(text, "governance-wg.md")] == ["2031-01-28"]
