@@ -92,6 +92,7 @@ def _dates_first(plain: str) -> int:
 
 
 _ASIDE_VERB = re.compile(r"[\w-]+[ \t]*[,:]")  # "to clarify," after a speaker
+_OWNER_ONLY = re.compile(r"(?:for[ \t]+)?@[\w-]{1,39}|for[ \t]+[A-Z][\w'’-]{1,30}")  # a TODO that only names its owner
 # "[Ivan]" or "Ivan:" over the points of a turn
 _BARE_SPEAKER = re.compile(r"\[@?[\w .'’-]{1,30}\]:?|@?[A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*)?:")
 _MODAL = re.compile(r"\b(?:could|would|might)[ \t]+(?:have|take|get)\b", re.IGNORECASE)
@@ -232,6 +233,8 @@ class MarkedRules:
                 not _EMPTY_ACTION.fullmatch(m.group("rest").strip()) and \
                 (plain.startswith(("TODO", "FIXME"))
                  or plain[:m.start("rest")].rstrip().endswith((":", "-", "–", "—"))):
+            if u.parent is not None and _OWNER_ONLY.fullmatch(m.group("rest").strip()):
+                return self._task(self.units[u.parent].text, False, u)  # "Culling members" over "TODO for @erick"
             return self._task(text[m.start("rest"):], False, u)
         m = _INLINE_TODO.search(plain) if ("TODO" in plain or "FIXME" in plain) else None
         if m and m.group("rest").strip() and not _EMPTY_ACTION.fullmatch(m.group("rest").strip()):

@@ -238,3 +238,11 @@ def test_a_date_named_as_an_earlier_meetings_is_no_event():
     text = ('+++\npath = "inside-rust/2031/01/14/governance-wg"\n+++\n\nOur next meeting will be 28 January 2031. '
             "We will discuss the RFC, and then focus on reviewing action items from the meeting of December 3rd.\n")
     assert [d for _, d in _ms(text, "governance-wg.md")] == ["2031-01-28"]
+
+
+def test_a_todo_that_only_names_its_owner_makes_its_parent_item_their_task():
+    """ "* Culling inactive members" over "* TODO for @erickzhao": the parent is the task; "TODO: tidy the
+    list" under an item is its own task."""
+    text = ("# Outreach WG\n\n## Agenda\n\n* Culling inactive members\n    * TODO for @erickzhao\n"
+            "* Slack\n    * TODO: tidy the channel list\n")
+    assert _tasks(text, "2031-07-19.md") == ["Culling inactive members", "Tidy the channel list"]
