@@ -120,7 +120,12 @@ _TAKES = re.compile(
     r"|record(?:s|ed|ing)?|log(?:s|ged|ging)?)[ \t]+(?:an?|the)[ \t]+action[ \t]+items?[ \t]+(?:to|for)[ \t]+[a-z]"
     # "ZA: action item for everyone to look at …", "action item for the Cat Herders to follow up", "Action for all to …"
     r"|\b(?<!to )action(?:[ \t]+items?)?[ \t]+for[ \t]+(?:the[ \t]+)?@?\w+(?:[ \t]+(?-i:[A-Z])\w*){0,2}"
-    r"[ \t]+to[ \t]+[a-z]",  # (not "a call to action for folks to provide input")
+    r"[ \t]+to[ \t]+[a-z]"  # (not "a call to action for folks to provide input")
+    # in prose minutes: "Action to Gabriel Montenegro to make a proposal …", "Action item on Mark to talk to …",
+    # "AI to Gabriel for ALPN", "Eliot Lear was given an AI in Tokyo to propose text …"
+    r"|\b(?:action(?:[ \t]+item)?|(?-i:AI))[ \t]+(?:to|on)[ \t]+(?-i:[A-Z])\w+(?:[ \t]+(?-i:[A-Z])\w*){0,2}"
+    r"[ \t]+(?:to[ \t]+[a-z]|for[ \t]+\w)"
+    r"|\b(?:was|were|been)[ \t]+given[ \t]+(?:an?|the)[ \t]+(?:action[ \t]+item|(?-i:AI))\b",
     re.IGNORECASE,
 )
 _ASSIGNED = re.compile(r"(?:^|;|,|[ \t]-|–|—|[ \t]and\b)[ \t]*assign(?:ed)?[ \t]+to[ \t]+@?\w[\w .&@-]{0,30}\.?$",

@@ -246,3 +246,17 @@ def test_a_todo_that_only_names_its_owner_makes_its_parent_item_their_task():
     text = ("# Outreach WG\n\n## Agenda\n\n* Culling inactive members\n    * TODO for @erickzhao\n"
             "* Slack\n    * TODO: tidy the channel list\n")
     assert _tasks(text, "2031-07-19.md") == ["Culling inactive members", "Tidy the channel list"]
+
+
+def test_actions_given_to_someone_in_the_prose_of_minutes():
+    """Prose minutes hand out actions mid-paragraph: "Action to Gabriel Montenegro to make a proposal …",
+    "Action item on Mark to talk to Martin …", "Eliot Lear was given an AI in Tokyo to propose text …";
+    "a call to action for everyone" and "the AI to generate code" are not."""
+    text = ("# Interim minutes\n\nSense of the room was clear. Action to Gabriel Montenegro to make a proposal "
+            "for text. Mark asks about testing.\n\nAction item on Mark to talk to Martin about caching.\n\n"
+            "Eliot Lear was given an AI in Tokyo to propose text for a registry.\n\n"
+            "The talk was a call to action for everyone.\n\nWe asked the AI to generate code.\n")
+    assert _tasks(text, "2031-06-12.md") == [
+        "Action to Gabriel Montenegro to make a proposal for text",
+        "Action item on Mark to talk to Martin about caching",
+        "Eliot Lear was given an AI in Tokyo to propose text for a registry"]
