@@ -151,7 +151,10 @@ def _next_day(a: Found, b: Found) -> bool:
 
 # "July 14 -- no meeting": a slot without an event
 _NO_EVENT = re.compile(r"[*_ \t]*(?:no[ \t]+(?:meeting|call|session)\b|cancel+ed\b|skipped\b"
-                       r"|(?:nothing|none)[ \t.!]*$)", re.IGNORECASE)  # "March 9 — (nothing)": a free slot
+                       r"|(?:nothing|none)[ \t.!]*$"  # "March 9 — (nothing)": a free slot
+                       # "27 sec. - Aug. 26" (a block-time estimate): a quantity names no event
+                       r"|[~≈]?[\d.,]+[ \t]*(?:s|secs?|seconds?|ms|mins?|minutes?|hours?|%|k|m|mil|gwei|eth|blocks?)"
+                       r"\.?[ \t]*$)", re.IGNORECASE)
 _HOUR_ONLY = re.compile(r"(?:at[ \t]+)?\d{1,2}(?::\d\d)?[ \t]*(?:am|pm)?(?:[ \t]*[A-Z]{2,5})?\.?", re.IGNORECASE)
 _EXAMPLE = re.compile(r"\b(?:for[ \t]+example|for[ \t]+instance|hypothetical(?:ly)?)\b", re.IGNORECASE)
 # a date named as that of an earlier meeting ("from the meeting of December 3rd", "since our call on Nov 5")
@@ -345,6 +348,10 @@ class MilestoneRules:
                 or ((doc - day).days > 60 and FUTURE.search(sentence))):
             day = make_date(day.year + 1, day.month, day.day) or day  # "will again include … (20 May)" in September
             # (a year-less date is stated ahead unless told otherwise: in March, "Summit - 19th-21st September")
+        elif f.year is None and doc is not None and (day - doc).days > 31 and PAST.search(sentence) and \
+                not FUTURE.search(sentence):
+            day = make_date(day.year - 1, day.month, day.day) or day  # "When the fork was implemented on March 1st"
+            # in October: the March before, past
         if (self.changelog or _HISTORY.search(self.context)) and not FUTURE.search(sentence):
             return None  # a changelog, or a section of past releases ("# A Brief History")
         if doc is not None and day < doc and _OF_MEETING.search(plain, lo, f.start):

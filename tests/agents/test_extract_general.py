@@ -206,11 +206,11 @@ def test_a_span_from_one_date_to_another_is_dated_by_its_first_day():
 
 def test_labelled_header_date_with_a_two_digit_year_is_the_documents_date():
     """ "Meeting Date/Time: Friday 7/14/17" dates the minutes, so "Aug. 26" below is 2017-08-26, titled by
-    its item even though "sec." ends a sentence before the date."""
+    its item even though "sec." ends a sentence before the date (a bare "27 sec." would name no event)."""
     text = ("# Core Devs Meeting #20\n### Meeting Date/Time: Friday 7/14/17 at 14:00 UTC\n\n# Notes\n\n"
-            "Block time estimates:\n\n- 27 sec. - Aug. 26\n")
+            "Testnets:\n\n- Ropsten at 27 sec. - Aug. 26\n")
     (m,) = _run(text, filename="Meeting-20.md").milestones
-    assert (m.title, m.date) == ("27 sec", "2017-08-26")
+    assert (m.title, m.date) == ("Ropsten at 27 sec", "2017-08-26")
     assert _run("# Notes\n\nRatio: 1/2/17\n\n- Freeze on Aug. 26\n", filename="x.md").milestones[0].date != "2017-08-26"
 
 

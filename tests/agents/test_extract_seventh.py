@@ -260,3 +260,24 @@ def test_actions_given_to_someone_in_the_prose_of_minutes():
         "Action to Gabriel Montenegro to make a proposal for text",
         "Action item on Mark to talk to Martin about caching",
         "Eliot Lear was given an AI in Tokyo to propose text for a registry"]
+
+
+def test_a_summary_of_action_items_heading_introduces_them():
+    """ "## **Summary of Action Items**" lists the call's actions, as "## Action Items" would."""
+    text = ("# Call 42\n\n## Notes\n\n- talk\n\n## **Summary of Action Items**\n\n"
+            "- Further discussion of genesis to occur on Discord\n- Ben to perform sanity checks on snappy\n\n"
+            "## **Resources Mentioned**\n\n- [a link](https://example.org)\n")
+    assert _tasks(text, "2031-06-25.md") == ["Further discussion of genesis to occur on Discord",
+                                             "Ben to perform sanity checks on snappy"]
+
+
+def test_a_quantity_is_no_event_and_a_past_year_less_date_is_the_one_before():
+    """Block-time estimates ("27 sec. - Aug. 26") name no event; in October "When the fork was implemented on
+    March 1st, the block time went down" is the March before (past), while "The fork is planned for March 1st"
+    is the March ahead."""
+    estimates = ("# Call 20\n\n- Block time estimates (subject to change):\n    - 27 sec. - Aug. 26\n"
+                 "    - 35 sec. - Sept. 27\n")
+    assert _ms(estimates, "2031-07-14.md") == []
+    past = ("# Call 72\n\n**James**: When the fork was implemented on March 1st, the last time, the block time "
+            "went down.\n\n**Tim**: The next fork is planned for March 2nd.\n")
+    assert [d for _, d in _ms(past, "2031-10-04.md")] == ["2032-03-02"]
