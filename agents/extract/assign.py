@@ -92,6 +92,10 @@ def _dates_first(plain: str) -> int:
 
 
 _ASIDE_VERB = re.compile(r"[\w-]+[ \t]*[,:]")  # "to clarify," after a speaker
+_FIRST_NAME = re.compile(r"[A-Z][a-z]{2,15}(?:[ \t]+[A-Z][a-z]{2,20})?")  # "Keeley", "Brian Warner" (not "RustNL")
+# "Node will need to …", "Ron will not be available …", "Build will happen on …": no one's action
+_MODAL_AFTER = re.compile(r"(?:need|have|be|likely|probably|also[ \t]+need|not|only|happen|occur|remain|stay"
+                          r"|take[ \t]+place)\b")
 _OWNER_ONLY = re.compile(r"(?:for[ \t]+)?@[\w-]{1,39}|for[ \t]+[A-Z][\w'’-]{1,30}")  # a TODO that only names its owner
 # "[Ivan]" or "Ivan:" over the points of a turn
 _BARE_SPEAKER = re.compile(r"\[@?[\w .'’-]{1,30}\]:?|@?[A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*)?:")
@@ -138,6 +142,17 @@ class MarkedRules:
         # "Mark/Niko to make doc": one known attendee in the list is enough
         return is_known(first, self._names) or any(w[:1].isupper() and is_known(w.split()[0], self._names)
                                                    for w in others)
+
+    def _will_item(self, m: re.Match[str], u: Unit) -> bool:
+        """ "Keeley will write the blog post by Friday" as a list item of its own in minutes: a person's first
+        name (one capitalised word, or two) before "will" and a verb, even when the notes name them nowhere else
+        (not "Node will need to …", "This will …")."""
+        who, rest = m.group("who"), m.group("rest")
+        if _ROLE.match(rest) or rest.split(" ", 1)[0].lower() in _NOT_VERB:
+            return False  # "Mark will minutes": a meeting role
+        return m.group("verb") != "to" and u.kind == "item" and self.minutes and \
+            _FIRST_NAME.fullmatch(who) is not None and who.split()[0].lower() not in NOT_NAMES and \
+            _MODAL_AFTER.match(rest) is None
 
     def _action_subjects(self) -> set[str]:
         """Who the items right under an action-items heading give work to ("simulacrum to post a comment"):
@@ -269,7 +284,8 @@ class MarkedRules:
             m = None  # "Bob to present the roadmap" in an agenda: who speaks, not work
         if m and plain.rstrip(" *_").endswith("?"):
             m = None  # "Updates to add to registration page this week?": a question, nobody assigned
-        if m and (m.group("who") in linked or self._is_name(m.group("who"), m.group("rest"))) and (
+        if m and (m.group("who") in linked or self._is_name(m.group("who"), m.group("rest"))
+                  or self._will_item(m, u)) and (
                 m.group("verb") == "to" or m.group("who").startswith("@") or (u.kind == "item" and self.minutes)):
             # "Name will …" only as a list item of its own in minutes (the guide's "@name will …"; in a
             # paragraph it is narrative, in a process document a step: "OpenJS will add a credit card")
