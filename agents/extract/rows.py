@@ -44,7 +44,7 @@ class RowRules(MilestoneRules):
         header = self._header_cells(u)
         months = {} if self.file_dated and self.no_file_year else month_columns(header, self.anchor)  # (no year)
         if months:
-            name = row_name(raw_cells, cells, *months)
+            name = row_name(raw_cells, cells, *months, header=header)
             for i, (month, year) in months.items():
                 m = DAY_CELL.fullmatch(cells[i].strip()) if i < len(cells) else None
                 day = make_date(year, month, int(m.group(1))) if m else None
@@ -56,7 +56,7 @@ class RowRules(MilestoneRules):
                 day = self._keep(f, cell, 0, len(cell), u)
                 if day is None:
                     continue
-                name = row_name(raw_cells, cells, i)
+                name = row_name(raw_cells, cells, i, header=header)
                 rest = (raw_cells[i][: f.start] + raw_cells[i][f.end:]).strip(_SEP + " ") if i < len(raw_cells) else ""
                 if re.search(r"\d{1,2}:\d\d", rest):
                     rest = ""  # "02:00 UTC Friday … / 18:00 PST Thursday …": the hour, told in two zones, names nothing

@@ -24,13 +24,23 @@ def make_date(y: int, m: int, d: int) -> date | None:
         return None
 
 
-def row_name(raw_cells: list[str], cells: list[str], *skip: int) -> str:
+# a column that names the event ("| **What** | **Who** | **When** | **Week** |") and columns that only add to it
+_WHAT_COLUMN = re.compile(r"what|event|milestone|activity|description", re.IGNORECASE)
+_DETAIL_COLUMN = re.compile(r"who|owners?|leads?|week|ci[ \t]+signal|notes?|status|assignees?|comments?|duration",
+                            re.IGNORECASE)
+
+
+def row_name(raw_cells: list[str], cells: list[str], *skip: int, header: list[str] | None = None) -> str:
     """A row's event: its cells without dates ("Honolulu, HI | University of Honolulu & Google"), as far as
-    they go in 120 characters (a long notes cell is left out)."""
+    they go in 120 characters (a long notes cell is left out); under a header, only the "What" cell when it
+    has one, and never the cells of who, which week or the CI signal."""
+    names = [h.strip(" \t*_") for h in header or ()]
+    what = next((j for j, h in enumerate(names) if _WHAT_COLUMN.fullmatch(h)), None)
     parts: list[str] = []
     for j, c in enumerate(raw_cells[: len(cells)]):
         c = c.strip()
-        if j in skip or not c or find_dates(cells[j]):
+        if j in skip or not c or find_dates(cells[j]) or (what is not None and j != what) or (
+                j < len(names) and _DETAIL_COLUMN.fullmatch(names[j])):
             continue
         if parts and sum(len(p) + 3 for p in parts) + len(c) > 120:
             break

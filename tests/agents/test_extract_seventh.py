@@ -293,3 +293,12 @@ def test_a_first_name_will_do_something_as_an_item_of_its_own_in_minutes():
     assert _tasks("# Releases WG\n\n## Agenda\n\n" + items, "2031-10-28.md") == [
         "Keeley will write the blog post by Friday", "Brian Warner will add a pinned message"]
     assert _tasks("# Release plan\n\n" + items, "plan.md") == []
+
+
+def test_a_schedule_rows_title_is_its_what_cell_not_who_or_which_week():
+    """ "| **What** | **Who** | **When** | **Week** |": "[Thaw]" on release day is titled "[Thaw]", not "[Thaw] |
+    Branch Manager | week 14"; a table with no "What" column still joins its cells."""
+    text = ("# 4.27 release\n\n| **What** | **Who** | **When** | **Week** |\n| --- | --- | --- | --- |\n"
+            "| **[Thaw]** | Branch Manager | Tuesday 11th April 2031 | week 14 |\n\n"
+            "## Venues\n\n| Venue | Host | Date |\n| --- | --- | --- |\n| Honolulu | Google | May 2, 2031 |\n")
+    assert _ms(text, "README.md") == [("[Thaw]", "2031-04-11"), ("Honolulu | Google", "2031-05-02")]

@@ -56,9 +56,8 @@ def test_a_calendar_table_with_month_columns_dates_each_row_and_runs_past_decemb
             "| **What** | **Who** | **Nov** | **Dec** | **Jan** |\n| --- | --- | --- | --- | --- |\n"
             "| Start of cycle | Lead | Mon 3 | | |\n| Branch created | Branch Manager | | 8 | |\n"
             "| Beta released from branch | Branch Manager | | 8 | |\n| Release retrospective | Community | | | 6? |\n")
-    assert _ms(text) == [("Start of cycle | Lead", "2031-11-03"), ("Branch created | Branch Manager", "2031-12-08"),
-                         ("Beta released from branch | Branch Manager", "2031-12-08"),
-                         ("Release retrospective | Community", "2032-01-06")]
+    assert _ms(text) == [("Start of cycle", "2031-11-03"), ("Branch created", "2031-12-08"),
+                         ("Beta released from branch", "2031-12-08"), ("Release retrospective", "2032-01-06")]
 
 
 def test_a_table_row_is_titled_by_its_cells_and_wins_over_the_same_event_in_prose():
@@ -326,8 +325,7 @@ def test_an_html_table_in_markdown_reads_as_a_table():
     table = "<table>\r\n" + "".join(
         "  <tr>\r\n    " + cell(f"<td>{c}</td>" for c in row) + "\r\n  </tr>\r\n" for row in rows) + "</table>\r\n"
     text = "# 1.10 release\r\n\r\nThe cycle begins in January 2031.\r\n\r\n## Timeline\r\n\r\n" + table
-    assert _ms(text, "README.md") == [("Start of Release Cycle | Lead", "2031-01-02"),
-                                      ("Code freeze & branch | Branch Manager", "2031-02-26")]
+    assert _ms(text, "README.md") == [("Start of Release Cycle", "2031-01-02"), ("Code freeze & branch", "2031-02-26")]
     actions = ("## Action items\n\n<table>\n<tr><th>Who</th><th>What</th></tr>\n"
                "<tr><td>Ann</td><td>Send the <a href='x'>invoice</a></td></tr>\n</table>\n")
     assert _tasks(actions) == ["Ann | Send the invoice"]
