@@ -92,6 +92,8 @@ def _dates_first(plain: str) -> int:
 
 
 _ASIDE_VERB = re.compile(r"[\w-]+[ \t]*[,:]")  # "to clarify," after a speaker
+# an assignment in brackets that ends an item: "(Colin will do that)", "(Niko to figure it out)"
+_PAREN_ASSIGN = re.compile(r"\((?P<who>[A-Z][a-z]{1,15})[ \t]+(?:to|will)[ \t]+(?P<rest>[a-z][^()\n]{1,80})\)[ \t.!]*$")
 _FIRST_NAME = re.compile(r"[A-Z][a-z]{2,15}(?:[ \t]+[A-Z][a-z]{2,20})?")  # "Keeley", "Brian Warner" (not "RustNL")
 # "Node will need to …", "Ron will not be available …", "Build will happen on …": no one's action
 _MODAL_AFTER = re.compile(r"(?:need|have|be|likely|probably|also[ \t]+need|not|only|happen|occur|remain|stay"
@@ -305,6 +307,9 @@ class MarkedRules:
                 m = _ASSIGN.match(plain, sm.start() + lead, sm.end())
                 if m and m.group("verb") == "to" and self._named(m.group("who"), m.group("rest")):
                     return self._task(text[m.start():sm.end()].strip(), False, u)
+        if self.minutes and u.kind == "item" and plain.rstrip(" .!").endswith(")") and \
+                (pm := _PAREN_ASSIGN.search(plain)) is not None and self._is_name(pm.group("who"), pm.group("rest")):
+            return self._task(text, False, u)  # "Somebody should submit a PR. (Colin will do that)": Colin's
         one_line = u.kind == "item" or (u.line == u.end_line and " | " not in plain)  # or a line of its own
         # ("… --- Brad to schedule."; not a table row without its first pipe: "201.5 | … | …, Piper to …")
         for cm in _CLAUSE.finditer(plain) if self.minutes and one_line and " to " in plain and \

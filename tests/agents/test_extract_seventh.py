@@ -302,3 +302,15 @@ def test_a_schedule_rows_title_is_its_what_cell_not_who_or_which_week():
             "| **[Thaw]** | Branch Manager | Tuesday 11th April 2031 | week 14 |\n\n"
             "## Venues\n\n| Venue | Host | Date |\n| --- | --- | --- |\n| Honolulu | Google | May 2, 2031 |\n")
     assert _ms(text, "README.md") == [("[Thaw]", "2031-04-11"), ("Honolulu | Google", "2031-05-02")]
+
+
+def test_outcome_action_items_and_an_assignment_in_brackets_that_ends_an_item():
+    """ "* outcome action items:" over numbered items lists actions; "Somebody should submit a PR. (Colin will do
+    that)" is Colin's; "(see the notes)" in brackets assigns nothing."""
+    text = ("# Releases WG\n\n## Present\n\n* Colin Ihrig (@cjihrig)\n\n## Notes\n\n* 9.0.0 retro\n"
+            "    * outcome action items:\n"
+            "        1. Add tests to the notes generator\n        2. Test build process changes\n"
+            "* Charter\n    * Somebody should submit a PR. (Colin will do that)\n"
+            "    * The text is old (see the notes)\n")
+    assert _tasks(text, "2031-05-20.md") == ["Add tests to the notes generator", "Test build process changes",
+                                             "Somebody should submit a PR. (Colin will do that)"]
