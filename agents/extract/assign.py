@@ -91,7 +91,8 @@ def _dates_first(plain: str) -> int:
     return end + len(plain[end:]) - len(plain[end:].lstrip(" \t,:;-–—*_")) if end else 0
 
 
-_ASIDE_VERB = re.compile(r"[\w-]+[ \t]*[,:]")  # "to clarify," after a speaker
+# "to clarify,", "to step back," after a speaker
+_ASIDE_VERB = re.compile(r"[\w-]+(?:[ \t]+(?:back|up|out))?[ \t]*[,:]")
 # an assignment in brackets that ends an item: "(Colin will do that)", "(Niko to figure it out)"
 _PAREN_ASSIGN = re.compile(r"\((?P<who>[A-Z][a-z]{1,15})[ \t]+(?:to|will)[ \t]+(?P<rest>[a-z][^()\n]{1,80})\)[ \t.!]*$")
 _FIRST_NAME = re.compile(r"[A-Z][a-z]{2,15}(?:[ \t]+[A-Z][a-z]{2,20})?")  # "Keeley", "Brian Warner" (not "RustNL")

@@ -11,7 +11,8 @@ import re
 _BOLD = r"(?:\*\*|__|\*|_)?"
 _LABEL = re.compile(r"(\*\*|__)[^*_\n]{1,80}?\1:?")  # an item that is only an emphasised label
 _MARKER = re.compile(
-    rf"{_BOLD}(?:(?:last|previous|prior)[ \t]+(?:week|meeting|time)(?:['’]s)?[ \t]+)?"  # "Last week’s AI: …"
+    rf"{_BOLD}(?:(?:last|previous|prior)[ \t]+(?:week|meeting|time)(?:['’]s)?[ \t]+"  # "Last week’s AI: …"
+    rf"|(?:pending|open|outstanding)[ \t]+)?"  # "Pending action item: Felix to merge"
     rf"(?:action[ \t]*items?|actions?|ai|next[ \t]+steps?|next[ \t]+actions?)(?:,[ \t]*(?:un)?related)?"
     rf"(?:[ \t]*[(\[](?P<owner>[^)\]\n]{{1,40}})[)\]]|[ \t]+(?:(?:for|-|–)[ \t]+)?(?P<who>[^:*\n]{{1,40}}?))?"
     rf"[ \t]*{_BOLD}[ \t]*"
@@ -28,7 +29,11 @@ _LEAD_LINK = re.compile(r"\[[^\[\]\n]{1,80}\]\([^()\s]{1,500}\)[ \t]+")
 # an item that only links to the tracker's list of action items
 # ... or only a link to a tracker's search ("[Ready for review](…/issues?q=is%3Aopen+label%3A…)")
 _POINTER = re.compile(r"\[[^\]\n]*\baction[ \t]*items?\b[^\]\n]*\]\([^)\n]*\)[ \t.-]*"
-                      r"|\[[^\]\n]*\]\([^)\s]*[?&]q=[^)\s]*\)[ \t.-]*", re.IGNORECASE)
+                      r"|\[[^\]\n]*\]\([^)\s]*[?&]q=[^)\s]*\)[ \t.-]*"
+                      # the same pointers with their links lost: "All open action items (by meeting)"
+                      r"|(?:all[ \t]+)?open[ \t]+action[ \t]+items[ \t]*(?:\([^()\n]{0,40}\))?"
+                      r"|ready[ \t]+for[ \t]+review",
+                      re.IGNORECASE)
 # A speaker's turn before a marker: "Ryan: ", "**Jack**: "
 _TURN = re.compile(r"(?:\*\*|__)?[A-Z][\w.'’-]{0,30}(?:[ \t]+[A-Z][\w.'’-]{0,30}){0,2}(?:\*\*|__)?[ \t]*:"
                    r"(?:\*\*|__)?[ \t]+")
@@ -37,6 +42,7 @@ _LOWER_TURN = re.compile(r"[a-z][\w.-]{1,30}:[ \t]+(?=(?:next[ \t]+steps?|action
                          re.IGNORECASE)
 _BRACKET_TURN = re.compile(r"\[[A-Z][\w .'’-]{0,30}\][ \t]*")  # "[Lee] " before a marker
 _TALK = re.compile(r"\b(?:I|I['’](?:m|d|ve|ll)|[Ww]e|[Ww]e['’](?:re|d|ve|ll)|[Oo]ur|us|[Mm]y)\b")
+_INTERJECTION = re.compile(r"^(?:sorry|yes|yeah|ok|okay|well|so|thanks|right|agreed|hmm)[,!.]?[ \t]+", re.IGNORECASE)
 _REPLY = re.compile(r"(?:yes|no|yep|nope|agreed|right|correct|sure|\+1)[.!]?", re.IGNORECASE)
 _PERSON = re.compile(r"@[\w-]{1,39}|[A-Z][\w'’-]*(?:[ \t]+[A-Z][\w'’.-]*){0,3}")  # not "[Promise.try](…) to stage 1"
 _PROFILE = re.compile(r"\[([^\[\]\n]{1,40})\]\(https?://(?:www\.)?(?:github|gitlab|twitter|x)\.com/[\w.-]+/?\)")
@@ -104,7 +110,7 @@ _ASSIGN = re.compile(
     rf"(?::(?=[ \t]+to\b)|[ \t]+[-–—](?=[ \t]+(?:to|will)\b)|,(?=[ \t]+will\b))?"  # "cramertj: to follow up",
     # "RG - will reach out", "Rod, will post an update"
     # "Vince is going to do some research", "Lee’s going to write up …": as "will"
-    rf"(?:[ \t]+|(?=['’]s[ \t]))(?P<verb>to|will|is[ \t]+going[ \t]+to|['’]s[ \t]+going[ \t]+to)[ \t]+"
+    rf"(?:[ \t]+|(?=['’]s[ \t]))(?P<verb>to|will|is[ \t]+going[ \t]+to|['’]s[ \t]+going[ \t]+to|assigned[ \t]+to)[ \t]+"
     rf"(?P<rest>(?:[a-z]|[A-Z]{{2,6}}\b).*)"  # "to review", "to FCP merge"
 )
 _TAKES = re.compile(
@@ -160,5 +166,5 @@ def aside(t: str) -> bool:
     if _POINTER.fullmatch(t) or _STAMP_ITEM.fullmatch(t) or _NO_BUSINESS.fullmatch(t):
         return True
     turn = _TURN.match(t)
-    said = t[turn.end():].strip() if turn else ""
+    said = _INTERJECTION.sub("", t[turn.end():].strip()) if turn else ""  # "Benjie: sorry, I'm behind …"
     return bool(said) and (_TALK.match(said) is not None or said.endswith("?") or _REPLY.fullmatch(said) is not None)

@@ -314,3 +314,14 @@ def test_outcome_action_items_and_an_assignment_in_brackets_that_ends_an_item():
             "    * The text is old (see the notes)\n")
     assert _tasks(text, "2031-05-20.md") == ["Add tests to the notes generator", "Test build process changes",
                                              "Somebody should submit a PR. (Colin will do that)"]
+
+
+def test_a_review_of_action_items_with_its_tracker_links_lost_and_a_speakers_apology():
+    """Under "## Review previous meeting's action items" the notes list the tracker's views without their links
+    ("Ready for review", "All open action items (by meeting)") and "Benjie: sorry, I'm behind on filing them":
+    no actions; "Pending action item: Felix to merge" and "Felix assigned to review." are."""
+    text = ("# WG notes\n\n## Review previous meeting's action items (5m, Lee)\n\n- Ready for review\n"
+            "- All open action items (by last update)\n- All open action items (by meeting)\n"
+            "- Benjie: sorry, I'm behind on filing them\n\n## RFC 2845\n\n* Pending action item: Felix to merge\n\n"
+            "## PR 113\n\n* Felix assigned to review.\n* Niko: to step back, seems like this wants an initiative\n")
+    assert _tasks(text, "2031-03-03.md") == ["Felix to merge", "Felix assigned to review"]
