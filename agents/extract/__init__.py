@@ -192,7 +192,7 @@ def extract_text(
         tasks.append(ExtractedTask(title, t.completed, t.due.isoformat() if t.due else None, t.line,
                                    fingerprint(t.source)))
     # (title key, date) → the versions the title names, and the table row it came from (if any)
-    seen: dict[tuple[str, str], tuple[frozenset[str], int | None, set[str]]] = {}
+    seen: dict[tuple[str, str], tuple[frozenset[str], int | None, set[str], frozenset[str]]] = {}
     today = _day(today)
     kept: list[tuple[int, ExtractedMilestone]] = []
     # A calendar table's rows first: an event in both a table and the prose around it ("tl;dr: the cycle
@@ -206,9 +206,11 @@ def extract_text(
         words = set(key.split())
         section = set(normalise_title(_clean_inline(m.section)).split()) if m.section else set()
         versions = frozenset(v.lstrip("vV") for v in _RELEASE.findall(title))
+        # the releases its title and section name: "v10.24.0 scheduled for …" under "Release plan - v10.x"
+        named = versions | frozenset(v.lstrip("vV") for v in _RELEASE.findall(m.section))
         dup = False
         row = m.line if m.row else None
-        for (k, d), (theirs, their_row, their_section) in seen.items():
+        for (k, d), (theirs, their_row, their_section, their_named) in seen.items():
             if d != iso or (versions and theirs and not _same_release(versions, theirs)):
                 continue  # two releases' deadlines on one day are two events
             if row is not None and their_row is not None and row != their_row:
@@ -217,12 +219,13 @@ def extract_text(
             # (or one is titled by what the other's section is about: "March 16 — ffi-unwind" in the plan and
             # "meeting scheduled for Mar 16 now" under "**ffi-unwind (BatmanAod)**")
             if k == key or words <= other or other <= words or _shared_word(words, other) or \
-                    _shared_word(words, their_section, refs=True) or _shared_word(section, other, refs=True):
+                    ((_shared_word(words, their_section, refs=True) or _shared_word(section, other, refs=True))
+                     and not (named and their_named and not _same_release(named, their_named))):
                 dup = True
                 break
         if dup:
             continue
-        seen[(key, iso)] = (versions, row, section)
+        seen[(key, iso)] = (versions, row, section, named)
         quote = _truncate(_clean_inline(m.source.strip().strip("|").replace("|", "·")), MAX_QUOTE)
         kept.append((order, ExtractedMilestone(title, iso, m.line, fingerprint(m.source),
                                                completed=today is not None and m.day < today,

@@ -325,3 +325,11 @@ def test_a_review_of_action_items_with_its_tracker_links_lost_and_a_speakers_apo
             "- Benjie: sorry, I'm behind on filing them\n\n## RFC 2845\n\n* Pending action item: Felix to merge\n\n"
             "## PR 113\n\n* Felix assigned to review.\n* Niko: to step back, seems like this wants an initiative\n")
     assert _tasks(text, "2031-03-03.md") == ["Felix to merge", "Felix assigned to review"]
+
+
+def test_two_release_lines_on_one_day_under_their_own_plans_are_two_events():
+    """ "Next release is 27th October - First LTS Release." under "Release plan - v14.x" and "v10.24.0 scheduled
+    for 2031-10-27." under "Release plan - v10.x" share a day and the word "release" but name two releases."""
+    text = ("# Release WG\n\n* Release plan - v14.x Current\n  * Next release is 27th October - First LTS Release.\n"
+            "* Release plan - v10.x\n  * v10.24.0 scheduled for 2031-10-27. Mainly for N-API updates.\n")
+    assert [d for _, d in _ms(text, "2031-10-08.md")] == ["2031-10-27", "2031-10-27"]
