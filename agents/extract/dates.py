@@ -39,9 +39,10 @@ _DATE = re.compile(
     rf"(?<![\w./#=-])(?P<iy>{_YEAR})(?P<sep>[-/])(?P<im>[01]?\d)(?P=sep)(?P<id>[0-3]?\d)(?![\w/-]|:\d|T\d)"
     rf"(?:{_RANGE}{_YEAR}-(?P<irm>[01]\d)-(?P<ird>[0-3]\d)(?![\w-]))?"
     rf"|(?<![\w./#=:-])(?P<na>[0-3]?\d)(?P<nsep>[-/.])(?P<nb>[0-3]?\d)(?P=nsep)(?P<ny>{_YEAR})(?![\w/-]|\.\w|:\d)"
-    rf"|(?<![\w-])(?:{_WD},?|(?:scheduled|planned|set|due)[ \t]+(?:for|on|by)|expected(?:[ \t]+(?:on|by))?)"
+    rf"|(?<![\w-])(?:{_WD},?|(?:scheduled|planned|set|due)[ \t]+(?:for|on|by)|expected(?:[ \t]+(?:on|by))?"
+    rf"|on|until|before|after|starting|week[ \t]+of)"  # "the next draft on 7/4", "in Orlando the week of 9/20"
     rf"[ \t]{{1,2}}"  # "Thu 2/6", "due by 12/22", "first draft expected 11/23"
-    rf"(?:(?P<wm>1[0-2]|0?[1-9])/(?P<wd>[0-3]?\d)(?![\w/-]|\.\w|:\d|%)"  # (a full stop may end the sentence)
+    rf"(?:(?P<wm>1[0-2]|0?[1-9])/(?P<wd>[0-3]?\d)(?![\w/-]|\.\w|:\d|%|[ \t]+of\b)"  # (a full stop may end it)
     rf"|(?P<hm>{_MON})-(?P<hd>[0-3]?\d)(?![\w/-]|\.\w|:\d|%))"  # "Thursday Dec-15" (alone, "Dec-15" is a year)
     rf"|(?<![\w-])(?P<mm>{_MON})\.?,?[ \t]{{1,2}}(?P<md>[0-3]?\d){_ORD}(?!\w|:\d|\.\d|/)"
     rf"(?:[ \t]*\({_WD}\))?"

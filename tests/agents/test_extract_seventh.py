@@ -333,3 +333,11 @@ def test_two_release_lines_on_one_day_under_their_own_plans_are_two_events():
     text = ("# Release WG\n\n* Release plan - v14.x Current\n  * Next release is 27th October - First LTS Release.\n"
             "* Release plan - v10.x\n  * v10.24.0 scheduled for 2031-10-27. Mainly for N-API updates.\n")
     assert [d for _, d in _ms(text, "2031-10-08.md")] == ["2031-10-27", "2031-10-27"]
+
+
+def test_a_month_and_day_in_figures_after_on_until_or_week_of_is_a_date():
+    """ "Goal is to have the next draft on 7/4." and "in Orlando the week of 9/20" are dates (US order);
+    "on 1/3 of the cases" and "a 3/4 majority" are fractions."""
+    text = ("# Interim 2031-06-12\n\n* Goal is to have the next draft on 7/4.\n"
+            "* Sara will be in Orlando the week of 9/20.\n* Seen on 1/3 of the cases\n* a 3/4 majority\n")
+    assert [d for _, d in _ms(text, "2031-06-12.md")] == ["2031-07-04", "2031-09-20"]
