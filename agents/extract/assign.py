@@ -98,7 +98,7 @@ _PAREN_ASSIGN = re.compile(r"\((?P<who>[A-Z][a-z]{1,15})[ \t]+(?:to|will)[ \t]+(
 _FIRST_NAME = re.compile(r"[A-Z][a-z]{2,15}(?:[ \t]+[A-Z][a-z]{2,20})?")  # "Keeley", "Brian Warner" (not "RustNL")
 # "Node will need to …", "Ron will not be available …", "Build will happen on …": no one's action
 _MODAL_AFTER = re.compile(r"(?:need|have|be|likely|probably|also[ \t]+need|not|only|happen|occur|remain|stay"
-                          r"|take[ \t]+place)\b")
+                          r"|take[ \t]+place|join|attend|arrive|miss)\b")  # ("Oli will join in December": presence)
 _OWNER_ONLY = re.compile(r"(?:for[ \t]+)?@[\w-]{1,39}|for[ \t]+[A-Z][\w'’-]{1,30}")  # a TODO that only names its owner
 # "[Ivan]" or "Ivan:" over the points of a turn
 _BARE_SPEAKER = re.compile(r"\[@?[\w .'’-]{1,30}\]:?|@?[A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*)?:")

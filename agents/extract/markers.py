@@ -101,12 +101,15 @@ _INTRO = re.compile(
     rf"next[ \t]+(?:steps?|actions?))\b)(?P<tail>[^:]{{0,60}}?){_BOLD}[ \t]*:?[ \t]*{_BOLD}$",
     re.IGNORECASE,
 )
+# a capitalised verb after a first name is no surname ("Claudio Wanted to give a quick overview")
+_VERB_WORD = r"(?:Wanted|Needed|Asked|Offered|Volunteered|Decided|Agreed|Started|Tried|Planned|Promised|Noted" \
+             r"|Mentioned|Suggested|Proposed|Wants|Needs|Plans|Agrees|Offers)"
 _NAME = r"(?:@[\w-]{1,39}/[\w.-]{1,40}|@?[A-Za-z][\w.'’-]{0,30})"  # a person or a team ("@nodejs/releasers")
 _ASSIGN = re.compile(
     rf"(?P<who>{_NAME}(?:(?:,[ \t]*(?:(?:and|&)[ \t]+)?|[ \t]+(?:and|&)[ \t]+|[ \t]*[/+][ \t]*)"
     rf"(?:@\w[\w.-]{{0,30}}|[A-Z][\w.-]{{0,30}})){{0,3}}"
     # a surname ("Rod Vagg") or its initial ("Michael Z"), not an acronym ("Geoffrey PR")
-    rf"(?:[ \t]+(?:[A-Z](?![A-Z\d]*\b)[\w.-]{{0,20}}|[A-Z]\.?(?=[ \t]+will\b)))?)"
+    rf"(?:[ \t]+(?:(?!{_VERB_WORD}\b)[A-Z](?![A-Z\d]*\b)[\w.-]{{0,20}}|[A-Z]\.?(?=[ \t]+will\b)))?)"
     rf"(?::(?=[ \t]+to\b)|[ \t]+[-–—](?=[ \t]+(?:to|will)\b)|,(?=[ \t]+will\b))?"  # "cramertj: to follow up",
     # "RG - will reach out", "Rod, will post an update"
     # "Vince is going to do some research", "Lee’s going to write up …": as "will"

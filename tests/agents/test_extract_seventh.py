@@ -341,3 +341,13 @@ def test_a_month_and_day_in_figures_after_on_until_or_week_of_is_a_date():
     text = ("# Interim 2031-06-12\n\n* Goal is to have the next draft on 7/4.\n"
             "* Sara will be in Orlando the week of 9/20.\n* Seen on 1/3 of the cases\n* a 3/4 majority\n")
     assert [d for _, d in _ms(text, "2031-06-12.md")] == ["2031-07-04", "2031-09-20"]
+
+
+def test_who_will_join_or_attend_and_a_capitalised_verb_after_a_name_are_no_assignments():
+    """ "Oli will join in December" and "Jonathan Keslin will attend remotely" say who will be there; "Claudio
+    Wanted to give a quick overview" reports a wish (no surname "Wanted"); "Rod Vagg to draft the charter" is
+    Rod's."""
+    text = ("# Council sync\n\n## Attendees\n\n* Rod Vagg (@rvagg)\n\n## Notes\n\n* Oli will join in December\n"
+            "* Jonathan Keslin will attend remotely\n"
+            "* Claudio Wanted to give a quick overview\n* Rod Vagg to draft the charter\n")
+    assert _tasks(text, "2031-09-27.md") == ["Rod Vagg to draft the charter"]
