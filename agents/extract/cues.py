@@ -28,3 +28,11 @@ SCHEDULED = re.compile(r"\b(?:scheduled|planned|deadline|due|upcoming|will|freez
 # an approximate date in brackets: "(roughly Oct. 17th)", the qualifier goes with the date
 ROUGHLY = re.compile(r"\([ \t]*(?:roughly|around|about|approx(?:\.|imately)?|circa|ca\.|est(?:\.|imated)?|~)$",
                      re.IGNORECASE)
+# a date named as that of an earlier meeting ("from the meeting of December 3rd", "since our call on Nov 5")
+OF_MEETING = re.compile(r"\b(?:from|since|at|in|during)[ \t]+(?:the|our)[ \t]+(?:last[ \t]+|previous[ \t]+)?"
+                         r"(?:meeting|call|session)[ \t]+(?:of|on|from)[ \t]+(?:\w+,?[ \t]+)?$", re.IGNORECASE)
+# a link to a meeting's recording: the meeting took place
+RECORDING = re.compile(r"\]\(https?://(?:www\.)?(?:youtube\.com|youtu\.be|vimeo\.com)/[^)\s]+\)"
+                        r"|\[(?:recording|video)\]\(https?://[^)\s]+\)", re.IGNORECASE)
+# a heading over dates that come back every year ("## Recurring dates", "Annual events")
+RECURRING_HEAD = re.compile(r"\b(?:recurring|annual|yearly|every[ \t]+year)\b", re.IGNORECASE)

@@ -22,6 +22,7 @@ from datetime import date
 from itertools import pairwise
 from typing import Any
 
+from agents.extract import cues
 from agents.extract.blocks import Unit
 from agents.extract.cues import AHEAD, FUTURE, PAST, ROUGHLY, SCHEDULED, SIDE_EVENT, SINCE
 from agents.extract.dates import OWN_DATE_FIELD, Found, find_dates
@@ -157,14 +158,6 @@ _NO_EVENT = re.compile(r"[*_ \t]*(?:no[ \t]+(?:meeting|call|session)\b|cancel+ed
                        r"\.?[ \t]*$)", re.IGNORECASE)
 _HOUR_ONLY = re.compile(r"(?:at[ \t]+)?\d{1,2}(?::\d\d)?[ \t]*(?:am|pm)?(?:[ \t]*[A-Z]{2,5})?\.?", re.IGNORECASE)
 _EXAMPLE = re.compile(r"\b(?:for[ \t]+example|for[ \t]+instance|hypothetical(?:ly)?)\b", re.IGNORECASE)
-# a date named as that of an earlier meeting ("from the meeting of December 3rd", "since our call on Nov 5")
-_OF_MEETING = re.compile(r"\b(?:from|since|at|in|during)[ \t]+(?:the|our)[ \t]+(?:last[ \t]+|previous[ \t]+)?"
-                         r"(?:meeting|call|session)[ \t]+(?:of|on|from)[ \t]+(?:\w+,?[ \t]+)?$", re.IGNORECASE)
-# a link to a meeting's recording: the meeting took place
-_RECORDING = re.compile(r"\]\(https?://(?:www\.)?(?:youtube\.com|youtu\.be|vimeo\.com)/[^)\s]+\)"
-                        r"|\[(?:recording|video)\]\(https?://[^)\s]+\)", re.IGNORECASE)
-# a heading over dates that come back every year ("## Recurring dates", "Annual events")
-_RECURRING_HEAD = re.compile(r"\b(?:recurring|annual|yearly|every[ \t]+year)\b", re.IGNORECASE)
 _NOT_A_DATE = re.compile(r"\b(?:is|are)[ \t]+not[ \t]+(?:a|the|any)[ \t]+(?:deadline|due[ \t]+date|target|date)\b",
                          re.IGNORECASE)
 _AHEAD_LABEL = re.compile(r"\b(?:next|upcoming|future|following)\b", re.IGNORECASE)
@@ -313,9 +306,9 @@ class MilestoneRules:
             return None
         if f.year is None and self.file_dated and self.no_file_year:
             return None  # an elections calendar of yearly terms, a release's page, with no year anywhere
-        if u.kind == "row" and _RECORDING.search(u.text):
+        if u.kind == "row" and cues.RECORDING.search(u.text):
             return None  # "| 1 | December 13, 2031 | [Agenda](…) | [Recording](https://youtu.be/…) |": it took place
-        if f.year is None and _RECURRING_HEAD.search(self.context):
+        if f.year is None and cues.RECURRING_HEAD.search(self.context):
             return None  # "## Recurring dates" then "- Director election - term ends February 28": every year
         if _EXAMPLE.search(plain, lo, hi):
             return None  # "For a release date of (for example) Tuesday June 25th, …": a hypothetical date
@@ -354,7 +347,7 @@ class MilestoneRules:
             # in October: the March before, past
         if (self.changelog or _HISTORY.search(self.context)) and not FUTURE.search(sentence):
             return None  # a changelog, or a section of past releases ("# A Brief History")
-        if doc is not None and day < doc and _OF_MEETING.search(plain, lo, f.start):
+        if doc is not None and day < doc and cues.OF_MEETING.search(plain, lo, f.start):
             return None  # "… reviewing action items from the meeting of December 3rd": the earlier meeting
         if doc is not None and day < doc and (PAST.search(sentence) or not FUTURE.search(sentence) or (
                 not self.ahead and not AHEAD.search(sentence))):
