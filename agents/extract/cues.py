@@ -1,4 +1,5 @@
-"""Words that tell when a dated event stands relative to the document: past, ahead, scheduled, a side event.
+"""Words that tell when a dated event stands relative to the document: past, ahead, scheduled, a side event, an
+earlier meeting named by its day, a meeting's recording, a heading of yearly dates.
 
 Pure regular expressions, any thread; read by ``agents.extract.milestones`` to keep or drop a date and to
 choose its year.
