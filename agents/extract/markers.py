@@ -51,7 +51,7 @@ _TOPIC = re.compile(r"[A-Za-z0-9][\w.#/&+]*(?:[ \t][\w.#/&+]+){0,3}[ \t]+[-–�
 # "[Action] …", "[Ivan][**ACTION**] …" (a speaker in brackets first), "**[ACTION**] …"
 _BRACKET_MARKER = re.compile(
     r"(?P<who>\[[^\[\]\n]{1,40}\][ \t]*)?(?:\*\*|__)?\[(?:\*\*|__)?(?:action(?:[ \t]*item)?|AI|TODO)(?:\*\*|__)?"
-    r"(?:[ \t]*(?::|-|–)[ \t]*[^\[\]\n]{1,40})?\]"  # "[ACTION: Lee] …", "[ACTION - Lee] …": the owner inside
+    r"(?:[ \t]*(?::|-|–)[ \t]*[^\[\]\n]{1,80})?\]"  # "[ACTION: Lee] …", "[ACTION - Lee] …": the owner inside
     r"(?:\*\*|__)?[ \t]*:?[ \t]*(?P<rest>\S.*)", re.IGNORECASE)
 _ROLE_WHO = re.compile(r"scribe|taker|notes|minutes|facilitat|chair|moderat|owner", re.IGNORECASE)
 # "BS: Action item to follow up with AR"; "ACTION ITEM Niko to leave a comment …" (a capitalised marker, no colon)

@@ -351,3 +351,10 @@ def test_who_will_join_or_attend_and_a_capitalised_verb_after_a_name_are_no_assi
             "* Jonathan Keslin will attend remotely\n"
             "* Claudio Wanted to give a quick overview\n* Rod Vagg to draft the charter\n")
     assert _tasks(text, "2031-09-27.md") == ["Rod Vagg to draft the charter"]
+
+
+def test_a_bracketed_action_marker_with_a_long_list_of_owners():
+    """ "[ACTION: Benjie and Stephen and Alan (or anyone else)] Help Ivan with the blogpost" names its owners
+    inside the marker, however many."""
+    text = "# WG notes\n\n## Blog\n\n* [ACTION: Benjie and Stephen and Alan (or anyone else)] Help Ivan with the post\n"
+    assert _tasks(text, "2031-12-05.md") == ["Help Ivan with the post"]
