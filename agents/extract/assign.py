@@ -232,7 +232,7 @@ class MarkedRules:
         turn = sp.end() if sp else 0  # "BS: Action item to follow up with AR"
         m = _ACTION_TO.match(plain, turn) or _NEXT_STEP.match(plain, turn) or _OWNER_MARKER.match(plain, turn)
         if m:
-            body = "rest" if m.group("rest") is not None else "upper"
+            body = next(g for g in ("rest", "upper", "first") if g in m.re.groupindex and m.group(g) is not None)
             return self._task(text[m.start(body):], False, u)
         if _OWNERS_TO.match(plain):  # "(@BethGriggs & @MylesBorins) to post back on the issue"
             return self._task(text, False, u)

@@ -55,8 +55,10 @@ _BRACKET_MARKER = re.compile(
     r"(?:\*\*|__)?[ \t]*:?[ \t]*(?P<rest>\S.*)", re.IGNORECASE)
 _ROLE_WHO = re.compile(r"scribe|taker|notes|minutes|facilitat|chair|moderat|owner", re.IGNORECASE)
 # "BS: Action item to follow up with AR"; "ACTION ITEM Niko to leave a comment …" (a capitalised marker, no colon)
-_ACTION_TO = re.compile(r"(?i:action(?:[ \t]+item)?[ \t]+to[ \t]+(?P<rest>[a-z].*))"
-                        r"|ACTION[ \t]+ITEMS?[ \t]+(?P<upper>[\w@\[].*)")
+# after a speaker: "RW: an action item to take on our end, …", "Jack: Action item, I'll update the doc …"
+_ACTION_TO = re.compile(r"(?i:(?:an?[ \t]+)?action(?:[ \t]+item)?[ \t]+to[ \t]+(?P<rest>[a-z].*))"
+                        r"|ACTION[ \t]+ITEMS?[ \t]+(?P<upper>[\w@\[].*)"
+                        r"|(?i:action[ \t]+item),[ \t]+(?P<first>(?:I|I['’]ll|I[ \t]+will|we['’]ll)\b.*)")
 # "AI(Ben Smith) move these forward …": the owner in brackets right after the marker, then the action
 _OWNER_MARKER = re.compile(r"(?:AI|ACTION|[Aa]ction(?:[ \t]+[Ii]tem)?)(?P<rest>\((?:@[\w-]{1,39}|[A-Z][\w.'’-]*"
                            r"(?:[ \t]+[A-Z][\w.'’-]*){0,3})\)[ \t]+[a-z].*)")

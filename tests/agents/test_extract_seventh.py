@@ -358,3 +358,13 @@ def test_a_bracketed_action_marker_with_a_long_list_of_owners():
     inside the marker, however many."""
     text = "# WG notes\n\n## Blog\n\n* [ACTION: Benjie and Stephen and Alan (or anyone else)] Help Ivan with the post\n"
     assert _tasks(text, "2031-12-05.md") == ["Help Ivan with the post"]
+
+
+def test_a_speaker_naming_an_action_item_with_an_article_or_a_comma():
+    """ "RW: an action item to take on our end, …" and "Jack: Action item, I'll update the doc …" are actions;
+    "Ann: action items are tracked on GitHub" is talk about them."""
+    text = ("# Notes\n\n* RW: an action item to take on our end, have talked to architects\n"
+            "* Jack: Action item, I'll update the doc to mention observers.\n"
+            "* Ann: action items are tracked on GitHub\n")
+    assert _tasks(text, "2031-10-27.md") == ["Take on our end, have talked to architects",
+                                             "I'll update the doc to mention observers"]
