@@ -195,7 +195,8 @@ def _event_name(context: str) -> str:
     return name if words - _EMPTY_TITLE else ""
 
 
-_ASKED = re.compile(r"[^,;?()\n]*\?[ \t*_]*$")  # the date's own clause ends the sentence with a question mark
+# the date's own clause ends the sentence with a question mark (not a question after " -- ")
+_ASKED = re.compile(r"(?:(?![ \t][-–—]{1,2}[ \t])[^,;?()\n])*\?[ \t*_]*$")
 
 
 class MilestoneRules:
@@ -376,8 +377,8 @@ class MilestoneRules:
             before = re.sub(r"[ \t]+(?:is|are)$", "", before.rstrip())
         after = re.sub(r"^\((?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?\)", "", after, flags=re.IGNORECASE)
         b, a = before.strip(_SEP).strip(), after.strip(_SEP).strip()
-        if b and _HOUR_ONLY.fullmatch(a):
-            a = ""  # "Next Meeting: Friday 18 October 2019, 14:00 UTC": the hour names nothing
+        if b and (_HOUR_ONLY.fullmatch(a) or a.endswith("?")):
+            a = ""  # "Next Meeting: Friday 18 October 2019, 14:00 UTC": the hour names nothing (nor a question after)
         if a.endswith(")") and "(" not in a:
             a = a[:-1].rstrip()  # "… 2018 (the 1.89 release)": its opening bracket went with the date
         if b and before.rstrip().endswith(":") and re.fullmatch(r"\([^()]*\)?\.?\)?", after.strip()):

@@ -368,3 +368,12 @@ def test_a_speaker_naming_an_action_item_with_an_article_or_a_comma():
             "* Ann: action items are tracked on GitHub\n")
     assert _tasks(text, "2031-10-27.md") == ["Take on our end, have talked to architects",
                                              "I'll update the doc to mention observers"]
+
+
+def test_a_question_after_a_dash_leaves_the_dated_statement_before_it():
+    """ "Daylight Savings begins March 8th -- Do we want to keep our meeting time?" states the day, then asks;
+    "Use the slot on March 9th?" offers a day and sets none."""
+    text = ("# Releases WG\n\n## Members\n\n* @jkleinsc\n\n## Visitors\n\n## Agenda\n\n"
+            "* Daylight Savings begins March 8th -- Do we want to keep our meeting time?\n"
+            "* Use the slot on March 9th?\n")
+    assert _ms(text, "2031-03-04.md") == [("Daylight Savings begins", "2031-03-08")]
