@@ -52,7 +52,7 @@ from agents.extract.markers import (
     _TURN,
 )
 from agents.extract.milestones import _SENTENCE
-from agents.extract.names import NOT_NAMES, acronyms, is_known, known_names
+from agents.extract.names import CALENDAR_WORDS, NOT_NAMES, acronyms, is_known, known_names
 from agents.extract.text import _LINK
 
 
@@ -155,7 +155,7 @@ class MarkedRules:
             return False  # "Mark will minutes": a meeting role
         return m.group("verb") != "to" and u.kind == "item" and self.minutes and \
             _FIRST_NAME.fullmatch(who) is not None and who.split()[0].lower() not in NOT_NAMES and \
-            _MODAL_AFTER.match(rest) is None
+            who.split()[0].lower() not in CALENDAR_WORDS and _MODAL_AFTER.match(rest) is None
 
     def _action_subjects(self) -> set[str]:
         """Who the items right under an action-items heading give work to ("simulacrum to post a comment"):

@@ -41,6 +41,13 @@ _MID_CAP = re.compile(r"(?<=[a-z,;] )@?([A-Z][\w-]{1,30})")
 _HANDLE = re.compile(r"@([\w-]{2,39})")
 
 
+# days and months are nobody ("by Friday", "in March"): never a name the document uses for a person
+CALENDAR_WORDS = frozenset(
+    """monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun
+    january february march april june july august september october november december jan feb mar apr jun jul
+    aug sep sept oct nov dec""".split())
+
+
 def known_names(units: list[Unit]) -> set[str]:
     """Words the document uses as people: speakers ("Brad:"), handles, list entries, capitalised mid-sentence."""
     names: set[str] = set()
@@ -51,7 +58,7 @@ def known_names(units: list[Unit]) -> set[str]:
         for rx in (_SPEAKER, _ATTENDEE, _MID_CAP, _HANDLE, _BRACKET_SPEAKER):
             for m in rx.finditer(t):
                 names.add(m.group(1).lower())
-    return names - NOT_NAMES
+    return names - NOT_NAMES - CALENDAR_WORDS
 
 
 def is_known(written: str, names: set[str]) -> bool:

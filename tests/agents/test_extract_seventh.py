@@ -285,11 +285,13 @@ def test_a_quantity_is_no_event_and_a_past_year_less_date_is_the_one_before():
 
 def test_a_first_name_will_do_something_as_an_item_of_its_own_in_minutes():
     """ "Keeley will write the blog post by Friday" (a name the notes use nowhere else) is her action, as the
-    guide's "@name will …"; "Node will need to inherit them", "Ron Buckton will not be available" and "Build
-    will happen on Appveyor" are no one's action, and in a document that is not minutes nothing is assigned."""
+    guide's "@name will …"; "Node will need to inherit them", "Ron Buckton will not be available", "Build
+    will happen on Appveyor" and "Friday will see the launch" are no one's action, and in a document that is not
+    minutes nothing is assigned."""
     items = ("* Blog post\n    * Mostly quiet release.\n    * Keeley will write the blog post by Friday\n"
              "* Brian Warner will add a pinned message\n* Node will need to inherit them\n"
-             "* Ron Buckton will not be available after 1pm\n* Build will happen on Appveyor\n")
+             "* Ron Buckton will not be available after 1pm\n* Build will happen on Appveyor\n"
+             "* Friday will see the launch\n")
     assert _tasks("# Releases WG\n\n## Agenda\n\n" + items, "2031-10-28.md") == [
         "Keeley will write the blog post by Friday", "Brian Warner will add a pinned message"]
     assert _tasks("# Release plan\n\n" + items, "plan.md") == []
