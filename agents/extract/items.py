@@ -50,7 +50,9 @@ from agents.extract.text import _LINK
 _OWNER_PREFIX = re.compile(r"^[A-Z][\w.'’-]{1,30}[ \t]+[-–—][ \t]+(?=[Nn]ext[ \t]+(?:steps?|actions?)\b|[Aa]ction)")
 _TIMEBOX = re.compile(r"\d{1,3}[ \t-]*min(?:ute)?s?[ \t]+time[ \t-]?box\b", re.IGNORECASE)
 _FOLLOW_UP = re.compile(r"follow[ -]?ups?", re.IGNORECASE)
-_HANDLE_ACTION = re.compile(r"@[\w-]{1,39}:[ \t]+[A-Z][a-z]+\b(?![ \t]*[:?])")  # "@erickzhao: Email Appzi …"
+# "@erickzhao: Email Appzi …", "@erickzhao or @felixrieseberg: Delete disabled apps …"
+_HANDLE_ACTION = re.compile(r"@[\w-]{1,39}(?:(?:,|[ \t]+(?:or|and|&))[ \t]+@[\w-]{1,39}){0,3}:[ \t]+[A-Z][a-z]+\b"
+                            r"(?![ \t]*[:?])")
 # A table's first column that holds action items ("Action Item | Owner(s)"), not a bare "Action" (key bindings)
 _ACTION_COLUMN = re.compile(r"action[ \t]*items?|(?-i:AIs?|TODOs?)|to[- ]?dos?|next[ \t]+(?:steps?|actions?)",
                             re.IGNORECASE)

@@ -62,9 +62,11 @@ def test_handles_with_an_action_under_a_follow_up_heading_are_their_action_items
     ("Approve the joining process") and the same handle lines under another heading are not tasks."""
     text = ("# WG meeting\n\n### Follow-up\n- @malept: Prepare Forge 6 stable with a note.\n"
             "    - Need to bump other modules first.\n- @erickzhao: Email Appzi about preferences.\n"
+            "- @erickzhao or @felixrieseberg: Delete disabled apps.\n"
             "- Approve the joining process\n\n### Discussion\n- @ckerr: Wondered about the release\n")
     assert _tasks(text, "2031-05-28.md") == ["@malept: Prepare Forge 6 stable with a note",
-                                             "@erickzhao: Email Appzi about preferences"]
+                                             "@erickzhao: Email Appzi about preferences",
+                                             "@erickzhao or @felixrieseberg: Delete disabled apps"]
 
 
 def test_a_capitalised_action_item_marker_without_a_colon():
