@@ -113,7 +113,7 @@ def _shared_word(a: set[str], b: set[str], refs: bool = False) -> bool:
                for w in _stems(a) & _stems(b))
 
 
-_YEARLIKE = re.compile(r"(?:19|20)\d\d|\d{1,3}")
+_YEARLIKE = re.compile(r"(?:19|20)\d\d")  # a year, not an issue number (shorter numbers are no content words)
 
 
 def _stems(words: set[str]) -> set[str]:

@@ -232,8 +232,7 @@ class MarkedRules:
         turn = sp.end() if sp else 0  # "BS: Action item to follow up with AR"
         m = _ACTION_TO.match(plain, turn) or _NEXT_STEP.match(plain, turn) or _OWNER_MARKER.match(plain, turn)
         if m:
-            body = next(g for g in ("rest", "upper", "first") if g in m.re.groupindex and m.group(g) is not None)
-            return self._task(text[m.start(body):], False, u)
+            return self._task(text[m.start(m.lastgroup or 0):], False, u)  # ("rest", "upper" or "first": the action)
         if _OWNERS_TO.match(plain):  # "(@BethGriggs & @MylesBorins) to post back on the issue"
             return self._task(text, False, u)
         if _NEXT_STEP_IS.match(plain, turn) and not (

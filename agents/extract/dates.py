@@ -185,9 +185,9 @@ _SHORT_US = re.compile(r"(?<![\w./-])([0-3]?\d)/([0-3]?\d)/(\d\d)(?![\w/.-])")
 
 # A sentence about an event, not a title: "The 1.9 release cycle begins on Monday, October 2, 2017."
 _AHEAD_HEADING = re.compile(r"#{1,6}[ \t].*\b(?:scheduled|upcoming|next|future|planned)\b", re.IGNORECASE)
-_EVENT_SENTENCE = re.compile(r"\b(?:begins?|starts?|will|scheduled|planned|deadline|due|freeze)\b.*[.!]$",
-                             re.IGNORECASE)
-_EVENT_BEFORE = re.compile(r"\b(?:begins?|starts?|will|scheduled|planned|deadline|due|freeze)\b[^.!?]*$", re.IGNORECASE)
+_EVENT_WORD = r"\b(?:begins?|starts?|will|scheduled|planned|deadline|due|freeze)\b"
+_EVENT_SENTENCE = re.compile(_EVENT_WORD + r".*[.!]$", re.IGNORECASE)  # a line that states an event
+_EVENT_BEFORE = re.compile(_EVENT_WORD + r"[^.!?]*$", re.IGNORECASE)  # an event word earlier in the date's sentence
 # A labelled header field ("Date:", "**Date & Time**:", "When:"): the meeting's own date, with or without a year.
 OWN_DATE_FIELD = re.compile(_HEADER_LABEL.pattern + r"[^:\n]{0,20}?[ \t]*:", re.IGNORECASE)
 
