@@ -67,6 +67,8 @@ _MINUTES_WORDS = re.compile(
 # on the 24th); in minutes, written after, it is past.
 _AHEAD_WORDS = re.compile(r"\b(?:agendas?|plans?|planning|schedule|calls?[ \t]+for|announc\w*|invitation)\b",
                           re.IGNORECASE)
+# A table of contents is not what a document is about ("## Table of Contents" above "## Agenda for …").
+_CONTENTS = re.compile(r"[ \t]*(?:table[ \t]+of[ \t]+)?contents[ \t]*$|[ \t]*toc[ \t]*$", re.IGNORECASE)
 # A name that says the file is a template to copy (its checkboxes are not anybody's tasks) ...
 _TEMPLATE_NAME = re.compile(r"template|\.github[/\\_]", re.IGNORECASE)
 # ... or a process document, whose checklist is a template too unless someone has ticked a box in it
@@ -174,7 +176,7 @@ def extract_text(
     template = named_template or (
         bool(_PROCESS_NAME.search(name)) and _TICKED.search(head) is None) or (
         any(hint in head for hint in _PLACEHOLDER_HINTS) and len(_PLACEHOLDERS.findall(head)) >= 2)
-    first_heading = next((u.text for u in units if u.kind == "heading"), "")
+    first_heading = next((u.text for u in units if u.kind == "heading" and not _CONTENTS.match(u.text)), "")
     minutes = doc_day is not None or bool(_MINUTES_WORDS.search(f"{name} {first_heading}")) or \
         bool(re.search(r"\bnotes\b", f"{name} {first_heading}", re.IGNORECASE))
     ex = Extractor(units, doc_day=doc_day, anchor=anchor, template=template, todo_list=todo_list, minutes=minutes,

@@ -2,7 +2,7 @@
 
 Pure, no I/O, any thread. What is never read for tasks or dates is marked
 ``skip``: YAML/TOML front matter, fenced and indented code blocks, HTML
-comments and ``>`` quotes. A list item keeps its wrapped continuation lines
+comments, ``>`` quotes and link reference definitions. A list item keeps its wrapped continuation lines
 (joined with single spaces) and knows its parent item, so sub-bullets can be
 told from items; a paragraph line joins the next line when it is wrapped
 mid-sentence and that line does not start a statement of its own.
@@ -31,6 +31,10 @@ _STATEMENT = re.compile(
 )
 _MARKER_START = re.compile(r"(?:TODO|FIXME|todo|To[- ]?do|AI|Action|ACTION|Next step)\b|\[?\d{1,4}[-:/.]\d")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+# a link reference definition ("[2023-02-17]: https://calendar…", "[rpg]: ./goals.md 'Goals'"): an address for
+# the links above it, not text (its label is no date, its address no title)
+_LINK_DEF = re.compile(r"[ \t]{0,3}\[[^\]]+\]:[ \t]*<?(?:[a-z][a-z0-9+.-]*:|/|#|\.)\S*"
+                       r"(?:[ \t]+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?[ \t]*$", re.IGNORECASE)
 
 
 @dataclass(slots=True)
@@ -65,7 +69,7 @@ def _structural(line: str, t: str) -> bool:
 
 
 def skipped_lines(lines: list[str]) -> list[bool]:
-    """Per line: front matter, code (fenced or indented), HTML comment or quote."""
+    """Per line: front matter, code (fenced or indented), HTML comment, quote or link reference definition."""
     n = len(lines)
     skip = [False] * n
     i = 0
@@ -108,7 +112,7 @@ def skipped_lines(lines: list[str]) -> list[bool]:
             i += 1
             continue
         lead = _width(raw[: len(raw) - len(raw.lstrip())]) if s and raw[:1] in " \t" else 0
-        if first == ">":
+        if first == ">" or (first == "[" and _LINK_DEF.match(raw)):
             skip[i] = True
         elif lead >= 4 and prev_blank and not in_list:
             skip[i] = True  # indented code block
