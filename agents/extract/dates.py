@@ -165,7 +165,7 @@ _SESSION_STAMP = re.compile(r"(?<![\w-])((?:19|20)\d\d)([01]\d)([0-3]\d)-[0-2]\d
 _FRONT_PATH = re.compile(r"^(?:path|date|slug|permalink)\s*[:=]\s*[\"']?.*?((?:19|20)\d\d)[/-]([01]\d)[/-]([0-3]\d)",
                          re.MULTILINE | re.IGNORECASE)
 _HEADER_LABEL = re.compile(
-    r"[-*+ \t]*(?:\*\*|__)?(?:(?:meeting|call)[ \t]+)?(?:date|dates|when|held|time|date[ \t]*/[ \t]*time|on)\b",
+    r"[-*+ \t]*(?:\*\*|__)?(?:(?:meeting|call|session)[ \t]+)?(?:date|dates|when|held|time|date[ \t]*/[ \t]*time|on)\b",
     re.IGNORECASE,
 )
 HEADER_LINES = 25

@@ -114,8 +114,9 @@ _ASSIGN = re.compile(
     rf"(?:[ \t]+(?:(?!{_VERB_WORD}\b)[A-Z](?![A-Z\d]*\b)[\w.-]{{0,20}}|[A-Z]\.?(?=[ \t]+will\b)))?)"
     rf"(?::(?=[ \t]+to\b)|[ \t]+[-–—](?=[ \t]+(?:to|will)\b)|,(?=[ \t]+will\b))?"  # "cramertj: to follow up",
     # "RG - will reach out", "Rod, will post an update"
-    # "Vince is going to do some research", "Lee’s going to write up …": as "will"
-    rf"(?:[ \t]+|(?=['’]s[ \t]))(?P<verb>to|will|is[ \t]+going[ \t]+to|['’]s[ \t]+going[ \t]+to|assigned[ \t]+to)[ \t]+"
+    # "Vince is going to do some research", "Lee’s going to write up …", "Sara and Tobie are going to …": as "will"
+    rf"(?:[ \t]+|(?=['’]s[ \t]))"
+    rf"(?P<verb>to|will|(?:is|are)[ \t]+going[ \t]+to|['’]s[ \t]+going[ \t]+to|assigned[ \t]+to)[ \t]+"
     rf"(?P<rest>(?:[a-z]|[A-Z]{{2,6}}\b).*)"  # "to review", "to FCP merge"
 )
 _TAKES = re.compile(

@@ -160,6 +160,7 @@ _HOUR_ONLY = re.compile(r"(?:at[ \t]+)?\d{1,2}(?::\d\d)?[ \t]*(?:am|pm)?(?:[ \t]
 _EXAMPLE = re.compile(r"\b(?:for[ \t]+example|for[ \t]+instance|hypothetical(?:ly)?)\b", re.IGNORECASE)
 _NOT_A_DATE = re.compile(r"\b(?:is|are)[ \t]+not[ \t]+(?:a|the|any)[ \t]+(?:deadline|due[ \t]+date|target|date)\b",
                          re.IGNORECASE)
+_SESSION_FIELD = re.compile(r"[-*+ \t]*(?:\*\*|__)?session[ \t]+(?:date|time|date[ \t]*/[ \t]*time)\b", re.IGNORECASE)
 _AHEAD_LABEL = re.compile(r"\b(?:next|upcoming|future|following)\b", re.IGNORECASE)
 _EVENT_HEADING = re.compile(r"\b(?:next|upcoming|meeting|call|release|deadline|freeze|launch|summit|conference)\b",
                             re.IGNORECASE)
@@ -330,6 +331,8 @@ class MilestoneRules:
         if doc is not None and u.line <= 25 and self.headings <= 2 and -1 <= (day - doc).days <= 4 and \
                 (f.followed_by_time(plain) or not SCHEDULED.search(plain[lo:hi])):
             return None  # the days of the meeting itself, in its header (not "the release is scheduled for …")
+        if doc is not None and 0 < (day - doc).days <= 7 and _SESSION_FIELD.match(plain, lo):
+            return None  # a second "**Session Date/Time:** 07 Nov 2024 17:30" below the first: the same meeting
         if u.kind == "heading" and doc is not None and 0 < (day - doc).days <= 7 and \
                 _SLOT.match(plain, f.end):
             return None  # "## FRIDAY 2 August 2013 - 0900-1100 Morning Session I": another session of the meeting

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from tests.agents.extract_runs import milestones as _ms
+from tests.agents.extract_runs import run as _run
+from tests.agents.extract_runs import tasks as _tasks
 
 
 def test_an_agenda_below_a_table_of_contents_is_still_an_agenda():
@@ -27,3 +29,23 @@ def test_a_link_reference_definition_is_neither_a_date_nor_a_title():
             "[team#590]: ./issues/590 \"Review\"\n")
     assert _ms(text, "2031-02-10-steering.md") == [("[team#590] | Review for Q1", "2031-03-03"),
                                                     ("None | (planning for March)", "2031-03-10")]
+
+
+def test_two_people_who_are_going_to_do_something_have_a_task():
+    """ "Sara and Tobie are going to start by surveying the CPC" is their task, as "Vince is going to …" is;
+    "They are going to …" and "We are going to …" name nobody."""
+    text = ("# Minutes\n\n* Sara and Tobie are going to start by surveying the CPC\n* They are going to look at it\n"
+            "* We are going to ship it\n")
+    assert _tasks(text, "2031-02-16.md") == ["Sara and Tobie are going to start by surveying the CPC"]
+
+
+def test_a_summary_of_two_sessions_is_dated_by_its_first_session_field():
+    """An IETF meeting summary opens with "**Session Date/Time:** 04 Nov 2031 09:30" (no heading above it): that
+    is the document's date, so its "## Next Steps" are a meeting's next steps, and the second session's field
+    below is a day of the same meeting, no event."""
+    session = ("**Session Date/Time:** {} 2031 {}\n\n# httpbis\n\n## Summary\n\nThe group met.\n\n"
+               "## Next Steps\n\n*   Ben to update the Connect TCP draft and consolidate.\n")
+    text = session.format("04 Nov", "09:30") + "\n---\n\n" + session.format("07 Nov", "17:30")
+    result = _run(text, "ietf221_summary.md")
+    assert [t.title for t in result.tasks] == ["Ben to update the Connect TCP draft and consolidate"] * 2
+    assert not result.milestones
