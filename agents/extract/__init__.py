@@ -177,10 +177,11 @@ def extract_text(
         bool(_PROCESS_NAME.search(name)) and _TICKED.search(head) is None) or (
         any(hint in head for hint in _PLACEHOLDER_HINTS) and len(_PLACEHOLDERS.findall(head)) >= 2)
     first_heading = next((u.text for u in units if u.kind == "heading" and not _CONTENTS.match(u.text)), "")
-    minutes = doc_day is not None or bool(_MINUTES_WORDS.search(f"{name} {first_heading}")) or \
-        bool(re.search(r"\bnotes\b", f"{name} {first_heading}", re.IGNORECASE))
+    about = f"{name.replace('_', ' ')} {first_heading}"  # ("Breakout-Room-Meetings_FOCIL_Meeting-03.md": words)
+    minutes = doc_day is not None or bool(_MINUTES_WORDS.search(about)) or \
+        bool(re.search(r"\bnotes\b", about, re.IGNORECASE))
     ex = Extractor(units, doc_day=doc_day, anchor=anchor, template=template, todo_list=todo_list, minutes=minutes,
-                   ahead=bool(_AHEAD_WORDS.search(f"{name} {first_heading}")),
+                   ahead=bool(_AHEAD_WORDS.search(about)),
                    own_until=dates.own_days_end(lines, doc_day), file_dated=anchor is not None and anchor == ref,
                    no_file_year=bool(_RECURRING.search(head)) or _release_schedule(name, first_heading))
     ex.run()

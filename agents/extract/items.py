@@ -67,6 +67,8 @@ class Task:
     source: str  # the unit's text as written: its identity
 
 
+# a plain caption line (no colon, no full stop) below a section's items: another part of the document begins
+_CAPTION = re.compile(r"[A-Z][\w,'’&/ -]{2,50}")
 # an item whose last clause introduces its sub-items as the next steps ("Lee: Wrap up, concrete next steps —")
 # ("Lee: let's put a plan together for increasing bus factor. Two actions:")
 _NEXT_STEPS_LAST = re.compile(r"[,;:.][ \t]*(?:(?:concrete|agreed|two|three|four|\d)[ \t]+)?"
@@ -146,6 +148,9 @@ class Extractor(MarkedRules, RowRules):
                 self.section = u.text  # "**ffi-unwind (BatmanAod)**" over "- meeting scheduled for Mar 16 now"
             plain = _blank_links(u.text)
             task = self._marked(u, plain)
+            if u.kind == "para" and section_level and section_items > 0 and task is None and \
+                    _CAPTION.fullmatch(u.text.strip()) and not self._is_intro(u.text):
+                section_level = None  # "## Next Steps", its items, then "Links shared in meeting": a new part
             level = None if muted else section_level  # the action heading open for this unit
             details = u.kind == "item" and u.parent is None and 0 <= detail_end and u.line == detail_end + 1
             detail_end = u.end_line if details or (u.kind == "para" and task is not None) else -1

@@ -161,6 +161,9 @@ _NOT_VERB = frozenset("the a an this that agenda be date not".split())
 _STAMP_ITEM = re.compile(r"[\[(]?(?:time|timestamp)[\])]?[ \t]*:?[ \t]*\d{1,2}:\d\d\b.*", re.IGNORECASE)
 _NO_BUSINESS = re.compile(r"(?:&lt;|<)?[ \t]*no[ \t]+(?:other|further|more)[ \t]+business[ \t.]*(?:&gt;|>)?",
                           re.IGNORECASE)
+# "The next meeting will take place at IETF 117", "The next meeting is scheduled in two weeks": an event, no action
+_NEXT_MEETING = re.compile(r"(?:the[ \t]+)?next[ \t]+(?:meeting|call|session|sync)\b[^.;:]*?\b(?:is|will[ \t]+be"
+                           r"|will[ \t]+take[ \t]+place|takes[ \t]+place)\b.*", re.IGNORECASE)
 # an item that is only a speaker's name over their sub-items ("- Lee:")
 NAME_LABEL = re.compile(r"[A-Z@][\w.@'’-]{0,30}(?:[ \t]+[A-Z][\w.'’-]{0,30})?:")
 
@@ -168,8 +171,8 @@ NAME_LABEL = re.compile(r"[A-Z@][\w.@'’-]{0,30}(?:[ \t]+[A-Z][\w.'’-]{0,30})
 def aside(t: str) -> bool:
     """An item in an action list that is none: a link to the tracker's list ("[Currently open action items](…)")
     or a speaker's reply ("Lee: I completely agree", "Ann: is this done?"), a recording's time stamp, "no other
-    business"."""
-    if _POINTER.fullmatch(t) or _STAMP_ITEM.fullmatch(t) or _NO_BUSINESS.fullmatch(t):
+    business", when the next meeting is."""
+    if _POINTER.fullmatch(t) or _STAMP_ITEM.fullmatch(t) or _NO_BUSINESS.fullmatch(t) or _NEXT_MEETING.fullmatch(t):
         return True
     turn = _TURN.match(t)
     said = _INTERJECTION.sub("", t[turn.end():].strip()) if turn else ""  # "Benjie: sorry, I'm behind …"

@@ -49,3 +49,16 @@ def test_a_summary_of_two_sessions_is_dated_by_its_first_session_field():
     result = _run(text, "ietf221_summary.md")
     assert [t.title for t in result.tasks] == ["Ben to update the Connect TCP draft and consolidate"] * 2
     assert not result.milestones
+
+
+def test_a_file_name_joined_by_underscores_still_names_a_meeting():
+    """ "Breakout-Room-Meetings_FOCIL_Meeting-03.md" (no date anywhere) is a meeting's notes: its "## Next Steps"
+    are the meeting's next steps, not a README's section; a plain caption line below them ("Links shared in
+    meeting") starts another part, whose links are no steps; "The next meeting is scheduled in two weeks" is an
+    event, no step."""
+    text = ("# Breakout Room #03\n\n## Next Steps\n- Client teams aim to complete implementations before the next "
+            "meeting.\n- The next meeting is scheduled in two weeks for further updates.\n\nLinks shared in meeting\n"
+            "- https://hackmd.io/@someone/test-cases\n- [Eth Magicians](https://ethereum-magicians.org/t/x/1)\n")
+    assert _tasks(text, "Breakout-Room-Meetings_FOCIL_Meeting-03.md") == [
+        "Client teams aim to complete implementations before the next meeting"]
+    assert _tasks(text, "docs_README.md") == []
