@@ -266,6 +266,7 @@ class MarkedRules:
         m = _ASSIGN.match(plain, at or _dates_first(plain))  # "09-20-2018, 11-08-2018 Lee Byron to build …"
         if m and ":" in plain[m.end("who"):m.start("verb")] and _ASIDE_VERB.match(m.group("rest")):
             m = None  # "niko: to clarify, josh, …", "Robert: to summarize: …": a speaker's aside
+        whole = text  # as ``plain``, position for position (``text`` below drops a decision's label)
         m, text = (None if at and m and m.group("verb") != "to" else m), text[at:]  # a decision's "X will …" is none
         if m is None and sp is not None and (m := _ASSIGN.match(plain, sp.end())) and (
                 m.group("verb") != "to" or not self._is_name(plain[:sp.end()].strip(" \t*_:[]"), "say")):
@@ -306,7 +307,7 @@ class MarkedRules:
                 lead = len(sm.group(0)) - len(sm.group(0).lstrip())
                 m = _ASSIGN.match(plain, sm.start() + lead, sm.end())
                 if m and m.group("verb") == "to" and self._named(m.group("who"), m.group("rest")):
-                    return self._task(text[m.start():sm.end()].strip(), False, u)
+                    return self._task(whole[m.start():sm.end()].strip(), False, u)
         if self.minutes and u.kind == "item" and plain.rstrip(" .!").endswith(")") and \
                 (pm := _PAREN_ASSIGN.search(plain)) is not None and self._is_name(pm.group("who"), pm.group("rest")):
             return self._task(text, False, u)  # "Somebody should submit a PR. (Colin will do that)": Colin's
@@ -326,7 +327,7 @@ class MarkedRules:
         if ("action" in low or "todo" in low or " ai " in low or "ownership" in low) and _TAKES_HINT.search(plain):
             for sm in _SENTENCE.finditer(plain):
                 if _TAKES.search(sm.group(0)) and not _MODAL.search(sm.group(0)):  # not "We could have an AI to …"
-                    return self._task(text[sm.start():sm.end()].strip(), False, u)
+                    return self._task(whole[sm.start():sm.end()].strip(), False, u)
         if "assign" in low and _ASSIGNED.search(plain):
             return self._task(text, False, u)
         return None

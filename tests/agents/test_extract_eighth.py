@@ -62,3 +62,12 @@ def test_a_file_name_joined_by_underscores_still_names_a_meeting():
     assert _tasks(text, "Breakout-Room-Meetings_FOCIL_Meeting-03.md") == [
         "Client teams aim to complete implementations before the next meeting"]
     assert _tasks(text, "docs_README.md") == []
+
+
+def test_an_assignment_after_a_conclusions_label_keeps_its_first_letters():
+    """ "Conclusion: Seems fine … soon. Mara to write draft for blog post." in a discussion: the assignment is the
+    sentence "Mara to write …" whole (the label before it once shifted the cut, leaving "E draft for blog post")."""
+    text = ("# Minutes 2031-08-16\n\n- Topic\n    - Mara: I think so.\n    - Jack: Do we have consensus?\n"
+            "    - Conclusion: Seems fine to make an invite request and that we want to announce dates soon. "
+            "Mara to write draft for blog post.\n")
+    assert _tasks(text) == ["Mara to write draft for blog post"]
