@@ -160,6 +160,8 @@ _HOUR_ONLY = re.compile(r"(?:at[ \t]+)?\d{1,2}(?::\d\d)?[ \t]*(?:am|pm)?(?:[ \t]
 _EXAMPLE = re.compile(r"\b(?:for[ \t]+example|for[ \t]+instance|hypothetical(?:ly)?)\b", re.IGNORECASE)
 _NOT_A_DATE = re.compile(r"\b(?:is|are)[ \t]+not[ \t]+(?:a|the|any)[ \t]+(?:deadline|due[ \t]+date|target|date)\b",
                          re.IGNORECASE)
+_DONE_ON = re.compile(r"\b(?:was|were)[ \t]+(?:\w+ly[ \t]+)?(?:released|shipped|published|held|merged|cut|sent|done"
+                      r"|completed|triggered|fixed|resolved)[ \t]+on\b", re.IGNORECASE)
 _SESSION_FIELD = re.compile(r"[-*+ \t]*(?:\*\*|__)?session[ \t]+(?:date|time|date[ \t]*/[ \t]*time)\b", re.IGNORECASE)
 _AHEAD_LABEL = re.compile(r"\b(?:next|upcoming|future|following)\b", re.IGNORECASE)
 _EVENT_HEADING = re.compile(r"\b(?:next|upcoming|meeting|call|release|deadline|freeze|launch|summit|conference)\b",
@@ -358,6 +360,8 @@ class MilestoneRules:
             return None  # a past event, unless stated as ahead ("next …") or as a deadline in an agenda
         if doc is None and self.anchor is not None and day <= self.anchor and PAST.search(sentence):
             return None
+        if doc is not None and day > doc and _DONE_ON.search(sentence) and not FUTURE.search(sentence):
+            return None  # a retro dated by its first day: "9.0.0-beta.1 was successfully released on February 10th"
         if u.kind == "heading" and re.search(r"\bv?\d+\.\d+", sentence) and doc is None and \
                 not re.search(r"\b(?:release|freeze|due|deadline|planned|target)\b", sentence, re.IGNORECASE):
             return None  # a changelog version heading

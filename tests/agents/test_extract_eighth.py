@@ -71,3 +71,12 @@ def test_an_assignment_after_a_conclusions_label_keeps_its_first_letters():
             "    - Conclusion: Seems fine to make an invite request and that we want to announce dates soon. "
             "Mara to write draft for blog post.\n")
     assert _tasks(text) == ["Mara to write draft for blog post"]
+
+
+def test_a_release_stated_done_on_a_later_day_in_a_retro_is_past():
+    """A retrospective dated by its first day ("## February 5th, 2031") tells what followed: "9.0.0-beta.1 was
+    successfully released on February 10th, 2031" happened; "9.0.0-beta.2 will be released on February 17th"
+    is still ahead."""
+    text = ("# Retro 9.0.0-beta.1\n\n## February 5th, 2031\n\nThe release failed. 9.0.0-beta.1 was successfully "
+            "released on February 10th, 2031 at 11:05 AM PST.\n\n9.0.0-beta.2 will be released on February 17th.\n")
+    assert [d for _, d in _ms(text, "retros_9.0.0-beta.1.md")] == ["2031-02-17"]
