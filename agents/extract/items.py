@@ -67,6 +67,8 @@ class Task:
     source: str  # the unit's text as written: its identity
 
 
+# a template's blank to fill in: "- [ ] TODO" under "## Action Items", "* [ ] [RFC]()" (a link to nowhere)
+_PLACEHOLDER = re.compile(r"(?:TODO|TBD|FIXME|XXX)[.:]?|\[[^\]]*\]\([ \t]*\)", re.IGNORECASE)
 # a plain caption line (no colon, no full stop) below a section's items: another part of the document begins
 _CAPTION = re.compile(r"[A-Z][\w,'’&/ -]{2,50}")
 # an item whose last clause introduces its sub-items as the next steps ("Lee: Wrap up, concrete next steps —")
@@ -282,7 +284,7 @@ class Extractor(MarkedRules, RowRules):
         if title.startswith(("**", "__")) and title.count(title[:2]) == 1:
             title = title[2:]
         title = title.strip(" \t-–—")
-        if not re.search(r"[^\W_]", title):
+        if not re.search(r"[^\W_]", title) or _PLACEHOLDER.fullmatch(title):
             return None
         due, title = due_in(title, _blank_links(title), self.anchor)
         return Task(" ".join(title.split()), done, due, u.line, u.text)

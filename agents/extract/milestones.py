@@ -157,6 +157,12 @@ _NO_EVENT = re.compile(r"[*_ \t]*(?:no[ \t]+(?:meeting|call|session)\b|cancel+ed
                        r"|[~≈]?[\d.,]+[ \t]*(?:s|secs?|seconds?|ms|mins?|minutes?|hours?|%|k|m|mil|gwei|eth|blocks?)"
                        r"\.?[ \t]*$)", re.IGNORECASE)
 _HOUR_ONLY = re.compile(r"(?:at[ \t]+)?\d{1,2}(?::\d\d)?[ \t]*(?:am|pm)?(?:[ \t]*[A-Z]{2,5})?\.?", re.IGNORECASE)
+# the day an event no longer is: "(*Delayed; was originally April 6th*)", "moved from Dec 4"
+_SUPERSEDED = re.compile(
+    r"\b(?:(?:was|were)[ \t]+)?(?:originally|previously|formerly|initially)(?:[ \t]+(?:planned|scheduled|set|due))?"
+    r"(?:[ \t]+(?:for|on))?[ \t]+(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?[ \t]+)?$"
+    r"|\b(?:moved|postponed|rescheduled|delayed|pushed)[ \t]+(?:back[ \t]+)?from[ \t]+$", re.IGNORECASE)
+_WAS_BEFORE = re.compile(r"\([^()]*\b(?:originally|previously|formerly|initially)\b[^()]*\)", re.IGNORECASE)
 _EXAMPLE = re.compile(r"\b(?:for[ \t]+example|for[ \t]+instance|hypothetical(?:ly)?)\b", re.IGNORECASE)
 _NOT_A_DATE = re.compile(r"\b(?:is|are)[ \t]+not[ \t]+(?:a|the|any)[ \t]+(?:deadline|due[ \t]+date|target|date)\b",
                          re.IGNORECASE)
@@ -314,6 +320,8 @@ class MilestoneRules:
             return None  # "| 1 | December 13, 2031 | [Agenda](…) | [Recording](https://youtu.be/…) |": it took place
         if f.year is None and cues.RECURRING_HEAD.search(self.context):
             return None  # "## Recurring dates" then "- Director election - term ends February 28": every year
+        if _SUPERSEDED.search(plain[max(lo, f.start - 40):f.start]):
+            return None  # "(*Delayed; was originally April 6th*)": the day it no longer is
         if _EXAMPLE.search(plain, lo, hi):
             return None  # "For a release date of (for example) Tuesday June 25th, …": a hypothetical date
         if _NOT_A_DATE.search(plain, lo, hi):
@@ -341,7 +349,7 @@ class MilestoneRules:
         head = plain[lo:f.start].strip(" \t[(*_-")
         if not head and f.followed_by_time(plain) and not self._event_heading_stamp(u, plain, f):
             return None  # a chat-log or calendar timestamp
-        sentence = plain[lo:hi]
+        sentence = _WAS_BEFORE.sub(" ", plain[lo:hi])  # (the tense of "(was originally April 6th)" is not the event's)
         if f.year is None and doc is not None and not PAST.search(sentence) and (
                 ((doc - day).days > 90 and not SINCE.search(plain, lo, f.start))
                 or ((doc - day).days > 60 and FUTURE.search(sentence))):
@@ -388,6 +396,8 @@ class MilestoneRules:
             a = ""  # "Next Meeting: Friday 18 October 2019, 14:00 UTC": the hour names nothing (nor a question after)
         if a.endswith(")") and "(" not in a:
             a = a[:-1].rstrip()  # "… 2018 (the 1.89 release)": its opening bracket went with the date
+        elif "(" in a and ")" not in a[a.rindex("("):]:
+            a = a[:a.rindex("(")].rstrip()  # "Freeze (*Delayed; was originally …*)" cut at its ";": no half remark
         if b and before.rstrip().endswith(":") and re.fullmatch(r"\([^()]*\)?\.?\)?", after.strip()):
             a = ""  # "event: date (remark)": the remark is a note on the event, not the event
         if b and a:

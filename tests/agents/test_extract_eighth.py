@@ -80,3 +80,22 @@ def test_a_release_stated_done_on_a_later_day_in_a_retro_is_past():
     text = ("# Retro 9.0.0-beta.1\n\n## February 5th, 2031\n\nThe release failed. 9.0.0-beta.1 was successfully "
             "released on February 10th, 2031 at 11:05 AM PST.\n\n9.0.0-beta.2 will be released on February 17th.\n")
     assert [d for _, d in _ms(text, "retros_9.0.0-beta.1.md")] == ["2031-02-17"]
+
+
+def test_a_delayed_dates_former_day_is_neither_its_date_nor_its_tense():
+    """ "**Mon. April 13, 2029** - Alpha freeze (*Delayed; was originally April 6th*)": the freeze is on the 13th
+    (the "was" belongs to the former day, not to the freeze), its title without the half-cut remark; April 6th is
+    no event."""
+    text = ("Release timeline\n================\n\nFor progress, see the project board.\nFor the process, see the "
+            "process page.\n\n**As soon as possible** - Migrate to the target platforms\n\n"
+            "**Mon. April 13, 2029** - Alpha freeze (*Delayed; was originally "
+            "April 6th*)\n\n**Mon. April 27, 2029** - Beta\n")  # (read in 2030: the file's day is after them)
+    assert _ms(text, "release-timeline.rst") == [("Alpha freeze", "2029-04-13"), ("Beta", "2029-04-27")]
+
+
+def test_a_templates_blank_to_fill_in_is_no_task():
+    """ "- [ ] TODO" under "## Action Items" in notes never filled in, and "* [ ] [RFC]()" (a link to nowhere) in an
+    agenda template, are blanks, not tasks; "- [ ] TODO: book the room" is one."""
+    text = ("# Notes 2031-12-18\n\n## Action Items\n\n* [ ] TODO\n\n## New RFCs\n\n- [ ] [RFC]()\n"
+            "- [ ] TODO: book the room\n")
+    assert _tasks(text) == ["TODO: book the room"]
