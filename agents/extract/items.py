@@ -83,7 +83,7 @@ class Extractor(MarkedRules, RowRules):
     def __init__(self, units: list[Unit], *, doc_day: date | None, anchor: date | None,
                  template: bool = False, todo_list: str | None = None, minutes: bool = True,
                  own_until: date | None = None, ahead: bool = True, file_dated: bool = False,
-                 no_file_year: bool = False) -> None:
+                 no_file_year: bool = False, looking_back: bool = False) -> None:
         self.units, self.doc_day, self.anchor, self.template = units, doc_day, anchor, template
         self.file_dated = file_dated  # the anchor is the file's modification day: nothing in the text dates it
         self.no_file_year = no_file_year  # yearly cycles ("Term Length: 1 Year") or a release's page: its year-less
@@ -98,7 +98,8 @@ class Extractor(MarkedRules, RowRules):
         self._logs: dict[int, bool | str] = {}
         self.headings = 0  # headings read so far: past the second, the header block is over
         versioned = sum(1 for u in units if u.kind == "heading" and _VERSION.search(u.text) and find_dates(u.text))
-        self.changelog = versioned >= 3 or changelog_title(units) or dated_log(units)
+        # a changelog, or a retrospective ("retros/9.0.0-beta.1.md", "holesky-postmortem.md"): its dates are past
+        self.changelog = versioned >= 3 or changelog_title(units) or dated_log(units) or looking_back
         self.agenda = False  # inside a section whose heading names an agenda
         self.context = ""  # the last heading and intro line: the event of a bare date item
         self.section = ""  # the last heading or bold label paragraph: what a milestone's section is about

@@ -99,3 +99,14 @@ def test_a_templates_blank_to_fill_in_is_no_task():
     text = ("# Notes 2031-12-18\n\n## Action Items\n\n* [ ] TODO\n\n## New RFCs\n\n- [ ] [RFC]()\n"
             "- [ ] TODO: book the room\n")
     assert _tasks(text) == ["TODO: book the room"]
+
+
+def test_a_retrospectives_timeline_is_past():
+    """A retrospective or post-mortem (by its name or title) tells what happened: its timeline's dates are no
+    events, though a date it says is ahead ("will ship on …") still is; the same timeline in plain notes is."""
+    text = ("# Berlin upgrade\n\n## Timeline\n\n- 2031-03-10: Ropsten at block #9 812 189\n"
+            "- 2031-04-15: Mainnet at block #12 244 000\n\n## Next\n\n- The fix will ship on 2031-05-02.\n")
+    assert [d for _, d in _ms(text, "berlin-retro.md")] == ["2031-05-02"]
+    assert [d for _, d in _ms(text.replace("# Berlin upgrade", "# Berlin upgrade post-mortem"), "berlin.md")] == [
+        "2031-05-02"]
+    assert [d for _, d in _ms(text, "berlin.md")] == ["2031-03-10", "2031-04-15", "2031-05-02"]
