@@ -24,7 +24,7 @@ import os
 import re
 from datetime import date, datetime
 
-from agents.extract import blocks, dates
+from agents.extract import blocks, dates, kinds
 from agents.extract.items import Extractor
 from agents.extract.text import (
     MAX_SUMMARY,
@@ -69,9 +69,6 @@ _AHEAD_WORDS = re.compile(r"\b(?:agendas?|plans?|planning|schedule|calls?[ \t]+f
                           re.IGNORECASE)
 # A table of contents is not what a document is about ("## Table of Contents" above "## Agenda for …").
 _CONTENTS = re.compile(r"[ \t]*(?:table[ \t]+of[ \t]+)?contents[ \t]*$|[ \t]*toc[ \t]*$", re.IGNORECASE)
-# A document that looks back at what happened: its dated lines are past events unless said to be ahead.
-_LOOKING_BACK = re.compile(
-    r"\b(?:retros?|retrospectives?|post-?mortems?|incident[ \t]+reports?|lessons[ \t]+learned)\b", re.IGNORECASE)
 # A name that says the file is a template to copy (its checkboxes are not anybody's tasks) ...
 _TEMPLATE_NAME = re.compile(r"template|\.github[/\\_]", re.IGNORECASE)
 # ... or a process document, whose checklist is a template too unless someone has ticked a box in it
@@ -187,7 +184,7 @@ def extract_text(
                    ahead=bool(_AHEAD_WORDS.search(about)),
                    own_until=dates.own_days_end(lines, doc_day), file_dated=anchor is not None and anchor == ref,
                    no_file_year=bool(_RECURRING.search(head)) or _release_schedule(name, first_heading),
-                   looking_back=bool(_LOOKING_BACK.search(about)))
+                   looking_back=kinds.looking_back(about))
     ex.run()
     if named_template:
         ex.milestones.clear()  # a template's dates are examples to replace ("beta.2 is scheduled for …")

@@ -1,5 +1,6 @@
 """Words that tell when a dated event stands relative to the document: past, ahead, scheduled, a side event, an
-earlier meeting named by its day, a meeting's recording, a heading of yearly dates.
+earlier meeting named by its day, a meeting's recording, a heading of yearly dates, a day an event no longer is,
+a release stated done, a session's own date field.
 
 Pure regular expressions, any thread; read by ``agents.extract.milestones`` to keep or drop a date and to
 choose its year.
@@ -37,3 +38,20 @@ RECORDING = re.compile(r"\]\(https?://(?:www\.)?(?:youtube\.com|youtu\.be|vimeo\
                         r"|\[(?:recording|video)\]\(https?://[^)\s]+\)", re.IGNORECASE)
 # a heading over dates that come back every year ("## Recurring dates", "Annual events")
 RECURRING_HEAD = re.compile(r"\b(?:recurring|annual|yearly|every[ \t]+year)\b", re.IGNORECASE)
+# the day an event no longer is: "(*Delayed; was originally April 6th*)", "moved from Dec 4" (ending before a date)
+SUPERSEDED = re.compile(
+    r"\b(?:(?:was|were)[ \t]+)?(?:originally|previously|formerly|initially)(?:[ \t]+(?:planned|scheduled|set|due))?"
+    r"(?:[ \t]+(?:for|on))?[ \t]+(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?[ \t]+)?$"
+    r"|\b(?:moved|postponed|rescheduled|delayed|pushed)[ \t]+(?:back[ \t]+)?from[ \t]+$", re.IGNORECASE)
+# a remark in brackets about that former day: its tense is not the event's
+WAS_BEFORE = re.compile(r"\([^()]*\b(?:originally|previously|formerly|initially)\b[^()]*\)", re.IGNORECASE)
+# "9.0.0-beta.1 was successfully released on February 10th": done, whatever the document's own date
+DONE_ON = re.compile(r"\b(?:was|were)[ \t]+(?:\w+ly[ \t]+)?(?:released|shipped|published|held|merged|cut|sent|done"
+                     r"|completed|triggered|fixed|resolved)[ \t]+on\b", re.IGNORECASE)
+# "**Session Date/Time:** 07 Nov 2024 17:30": a session of the meeting the document is about
+SESSION_FIELD = re.compile(r"[-*+ \t]*(?:\*\*|__)?session[ \t]+(?:date|time|date[ \t]*/[ \t]*time)\b", re.IGNORECASE)
+# a heading over past events: "### End-of-Life Releases", "## Past meetings", "# A Brief History"
+HISTORY = re.compile(r"\b(?:history|change[ \t-]?log|(?:past|previous|prior)[ \t]+(?:releases|meetings|calls|sessions)"
+                     r"|archived?|(?:presentations|talks|meetings|sessions|calls)[ \t]+(?:given|held|recorded)"
+                     r"|(?:end[ \t-]+of[ \t-]+life|eol|unsupported)[ \t]+(?:releases|versions))\b",
+                     re.IGNORECASE)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from datetime import date
+from itertools import pairwise
 
 MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
@@ -289,6 +290,21 @@ def stated_year(text: str) -> int | None:
 def mentions_year(text: str, year: int) -> bool:
     """Whether ``year`` appears in ``text`` as a year (also inside ISO dates)."""
     return re.search(rf"(?<![\w.]){year}(?!\d)", text[:200_000]) is not None
+
+
+def list_label(plain: str, lo: int, spans: list[Found]) -> str:
+    """ "Strawman 2017 dates: Jan 24-26, Mar 28-30, May 23-25": the label of a list of three or more dates (``spans``,
+    in order, from ``lo``) and nothing else, which names each of them ("Strawman 2017 dates: Mar 28-30"); "" for
+    any other sentence."""
+    if len(spans) < 3 or any(not _LIST_GAP.fullmatch(plain, a.end, b.start) for a, b in pairwise(spans)):
+        return ""
+    m = _LIST_LABEL.search(plain, lo, spans[0].start)
+    return m.group("label").strip(" \t*_") if m else ""
+
+
+_LIST_GAP = re.compile(r"[ \t]*(?:,|;|and|,[ \t]*and)?[ \t]*")
+_LIST_LABEL = re.compile(r"(?P<label>[^.:;!?]*[^\W\d_][^.:;!?]*):[ \t*_]*$")
+YEAR_IN = re.compile(r"\b(?:19|20)\d\d\b")
 
 
 def own_days_end(lines: list[str], doc: date | None) -> date | None:

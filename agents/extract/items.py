@@ -20,6 +20,7 @@ from datetime import date
 from agents.extract.assign import MarkedRules, _done_and_text
 from agents.extract.blocks import Unit
 from agents.extract.dates import due_in, find_dates
+from agents.extract.kinds import changelog_title, dated_log
 from agents.extract.markers import (
     _AGENDA,
     _EMPTY_ACTION,
@@ -37,13 +38,7 @@ from agents.extract.markers import (
     NAME_LABEL,
     aside,
 )
-from agents.extract.milestones import (
-    _VERSION,
-    Milestone,
-    _blank_links,
-    changelog_title,
-    dated_log,
-)
+from agents.extract.milestones import _VERSION, Milestone, _blank_links
 from agents.extract.rows import RowRules
 from agents.extract.text import _LINK
 

@@ -25,7 +25,7 @@ from typing import Any
 from agents.extract import cues
 from agents.extract.blocks import Unit
 from agents.extract.cues import AHEAD, FUTURE, PAST, ROUGHLY, SCHEDULED, SIDE_EVENT, SINCE
-from agents.extract.dates import OWN_DATE_FIELD, Found, find_dates
+from agents.extract.dates import OWN_DATE_FIELD, YEAR_IN, Found, find_dates, list_label
 from agents.extract.tables import make_date
 
 _LINK_OR_URL = re.compile(r"\]\([^()\s]*(?:\([^()\s]*\)[^()\s]*)*\)|<?https?://[^\s>)\]]+>?|`[^`\n]*`")
@@ -68,34 +68,6 @@ _EMPTY_EMPHASIS = re.compile(r"[ \t]*(?:(\*\*|__)[ \t]*\1|(?<!\*)\*[ \t]+\*(?!\*
 
 
 _SLOT = re.compile(r"[ \t]*[-–—,]?[ \t]*(?:\d{4}[ \t]*[-–][ \t]*\d{4}|\d{1,2}:\d\d)")  # a session's hours
-_HISTORY = re.compile(r"\b(?:history|change[ \t-]?log|(?:past|previous|prior)[ \t]+(?:releases|meetings|calls|sessions)"
-                      r"|archived?|(?:presentations|talks|meetings|sessions|calls)[ \t]+(?:given|held|recorded)"
-                      r"|(?:end[ \t-]+of[ \t-]+life|eol|unsupported)[ \t]+(?:releases|versions))\b",
-                      re.IGNORECASE)  # "### End-of-Life Releases": a table of past releases
-_LOG_TITLE = re.compile(r"\b(?:change[ \t-]?log|changes|release[ \t]+notes|history|news|what's[ \t]+new)\b",
-                        re.IGNORECASE)
-
-
-def changelog_title(units: list[Unit]) -> bool:
-    """The document's title (its first heading) names a change log: its dated entries are past releases."""
-    first = next((u for u in units if u.kind == "heading"), None)
-    return first is not None and bool(_LOG_TITLE.search(first.text))
-
-
-def dated_log(units: list[Unit]) -> bool:
-    """Three or more top-level items that each open with a date, newest first: a log of past changes."""
-    days: list[date] = []
-    for u in units:
-        if u.kind != "item" or u.parent is not None:
-            continue
-        found = find_dates(u.text[:40])
-        if found and found[0].start <= 2:
-            day = found[0].resolve(None)
-            if day is not None:
-                days.append(day)
-    return len(days) >= 3 and all(a >= b for a, b in pairwise(days)) and days[0] > days[-1]
-
-
 @dataclass(frozen=True, slots=True)
 class Milestone:
     title: str
@@ -157,18 +129,10 @@ _NO_EVENT = re.compile(r"[*_ \t]*(?:no[ \t]+(?:meeting|call|session)\b|cancel+ed
                        r"|[~≈]?[\d.,]+[ \t]*(?:s|secs?|seconds?|ms|mins?|minutes?|hours?|%|k|m|mil|gwei|eth|blocks?)"
                        r"\.?[ \t]*$)", re.IGNORECASE)
 _HOUR_ONLY = re.compile(r"(?:at[ \t]+)?\d{1,2}(?::\d\d)?[ \t]*(?:am|pm)?(?:[ \t]*[A-Z]{2,5})?\.?", re.IGNORECASE)
-# the day an event no longer is: "(*Delayed; was originally April 6th*)", "moved from Dec 4"
-_SUPERSEDED = re.compile(
-    r"\b(?:(?:was|were)[ \t]+)?(?:originally|previously|formerly|initially)(?:[ \t]+(?:planned|scheduled|set|due))?"
-    r"(?:[ \t]+(?:for|on))?[ \t]+(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?[ \t]+)?$"
-    r"|\b(?:moved|postponed|rescheduled|delayed|pushed)[ \t]+(?:back[ \t]+)?from[ \t]+$", re.IGNORECASE)
-_WAS_BEFORE = re.compile(r"\([^()]*\b(?:originally|previously|formerly|initially)\b[^()]*\)", re.IGNORECASE)
 _EXAMPLE = re.compile(r"\b(?:for[ \t]+example|for[ \t]+instance|hypothetical(?:ly)?)\b", re.IGNORECASE)
 _NOT_A_DATE = re.compile(r"\b(?:is|are)[ \t]+not[ \t]+(?:a|the|any)[ \t]+(?:deadline|due[ \t]+date|target|date)\b",
                          re.IGNORECASE)
-_DONE_ON = re.compile(r"\b(?:was|were)[ \t]+(?:\w+ly[ \t]+)?(?:released|shipped|published|held|merged|cut|sent|done"
-                      r"|completed|triggered|fixed|resolved)[ \t]+on\b", re.IGNORECASE)
-_SESSION_FIELD = re.compile(r"[-*+ \t]*(?:\*\*|__)?session[ \t]+(?:date|time|date[ \t]*/[ \t]*time)\b", re.IGNORECASE)
+
 _AHEAD_LABEL = re.compile(r"\b(?:next|upcoming|future|following)\b", re.IGNORECASE)
 _EVENT_HEADING = re.compile(r"\b(?:next|upcoming|meeting|call|release|deadline|freeze|launch|summit|conference)\b",
                             re.IGNORECASE)
@@ -249,19 +213,22 @@ class MilestoneRules:
             spans = [_span(plain, f, mine, ends) for f in events]  # a date with the days that end its range
             if len(events) >= 2 and re.search(r"\bor\b", plain[spans[-2].end:events[-1].start]):
                 continue  # options: "picking block 4.35mil (Oct. 9th), 4.36mil (Oct. 13th) or 4.4mil (Oct. 27th)"
+            label = list_label(plain, lo, spans)
             for n, f in enumerate(events):
                 borrowed = False
                 if _ASKED.match(plain, f.end, hi) and plain.count("(", lo, f.start) <= plain.count(")", lo, f.start):
                     continue  # a question offers a day ("Use time slot on November 1st?"), it sets none
                 if plain.count("~~", 0, f.start) % 2:
                     continue  # struck through: "~~Tuesday, September 25~~ **Thursday, September 27**"
+                if label and f.year is None and (year := YEAR_IN.search(label)):
+                    f = replace(f, year=int(year.group(0)))  # "Strawman 2017 dates: …, Nov 28-30" read in 2016
                 day = self._keep(f, plain, lo, hi, u)
                 if day is None:
                     continue
                 a, b = _clause(plain, lo, hi, spans, n)
                 span = spans[n]
                 title = "" if self._event_heading_stamp(u, plain, f) or self._labelled_date(plain, lo, f) else \
-                    self._title(plain, u.text, a, b, span, mine)
+                    f"{label}: {u.text[span.start:span.end]}" if label else self._title(plain, u.text, a, b, span, mine)
                 if not title and (a, b) != (lo, hi) and not self._event_heading_stamp(u, plain, f):
                     title = self._title(plain, u.text, lo, hi, span, mine)  # "09-20-2018, 11-08-2018 Lee to build …"
                 if not title and (lo > 0 or hi < len(plain)):
@@ -320,7 +287,7 @@ class MilestoneRules:
             return None  # "| 1 | December 13, 2031 | [Agenda](…) | [Recording](https://youtu.be/…) |": it took place
         if f.year is None and cues.RECURRING_HEAD.search(self.context):
             return None  # "## Recurring dates" then "- Director election - term ends February 28": every year
-        if _SUPERSEDED.search(plain[max(lo, f.start - 40):f.start]):
+        if cues.SUPERSEDED.search(plain[max(lo, f.start - 40):f.start]):
             return None  # "(*Delayed; was originally April 6th*)": the day it no longer is
         if _EXAMPLE.search(plain, lo, hi):
             return None  # "For a release date of (for example) Tuesday June 25th, …": a hypothetical date
@@ -341,7 +308,7 @@ class MilestoneRules:
         if doc is not None and u.line <= 25 and self.headings <= 2 and -1 <= (day - doc).days <= 4 and \
                 (f.followed_by_time(plain) or not SCHEDULED.search(plain[lo:hi])):
             return None  # the days of the meeting itself, in its header (not "the release is scheduled for …")
-        if doc is not None and 0 < (day - doc).days <= 7 and _SESSION_FIELD.match(plain, lo):
+        if doc is not None and 0 < (day - doc).days <= 7 and cues.SESSION_FIELD.match(plain, lo):
             return None  # a second "**Session Date/Time:** 07 Nov 2024 17:30" below the first: the same meeting
         if u.kind == "heading" and doc is not None and 0 < (day - doc).days <= 7 and \
                 _SLOT.match(plain, f.end):
@@ -349,7 +316,7 @@ class MilestoneRules:
         head = plain[lo:f.start].strip(" \t[(*_-")
         if not head and f.followed_by_time(plain) and not self._event_heading_stamp(u, plain, f):
             return None  # a chat-log or calendar timestamp
-        sentence = _WAS_BEFORE.sub(" ", plain[lo:hi])  # (the tense of "(was originally April 6th)" is not the event's)
+        sentence = cues.WAS_BEFORE.sub(" ", plain[lo:hi])  # ("(was originally April 6th)": not the event's tense)
         if f.year is None and doc is not None and not PAST.search(sentence) and (
                 ((doc - day).days > 90 and not SINCE.search(plain, lo, f.start))
                 or ((doc - day).days > 60 and FUTURE.search(sentence))):
@@ -359,7 +326,7 @@ class MilestoneRules:
                 not FUTURE.search(sentence):
             day = make_date(day.year - 1, day.month, day.day) or day  # "When the fork was implemented on March 1st"
             # in October: the March before, past
-        if (self.changelog or _HISTORY.search(self.context)) and not FUTURE.search(sentence):
+        if (self.changelog or cues.HISTORY.search(self.context)) and not FUTURE.search(sentence):
             return None  # a changelog, or a section of past releases ("# A Brief History")
         if doc is not None and day < doc and cues.OF_MEETING.search(plain, lo, f.start):
             return None  # "… reviewing action items from the meeting of December 3rd": the earlier meeting
@@ -368,7 +335,7 @@ class MilestoneRules:
             return None  # a past event, unless stated as ahead ("next …") or as a deadline in an agenda
         if doc is None and self.anchor is not None and day <= self.anchor and PAST.search(sentence):
             return None
-        if doc is not None and day > doc and _DONE_ON.search(sentence) and not FUTURE.search(sentence):
+        if doc is not None and day > doc and cues.DONE_ON.search(sentence) and not FUTURE.search(sentence):
             return None  # a retro dated by its first day: "9.0.0-beta.1 was successfully released on February 10th"
         if u.kind == "heading" and re.search(r"\bv?\d+\.\d+", sentence) and doc is None and \
                 not re.search(r"\b(?:release|freeze|due|deadline|planned|target)\b", sentence, re.IGNORECASE):

@@ -110,3 +110,14 @@ def test_a_retrospectives_timeline_is_past():
     assert [d for _, d in _ms(text.replace("# Berlin upgrade", "# Berlin upgrade post-mortem"), "berlin.md")] == [
         "2031-05-02"]
     assert [d for _, d in _ms(text, "berlin.md")] == ["2031-03-10", "2031-04-15", "2031-05-02"]
+
+
+def test_each_date_of_a_labelled_list_is_named_by_the_label_and_takes_its_year():
+    """ "Strawman 2031 dates: Jan 24-26, Mar 28-30, …, Nov 28-30" in an agenda of November 2030: six meetings, each
+    titled by the label and its own dates (not by the rest of the list), each in the label's year."""
+    text = ("# Agenda 2030-11-29\n\n1. Determine next year's meeting dates. Strawman 2031  dates: Jan 24-26,  "
+            "Mar 28-30, May 23-25,  July 25-27, Sept 26-28, Nov 28-30\n")
+    assert _ms(text, "2030_11.md") == [
+        ("Strawman 2031 dates: Jan 24-26", "2031-01-24"), ("Strawman 2031 dates: Mar 28-30", "2031-03-28"),
+        ("Strawman 2031 dates: May 23-25", "2031-05-23"), ("Strawman 2031 dates: July 25-27", "2031-07-25"),
+        ("Strawman 2031 dates: Sept 26-28", "2031-09-26"), ("Strawman 2031 dates: Nov 28-30", "2031-11-28")]
