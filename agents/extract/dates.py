@@ -45,9 +45,9 @@ _DATE = re.compile(
     rf"[ \t]{{1,2}}"  # "Thu 2/6", "due by 12/22", "first draft expected 11/23"
     rf"(?:(?P<wm>1[0-2]|0?[1-9])/(?P<wd>[0-3]?\d)(?![\w/-]|\.\w|:\d|%|[ \t]+of\b)"  # (a full stop may end it)
     rf"|(?P<hm>{_MON})-(?P<hd>[0-3]?\d)(?![\w/-]|\.\w|:\d|%))"  # "Thursday Dec-15" (alone, "Dec-15" is a year)
-    rf"|(?<![\w-])(?P<mm>{_MON})\.?,?[ \t]{{1,2}}(?P<md>[0-3]?\d){_ORD}(?!\w|:\d|\.\d|/)"
-    rf"(?:[ \t]*\({_WD}\))?"
-    rf"(?:{_RANGE}(?:(?P<rm>{_MON})\.?[ \t]{{1,2}})?(?P<rd>[0-3]?\d){_ORD}(?!\w|:\d|\.\d|/)(?:[ \t]*\({_WD}\))?)?"
+    rf"|(?<![\w-])(?P<mm>{_MON})\.?,?[ \t]{{1,2}}(?P<md>[0-3]?\d){_ORD}(?!\w|:\d|\.\d|/(?![0-3]?\d(?![\w/]|\.\d)))"
+    rf"(?:[ \t]*\({_WD}\))?"  # ("Oct 1/2": the first and second of October)
+    rf"(?:(?:{_RANGE}|/)(?:(?P<rm>{_MON})\.?[ \t]{{1,2}})?(?P<rd>[0-3]?\d){_ORD}(?!\w|:\d|\.\d|/)(?:[ \t]*\({_WD}\))?)?"
     rf"(?:,?[ \t]{{1,2}}(?P<my>{_YEAR})(?!\d))?"
     rf"|(?<![\w.:/-])(?P<dd>[0-3]?\d){_ORD}(?:{_RANGE}(?:{_WD},?[ \t]+)?(?P<rd2>[0-3]?\d){_ORD})?,?"
     rf"[ \t]{{1,2}}(?:of[ \t]{{1,2}})?"

@@ -154,7 +154,8 @@ _TAKES_HINT = re.compile(r"action|todo|\bai\b|ownership", re.IGNORECASE)
 _ROLE = re.compile(r"^(?:take|taking)[ \t]+(?:the[ \t]+)?(?:notes|minutes)\b"
                    r"|^(?:scribe|chair|facilitate|moderate|minutes?)\b",
                    re.IGNORECASE)
-_NOT_VERB = frozenset("the a an this that agenda be date not".split())
+# not a verb after "Name to"/"Name will" ("Myles, will there be any code paths …": a question to Myles)
+_NOT_VERB = frozenset("the a an this that agenda be date not there it we you they i".split())
 
 
 # "[TIME]: 19:10 London", "Timestamp: 8:44": where the recording was, not an action

@@ -121,3 +121,18 @@ def test_each_date_of_a_labelled_list_is_named_by_the_label_and_takes_its_year()
         ("Strawman 2031 dates: Jan 24-26", "2031-01-24"), ("Strawman 2031 dates: Mar 28-30", "2031-03-28"),
         ("Strawman 2031 dates: May 23-25", "2031-05-23"), ("Strawman 2031 dates: July 25-27", "2031-07-25"),
         ("Strawman 2031 dates: Sept 26-28", "2031-09-26"), ("Strawman 2031 dates: Nov 28-30", "2031-11-28")]
+
+
+def test_a_question_put_to_someone_by_name_is_no_assignment():
+    """In notes that write a speaker as "Name, …", "Myles, will there be any code paths …" asks Myles something;
+    "Rod, will post an update" is still Rod's action."""
+    text = ("# Minutes 2031-02-19\n\n* QUIC\n  * Myles, will there be any code paths that affect dynamic openssl\n"
+            "  * Rod, will post an update\n")
+    assert _tasks(text) == ["Rod, will post an update"]
+
+
+def test_a_month_with_two_days_split_by_a_slash_is_a_range():
+    """ "Collaborator summit Oct 1/2 just before NodeConf.eu" is on the first of October (its second day the
+    second); "Jan 10/2031" is no such range, nor "Oct 1/2/3"."""
+    text = "# Minutes 2031-07-27\n\n* Collaborator summit Oct 1/2 just before NodeConf.eu\n* Budget Jan 10/2031\n"
+    assert _ms(text, "2031-07-27.md") == [("Collaborator summit just before NodeConf.eu", "2031-10-01")]
