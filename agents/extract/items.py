@@ -64,6 +64,8 @@ class Task:
 
 # a template's blank to fill in: "- [ ] TODO" under "## Action Items", "* [ ] [RFC]()" (a link to nowhere)
 _PLACEHOLDER = re.compile(r"(?:TODO|TBD|FIXME|XXX)[.:]?|\[[^\]]*\]\([ \t]*\)", re.IGNORECASE)
+# an action that names its owner first: "[@tanaypratap][]: Schedule …", "@leebyron: …", "Unclaimed: Create …"
+_OWNER_FIRST = re.compile(r"(?:\[@[\w-]+\](?:\[\])?|@[\w-]+|unclaimed|unassigned)[ \t]*:[ \t]*\S", re.IGNORECASE)
 # a plain caption line (no colon, no full stop) below a section's items: another part of the document begins
 _CAPTION = re.compile(r"[A-Z][\w,'’&/ -]{2,50}")
 # an item whose last clause introduces its sub-items as the next steps ("Lee: Wrap up, concrete next steps —")
@@ -163,7 +165,8 @@ class Extractor(MarkedRules, RowRules):
                     top = u.parent in intro_items
                 if in_section and top and level is not None and (_LABEL.fullmatch(u.text.strip())
                                                                  or NAME_LABEL.fullmatch(u.text.strip())
-                                                                 or u.text.rstrip().endswith(":")) \
+                                                                 or u.text.rstrip().endswith(":")
+                                                                 or self._owned_children(idx)) \
                         and self.units[idx + 1:idx + 2] and self.units[idx + 1].parent == idx:
                     intro_items.add(idx)  # "**Resumable Uploads:**" over its actions: a group's label
                 elif in_section and top and not self.template and not _EMPTY_ACTION.fullmatch(u.text.strip(" *_")) \
@@ -199,6 +202,12 @@ class Extractor(MarkedRules, RowRules):
             self._milestones(u, task)
             if u.kind == "para" and u.text.rstrip().endswith(":") and len(u.text) < 80:
                 self.context = f"{self.context.rstrip(':')} {u.text}".strip()
+
+    def _owned_children(self, idx: int) -> bool:
+        """Item ``idx`` is a topic over its actions: each sub-item is a checkbox or names its owner first
+        ("* __Review DevStats__ / Lee Byron" over "  * [ ] [@leebyron][]: Discuss idea …", "  * Unclaimed: …")."""
+        children = [c for c in self.units[idx + 1:idx + 40] if c.parent == idx]
+        return bool(children) and all(c.box is not None or _OWNER_FIRST.match(c.text) for c in children)
 
     def _conversation(self, idx: int) -> bool:
         """Whether the section under heading ``idx`` is a discussion: speakers' turns ("Brad: …"), at least two,

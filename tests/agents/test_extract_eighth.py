@@ -136,3 +136,17 @@ def test_a_month_with_two_days_split_by_a_slash_is_a_range():
     second); "Jan 10/2031" is no such range, nor "Oct 1/2/3"."""
     text = "# Minutes 2031-07-27\n\n* Collaborator summit Oct 1/2 just before NodeConf.eu\n* Budget Jan 10/2031\n"
     assert _ms(text, "2031-07-27.md") == [("Collaborator summit just before NodeConf.eu", "2031-10-01")]
+
+
+def test_a_topic_over_its_owned_actions_is_no_task_itself():
+    """Under "## Action Items", "* __Review DevStats__ / Lee Byron" over "  * [ ] [@leebyron][]: Discuss …" (or over
+    "  * Unclaimed: Create …") groups actions by topic: the sub-items are the tasks, the topic none; a top-level
+    action with a note below it stays a task."""
+    text = ("# WG Meeting 2031-07-03\n\n## Action Items\n\n* __Review DevStats__ / Lee Byron ([@leebyron][])\n"
+            "  * [ ] [@leebyron][]: Discuss idea to track commenters by company\n"
+            "* Website Planning / ([@tanaypratap][])\n  * [@tanaypratap][]: Schedule a meeting\n"
+            "  * Unclaimed: Create Q&A on most important details\n"
+            "* Lee to write the vision doc\n  * see the thread\n")
+    assert _tasks(text) == ["[@leebyron]: Discuss idea to track commenters by company",
+                            "[@tanaypratap]: Schedule a meeting", "Unclaimed: Create Q&A on most important details",
+                            "Lee to write the vision doc"]
