@@ -150,3 +150,13 @@ def test_a_topic_over_its_owned_actions_is_no_task_itself():
     assert _tasks(text) == ["[@leebyron]: Discuss idea to track commenters by company",
                             "[@tanaypratap]: Schedule a meeting", "Unclaimed: Create Q&A on most important details",
                             "Lee to write the vision doc"]
+
+
+def test_a_post_mortems_corrective_actions_are_tasks():
+    """ "## Corrective actions" in a post-mortem lists what the team will do, priority first; the lessons above
+    it are not tasks."""
+    text = ("# crates.io post-mortem\n\n## Lessons learned\n\n- The smoke test procedure should include downloads.\n\n"
+            "## Corrective actions\n\n- **HIGH** Include crate downloads in the smoke test plan\n"
+            "- **MEDIUM** Automate the staging environment smoke tests\n")
+    assert _tasks(text, "crates-io-postmortem.md") == [
+        "HIGH Include crate downloads in the smoke test plan", "MEDIUM Automate the staging environment smoke tests"]
