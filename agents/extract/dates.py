@@ -307,6 +307,15 @@ _LIST_LABEL = re.compile(r"(?P<label>[^.:;!?]*[^\W\d_][^.:;!?]*):[ \t*_]*$")
 YEAR_IN = re.compile(r"\b(?:19|20)\d\d\b")
 
 
+def section_year(heading: str) -> int | None:
+    """The one year a heading states without a date ("## 2026 Presentation Schedule", "### 2019"): the year of
+    the year-less dates below it; None for a heading with a date, several years or none."""
+    years = {m.group(0) for m in YEAR_IN.finditer(heading)}
+    if len(years) != 1 or find_dates(heading) or re.search(r"\d{4}[-/.]\d|\d[-/.]\d{4}", heading):
+        return None
+    return int(years.pop())
+
+
 def own_days_end(lines: list[str], doc: date | None) -> date | None:
     """The last day of the meeting the document is about, when its header gives several ("Tuesday-Thursday
     July 18-20, 2017"; one line a day under "Dates and times:"): its days are the document's own, not events."""

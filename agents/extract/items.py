@@ -19,7 +19,7 @@ from datetime import date
 
 from agents.extract.assign import MarkedRules, _done_and_text
 from agents.extract.blocks import Unit
-from agents.extract.dates import due_in, find_dates
+from agents.extract.dates import due_in, find_dates, section_year
 from agents.extract.kinds import changelog_title, dated_log
 from agents.extract.markers import (
     _AGENDA,
@@ -94,6 +94,7 @@ class Extractor(MarkedRules, RowRules):
         self._acronyms: set[str] | None = None
         self._logs: dict[int, bool | str] = {}
         self.headings = 0  # headings read so far: past the second, the header block is over
+        self.section_years: dict[int, int] = {}  # heading level → the year its heading states, for the open sections
         versioned = sum(1 for u in units if u.kind == "heading" and _VERSION.search(u.text) and find_dates(u.text))
         # a changelog, or a retrospective ("retros/9.0.0-beta.1.md", "holesky-postmortem.md"): its dates are past
         self.changelog = versioned >= 3 or changelog_title(units) or dated_log(units) or looking_back
@@ -123,6 +124,9 @@ class Extractor(MarkedRules, RowRules):
             self.at = idx  # the unit being read: the rules below look at its neighbours by this index
             if u.kind == "heading":
                 self.headings += 1
+                self.section_years = {k: y for k, y in self.section_years.items() if k < u.level}
+                if (year := section_year(u.text)) is not None:
+                    self.section_years[u.level] = year  # "## 2026 Presentation Schedule": the year of what follows
                 own_items = section_items > 0 and not self.todo_list
                 if section_level is not None and (u.level <= section_level or own_items):
                     section_level = None  # a sibling heading, or a sub-heading after the section's own items

@@ -183,6 +183,7 @@ class MilestoneRules:
     file_dated: bool
     no_file_year: bool
     last_yearless: date | None
+    section_years: dict[int, int]
     changelog: bool
     context: str
     section: str
@@ -278,6 +279,8 @@ class MilestoneRules:
 
 
     def _keep(self, f: Found, plain: str, lo: int, hi: int, u: Unit) -> date | None:
+        if f.year is None and self.section_years:  # under "## 2026 Presentation Schedule": "Apr 28" of 2026
+            f = replace(f, year=self.section_years[max(self.section_years)])
         day = f.resolve(self.anchor)
         if day is None:
             return None

@@ -17,6 +17,8 @@ from agents.extract.dates import find_dates
 from agents.extract.milestones import _GENERIC_COLUMN, _SEP, Milestone, MilestoneRules
 from agents.extract.tables import DAY_CELL, make_date, month_columns, row_name
 
+# a slot nobody has filled yet: "| Apr 27 | TBD | |" names no event
+_UNNAMED = re.compile(r"[ \t*_]*(?:tbd|tba|tbc|todo|n/?a|\?+)[.!]?[ \t*_]*", re.IGNORECASE)
 # "Next patch release is **1.16.5**.", "Next release: v2.4": the version a newest-first table's top row may be
 _NEXT_NAMED = re.compile(r"\bnext\b[^.|\n]{0,40}?(?:\bis|\bwill[ \t]+be|:)[ \t]*[*_`]*v?(?P<v>\d+(?:\.\d+)+)\b",
                          re.IGNORECASE)
@@ -48,7 +50,7 @@ class RowRules(MilestoneRules):
             for i, (month, year) in months.items():
                 m = DAY_CELL.fullmatch(cells[i].strip()) if i < len(cells) else None
                 day = make_date(year, month, int(m.group(1))) if m else None
-                if day is not None and name and self.doc_day != day:
+                if day is not None and name and self.doc_day != day and not _UNNAMED.fullmatch(name):
                     self.milestones.append(Milestone(name, day, u.line, u.text, row=True))
             return
         for i, cell in enumerate(cells):
@@ -66,7 +68,7 @@ class RowRules(MilestoneRules):
                 if name and _GENERIC_COLUMN.fullmatch(col.strip(" *_")):
                     col = ""
                 title = " ".join(x for x in (name, rest or col) if x).strip()
-                if re.search(r"[^\W\d_]|\d", title):
+                if re.search(r"[^\W\d_]|\d", title) and not _UNNAMED.fullmatch(title):  # (not a "TBD" slot)
                     self.milestones.append(Milestone(title, day, u.line, u.text, row=True))
 
     def _table_start(self) -> int:

@@ -160,3 +160,13 @@ def test_a_post_mortems_corrective_actions_are_tasks():
             "- **MEDIUM** Automate the staging environment smoke tests\n")
     assert _tasks(text, "crates-io-postmortem.md") == [
         "HIGH Include crate downloads in the smoke test plan", "MEDIUM Automate the staging environment smoke tests"]
+
+
+def test_a_years_heading_dates_the_schedule_below_it():
+    """ "## 2031 Presentation Schedule" over "| Apr 28 | Appium | Impact |" in a process document that speaks of
+    an annual presentation (so the file's own day may not date its year-less days): each row is on that day of
+    2031; a "TBD" slot is no event; the next heading without a year ends the year's reach."""
+    text = ("# Annual Project Presentation Process\n\nEach project presents once per year.\n\n"
+            "## 2031 Presentation Schedule\n\n| Date | Project | Category |\n|------|---------|----------|\n"
+            "| Apr 28 | Appium | Impact |\n| May 12 | TBD | |\n\n## How it works\n\nWe meet every Tuesday.\n")
+    assert _ms(text, "annual-project-presentations.md") == [("Appium | Impact", "2031-04-28")]
