@@ -66,6 +66,11 @@ class Task:
 _PLACEHOLDER = re.compile(r"(?:TODO|TBD|FIXME|XXX)[.:]?|\[[^\]]*\]\([ \t]*\)", re.IGNORECASE)
 # an action that names its owner first: "[@tanaypratap][]: Schedule …", "@leebyron: …", "Unclaimed: Create …"
 _OWNER_FIRST = re.compile(r"(?:\[@[\w-]+\](?:\[\])?|@[\w-]+|unclaimed|unassigned)[ \t]*:[ \t]*\S", re.IGNORECASE)
+# a label over choices, not actions
+_OPTIONS = re.compile(r"(?:the[ \t]+)?(?:options?|alternatives?|choices?|possibilities|candidates?)(?:[ \t]+\w+){0,2}",
+                      re.IGNORECASE)
+# a section's number before its title: "4. ", "3) ", "IV. ", "2.1 "
+_SECTION_NUMBER = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*[.)]?|[IVX]{1,4}[.)])[ \t]+(?=\S)")
 # a plain caption line (no colon, no full stop) below a section's items: another part of the document begins
 _CAPTION = re.compile(r"[A-Z][\w,'’&/ -]{2,50}")
 # an item whose last clause introduces its sub-items as the next steps ("Lee: Wrap up, concrete next steps —")
@@ -136,6 +141,7 @@ class Extractor(MarkedRules, RowRules):
                 # "### [Previous Action Items](…)": a heading written as a link introduces as well
                 heading = _LINK.sub(r"\1", u.text).strip() if "](" in u.text else u.text.strip()
                 heading = _OWNER_PREFIX.sub("", heading)  # "### Mark - Next steps": Mark's next steps
+                heading = _SECTION_NUMBER.sub("", heading)  # "### 4. Action Items"
                 if self._intro(heading) or re.fullmatch(r"action[ \t]*items?:?", heading.strip(" *_"), re.IGNORECASE):
                     section_level = u.level
                     section_roots.clear()
@@ -167,7 +173,9 @@ class Extractor(MarkedRules, RowRules):
                 top = u.parent is None or u.parent in intro_items
                 if level is not None and not intro_para and u.parent is not None:
                     top = u.parent in intro_items
-                if in_section and top and level is not None and (_LABEL.fullmatch(u.text.strip())
+                if in_section and top and _OPTIONS.fullmatch(u.text.strip(" \t*_:")):
+                    pass  # "- **Options**:" over "gasLimit: string | number", …: choices to weigh, no tasks
+                elif in_section and top and level is not None and (_LABEL.fullmatch(u.text.strip())
                                                                  or NAME_LABEL.fullmatch(u.text.strip())
                                                                  or u.text.rstrip().endswith(":")
                                                                  or self._owned_children(idx)) \

@@ -93,7 +93,8 @@ _EMPTY_ACTION = re.compile(
     re.IGNORECASE
 )
 _INTRO = re.compile(
-    rf"{_BOLD}(?:(?:decisions?|summary|conclusions?|outcomes?|resolutions?|follow[ -]?ups?)[ \t]+(?:and|&)[ \t]+"
+    rf"{_BOLD}(?:(?:decisions?|summary|conclusions?|outcomes?|resolutions?|follow[ -]?ups?|future[ \t]+work)"
+    rf"[ \t]+(?:and|&)[ \t]+"
     rf"|summary[ \t]+of[ \t]+(?:the[ \t]+)?)?"  # "## **Summary of Action Items**"
     rf"(?:(?:review(?:ing)?[ \t]+(?:of[ \t]+)?)?(?:the[ \t]+)?(?:(?:prior|previous|last|open|outstanding|new|"
     rf"pending|current|proposed|remaining|upcoming|future|outcome|corrective|long[ -]term|"

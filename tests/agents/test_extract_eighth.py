@@ -170,3 +170,14 @@ def test_a_years_heading_dates_the_schedule_below_it():
             "## 2031 Presentation Schedule\n\n| Date | Project | Category |\n|------|---------|----------|\n"
             "| Apr 28 | Appium | Impact |\n| May 12 | TBD | |\n\n## How it works\n\nWe meet every Tuesday.\n")
     assert _ms(text, "annual-project-presentations.md") == [("Appium | Impact", "2031-04-28")]
+
+
+def test_a_numbered_action_heading_and_future_work_and_next_steps_introduce_tasks():
+    """ "### 4. Action Items" is an action heading whatever its number, and "## Future Work and Next Steps" one in
+    a meeting's notes; under "## Action Items", "- **Options**:" over alternatives lists choices, not tasks."""
+    text = ("# Breakout Room #17\n\n## Notes\n\n### 3. Forkchoice\n\n- Discussed the model.\n\n### 4. Action Items\n\n"
+            "- Open a PR for the small changes.\n\n## Future Work and Next Steps\n\n"
+            "- Share documentation with the team.\n\n## Action Items\n\n- **Options**:\n"
+            "  - `gasLimit: string | number`\n  - `gasLimit: number; a global flag`\n- Test the new endpoints.\n")
+    assert _tasks(text, "Breakout-Room-Meetings_PBS_Meeting-17.md") == [
+        "Open a PR for the small changes", "Share documentation with the team", "Test the new endpoints"]
