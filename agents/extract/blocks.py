@@ -68,6 +68,18 @@ def _structural(line: str, t: str) -> bool:
     return first in "TtFfAaN" and _MARKER_START.match(t) is not None
 
 
+def _fence_closers(lines: list[str]) -> dict[str, list[int]]:
+    """Per fence character, per line: the longest bare fence ("```", "~~~~") at or after it (0 for none), so a
+    fence that opens without ever closing is found in one pass."""
+    out = {c: [0] * (len(lines) + 1) for c in "`~"}
+    for j in range(len(lines) - 1, -1, -1):
+        s = lines[j].strip()
+        for c, best in out.items():
+            run = len(s) - len(s.lstrip(c))
+            best[j] = max(best[j + 1], run if run >= 3 and not s[run:].strip() else 0)
+    return out
+
+
 def skipped_lines(lines: list[str]) -> list[bool]:
     """Per line: front matter, code (fenced or indented), HTML comment, quote or link reference definition."""
     n = len(lines)
@@ -82,6 +94,7 @@ def skipped_lines(lines: list[str]) -> list[bool]:
                 i = j + 1
                 break
     fence: str | None = None
+    closers: dict[str, list[int]] | None = None
     in_comment = False
     prev_blank, in_list = True, False
     while i < n:
@@ -102,8 +115,11 @@ def skipped_lines(lines: list[str]) -> list[bool]:
         first = s[:1]
         m = _FENCE.match(raw) if first in "`~" else None
         if m:
-            fence = m.group("f")
             skip[i] = True
+            if closers is None:
+                closers = _fence_closers(lines)
+            if closers[m.group("f")[0]][i + 1] >= len(m.group("f")):
+                fence = m.group("f")  # (a fence never closed is a stray line: "```markdown" left by a generator)
             i += 1
             continue
         if first == "<" and s.startswith("<!--") and "-->" not in s:

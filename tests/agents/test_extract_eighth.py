@@ -181,3 +181,11 @@ def test_a_numbered_action_heading_and_future_work_and_next_steps_introduce_task
             "  - `gasLimit: string | number`\n  - `gasLimit: number; a global flag`\n- Test the new endpoints.\n")
     assert _tasks(text, "Breakout-Room-Meetings_PBS_Meeting-17.md") == [
         "Open a PR for the small changes", "Share documentation with the team", "Test the new endpoints"]
+
+
+def test_a_fence_that_never_closes_is_a_stray_line_not_code():
+    """A generated summary opens "```markdown" and never closes it: what follows is the summary itself (its
+    action items are tasks); a fenced template that does close stays code."""
+    text = ("# httpbis summary\n\n```\n- [ ] a template's box\n```\n\n```markdown\n**Session Date/Time:** 06 Nov 2031 "
+            "09:30\n\n## Action Items\n\n*   Ben to update the Connect TCP draft.\n")
+    assert _tasks(text, "ietf218_summary.md") == ["Ben to update the Connect TCP draft"]
