@@ -118,6 +118,7 @@ class Extractor(MarkedRules, RowRules):
         intro_items: set[int] = set()  # items that introduce their sub-items
         section_roots: dict[int, int] = {}  # parent chain roots inside an action section
         section_items = 0  # items seen directly under the open action heading
+        agenda_level: int | None = None  # an agenda's heading is open at this level
         muted = False  # the open action heading's sub-section is a discussion
         detail_end = -1  # the last line of a marked paragraph (or of the list right under it): details follow
         marked_paras = False  # the open action section's actions are marked paragraphs: its bullets are their notes
@@ -142,7 +143,12 @@ class Extractor(MarkedRules, RowRules):
                 heading = _LINK.sub(r"\1", u.text).strip() if "](" in u.text else u.text.strip()
                 heading = _OWNER_PREFIX.sub("", heading)  # "### Mark - Next steps": Mark's next steps
                 heading = _SECTION_NUMBER.sub("", heading)  # "### 4. Action Items"
-                if self._intro(heading) or re.fullmatch(r"action[ \t]*items?:?", heading.strip(" *_"), re.IGNORECASE):
+                agenda_level = agenda_level if agenda_level is not None and agenda_level < u.level else None
+                topic = agenda_level is not None and re.match(r"[ \t*_]*next\b", heading, re.IGNORECASE) is not None
+                if _AGENDA.search(heading) and agenda_level is None:
+                    agenda_level = u.level  # "## Agenda" over "### Next Steps": a topic to discuss, not the steps
+                if not topic and (self._intro(heading) or re.fullmatch(r"action[ \t]*items?:?", heading.strip(" *_"),
+                                                                       re.IGNORECASE)):
                     section_level = u.level
                     section_roots.clear()
                     section_items = 0

@@ -189,3 +189,15 @@ def test_a_fence_that_never_closes_is_a_stray_line_not_code():
     text = ("# httpbis summary\n\n```\n- [ ] a template's box\n```\n\n```markdown\n**Session Date/Time:** 06 Nov 2031 "
             "09:30\n\n## Action Items\n\n*   Ben to update the Connect TCP draft.\n")
     assert _tasks(text, "ietf218_summary.md") == ["Ben to update the Connect TCP draft"]
+
+
+def test_next_steps_under_an_agenda_heading_is_a_topic():
+    """ "### Next Steps" under "## Agenda" is a topic the meeting will discuss, its items issues to talk about;
+    the same heading after the agenda closes ("## Notes" then "### Next Steps") lists the steps."""
+    agenda = ("# Modules Team Meeting 2031-03-27\n\n## Agenda\n\n### Review Upstream Changes\n\n- Exports main\n\n"
+              "### Next Steps\n\n- Moving forward with Dynamic Modules? [#252](https://example.org/252)\n"
+              "- Flags functionality options\n")
+    assert _tasks(agenda) == []
+    notes = agenda.replace("### Next Steps", "## Notes\n\n### Next Steps")
+    assert _tasks(notes) == ["Moving forward with Dynamic Modules? [#252](https://example.org/252)",
+                             "Flags functionality options"]
