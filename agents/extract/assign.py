@@ -115,6 +115,7 @@ class MarkedRules:
 
     units: list[Unit]
     minutes: bool
+    in_steps: bool
     agenda: bool
     template: bool
     _names: set[str] | None
@@ -289,7 +290,8 @@ class MarkedRules:
             m = None  # "Updates to add to registration page this week?": a question, nobody assigned
         if m and (m.group("who") in linked or self._is_name(m.group("who"), m.group("rest"))
                   or self._will_item(m, u)) and (
-                m.group("verb") == "to" or m.group("who").startswith("@") or (u.kind == "item" and self.minutes)):
+                m.group("verb") == "to" or m.group("who").startswith("@")
+                or ((u.kind == "item" or (self.in_steps and u.parent is None)) and self.minutes)):
             # "Name will …" only as a list item of its own in minutes (the guide's "@name will …"; in a
             # paragraph it is narrative, in a process document a step: "OpenJS will add a credit card")
             if u.kind == "item" or m.group("who")[:1].isupper() or m.group("who").startswith("@") or \

@@ -99,6 +99,7 @@ class Extractor(MarkedRules, RowRules):
         self._acronyms: set[str] | None = None
         self._logs: dict[int, bool | str] = {}
         self.headings = 0  # headings read so far: past the second, the header block is over
+        self.in_steps = False  # the unit being read is in an open action or next-steps section
         self.section_years: dict[int, int] = {}  # heading level → the year its heading states, for the open sections
         versioned = sum(1 for u in units if u.kind == "heading" and _VERSION.search(u.text) and find_dates(u.text))
         # a changelog, or a retrospective ("retros/9.0.0-beta.1.md", "holesky-postmortem.md"): its dates are past
@@ -163,6 +164,7 @@ class Extractor(MarkedRules, RowRules):
             if u.kind == "para" and _LABEL.fullmatch(u.text.strip()):
                 self.section = u.text  # "**ffi-unwind (BatmanAod)**" over "- meeting scheduled for Mar 16 now"
             plain = _blank_links(u.text)
+            self.in_steps = section_level is not None and not muted  # (a "Name will …" paragraph there is a step)
             task = self._marked(u, plain)
             if u.kind == "para" and section_level and section_items > 0 and task is None and \
                     _CAPTION.fullmatch(u.text.strip()) and not self._is_intro(u.text):

@@ -201,3 +201,15 @@ def test_next_steps_under_an_agenda_heading_is_a_topic():
     notes = agenda.replace("### Next Steps", "## Notes\n\n### Next Steps")
     assert _tasks(notes) == ["Moving forward with Dynamic Modules? [#252](https://example.org/252)",
                              "Flags functionality options"]
+
+
+def test_a_name_will_paragraph_under_next_steps_is_a_step():
+    """Minutes written in paragraphs: under "## next steps", "Mikeal will make the WG charter happen." is the step
+    of Mikeal (an attendee); "Trevor will …" in the discussion above is narrative, "Glen is working on …" no step."""
+    text = ("# Minutes 2031-02-05\n\n## Attendees\n\n* Mikeal Rogers\n* Forrest Norvell\n* Trevor Norris\n\n"
+            "## Discussion\n\n* Mikeal: hi\n* Forrest: sure\n\nTrevor will look at it some day.\n\n## next steps\n\n"
+            "Mikeal will make the WG charter happen because he is ON IT.\n\nGlen is working on merging the PR.\n\n"
+            "Forrest will look at the docs and come up with a way to use `async_wrap`.\n")
+    assert _tasks(text, "2031-02-05.md") == [
+        "Mikeal will make the WG charter happen because he is ON IT",
+        "Forrest will look at the docs and come up with a way to use async_wrap"]
