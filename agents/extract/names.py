@@ -29,7 +29,8 @@ NOT_NAMES = frozenset(
     required requires require needed wanted chosen expected expect expects request requests soon later now today
     tomorrow currently hopefully eventually propose proposes suggest suggests suggested volunteer volunteers
     volunteered offer offers offered prefer prefers fyi asap eod eta tbd wip lgtm imo imho btw foundation
-    community company organization organisation""".split()
+    community company organization organisation open happy glad fine keen eager interested excited willing
+    reluctant hesitant encourage encouraged worth""".split()  # ("Open to using byte offsets …": nobody's)
 )
 _SPEAKER = re.compile(  # "Brad:", "(Ann)", "Rodd/James" at the end
     r"(?:^|[\n(,;:]|(?<=[a-z])/|\band\b|\bwith\b)[ \t*_]*@?([A-Za-z][\w.-]{1,30})(?=[ \t]*(?::|\)|,|$| \())")

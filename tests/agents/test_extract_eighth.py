@@ -213,3 +213,12 @@ def test_a_name_will_paragraph_under_next_steps_is_a_step():
     assert _tasks(text, "2031-02-05.md") == [
         "Mikeal will make the WG charter happen because he is ON IT",
         "Forrest will look at the docs and come up with a way to use async_wrap"]
+
+
+def test_an_adjective_before_to_is_nobody():
+    """ "Open to using byte offsets, …" and "Happy to review it." in prose minutes say how someone feels, they
+    assign nothing (no "Open" or "Happy" attends); "Ann to review it." does."""
+    text = ("# CG Meeting 2031-07-09\n\nAnn: the Open and Happy cases are fine.\n\n"
+            "Open to using byte offsets, but for consistency indices are more robust. Encourage folks to look.\n\n"
+            "Happy to review it.\n\nAnn to review it.\n")  # ("Open", "Happy" written mid-sentence: known words)
+    assert _tasks(text) == ["Ann to review it"]
