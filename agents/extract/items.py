@@ -69,6 +69,8 @@ _OWNER_FIRST = re.compile(r"(?:\[@[\w-]+\](?:\[\])?|@[\w-]+|unclaimed|unassigned
 # a label over choices, not actions
 _OPTIONS = re.compile(r"(?:the[ \t]+)?(?:options?|alternatives?|choices?|possibilities|candidates?)(?:[ \t]+\w+){0,2}",
                       re.IGNORECASE)
+# a speaker's name before "Next steps:" / "Action items:" in a discussion ("- James Next steps:")
+_SPEAKER_STEPS = re.compile(r"^[A-Z][a-z'’-]{1,30}[ \t]+(?=[Nn]ext[ \t]+steps?[ \t]*:|[Aa]ction[ \t]+items?[ \t]*:)")
 # a section's number before its title: "4. ", "3) ", "IV. ", "2.1 "
 _SECTION_NUMBER = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*[.)]?|[IVX]{1,4}[.)])[ \t]+(?=\S)")
 # a plain caption line (no colon, no full stop) below a section's items: another part of the document begins
@@ -268,7 +270,7 @@ class Extractor(MarkedRules, RowRules):
         return not m.group("tail").strip() and self._intro(u.text.strip())
 
     def _is_intro(self, text: str) -> bool:
-        t = text.strip()
+        t = _SPEAKER_STEPS.sub("", text.strip())  # "James Next steps:" over James's list
         if t.endswith(":") or t.endswith(":**") or t.endswith(":__"):
             core = t
             if self._intro(core):

@@ -97,7 +97,7 @@ _INTRO = re.compile(
     rf"[ \t]+(?:and|&)[ \t]+"
     rf"|summary[ \t]+of[ \t]+(?:the[ \t]+)?)?"  # "## **Summary of Action Items**"
     rf"(?:(?:review(?:ing)?[ \t]+(?:of[ \t]+)?)?(?:the[ \t]+)?(?:(?:prior|previous|last|open|outstanding|new|"
-    rf"pending|current|proposed|remaining|upcoming|future|outcome|corrective|long[ -]term|"
+    rf"pending|current|proposed|remaining|upcoming|future|outcome|corrective|unchecked|long[ -]term|"
     rf"short[ -]term)[ \t]+(?:(?:week|meeting|time)(?:'s|’s|s)?[ \t]+)?)?"
     rf"(?:action(?:able)?[ \t]*items|actions|actionables|ais?|(?-i:TODOs?|To[- ]?dos?|Todos?)"
     rf"|(?-i:TODO|To[- ]?do|Todo)[ \t]+items?|"

@@ -222,3 +222,13 @@ def test_an_adjective_before_to_is_nobody():
             "Open to using byte offsets, but for consistency indices are more robust. Encourage folks to look.\n\n"
             "Happy to review it.\n\nAnn to review it.\n")  # ("Open", "Happy" written mid-sentence: known words)
     assert _tasks(text) == ["Ann to review it"]
+
+
+def test_a_speakers_next_steps_and_unchecked_action_items_introduce_tasks():
+    """ "- James Next steps:" in a discussion introduces James's list; "Unchecked action items:" introduces the
+    items carried over; "Jack: Last number for swag: 10k" stays a remark."""
+    text = ("# Sync meeting 2031-06-07\n\n- Budget\n    - Jack: Last number for swag: 10k\n    - James Next steps:\n"
+            "        - Figure out budget for swag\n        - Figure out who to delegate to\n\n"
+            "Unchecked action items:\n\n* 2031-05-27: ALL to review the stabilization report\n")
+    assert _tasks(text) == ["Figure out budget for swag", "Figure out who to delegate to",
+                            "ALL to review the stabilization report"]
