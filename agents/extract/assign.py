@@ -71,6 +71,9 @@ def _done_and_text(text: str, box: str | None) -> tuple[str, bool]:
     return text, done
 
 
+# the people a working group's minutes assign by their role
+_GROUP_ROLES = frozenset({"editor", "editors", "chair", "chairs", "author", "authors", "co-chairs", "the editors",
+                          "the chairs", "the authors"})
 _BRACKETED = re.compile(r"\[([^\[\]\n]{3,200})\]")  # a whole item in brackets (not a link: nothing follows)
 _STRUCK_NAME = re.compile(r"~~[^~\n]{1,40}~~[ \t]+(?=[A-Z@])")  # a name struck out for the one after it
 
@@ -128,6 +131,8 @@ class MarkedRules:
         """Whether ``who`` names people the document knows (initials, @handles or names it uses elsewhere)."""
         if _ROLE.match(rest) or rest.split(" ", 1)[0].lower() in _NOT_VERB:
             return False
+        if who.lower() in _GROUP_ROLES:
+            return True  # "Editor to choose specific ids.", "Chairs to schedule an adoption call"
         first = re.split(r"[ \t,/+]", who, maxsplit=1)[0]
         if any(w.lower() in NOT_NAMES for w in re.split(r"[ \t]*(?:,|/|&|\band\b)[ \t]*", who)[1:] if w):
             return False  # "Rod, How to make it …": every name of a list is a name
@@ -176,7 +181,7 @@ class MarkedRules:
         written (not a prefix: "Difficult to do." is no "Difficulty"), before two or more words."""
         if not who[:1].isupper() or len(rest.split()) < 2 or not self._is_name(who, rest):
             return False
-        return who.isupper() or who.split()[0].rstrip(",").lower() in (self._names or ())
+        return who.isupper() or who.lower() in _GROUP_ROLES or who.split()[0].rstrip(",").lower() in (self._names or ())
 
     def _form_option(self, u: Unit) -> bool:
         """A checkbox that is an option of a form or survey question, or part of a template."""

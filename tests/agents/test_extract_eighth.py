@@ -232,3 +232,11 @@ def test_a_speakers_next_steps_and_unchecked_action_items_introduce_tasks():
             "Unchecked action items:\n\n* 2031-05-27: ALL to review the stabilization report\n")
     assert _tasks(text) == ["Figure out budget for swag", "Figure out who to delegate to",
                             "ALL to review the stabilization report"]
+
+
+def test_a_working_groups_role_is_someone_to_assign():
+    """ "RESOLUTION: will use two identifiers. Editor to choose specific ids." and "Chairs to schedule an adoption
+    call." assign by role; "Difficult to do." still assigns nobody."""
+    text = ("# IETF 289 minutes 2031-03-03\n\nRESOLUTION: will use two identifiers, and they will identify the stack "
+            "used. Editor to choose specific ids.\n\nChairs to schedule an adoption call.\n\nDifficult to do.\n")
+    assert _tasks(text) == ["Editor to choose specific ids", "Chairs to schedule an adoption call"]
