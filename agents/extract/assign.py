@@ -71,6 +71,8 @@ def _done_and_text(text: str, box: str | None) -> tuple[str, bool]:
     return text, done
 
 
+# who, then an arrow to what falls to them
+_ARROW_TURN = re.compile(r"[A-Z][\w.'’]*(?:[ \t]+\([^()\n]{1,40}\))?[ \t]*(?:->|→|=>)[ \t]*(?=[Aa]ction|AI\b|ACTION)")
 # the people a working group's minutes assign by their role
 _GROUP_ROLES = frozenset({"editor", "editors", "chair", "chairs", "author", "authors", "co-chairs", "the editors",
                           "the chairs", "the authors"})
@@ -236,6 +238,8 @@ class MarkedRules:
             t, done = _done_and_text(rest, None)
             return self._task(t, done, u)
         turn = sp.end() if sp else 0  # "BS: Action item to follow up with AR"
+        if not turn and (arrow := _ARROW_TURN.match(plain)):
+            turn = arrow.end()  # "DS -> Action item to prepare a summary", "PS (and/or Philip?) -> Action item to …"
         m = _ACTION_TO.match(plain, turn) or _NEXT_STEP.match(plain, turn) or _OWNER_MARKER.match(plain, turn)
         if m:
             return self._task(text[m.start(m.lastgroup or 0):], False, u)  # ("rest", "upper" or "first": the action)

@@ -56,7 +56,8 @@ _BRACKET_MARKER = re.compile(
 _ROLE_WHO = re.compile(r"scribe|taker|notes|minutes|facilitat|chair|moderat|owner", re.IGNORECASE)
 # "BS: Action item to follow up with AR"; "ACTION ITEM Niko to leave a comment …" (a capitalised marker, no colon)
 # after a speaker: "RW: an action item to take on our end, …", "Jack: Action item, I'll update the doc …"
-_ACTION_TO = re.compile(r"(?i:(?:an?[ \t]+)?action(?:[ \t]+item)?[ \t]+to[ \t]+(?P<rest>[a-z].*))"
+_ACTION_TO = re.compile(r"(?i:(?:an?[ \t]+)?action(?:[ \t]+item)?[ \t]+to[ \t]+(?:\([^()\n]{1,30}\)[ \t]+)?"
+                        r"(?P<rest>[a-z].*))"  # ("Action item to (eventually) send …")
                         r"|ACTION[ \t]+ITEMS?[ \t]+(?P<upper>[\w@\[].*)"
                         r"|(?i:action[ \t]+item),[ \t]+(?P<first>(?:I|I['’]ll|I[ \t]+will|we['’]ll)\b.*)")
 # "AI(Ben Smith) move these forward …": the owner in brackets right after the marker, then the action

@@ -240,3 +240,11 @@ def test_a_working_groups_role_is_someone_to_assign():
     text = ("# IETF 289 minutes 2031-03-03\n\nRESOLUTION: will use two identifiers, and they will identify the stack "
             "used. Editor to choose specific ids.\n\nChairs to schedule an adoption call.\n\nDifficult to do.\n")
     assert _tasks(text) == ["Editor to choose specific ids", "Chairs to schedule an adoption call"]
+
+
+def test_an_arrow_from_someone_to_an_action_item_is_theirs():
+    """ "DS -> Action item to prepare some kind of summary" and "PS (and/or Philip?) -> Action item to (eventually)
+    send a reproducer." hand actions out; "DS -> great idea" hands out none."""
+    text = ("# Debugging subgroup 2031-07-23\n\n* DS -> Action item to prepare some kind of summary\n"
+            "* PS (and/or Philip?) -> Action item to (eventually) send a reproducer.\n* DS -> great idea\n")
+    assert _tasks(text) == ["Prepare some kind of summary", "Send a reproducer"]
