@@ -128,7 +128,9 @@ _NO_EVENT = re.compile(r"[*_ \t]*(?:no[ \t]+(?:meeting|call|session)\b|cancel+ed
                        # "27 sec. - Aug. 26" (a block-time estimate): a quantity names no event
                        r"|[~≈]?[\d.,]+[ \t]*(?:s|secs?|seconds?|ms|mins?|minutes?|hours?|%|k|m|mil|gwei|eth|blocks?)"
                        r"\.?[ \t]*$)", re.IGNORECASE)
-_HOUR_ONLY = re.compile(r"(?:at[ \t]+)?\d{1,2}(?::\d\d)?[ \t]*(?:am|pm)?(?:[ \t]*[A-Z]{2,5})?\.?", re.IGNORECASE)
+_HOUR_ONLY = re.compile(r"(?:at[ \t]+)?\d{1,2}(?::\d\d)?[ \t]*(?:am|pm)?"
+                        r"(?:[ \t]*[-–][ \t]*\d{1,2}(?::\d\d)?[ \t]*(?:am|pm)?)?"  # ("14:00-15:30 UTC]")
+                        r"(?:[ \t]*[A-Z]{2,5})?[.\])]?", re.IGNORECASE)
 _EXAMPLE = re.compile(r"\b(?:for[ \t]+example|for[ \t]+instance|hypothetical(?:ly)?)\b", re.IGNORECASE)
 _NOT_A_DATE = re.compile(r"\b(?:is|are)[ \t]+not[ \t]+(?:a|the|any)[ \t]+(?:deadline|due[ \t]+date|target|date)\b",
                          re.IGNORECASE)
@@ -314,7 +316,7 @@ class MilestoneRules:
         if doc is not None and 0 < (day - doc).days <= 7 and cues.SESSION_FIELD.match(plain, lo):
             return None  # a second "**Session Date/Time:** 07 Nov 2024 17:30" below the first: the same meeting
         if u.kind == "heading" and doc is not None and 0 < (day - doc).days <= 7 and \
-                _SLOT.match(plain, f.end):
+                _SLOT.match(plain, f.end) and not _AHEAD_LABEL.search(plain, lo, f.start):  # (not "Next meeting …")
             return None  # "## FRIDAY 2 August 2013 - 0900-1100 Morning Session I": another session of the meeting
         head = plain[lo:f.start].strip(" \t[(*_-")
         if not head and f.followed_by_time(plain) and not self._event_heading_stamp(u, plain, f):
@@ -353,7 +355,7 @@ class MilestoneRules:
         lead = _WEEKDAY_LEAD.search(plain, lo, start)
         if lead:
             start = lead.start()
-        before = text[lo:start].rstrip(" \t,(")
+        before = text[lo:start].rstrip(" \t,([")
         after = text[end:hi].lstrip(" \t)")
         if text[end:hi].lstrip(" \t").startswith(")") and (q := ROUGHLY.search(before)):
             before = before[:q.start()].rstrip(" \t,")  # "at block 4.37mil (roughly Oct. 17th)"

@@ -248,3 +248,15 @@ def test_an_arrow_from_someone_to_an_action_item_is_theirs():
     text = ("# Debugging subgroup 2031-07-23\n\n* DS -> Action item to prepare some kind of summary\n"
             "* PS (and/or Philip?) -> Action item to (eventually) send a reproducer.\n* DS -> great idea\n")
     assert _tasks(text) == ["Prepare some kind of summary", "Send a reproducer"]
+
+
+def test_a_next_meeting_heading_within_the_week_is_that_meeting():
+    """Weekly calls: "### Next meeting [ 2nd November, 14:00-15:30 UTC]" a week after the call is the next call,
+    titled without its hours or bracket (not a second session of this one, as "## FRIDAY 28 October - 0900-1100
+    Morning Session" would be)."""
+    text = ("# ACDE 173\n\n### Meeting Date/Time: Thursday 2031/10/26 at 14:00 UTC\n\nNotes.\n\n"
+            "### Next meeting [ 2nd November, 14:00-15:30 UTC]\n")
+    assert _ms(text) == [("Next meeting", "2031-11-02")]
+    sessions = text.replace("### Next meeting [ 2nd November, 14:00-15:30 UTC]", "## FRIDAY 28 October - 0900-1100 "
+                            "Morning Session")
+    assert _ms(sessions) == []
