@@ -122,7 +122,7 @@ def _stems(words: set[str]) -> set[str]:
     return {w[:-1] if len(w) > 4 and w.endswith("s") and not w.endswith("ss") else w for w in words}
 
 
-_TODO_STEM = re.compile(r"(?:^|[ _.-])(?:todo|todos|to-do|to_do|todo-list|todolist)$", re.IGNORECASE)
+_TODO_STEM = re.compile(r"(?:^|[ _.-])(?:todo|todos|to-do|to_do|todo-list|todolist|backlog)$", re.IGNORECASE)
 
 
 def _todo_list_kind(name: str) -> str | None:

@@ -260,3 +260,13 @@ def test_a_next_meeting_heading_within_the_week_is_that_meeting():
     sessions = text.replace("### Next meeting [ 2nd November, 14:00-15:30 UTC]", "## FRIDAY 28 October - 0900-1100 "
                             "Morning Session")
     assert _ms(sessions) == []
+
+
+def test_a_backlog_file_is_a_to_do_list():
+    """ "backlog.md" is a list of work to do, as "TODO.md" is: its items are tasks; the same list in a
+    "charter.md" is prose about the group."""
+    text = "# Steering Committee Backlog\n\n- Check the governance documents into the community repo\n" \
+           "- Improve the incubator process\n"
+    assert _tasks(text, "steering__backlog.md") == ["Check the governance documents into the community repo",
+                                                     "Improve the incubator process"]
+    assert _tasks(text, "steering__charter.md") == []
