@@ -38,13 +38,14 @@ RECORDING = re.compile(r"\]\(https?://(?:www\.)?(?:youtube\.com|youtu\.be|vimeo\
                         r"|\[(?:recording|video)\]\(https?://[^)\s]+\)", re.IGNORECASE)
 # a heading over dates that come back every year ("## Recurring dates", "Annual events")
 RECURRING_HEAD = re.compile(r"\b(?:recurring|annual|yearly|every[ \t]+year)\b", re.IGNORECASE)
+_FORMER = r"(?:originally|previously|formerly|initially)"
 # the day an event no longer is: "(*Delayed; was originally April 6th*)", "moved from Dec 4" (ending before a date)
 SUPERSEDED = re.compile(
-    r"\b(?:(?:was|were)[ \t]+)?(?:originally|previously|formerly|initially)(?:[ \t]+(?:planned|scheduled|set|due))?"
+    rf"\b(?:(?:was|were)[ \t]+)?{_FORMER}(?:[ \t]+(?:planned|scheduled|set|due))?"
     r"(?:[ \t]+(?:for|on))?[ \t]+(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?[ \t]+)?$"
     r"|\b(?:moved|postponed|rescheduled|delayed|pushed)[ \t]+(?:back[ \t]+)?from[ \t]+$", re.IGNORECASE)
 # a remark in brackets about that former day: its tense is not the event's
-WAS_BEFORE = re.compile(r"\([^()]*\b(?:originally|previously|formerly|initially)\b[^()]*\)", re.IGNORECASE)
+WAS_BEFORE = re.compile(rf"\([^()]*\b{_FORMER}\b[^()]*\)", re.IGNORECASE)
 # "9.0.0-beta.1 was successfully released on February 10th": done, whatever the document's own date
 DONE_ON = re.compile(r"\b(?:was|were)[ \t]+(?:\w+ly[ \t]+)?(?:released|shipped|published|held|merged|cut|sent|done"
                      r"|completed|triggered|fixed|resolved)[ \t]+on\b", re.IGNORECASE)

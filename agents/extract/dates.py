@@ -304,7 +304,7 @@ def list_label(plain: str, lo: int, spans: list[Found]) -> str:
 
 _LIST_GAP = re.compile(r"[ \t]*(?:,|;|and|,[ \t]*and)?[ \t]*")
 _LIST_LABEL = re.compile(r"(?P<label>[^.:;!?]*[^\W\d_][^.:;!?]*):[ \t*_]*$")
-YEAR_IN = re.compile(r"\b(?:19|20)\d\d\b")
+YEAR_IN = re.compile(rf"\b{_YEAR}\b")
 
 
 def section_year(heading: str) -> int | None:

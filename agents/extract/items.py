@@ -42,7 +42,10 @@ from agents.extract.milestones import _VERSION, Milestone, _blank_links
 from agents.extract.rows import RowRules
 from agents.extract.text import _LINK
 
-_OWNER_PREFIX = re.compile(r"^[A-Z][\w.'’-]{1,30}[ \t]+[-–—][ \t]+(?=[Nn]ext[ \t]+(?:steps?|actions?)\b|[Aa]ction)")
+# a person's name before the steps' label: a heading's "### Mark - Next steps", a discussion's "- James Next steps:"
+_NAME_BEFORE_STEPS = re.compile(r"^[A-Z][\w.'’-]{1,30}[ \t]+"
+                                r"(?:[-–—][ \t]+(?=[Nn]ext[ \t]+(?:steps?|actions?)\b|[Aa]ction)"
+                                r"|(?=[Nn]ext[ \t]+steps?[ \t]*:|[Aa]ction[ \t]+items?[ \t]*:))")
 _TIMEBOX = re.compile(r"\d{1,3}[ \t-]*min(?:ute)?s?[ \t]+time[ \t-]?box\b", re.IGNORECASE)
 _FOLLOW_UP = re.compile(r"follow[ -]?ups?", re.IGNORECASE)
 # "@erickzhao: Email Appzi …", "@erickzhao or @felixrieseberg: Delete disabled apps …"
@@ -69,8 +72,6 @@ _OWNER_FIRST = re.compile(r"(?:\[@[\w-]+\](?:\[\])?|@[\w-]+|unclaimed|unassigned
 # a label over choices, not actions
 _OPTIONS = re.compile(r"(?:the[ \t]+)?(?:options?|alternatives?|choices?|possibilities|candidates?)(?:[ \t]+\w+){0,2}",
                       re.IGNORECASE)
-# a speaker's name before "Next steps:" / "Action items:" in a discussion ("- James Next steps:")
-_SPEAKER_STEPS = re.compile(r"^[A-Z][a-z'’-]{1,30}[ \t]+(?=[Nn]ext[ \t]+steps?[ \t]*:|[Aa]ction[ \t]+items?[ \t]*:)")
 # a section's number before its title: "4. ", "3) ", "IV. ", "2.1 "
 _SECTION_NUMBER = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*[.)]?|[IVX]{1,4}[.)])[ \t]+(?=\S)")
 # a plain caption line (no colon, no full stop) below a section's items: another part of the document begins
@@ -144,7 +145,7 @@ class Extractor(MarkedRules, RowRules):
                 intro_para = False
                 # "### [Previous Action Items](…)": a heading written as a link introduces as well
                 heading = _LINK.sub(r"\1", u.text).strip() if "](" in u.text else u.text.strip()
-                heading = _OWNER_PREFIX.sub("", heading)  # "### Mark - Next steps": Mark's next steps
+                heading = _NAME_BEFORE_STEPS.sub("", heading)  # "### Mark - Next steps": Mark's next steps
                 heading = _SECTION_NUMBER.sub("", heading)  # "### 4. Action Items"
                 agenda_level = agenda_level if agenda_level is not None and agenda_level < u.level else None
                 topic = agenda_level is not None and re.match(r"[ \t*_]*next\b", heading, re.IGNORECASE) is not None
@@ -270,7 +271,7 @@ class Extractor(MarkedRules, RowRules):
         return not m.group("tail").strip() and self._intro(u.text.strip())
 
     def _is_intro(self, text: str) -> bool:
-        t = _SPEAKER_STEPS.sub("", text.strip())  # "James Next steps:" over James's list
+        t = _NAME_BEFORE_STEPS.sub("", text.strip())  # "James Next steps:" over James's list
         if t.endswith(":") or t.endswith(":**") or t.endswith(":__"):
             core = t
             if self._intro(core):
